@@ -1,0 +1,25 @@
+/** @jest-config-loader esbuild-register */
+import type { Config } from 'jest';
+
+/**
+ * Jest runs the TypeScript sources as native ES modules (ts-jest ESM mode under
+ * `node --experimental-vm-modules`, see the `test` script). The package is ESM-only and so is
+ * nanoid 5; running specs as ESM means they load exactly the module graph users load.
+ * Type checking is left to `npm run typecheck` (tsconfig `isolatedModules` makes ts-jest transpile only), which keeps the
+ * suite fast.
+ */
+const config: Config = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
+  },
+  testMatch: ['<rootDir>/spec/**/*.spec.ts'],
+  testTimeout: 20_000,
+  maxWorkers: 2,
+};
+
+export default config;
