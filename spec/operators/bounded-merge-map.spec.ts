@@ -1,0 +1,135 @@
+import { TestScheduler } from 'rxjs/testing';
+import { boundedMergeMap } from '../../src/operators/bounded-merge-map.js';
+import type { BoundedMergeMapConfig, QueueGauge } from '../../src/operators/bounded-merge-map.js';
+
+describe('boundedMergeMap', () => {
+  let testScheduler: TestScheduler;
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  describe('with concurrency 2 and maxQueue 1', () => {
+    it('should run at most 2 inners, queue 1 value and overflow the rest', () => {
+      const overflowed: string[] = [];
+      const indices: number[] = [];
+      testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+        const source = hot('     -abcde--f-----|');
+        const a = cold('          ----A|');
+        const b = cold('           ----B|');
+        const c = cold('               ----C|');
+        const d = cold('            ----D|');
+        const e = cold('             ----E|');
+        const f = cold('                 ----F|');
+        const aSubs = '          -^----!';
+        const bSubs = '          --^----!';
+        const cSubs = '          ------^----!';
+        const fSubs = '          --------^----!';
+        const expected = '       -----AB---C-F-|';
+        const inners = { a, b, c, d, e, f };
+        const config = { concurrency: 2, maxQueue: 1, onOverflow: (v: string) => void overflowed.push(v) };
+        const project = (v: string, i: number) => (indices.push(i), inners[v as keyof typeof inners]);
+        expectObservable(source.pipe(boundedMergeMap(project, config))).toBe(expected);
+        expectSubscriptions(a.subscriptions).toBe(aSubs);
+        expectSubscriptions(b.subscriptions).toBe(bSubs);
+        expectSubscriptions(c.subscriptions).toBe(cSubs);
+        expectSubscriptions(d.subscriptions).toBe([]);
+        expectSubscriptions(e.subscriptions).toBe([]);
+        expectSubscriptions(f.subscriptions).toBe(fSubs);
+      });
+      expect(overflowed).toEqual(['d', 'e']);
+      expect(indices).toEqual([0, 1, 2, 3]);
+    });
+  });
+
+  describe('with concurrency 1 and a deep queue', () => {
+    it('should start queued values in arrival order as slots free up', () => {
+      testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+        const source = hot('     -abc------|');
+        const a = cold('          -A|');
+        const b = cold('            -B|');
+        const c = cold('              -C|');
+        const aSubs = '          -^-!';
+        const bSubs = '          ---^-!';
+        const cSubs = '          -----^-!';
+        const expected = '       --A-B-C---|';
+        const inners = { a, b, c };
+        const config = { concurrency: 1, maxQueue: 3, onOverflow: () => undefined };
+        const result = source.pipe(boundedMergeMap((v: string) => inners[v as keyof typeof inners], config));
+        expectObservable(result).toBe(expected);
+        expectSubscriptions(a.subscriptions).toBe(aSubs);
+        expectSubscriptions(b.subscriptions).toBe(bSubs);
+        expectSubscriptions(c.subscriptions).toBe(cSubs);
+      });
+    });
+  });
+
+  describe('with maxQueue 0', () => {
+    it('should overflow every value that finds no free slot', () => {
+      const overflowed: string[] = [];
+      testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+        const source = hot('     -ab--c-|');
+        const inner = cold('     --x|');
+        const firstSubs = '      -^--!';
+        const secondSubs = '     -----^--!';
+        const expected = '       ---x---x|';
+        const config = { concurrency: 1, maxQueue: 0, onOverflow: (v: string) => void overflowed.push(v) };
+        expectObservable(source.pipe(boundedMergeMap(() => inner, config))).toBe(expected);
+        expectSubscriptions(inner.subscriptions).toBe([firstSubs, secondSubs]);
+      });
+      expect(overflowed).toEqual(['b']);
+    });
+  });
+
+  describe('with a gauge', () => {
+    it('should expose live active and queued counts, zeroed when the subscription ends', () => {
+      const samples: QueueGauge[] = [];
+      let gauge: QueueGauge | undefined;
+      testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+        const source = hot('     -ab-c-d---');
+        const unsub = '          --------!';
+        const expected = '       --------';
+        const inner = cold('     ---------------x|');
+        const firstSubs = '      -^------!';
+        const secondSubs = '     --^-----!';
+        const config: BoundedMergeMapConfig<string> = {
+          concurrency: 2,
+          maxQueue: 5,
+          onOverflow: () => undefined,
+          gauge: (g) => (gauge = g),
+        };
+        expectObservable(source.pipe(boundedMergeMap(() => inner, config)), unsub).toBe(expected);
+        expectSubscriptions(inner.subscriptions).toBe([firstSubs, secondSubs]);
+        for (const frame of [0, 3, 5, 7])
+          testScheduler.schedule(() => gauge && samples.push({ ...gauge }), frame);
+      });
+      expect(samples).toEqual([
+        { active: 0, queued: 0 },
+        { active: 2, queued: 0 },
+        { active: 2, queued: 1 },
+        { active: 2, queued: 2 },
+      ]);
+      expect(gauge).toEqual({ active: 0, queued: 0 });
+    });
+  });
+
+  describe('config validation', () => {
+    const base = { concurrency: 1, maxQueue: 0, onOverflow: () => undefined };
+    const project = () => [];
+
+    it('should name the invalid field', () => {
+      expect(() => boundedMergeMap(project, { ...base, concurrency: 0 })).toThrow(/concurrency/);
+      expect(() => boundedMergeMap(project, { ...base, concurrency: 1.5 })).toThrow(RangeError);
+      expect(() => boundedMergeMap(project, { ...base, maxQueue: -1 })).toThrow(/maxQueue/);
+      expect(() => boundedMergeMap(project, { ...base, maxQueue: Infinity })).toThrow(/maxQueue/);
+      const noCallback = { concurrency: 1, maxQueue: 0 } as BoundedMergeMapConfig<unknown>;
+      expect(() => boundedMergeMap(project, noCallback)).toThrow(/onOverflow must be a function/);
+      const extra = { ...base, bufferSize: 3 } as BoundedMergeMapConfig<unknown>;
+      expect(() => boundedMergeMap(project, extra)).toThrow(/bufferSize is not an option/);
+    });
+
+    it('should accept unlimited concurrency', () => {
+      expect(() => boundedMergeMap(project, { ...base, concurrency: Infinity })).not.toThrow();
+    });
+  });
+});

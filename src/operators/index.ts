@@ -1,0 +1,14 @@
+export {
+  backoffFor,
+  decorrelatedJitterBackoff,
+  exponentialBackoff,
+  fullJitterBackoff,
+  type BackoffConfig,
+  type BackoffStrategy,
+  type JitterMode,
+  type RandomSource,
+} from './backoff.js';
+export { boundedMergeMap, type BoundedMergeMapConfig, type QueueGauge } from './bounded-merge-map.js';
+export { deadline, type DeadlineConfig } from './deadline.js';
+export { dedupWindow, type DedupWindowConfig } from './dedup-window.js';
+export { retryWithBackoff, type RetryDecision, type RetryWithBackoffConfig } from './retry-with-backoff.js';
