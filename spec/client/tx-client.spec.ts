@@ -1,0 +1,282 @@
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { firstValueFrom, toArray, take } from 'rxjs';
+import {
+  isAmbiguousOutcomeError,
+  isClientClosedError,
+  isDeadlineExceededError,
+  isQueueFullError,
+  isRequestError,
+  isTimeoutError,
+  TxClient,
+  txCapabilities,
+  type TxEvent,
+} from '../../src/index.js';
+import { createToolServer } from '../helpers/tool-server.js';
+import { connectInMemory } from '../helpers/connect.js';
+
+const text = (r: { result: { content: unknown } }) => (r.result.content as [{ text: string }])[0].text;
+const fastRetry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
+
+describe('TxClient over in-memory transport', () => {
+  let client: TxClient | undefined;
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+  });
+
+  describe('with a server that speaks mcp_tx (retry only)', () => {
+    const capabilities = txCapabilities(['retry']);
+
+    it('should retry a flaky read-only tool until it succeeds, keeping request id and key', async () => {
+      const { server, log } = createToolServer({ capabilities, hangs: 2 });
+      client = await connectInMemory(server, { timeoutMs: 100, retry: fastRetry });
+      const result = await client.call('flaky', { text: 'hi' });
+      expect(text(result)).toBe('hi');
+      expect(result.attempts).toBe(3);
+      const metas = log.metas.flaky as Record<string, unknown>[];
+      expect(metas.map((m) => m.retry_count)).toEqual([0, 1, 2]);
+      expect(new Set(metas.map((m) => m.request_id)).size).toBe(1);
+      expect(metas[0]?.request_id).toBe(result.requestId);
+      expect(result.idempotencyKey).toBe(result.requestId);
+    });
+
+    it('should keep an explicit idempotency key on every attempt', async () => {
+      const { server, log } = createToolServer({ capabilities, hangs: 1 });
+      client = await connectInMemory(server, { timeoutMs: 100, retry: fastRetry });
+      const result = await client.call('flaky', { text: 'k' }, { idempotencyKey: 'order-42' });
+      const metas = log.metas.flaky as Record<string, unknown>[];
+      expect(metas.map((m) => m.idempotency_key)).toEqual(['order-42', 'order-42']);
+      expect(result.idempotencyKey).toBe('order-42');
+      expect(result.requestId).not.toBe('order-42');
+    });
+
+    it('should not retry a side-effecting tool after an ambiguous timeout', async () => {
+      const { server, log } = createToolServer({ capabilities });
+      client = await connectInMemory(server, { timeoutMs: 50, retry: fastRetry });
+      const error = await client.call('charge', { cents: 100, delayMs: 1_000 }).catch((e: unknown) => e);
+      expect(isAmbiguousOutcomeError(error)).toBe(true);
+      expect(log.runs.charge).toBe(1);
+    });
+
+    it('should retry a side-effecting tool declared idempotent by policy', async () => {
+      const { server, log } = createToolServer({ capabilities });
+      client = await connectInMemory(server, {
+        timeoutMs: 50,
+        retry: { ...fastRetry, maxAttempts: 2 },
+        tools: { charge: { idempotent: true } },
+      });
+      const error = await client.call('charge', { cents: 1, delayMs: 1_000 }).catch((e: unknown) => e);
+      expect(isTimeoutError(error)).toBe(true);
+      expect(log.runs.charge).toBe(2);
+      expect((error as { attemptErrors: unknown[] }).attemptErrors).toHaveLength(2);
+    });
+
+    it('should abort the tool on the server when the caller unsubscribes', async () => {
+      const { server, log } = createToolServer({ capabilities });
+      client = await connectInMemory(server);
+      const sub = client.call$('slow', { ms: 10_000 }).subscribe();
+      await new Promise((r) => setTimeout(r, 30));
+      sub.unsubscribe();
+      await new Promise((r) => setTimeout(r, 30));
+      expect(log.aborted).toBe(1);
+    });
+
+    it('should abort the call and the tool when the signal aborts', async () => {
+      const { server, log } = createToolServer({ capabilities });
+      client = await connectInMemory(server);
+      const controller = new AbortController();
+      const pending = client.call('slow', { ms: 10_000 }, { signal: controller.signal });
+      setTimeout(() => controller.abort(new Error('user gave up')), 20);
+      await expect(pending).rejects.toThrow('user gave up');
+      await new Promise((r) => setTimeout(r, 20));
+      expect(log.aborted).toBe(1);
+    });
+
+    it('should never let the server see more than `concurrency` calls at once', async () => {
+      const { server, log } = createToolServer({ capabilities });
+      client = await connectInMemory(server, { concurrency: 3 });
+      const c = client;
+      await Promise.all(Array.from({ length: 12 }, () => c.call('slow', { ms: 15 })));
+      expect(log.runs.slow).toBe(12);
+      expect(log.maxConcurrent).toBe(3);
+    });
+
+    it('should fail fast with QueueFullError past maxQueue', async () => {
+      const { server } = createToolServer({ capabilities });
+      client = await connectInMemory(server, { concurrency: 1, maxQueue: 1 });
+      const c = client;
+      const calls = [1, 2, 3].map(() =>
+        c.call('slow', { ms: 30 }).then(
+          () => 'ok',
+          (e: unknown) => e,
+        ),
+      );
+      const [first, second, third] = await Promise.all(calls);
+      expect([first, second]).toEqual(['ok', 'ok']);
+      expect(isQueueFullError(third)).toBe(true);
+      expect((third as { retryable: boolean }).retryable).toBe(true);
+    });
+
+    it('should time out an attempt and give up after maxAttempts for a read-only tool', async () => {
+      const { server, log } = createToolServer({ capabilities, hangs: 10 });
+      client = await connectInMemory(server, { timeoutMs: 30, retry: { ...fastRetry, maxAttempts: 2 } });
+      const error = await client.call('flaky', { text: 'x' }).catch((e: unknown) => e);
+      expect(isTimeoutError(error)).toBe(true);
+      expect(log.runs.flaky).toBe(2);
+    });
+
+    it('should enforce the overall deadline across attempts', async () => {
+      const { server, log } = createToolServer({ capabilities, hangs: 10 });
+      client = await connectInMemory(server, { timeoutMs: 40, retry: { ...fastRetry, maxAttempts: 10 } });
+      const started = Date.now();
+      const error = await client.call('flaky', { text: 'x' }, { deadlineMs: 100 }).catch((e: unknown) => e);
+      expect(isDeadlineExceededError(error)).toBe(true);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(log.runs.flaky).toBeGreaterThanOrEqual(2);
+      const metas = log.metas.flaky as Record<string, unknown>[];
+      expect(typeof metas[0]?.deadline).toBe('number');
+    });
+
+    it('should return isError results without retrying them', async () => {
+      const { server, log } = createToolServer({ capabilities });
+      client = await connectInMemory(server);
+      const result = await client.call('fail');
+      expect(result.result.isError).toBe(true);
+      expect(log.runs.fail).toBe(1);
+    });
+
+    it('should retry isError results when retryOnResult opts in, then return the last one', async () => {
+      const { server, log } = createToolServer({ capabilities });
+      client = await connectInMemory(server, {
+        retry: fastRetry,
+        tools: { fail: { retryOnResult: () => true } },
+      });
+      const result = await client.call('fail');
+      expect(result.result.isError).toBe(true);
+      expect(log.runs.fail).toBe(4);
+    });
+
+    it('should share one execution between calls with the same key, and replay it within the window', async () => {
+      const { server, log } = createToolServer({ capabilities });
+      client = await connectInMemory(server);
+      const [a, b] = await Promise.all([
+        client.call('charge', { cents: 5, delayMs: 20 }, { idempotencyKey: 'k1' }),
+        client.call('charge', { cents: 5, delayMs: 20 }, { idempotencyKey: 'k1' }),
+      ]);
+      const c = await client.call('charge', { cents: 5, delayMs: 20 }, { idempotencyKey: 'k1' });
+      expect(log.runs.charge).toBe(1);
+      expect([a.duplicate, b.duplicate, c.duplicate]).toEqual([false, true, true]);
+      expect(text(c)).toBe('charged 5');
+    });
+
+    it('should reject a reused key with other arguments', async () => {
+      const { server } = createToolServer({ capabilities });
+      client = await connectInMemory(server);
+      await client.call('charge', { cents: 5 }, { idempotencyKey: 'k2' });
+      await expect(client.call('charge', { cents: 6 }, { idempotencyKey: 'k2' })).rejects.toMatchObject({
+        code: 'IDEMPOTENCY_CONFLICT',
+      });
+    });
+
+    it('should stream request, retry, timeout and response events', async () => {
+      const { server } = createToolServer({ capabilities, hangs: 1 });
+      client = await connectInMemory(server, { timeoutMs: 50, retry: fastRetry });
+      const events = firstValueFrom(client.events$.pipe(take(5), toArray()));
+      await client.call('flaky', { text: 'e' });
+      expect((await events).map((e: TxEvent) => e.type)).toEqual([
+        'request',
+        'timeout',
+        'retry',
+        'request',
+        'response',
+      ]);
+    });
+  });
+
+  describe('against a plain MCP server (fallback mode)', () => {
+    it('should send no _meta.mcp_tx and still apply client-side limits', async () => {
+      const { server, log } = createToolServer({ hangs: 1 });
+      client = await connectInMemory(server, { timeoutMs: 50, retry: fastRetry, concurrency: 2 });
+      expect(client.server).toBeUndefined();
+      const result = await client.call('flaky', { text: 'plain' });
+      expect(text(result)).toBe('plain');
+      expect(log.metas.flaky).toEqual([undefined, undefined]);
+      expect(result.ack).toBe(false);
+      const c = client;
+      await Promise.all(Array.from({ length: 6 }, () => c.call('slow', { ms: 10 })));
+      expect(log.maxConcurrent).toBe(2);
+    });
+
+    it('should not retry a non-idempotent tool after an ambiguous failure', async () => {
+      const { server, log } = createToolServer();
+      client = await connectInMemory(server, { timeoutMs: 30, retry: fastRetry });
+      await expect(client.call('charge', { cents: 1, delayMs: 500 })).rejects.toMatchObject({
+        code: 'AMBIGUOUS_OUTCOME',
+      });
+      expect(log.runs.charge).toBe(1);
+    });
+  });
+
+  describe('options and input', () => {
+    it('should reject invalid and unknown options, naming the field', async () => {
+      const connect = (options: object) => connectInMemory(createToolServer().server, options);
+      await expect(connect({ concurrency: 0 })).rejects.toThrow(RangeError);
+      await expect(connect({ retry: { maxAttempts: 1.5 } })).rejects.toThrow(/retry.maxAttempts/);
+      await expect(connect({ timeOutMs: 5 })).rejects.toThrow(/timeOutMs is not an option/);
+    });
+
+    it('should fail a call with bad input as a typed error, not a throw', async () => {
+      const { server } = createToolServer();
+      client = await connectInMemory(server);
+      expect(() => client?.call$('')).not.toThrow();
+      await expect(client.call('')).rejects.toThrow(TypeError);
+      await expect(client.call('echo', [] as never)).rejects.toThrow(TypeError);
+      await expect(client.call('echo', { text: 'x' }, { timeoutMs: -1 })).rejects.toThrow(
+        /callOptions.timeoutMs/,
+      );
+    });
+
+    it('should return McpServer validation failures as isError results, not retried', async () => {
+      const { server, log } = createToolServer();
+      client = await connectInMemory(server, { retry: fastRetry });
+      const result = await client.call('echo', { text: 42 });
+      expect(result.result.isError).toBe(true);
+      expect(result.attempts).toBe(1);
+      expect(log.runs.echo ?? 0).toBe(0);
+    });
+
+    it('should fail with RequestError on a JSON-RPC error (invalid params) and never retry it', async () => {
+      const server = new Server({ name: 'low-level', version: '1.0.0' }, { capabilities: { tools: {} } });
+      let seen = 0;
+      server.setRequestHandler(CallToolRequestSchema, () => {
+        seen++;
+        throw new McpError(ErrorCode.InvalidParams, 'cents must be positive');
+      });
+      const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+      await server.connect(serverTransport);
+      client = await TxClient.connect(clientTransport, { retry: fastRetry });
+      const error = await client.call('charge', { cents: -1 }).catch((e: unknown) => e);
+      expect(isRequestError(error)).toBe(true);
+      expect(error).toMatchObject({ rpcCode: ErrorCode.InvalidParams, retryable: false });
+      expect(seen).toBe(1);
+    });
+  });
+
+  describe('close', () => {
+    it('should reject queued and in-flight calls with ClientClosedError and refuse new ones', async () => {
+      const { server, log } = createToolServer();
+      client = await connectInMemory(server, { concurrency: 1 });
+      const c = client;
+      const inFlight = c.call('slow', { ms: 5_000 }).catch((e: unknown) => e);
+      const queued = c.call('slow', { ms: 5_000 }).catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 20));
+      await c.close();
+      expect(isClientClosedError(await inFlight)).toBe(true);
+      expect(isClientClosedError(await queued)).toBe(true);
+      await expect(c.call('echo', { text: 'late' })).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
+      expect(log.runs.slow).toBe(1);
+    });
+  });
+});

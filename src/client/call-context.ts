@@ -1,0 +1,55 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { TxError, type TxErrorInfo } from '../protocol/index.js';
+import type { ResolvedPolicy } from './policy.js';
+
+/** Everything one logical call carries across its attempts. */
+export interface CallContext {
+  readonly tool: string;
+  readonly args: Record<string, unknown> | undefined;
+  readonly policy: ResolvedPolicy;
+  readonly requestId: string;
+  readonly idempotencyKey: string;
+  readonly startedAt: number;
+  /** Absolute deadline in scheduler time, if any. */
+  readonly deadlineAt: number | undefined;
+  /** 0-based number of the current attempt (-1 before the first). */
+  attempt: number;
+  /** The server acknowledged the current attempt. */
+  acked: boolean;
+  /** Every attempt's typed error, oldest first. */
+  readonly errors: TxError[];
+}
+
+/** The `info` of errors raised for `ctx` at `now`. */
+export function errorInfo(ctx: CallContext, now: number): TxErrorInfo {
+  return {
+    tool: ctx.tool,
+    requestId: ctx.requestId,
+    attempt: Math.max(ctx.attempt, 0),
+    elapsedMs: now - ctx.startedAt,
+  };
+}
+
+/** Gives the final error of a call the list of every attempt's error. */
+export function withAttemptErrors<E extends TxError>(error: E, errors: readonly TxError[]): E {
+  if (errors.length > 1 || (errors.length === 1 && errors[0] !== error)) {
+    Object.defineProperty(error, 'attemptErrors', { value: [...errors], enumerable: true });
+  }
+  return error;
+}
+
+/**
+ * An `isError: true` result that the tool's `retryOnResult` asked to retry; if attempts run
+ * out, the call emits the result itself rather than this error.
+ */
+export class RetryableResult extends TxError {
+  override readonly name = 'RetryableResult';
+  readonly code = 'RETRYABLE_RESULT';
+  readonly retryable = true;
+  constructor(
+    readonly result: CallToolResult,
+    info: TxErrorInfo,
+  ) {
+    super(`${info.tool}: tool returned an error result`, { info });
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Defaults of every client option, per DESIGN section 5. Each is used when neither the call,
+ * the tool's policy nor the client options set the value.
+ */
+
+/** Per-attempt timeout. @default 30_000 ms */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Calls executing at once. @default 10 */
+export const DEFAULT_CONCURRENCY = 10;
+/** Calls waiting for a free slot before new ones fail with `QueueFullError`. @default 1_000 */
+export const DEFAULT_MAX_QUEUE = 1_000;
+/** Attempts per call, the first included. @default 3 */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+/** Backoff before the first retry. @default 1_000 ms */
+export const DEFAULT_BASE_DELAY_MS = 1_000;
+/** Longest backoff between attempts. @default 30_000 ms */
+export const DEFAULT_MAX_DELAY_MS = 30_000;
+/** Backoff growth per attempt. @default 2 */
+export const DEFAULT_MULTIPLIER = 2;
+/** Jitter applied to backoff. @default 'full' */
+export const DEFAULT_JITTER = 'full' as const;
+/** How long a completed keyed call's result is reused for a duplicate call. @default 300_000 ms (5 min) */
+export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
+/** Most keyed results remembered by the dedup window. @default 10_000 */
+export const DEFAULT_DEDUP_MAX_ENTRIES = 10_000;

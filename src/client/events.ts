@@ -1,0 +1,88 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { NackReason, TxRequestMeta } from '../protocol/index.js';
+
+/** The value a call emits: the tool's result plus what the reliability layer knows about it. */
+export interface TxResult {
+  /** One id per logical call, kept across retries. */
+  requestId: string;
+  /** The key the server deduplicated by. */
+  idempotencyKey: string;
+  /** The SDK's `CallToolResult` as the server returned it (check `result.isError`). */
+  result: CallToolResult;
+  /** The server acknowledged the request (from its `_meta.mcp_tx`; `false` against a plain server). */
+  ack: boolean;
+  /** The tool ran (now or, for a duplicate, earlier). */
+  processed: boolean;
+  /** The result is a replay of an earlier execution with the same idempotency key. */
+  duplicate: boolean;
+  /** Attempts made (the server's count when it reports one). */
+  attempts: number;
+  /** Milliseconds from the call's start to its result (scheduler time). */
+  latencyMs: number;
+}
+
+interface EventBase {
+  /** Tool name. */
+  tool: string;
+  /** Request id of the logical call. */
+  requestId: string;
+  /** 0-based attempt. */
+  attempt: number;
+  /** Scheduler time of the event. */
+  time: number;
+}
+
+/** An attempt was sent. `meta` is undefined in fallback mode (plain MCP server). */
+export interface TxRequestEvent extends EventBase {
+  type: 'request';
+  idempotencyKey: string;
+  meta: TxRequestMeta | undefined;
+}
+
+/** The server acknowledged an attempt. */
+export interface TxAckEvent extends EventBase {
+  type: 'ack';
+}
+
+/** The server refused an attempt without running the tool. */
+export interface TxNackEvent extends EventBase {
+  type: 'nack';
+  reason: NackReason;
+  retryable: boolean;
+  retryAfterMs: number | undefined;
+}
+
+/** A call got its result. */
+export interface TxResponseEvent extends EventBase {
+  type: 'response';
+  result: TxResult;
+}
+
+/** An attempt failed and another one is scheduled after `delayMs`. */
+export interface TxRetryEvent extends EventBase {
+  type: 'retry';
+  delayMs: number;
+  error: unknown;
+}
+
+/** An attempt timed out. */
+export interface TxTimeoutEvent extends EventBase {
+  type: 'timeout';
+  acked: boolean;
+}
+
+/** A call failed for good. */
+export interface TxFailureEvent extends EventBase {
+  type: 'failure';
+  error: unknown;
+}
+
+/** Everything that happens to calls, as one tagged union (`client.events$`). */
+export type TxEvent =
+  | TxRequestEvent
+  | TxAckEvent
+  | TxNackEvent
+  | TxResponseEvent
+  | TxRetryEvent
+  | TxTimeoutEvent
+  | TxFailureEvent;

@@ -1,0 +1,14 @@
+export { TxClient, type ConnectOptions } from './tx-client.js';
+export type { CallOptions, RetryConfig, ToolPolicy, TxClientOptions } from './options.js';
+export type {
+  TxResult,
+  TxEvent,
+  TxRequestEvent,
+  TxAckEvent,
+  TxNackEvent,
+  TxResponseEvent,
+  TxRetryEvent,
+  TxTimeoutEvent,
+  TxFailureEvent,
+} from './events.js';
+export * from './defaults.js';

@@ -1,0 +1,62 @@
+import type { SchedulerLike } from 'rxjs';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { JitterMode } from '../operators/index.js';
+
+/** How a call is retried. `maxAttempts` counts the first attempt. */
+export interface RetryConfig {
+  /** Attempts per call, the first included (1 = no retry). @default 3, range 1..100 */
+  maxAttempts?: number;
+  /** Backoff before the first retry, ms. @default 1_000, range 0..3_600_000 */
+  baseDelayMs?: number;
+  /** Longest backoff, ms. @default 30_000, range 0..3_600_000 */
+  maxDelayMs?: number;
+  /** Growth factor per attempt. @default 2, range 1..10 */
+  multiplier?: number;
+  /** Jitter: `full` (random in [0, cap]), `decorrelated`, or `none`. @default 'full' */
+  jitter?: JitterMode;
+}
+
+/** What may differ per tool: timeouts, retries and whether a retry after an unknown outcome is safe. */
+export interface ToolPolicy {
+  /** Per-attempt timeout, ms. @default 30_000, range 1..2_147_483_647 */
+  timeoutMs?: number;
+  /** Overall time budget per call from its start, ms (all attempts and backoff). No default. */
+  deadlineMs?: number;
+  /** Retry policy; a number is `maxAttempts`; `false` disables retries. @default { maxAttempts: 3 } */
+  retry?: number | RetryConfig | false;
+  /**
+   * Declares the tool safe to run twice, so it is retried even when the outcome of an attempt is
+   * unknown (like the `readOnlyHint`/`idempotentHint` annotations). @default from the tool's annotations
+   */
+  idempotent?: boolean;
+  /** Opt in to retrying `isError: true` results (the tool ran and failed). @default never */
+  retryOnResult?: (result: CallToolResult) => boolean;
+}
+
+/** Options of one call; they override the tool's policy and the client's defaults. */
+export interface CallOptions extends ToolPolicy {
+  /** Absolute deadline (scheduler time, epoch ms for the default scheduler) for the whole call. */
+  deadline?: number | Date;
+  /** Key the server deduplicates by; calls with the same key run the tool once. @default a fresh nanoid */
+  idempotencyKey?: string;
+  /** Aborts the call: the attempt in flight is cancelled on the server. */
+  signal?: AbortSignal;
+}
+
+/** Options of a {@link TxClient}: defaults for every call plus client-wide limits. */
+export interface TxClientOptions extends Omit<CallOptions, 'idempotencyKey' | 'signal' | 'deadline'> {
+  /** Calls executing at once. @default 10, range 1..10_000 or Infinity */
+  concurrency?: number;
+  /** Calls waiting for a slot; past it calls fail fast with `QueueFullError`. @default 1_000, range 0..1_000_000 */
+  maxQueue?: number;
+  /** How long a completed keyed call's result answers a duplicate, ms (0 = off). @default 300_000 */
+  dedupWindowMs?: number;
+  /** Most results the dedup window keeps (oldest evicted). @default 10_000, range 1..10_000_000 */
+  dedupMaxEntries?: number;
+  /** Per-tool policies, by tool name; they override the client defaults above. */
+  tools?: Record<string, ToolPolicy>;
+  /** Scheduler for all time (timeouts, backoff, dedup expiry). @default asyncScheduler */
+  scheduler?: SchedulerLike;
+  /** Random source in [0, 1) for jitter. @default Math.random */
+  random?: () => number;
+}

@@ -1,0 +1,555 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { CallToolResult, ClientCapabilities, Implementation } from '@modelcontextprotocol/sdk/types.js';
+import { nanoid } from 'nanoid';
+import {
+  Observable,
+  type SchedulerLike,
+  type Subscriber,
+  type Subscription,
+  Subject,
+  asyncScheduler,
+  catchError,
+  defer,
+  filter,
+  finalize,
+  map,
+  of,
+  throwError,
+  timeout,
+} from 'rxjs';
+import { z } from 'zod';
+import { boundedMergeMap, deadline as deadlineOperator, retryWithBackoff } from '../operators/index.js';
+import {
+  ACK_METHOD,
+  ClientClosedError,
+  DeadlineExceededError,
+  NackError,
+  QueueFullError,
+  TimeoutError,
+  decodeAck,
+  decodeResultMeta,
+  encodeRequestMeta,
+  fingerprint,
+  isTxError,
+  parseTxCapability,
+  requestMeta,
+  txCapabilities,
+  type TxCapability,
+  type TxError,
+} from '../protocol/index.js';
+import { classifyFailure } from './classify.js';
+import { CallDedup } from './call-dedup.js';
+import { RetryableResult, errorInfo, withAttemptErrors, type CallContext } from './call-context.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_DEDUP_MAX_ENTRIES,
+  DEFAULT_DEDUP_WINDOW_MS,
+  DEFAULT_MAX_QUEUE,
+} from './defaults.js';
+import type {
+  TxAckEvent,
+  TxEvent,
+  TxNackEvent,
+  TxRequestEvent,
+  TxResponseEvent,
+  TxResult,
+} from './events.js';
+import type { CallOptions, ToolPolicy, TxClientOptions } from './options.js';
+import { resolvePolicy, type ResolvedPolicy } from './policy.js';
+import { validateCallOptions, validateClientOptions } from './validate-options.js';
+
+/** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
+export interface ConnectOptions extends TxClientOptions {
+  /** Name and version the SDK client reports. @default { name: 'mcp-tx', version: '0.2.0' } */
+  clientInfo?: Implementation;
+  /** Extra client capabilities; `experimental.mcp_tx` is added. */
+  capabilities?: ClientCapabilities;
+}
+
+interface Job {
+  readonly ctx: CallContext;
+  readonly subscriber: Subscriber<TxResult>;
+  sub: Subscription | undefined;
+  release: (() => void) | undefined;
+  done: boolean;
+}
+
+const AckNotificationSchema = z.object({ method: z.literal(ACK_METHOD), params: z.unknown().optional() });
+const POLICY_KEYS = ['timeoutMs', 'deadlineMs', 'retry', 'idempotent', 'retryOnResult'] as const;
+const MAX_TIMER_MS = 2_147_483_647;
+const CANCELLED = 'cancelled by mcp-tx (timeout, deadline or unsubscribe)';
+
+/**
+ * A reliable MCP client: every tool call is throttled, deadline-bounded, retried only when safe,
+ * deduplicated by idempotency key, and observable as a stream.
+ *
+ * @example
+ * const client = await TxClient.connect(transport, { timeoutMs: 5_000 });
+ * const { result } = await client.call('transfer', { to: 'bob', cents: 100 });
+ * client.events$.subscribe((e) => console.log(e.type, e.tool, e.attempt));
+ */
+export class TxClient {
+  /** Every event of every call: requests, ACKs, NACKs, responses, retries, timeouts, failures. */
+  readonly events$: Observable<TxEvent>;
+  /** Every attempt sent, with its `_meta.mcp_tx`. */
+  readonly requests$: Observable<TxRequestEvent>;
+  /** Every ACK the server sent (duplicates dropped). */
+  readonly acks$: Observable<TxAckEvent>;
+  /** Every NACK the server sent. */
+  readonly nacks$: Observable<TxNackEvent>;
+  /** Every call's result. */
+  readonly responses$: Observable<TxResponseEvent>;
+
+  private readonly events = new Subject<TxEvent>();
+  private readonly jobs = new Subject<Job>();
+  private readonly live = new Set<Job>();
+  private readonly awaitingAck = new Map<string, CallContext>();
+  private readonly policies = new Map<string, ResolvedPolicy>();
+  private readonly safeTools = new Map<string, boolean>();
+  private readonly dedup: CallDedup;
+  private readonly scheduler: SchedulerLike;
+  private readonly random: () => number;
+  private readonly dedupWindowMs: number;
+  private serverTx: TxCapability | null | undefined = null;
+  private closed = false;
+
+  /**
+   * Wraps an SDK `Client` you built. To speak mcp_tx with the server, give it
+   * `txCapabilities()` as capabilities (or use {@link TxClient.connect}); without them calls
+   * run in fallback mode (plain MCP, client-side limits only).
+   *
+   * @example
+   * const sdk = new Client({ name: 'app', version: '1.0.0' }, { capabilities: txCapabilities() });
+   * const client = new TxClient(sdk, { concurrency: 4 });
+   * await sdk.connect(transport);
+   */
+  constructor(
+    /** The wrapped SDK client. */
+    readonly sdk: Client,
+    private readonly options: TxClientOptions = {},
+  ) {
+    validateClientOptions(options);
+    const {
+      concurrency = DEFAULT_CONCURRENCY,
+      maxQueue = DEFAULT_MAX_QUEUE,
+      dedupWindowMs = DEFAULT_DEDUP_WINDOW_MS,
+      dedupMaxEntries = DEFAULT_DEDUP_MAX_ENTRIES,
+      scheduler = asyncScheduler,
+      random = Math.random,
+    } = options;
+    this.scheduler = scheduler;
+    this.random = random;
+    this.dedupWindowMs = dedupWindowMs;
+    this.dedup = new CallDedup(dedupWindowMs, dedupMaxEntries, scheduler);
+    this.events$ = this.events.asObservable();
+    this.requests$ = this.events$.pipe(filter((e): e is TxRequestEvent => e.type === 'request'));
+    this.acks$ = this.events$.pipe(filter((e): e is TxAckEvent => e.type === 'ack'));
+    this.nacks$ = this.events$.pipe(filter((e): e is TxNackEvent => e.type === 'nack'));
+    this.responses$ = this.events$.pipe(filter((e): e is TxResponseEvent => e.type === 'response'));
+    sdk.setNotificationHandler(AckNotificationSchema, (n) => this.onAck(n.params));
+    this.jobs
+      .pipe(
+        boundedMergeMap((job) => this.runJob(job), {
+          concurrency,
+          maxQueue,
+          onOverflow: (job) =>
+            job.subscriber.error(
+              new QueueFullError(`${job.ctx.tool}: ${maxQueue} calls already queued`, {
+                info: errorInfo(job.ctx, this.scheduler.now()),
+              }),
+            ),
+        }),
+      )
+      .subscribe();
+  }
+
+  /**
+   * Creates an SDK `Client` that advertises mcp_tx, connects it over `transport`, reads the
+   * server's tool annotations, and wraps it.
+   *
+   * @example
+   * const client = await TxClient.connect(new StdioClientTransport({ command: 'my-server' }));
+   */
+  static async connect(transport: Transport, options: ConnectOptions = {}): Promise<TxClient> {
+    const { clientInfo = { name: 'mcp-tx', version: '0.2.0' }, capabilities = {}, ...txOptions } = options;
+    const tx = txCapabilities();
+    const sdk = new Client(clientInfo, {
+      capabilities: { ...capabilities, experimental: { ...capabilities.experimental, ...tx.experimental } },
+    });
+    const client = new TxClient(sdk, txOptions);
+    await sdk.connect(transport);
+    if (sdk.getServerCapabilities()?.tools) await client.refreshTools().catch(() => undefined);
+    return client;
+  }
+
+  /** What the server advertised under `experimental.mcp_tx`; `undefined` for a plain MCP server. */
+  get server(): TxCapability | undefined {
+    if (this.serverTx === null) {
+      const capabilities = this.sdk.getServerCapabilities();
+      if (!capabilities) return undefined;
+      this.serverTx = parseTxCapability(capabilities);
+    }
+    return this.serverTx;
+  }
+
+  /**
+   * Calls a tool. Cold: nothing is sent until subscribed; emits one {@link TxResult} and
+   * completes, or errors with a typed {@link TxError}. Unsubscribing cancels it on the server.
+   *
+   * @example
+   * const { result } = await firstValueFrom(client.call$('search', { q: 'mcp' }, { timeoutMs: 2_000 }));
+   */
+  call$(name: string, args?: Record<string, unknown>, options?: CallOptions): Observable<TxResult> {
+    return defer(() => {
+      if (typeof name !== 'string' || name.length === 0)
+        throw new TypeError('tool name must be a non-empty string');
+      if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+        throw new TypeError(`arguments of ${name} must be an object`);
+      }
+      if (options !== undefined) validateCallOptions(options);
+      if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
+      const key = options?.idempotencyKey;
+      const start = () => this.execute$(name, args, options, key ?? nanoid());
+      const result$ =
+        key !== undefined && this.dedupWindowMs > 0
+          ? this.dedup.join(key, fingerprint(name, args), start)
+          : start();
+      return options?.signal ? abortable(result$, options.signal) : result$;
+    });
+  }
+
+  /**
+   * Calls a tool and resolves with its {@link TxResult} (`firstValueFrom(client.call$(…))`).
+   * Pass `{ signal }` to abort.
+   *
+   * @example
+   * const { result, attempts } = await client.call('transfer', { to: 'bob', cents: 100 }, { idempotencyKey: orderId });
+   */
+  call(name: string, args?: Record<string, unknown>, options?: CallOptions): Promise<TxResult> {
+    return new Promise((resolve, reject) => {
+      this.call$(name, args, options).subscribe({ next: resolve, error: reject });
+    });
+  }
+
+  /**
+   * Reads the server's tool list to learn which tools are annotated `readOnlyHint` or
+   * `idempotentHint` (safe to retry after an unknown outcome). `connect` calls it once.
+   */
+  async refreshTools(): Promise<void> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.sdk.listTools(cursor === undefined ? undefined : { cursor });
+      for (const tool of page.tools) {
+        const { readOnlyHint, idempotentHint } = tool.annotations ?? {};
+        this.safeTools.set(tool.name, readOnlyHint === true || idempotentHint === true);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
+  /**
+   * Closes the client: queued and in-flight calls fail with {@link ClientClosedError} (in-flight
+   * ones are cancelled on the server), the streams complete, and the transport is closed.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const job of [...this.live]) {
+      job.subscriber.error(
+        new ClientClosedError(`${job.ctx.tool}: client closed`, {
+          info: errorInfo(job.ctx, this.scheduler.now()),
+        }),
+      );
+    }
+    this.jobs.complete();
+    this.events.complete();
+    await this.sdk.close();
+  }
+
+  private execute$(
+    tool: string,
+    args: Record<string, unknown> | undefined,
+    options: CallOptions | undefined,
+    idempotencyKey: string,
+  ): Observable<TxResult> {
+    return new Observable<TxResult>((subscriber) => {
+      const policy = this.policyFor(tool, options);
+      const startedAt = this.scheduler.now();
+      const at = options?.deadline;
+      const deadlineAt =
+        at !== undefined ? +at : policy.deadlineMs !== undefined ? startedAt + policy.deadlineMs : undefined;
+      const ctx: CallContext = {
+        tool,
+        args,
+        policy,
+        requestId: options?.idempotencyKey === undefined ? idempotencyKey : nanoid(),
+        idempotencyKey,
+        startedAt,
+        deadlineAt,
+        attempt: -1,
+        acked: false,
+        errors: [],
+      };
+      const job: Job = { ctx, subscriber, sub: undefined, release: undefined, done: false };
+      this.live.add(job);
+      this.jobs.next(job);
+      return () => {
+        job.done = true;
+        this.live.delete(job);
+        job.sub?.unsubscribe();
+        job.release?.();
+      };
+    });
+  }
+
+  private runJob(job: Job): Observable<never> {
+    return new Observable<never>((slot) => {
+      if (job.done || this.closed) return slot.complete(); // cancelled or closed while it waited in the queue
+      job.release = () => slot.complete();
+      job.sub = this.attempts$(job.ctx).subscribe({
+        next: (value) => job.subscriber.next(value),
+        error: (error: unknown) => {
+          slot.complete();
+          job.subscriber.error(error);
+        },
+        complete: () => {
+          slot.complete();
+          job.subscriber.complete();
+        },
+      });
+    });
+  }
+
+  private attempts$(ctx: CallContext): Observable<TxResult> {
+    const { policy } = ctx;
+    const result$ = defer(() => this.attempt$(ctx)).pipe(
+      retryWithBackoff<CallToolResult>({
+        maxAttempts: policy.maxAttempts,
+        backoff: policy.backoff,
+        random: this.random,
+        scheduler: this.scheduler,
+        shouldRetry: (error) =>
+          isTxError(error) && error.retryable
+            ? {
+                retry: true,
+                ...(error instanceof NackError && error.retryAfterMs !== undefined
+                  ? { delayMs: error.retryAfterMs }
+                  : {}),
+              }
+            : false,
+        onRetry: ({ error, delayMs }) =>
+          this.emit(() => ({
+            type: 'retry',
+            ...this.eventBase(ctx),
+            attempt: ctx.attempt + 1,
+            delayMs,
+            error,
+          })),
+        onGiveUp: () => {
+          const last = ctx.errors[ctx.errors.length - 1];
+          return last ? withAttemptErrors(last, ctx.errors) : new Error('no attempt was made');
+        },
+      }),
+      catchError((error: unknown) =>
+        error instanceof RetryableResult ? of(error.result) : throwError(() => error),
+      ),
+      map((result) => this.toTxResult(ctx, result)),
+    );
+    const bounded$ =
+      ctx.deadlineAt === undefined
+        ? result$
+        : result$.pipe(
+            deadlineOperator<TxResult>({
+              at: ctx.deadlineAt,
+              scheduler: this.scheduler,
+              with: () => this.deadlineError(ctx),
+            }),
+          );
+    return bounded$.pipe(
+      catchError((error: unknown) => {
+        this.emit(() => ({ type: 'failure', ...this.eventBase(ctx), error }));
+        return throwError(() => error);
+      }),
+      finalize(() => this.awaitingAck.delete(ctx.requestId)),
+    );
+  }
+
+  private attempt$(ctx: CallContext): Observable<CallToolResult> {
+    const attempt = ++ctx.attempt;
+    ctx.acked = false;
+    const now = this.scheduler.now();
+    let timeoutMs = ctx.policy.timeoutMs;
+    if (ctx.deadlineAt !== undefined) {
+      const left = ctx.deadlineAt - now;
+      if (left <= 0) return throwError(() => this.deadlineError(ctx));
+      timeoutMs = Math.min(timeoutMs, left);
+    }
+    const server = this.server;
+    const ackExpected = server?.features.has('ack') ?? false;
+    const meta = server
+      ? requestMeta({
+          requestId: ctx.requestId,
+          idempotencyKey: ctx.idempotencyKey,
+          expectAck: ackExpected,
+          retryCount: attempt,
+          timeoutMs,
+          deadline: ctx.deadlineAt,
+        })
+      : undefined;
+    const params = meta
+      ? { name: ctx.tool, arguments: ctx.args, _meta: { mcp_tx: encodeRequestMeta(meta) } }
+      : { name: ctx.tool, arguments: ctx.args };
+    if (ackExpected && attempt === 0) this.awaitingAck.set(ctx.requestId, ctx);
+    this.emit(() => ({ type: 'request', ...this.eventBase(ctx), idempotencyKey: ctx.idempotencyKey, meta }));
+    const sdkTimeout = Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
+    return new Observable<CallToolResult>((subscriber) => {
+      const controller = new AbortController();
+      let settled = false;
+      this.sdk.callTool(params, undefined, { signal: controller.signal, timeout: sdkTimeout }).then(
+        (result) => {
+          settled = true;
+          subscriber.next(result as CallToolResult);
+          subscriber.complete();
+        },
+        (error: unknown) => {
+          settled = true;
+          subscriber.error(error);
+        },
+      );
+      return () => {
+        if (!settled) controller.abort(CANCELLED);
+      };
+    }).pipe(
+      timeout({
+        first: timeoutMs,
+        scheduler: this.scheduler,
+        with: () => {
+          this.emit(() => ({ type: 'timeout', ...this.eventBase(ctx), acked: ctx.acked }));
+          return throwError(
+            () =>
+              new TimeoutError(`${ctx.tool}: no response within ${timeoutMs} ms`, {
+                info: errorInfo(ctx, this.scheduler.now()),
+                acked: ctx.acked,
+              }),
+          );
+        },
+      }),
+      map((result) => {
+        if (result.isError && ctx.policy.retryOnResult?.(result)) {
+          throw new RetryableResult(result, errorInfo(ctx, this.scheduler.now()));
+        }
+        return result;
+      }),
+      catchError((error: unknown) => {
+        const typed =
+          error instanceof RetryableResult
+            ? error
+            : classifyFailure(error, {
+                info: errorInfo(ctx, this.scheduler.now()),
+                acked: ctx.acked,
+                ackExpected,
+                replaySafe: this.replaySafe(ctx, server),
+              });
+        ctx.errors.push(typed);
+        if (typed instanceof NackError) {
+          this.emit(() => ({
+            type: 'nack',
+            ...this.eventBase(ctx),
+            reason: typed.reason,
+            retryable: typed.retryable,
+            retryAfterMs: typed.retryAfterMs,
+          }));
+        }
+        return throwError(() => typed);
+      }),
+    );
+  }
+
+  private toTxResult(ctx: CallContext, result: CallToolResult): TxResult {
+    let meta;
+    try {
+      meta = decodeResultMeta(result._meta?.mcp_tx);
+    } catch {
+      meta = undefined; // malformed server meta: fall back to what the client saw
+    }
+    const txResult: TxResult = {
+      requestId: ctx.requestId,
+      idempotencyKey: ctx.idempotencyKey,
+      result,
+      ack: meta !== undefined || ctx.acked,
+      processed: true,
+      duplicate: meta?.duplicate ?? false,
+      attempts: Math.max(meta?.attempts ?? 0, ctx.attempt + 1),
+      latencyMs: this.scheduler.now() - ctx.startedAt,
+    };
+    this.emit(() => ({ type: 'response', ...this.eventBase(ctx), result: txResult }));
+    return txResult;
+  }
+
+  private onAck(params: unknown): void {
+    let ack;
+    try {
+      ack = decodeAck(params);
+    } catch {
+      return; // malformed ACK: ignore it, the attempt timeout still bounds the call
+    }
+    const ctx = this.awaitingAck.get(ack.requestId);
+    if (!ctx || ctx.acked || ack.retryCount !== ctx.attempt) return; // late, unknown or duplicate
+    ctx.acked = true;
+    this.emit(() => ({ type: 'ack', ...this.eventBase(ctx) }));
+  }
+
+  private replaySafe(ctx: CallContext, server: TxCapability | undefined): boolean {
+    if (server?.features.has('idempotency')) return true;
+    return ctx.policy.idempotent ?? this.safeTools.get(ctx.tool) ?? false;
+  }
+
+  private policyFor(tool: string, options: CallOptions | undefined): ResolvedPolicy {
+    const toolPolicy: ToolPolicy | undefined = this.options.tools?.[tool];
+    if (options && POLICY_KEYS.some((k) => options[k] !== undefined)) {
+      return resolvePolicy([this.options, toolPolicy, options]);
+    }
+    let policy = this.policies.get(tool);
+    if (!policy) {
+      policy = resolvePolicy([this.options, toolPolicy]);
+      if (this.policies.size < 10_000) this.policies.set(tool, policy);
+    }
+    return policy;
+  }
+
+  private deadlineError(ctx: CallContext): TxError {
+    const error = new DeadlineExceededError(
+      `${ctx.tool}: deadline exceeded after ${ctx.attempt + 1} attempt(s)`,
+      {
+        info: errorInfo(ctx, this.scheduler.now()),
+        cause: ctx.errors[ctx.errors.length - 1],
+        attemptErrors: [...ctx.errors],
+      },
+    );
+    ctx.errors.push(error);
+    return error;
+  }
+
+  private eventBase(ctx: CallContext): { tool: string; requestId: string; attempt: number; time: number } {
+    return { tool: ctx.tool, requestId: ctx.requestId, attempt: ctx.attempt, time: this.scheduler.now() };
+  }
+
+  /** Emits an event only when someone listens, so nothing is allocated otherwise. */
+  private emit(make: () => TxEvent): void {
+    if (this.events.observed) this.events.next(make());
+  }
+}
+
+function abortable<T>(source: Observable<T>, signal: AbortSignal): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const onAbort = () => subscriber.error(signal.reason ?? new Error('aborted'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const sub = source.subscribe(subscriber);
+    return () => {
+      signal.removeEventListener('abort', onAbort);
+      sub.unsubscribe();
+    };
+  });
+}

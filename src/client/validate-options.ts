@@ -1,0 +1,145 @@
+import type { CallOptions, RetryConfig, ToolPolicy, TxClientOptions } from './options.js';
+
+type Check = (value: unknown, field: string) => void;
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+function number(min: number, max: number, { integer = false, infinity = false } = {}): Check {
+  return (value, field) => {
+    if (typeof value !== 'number' || Number.isNaN(value)) {
+      throw new TypeError(`${field} must be a number, got ${describe(value)}`);
+    }
+    if (infinity && value === Infinity) return;
+    if ((integer && !Number.isInteger(value)) || value < min || value > max) {
+      throw new RangeError(
+        `${field} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${value}`,
+      );
+    }
+  };
+}
+
+const ofType =
+  (type: 'boolean' | 'function' | 'object'): Check =>
+  (value, field) => {
+    if (typeof value !== type || value === null)
+      throw new TypeError(`${field} must be a ${type}, got ${describe(value)}`);
+  };
+
+const key: Check = (value, field) => {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256) {
+    throw new TypeError(`${field} must be a string of 1 to 256 characters, got ${describe(value)}`);
+  }
+};
+
+const jitter: Check = (value, field) => {
+  if (value !== 'full' && value !== 'decorrelated' && value !== 'none') {
+    throw new TypeError(`${field} must be 'full', 'decorrelated' or 'none', got ${describe(value)}`);
+  }
+};
+
+const retryShape: Record<keyof RetryConfig, Check> = {
+  maxAttempts: number(1, 100, { integer: true }),
+  baseDelayMs: number(0, 3_600_000),
+  maxDelayMs: number(0, 3_600_000),
+  multiplier: number(1, 10),
+  jitter,
+};
+
+const retry: Check = (value, field) => {
+  if (value === false) return;
+  if (typeof value === 'number') return retryShape.maxAttempts(value, `${field}`);
+  checkShape(value, retryShape, field);
+};
+
+const deadline: Check = (value, field) => {
+  if (value instanceof Date) value = value.getTime();
+  number(0, Number.MAX_SAFE_INTEGER)(value, field);
+};
+
+const signal: Check = (value, field) => {
+  if (typeof AbortSignal === 'undefined' || !(value instanceof AbortSignal)) {
+    throw new TypeError(`${field} must be an AbortSignal, got ${describe(value)}`);
+  }
+};
+
+const toolShape: Record<keyof ToolPolicy, Check> = {
+  timeoutMs: number(1, MAX_TIMER_MS),
+  deadlineMs: number(1, MAX_TIMER_MS),
+  retry,
+  idempotent: ofType('boolean'),
+  retryOnResult: ofType('function'),
+};
+
+const callShape: Record<keyof CallOptions, Check> = { ...toolShape, deadline, idempotencyKey: key, signal };
+
+const tools: Check = (value, field) => {
+  ofType('object')(value, field);
+  for (const [name, policy] of Object.entries(value as object))
+    checkShape(policy, toolShape, `${field}.${name}`);
+};
+
+const scheduler: Check = (value, field) => {
+  const s = value as { now?: unknown; schedule?: unknown } | null;
+  if (typeof s?.now !== 'function' || typeof s.schedule !== 'function') {
+    throw new TypeError(`${field} must be an RxJS SchedulerLike (now and schedule)`);
+  }
+};
+
+const clientShape: Record<keyof TxClientOptions, Check> = {
+  ...toolShape,
+  concurrency: number(1, 10_000, { integer: true, infinity: true }),
+  maxQueue: number(0, 1_000_000, { integer: true }),
+  dedupWindowMs: number(0, MAX_TIMER_MS),
+  dedupMaxEntries: number(1, 10_000_000, { integer: true }),
+  tools,
+  scheduler,
+  random: ofType('function'),
+};
+
+function checkShape(value: unknown, shape: Record<string, Check>, where: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${where} must be an object, got ${describe(value)}`);
+  }
+  for (const [name, v] of Object.entries(value)) {
+    const check = shape[name];
+    if (!check) {
+      throw new TypeError(
+        `${where}.${name} is not an option; known options: ${Object.keys(shape).join(', ')}`,
+      );
+    }
+    if (v !== undefined) check(v, `${where}.${name}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+/** Throws a `TypeError`/`RangeError` naming the field when client options are invalid or unknown. */
+export function validateClientOptions(
+  options: unknown,
+  where = 'options',
+): asserts options is TxClientOptions {
+  checkShape(options, clientShape, where);
+}
+
+/** Throws a `TypeError`/`RangeError` naming the field when call options are invalid or unknown. */
+export function validateCallOptions(options: unknown, where = 'callOptions'): asserts options is CallOptions {
+  checkShape(options, callShape, where);
+}
+
+/** Throws a `TypeError` unless `options` is an object whose keys are all in `known`; returns the rest. */
+export function splitKnown<K extends string>(
+  options: Record<string, unknown>,
+  known: readonly K[],
+): [Partial<Record<K, unknown>>, Record<string, unknown>] {
+  const picked: Partial<Record<K, unknown>> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if ((known as readonly string[]).includes(k)) picked[k as K] = v;
+    else rest[k] = v;
+  }
+  return [picked, rest];
+}

@@ -1,0 +1,57 @@
+import { PROTOCOL_VERSION, TX_FEATURES, TX_KEY, type TxFeature } from './constants.js';
+
+/** What a peer advertised under `experimental.mcp_tx`. */
+export interface TxCapability {
+  /** The peer's protocol version, e.g. `0.2.0` or `0.1.3`. */
+  version: string;
+  /** The features the peer supports (unknown names are dropped). */
+  features: ReadonlySet<TxFeature>;
+}
+
+/**
+ * Capabilities to advertise mcp_tx support, to pass to an SDK `Client` or `Server` you build
+ * yourself (`TxClient.connect` does this for you).
+ *
+ * @example
+ * const sdk = new Client({ name: 'app', version: '1.0.0' }, { capabilities: txCapabilities() });
+ * const client = new TxClient(sdk);
+ */
+export function txCapabilities(features: readonly TxFeature[] = TX_FEATURES): {
+  experimental: { mcp_tx: { version: string; features: TxFeature[] } };
+} {
+  return { experimental: { [TX_KEY]: { version: PROTOCOL_VERSION, features: [...features] } } } as {
+    experimental: { mcp_tx: { version: string; features: TxFeature[] } };
+  };
+}
+
+/**
+ * Reads `experimental.mcp_tx` from a peer's capabilities. Accepts 0.1.x and 0.2.x;
+ * anything absent, malformed or of another version gives `undefined` (plain MCP, fallback mode).
+ * A 0.1.x peer that lists no features is taken to support `ack` and `retry`, as MCP-Tx 0.1 did.
+ *
+ * @example
+ * const tx = parseTxCapability(client.getServerCapabilities());
+ * if (tx?.features.has('idempotency')) { ... }
+ */
+export function parseTxCapability(capabilities: unknown): TxCapability | undefined {
+  const experimental = (capabilities as { experimental?: unknown } | undefined)?.experimental;
+  const entry = (experimental as Record<string, unknown> | undefined)?.[TX_KEY];
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const { version, features } = entry as { version?: unknown; features?: unknown };
+  if (typeof version !== 'string' || !/^0\.[12]\.\d{1,4}$/.test(version)) return undefined;
+  const known = new Set<TxFeature>();
+  if (Array.isArray(features)) {
+    for (const f of features) if (TX_FEATURES.includes(f as TxFeature)) known.add(f as TxFeature);
+  } else if (version.startsWith('0.1.')) {
+    known.add('ack').add('retry');
+  }
+  return { version, features: known };
+}
+
+/** The features both sides support, in protocol order. */
+export function negotiateFeatures(
+  offered: ReadonlySet<TxFeature>,
+  supported: readonly TxFeature[],
+): TxFeature[] {
+  return supported.filter((f) => offered.has(f));
+}
