@@ -21,6 +21,7 @@ export interface ToolLog {
  * - `charge` (side effect, not idempotent): counts, answers after `delayMs`.
  * - `slow`: waits `ms`, tracks concurrency and aborts.
  * - `fail`: returns an `isError` result.
+ * - `log` (read-only): returns the {@link ToolLog} as JSON (for servers in a child process).
  */
 export function createToolServer(options: { capabilities?: ServerCapabilities; hangs?: number } = {}): {
   server: McpServer;
@@ -84,5 +85,8 @@ export function createToolServer(options: { capabilities?: ServerCapabilities; h
     record('fail', extra._meta);
     return { isError: true, content: [{ type: 'text', text: 'it failed' }] };
   });
+  server.registerTool('log', { inputSchema: {}, annotations: { readOnlyHint: true } }, () => ({
+    content: [{ type: 'text', text: JSON.stringify(log) }],
+  }));
   return { server, log };
 }
