@@ -28,6 +28,10 @@ export {
   DEFAULT_JITTER,
   DEFAULT_DEDUP_WINDOW_MS,
   DEFAULT_DEDUP_MAX_ENTRIES,
+  DEFAULT_RECONNECT,
+  type ConnectionStatus,
+  type TransportFactory,
+  type ReconnectConfig,
 } from './client/index.js';
 export {
   TxError,

@@ -9,7 +9,7 @@ import type { ToolLog } from '../helpers/tool-server.js';
 
 const fastRetry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
 const serverLog = async (client: TxClient): Promise<ToolLog> =>
-  JSON.parse((await client.call('log')).result.content[0]?.text as string) as ToolLog;
+  JSON.parse(((await client.call('log')).result.content[0] as { text: string }).text) as ToolLog;
 
 describe('TxClient over stdio with a real child process', () => {
   describe('server speaking mcp_tx (retry only)', () => {

@@ -18,6 +18,8 @@ export interface FailureContext {
   readonly info: TxErrorInfo;
   /** The server acknowledged this attempt. */
   readonly acked: boolean;
+  /** The request was handed to the transport (false while waiting for a reconnect). */
+  readonly sent: boolean;
   /** The server would have acknowledged (it speaks mcp_tx with `ack`); no ACK then means "not started". */
   readonly ackExpected: boolean;
   /** Running the tool again is harmless: the server honours the key, or the tool is idempotent. */
@@ -30,7 +32,7 @@ export interface FailureContext {
  *
  * - NACK: the tool did not run; retry when the server says `retryable`.
  * - JSON-RPC error (invalid params, unknown tool, ...): a definitive answer; never retried.
- * - Never sent (not connected): retried.
+ * - Never sent (not connected, or still waiting for a reconnect): retried.
  * - Timeout, disconnect, anything else after sending: the outcome is unknown. Retried when the
  *   server had not ACKed an attempt it would have ACKed, or when a replay is safe; otherwise
  *   {@link AmbiguousOutcomeError}, never a silent second run.
@@ -82,7 +84,7 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
 }
 
 function unknownOutcome(error: TxError, ctx: FailureContext): TxError {
-  if ((ctx.ackExpected && !ctx.acked) || ctx.replaySafe) return error;
+  if (!ctx.sent || (ctx.ackExpected && !ctx.acked) || ctx.replaySafe) return error;
   return new AmbiguousOutcomeError(
     `${ctx.info.tool}: the call may have run (${error.code.toLowerCase()} after ${ctx.acked ? 'ACK' : 'send'}); ` +
       'not retried because the tool is not known to be idempotent and the server does not honour idempotency keys',

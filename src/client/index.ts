@@ -12,3 +12,9 @@ export type {
   TxFailureEvent,
 } from './events.js';
 export * from './defaults.js';
+export {
+  DEFAULT_RECONNECT,
+  type ConnectionStatus,
+  type TransportFactory,
+  type ReconnectConfig,
+} from './connection.js';

@@ -15,6 +15,7 @@ import {
   finalize,
   map,
   of,
+  switchMap,
   throwError,
   timeout,
 } from 'rxjs';
@@ -39,6 +40,12 @@ import {
   type TxError,
 } from '../protocol/index.js';
 import { classifyFailure } from './classify.js';
+import {
+  Connection,
+  type ConnectionStatus,
+  type ReconnectConfig,
+  type TransportFactory,
+} from './connection.js';
 import { CallDedup } from './call-dedup.js';
 import { RetryableResult, errorInfo, withAttemptErrors, type CallContext } from './call-context.js';
 import {
@@ -57,10 +64,12 @@ import type {
 } from './events.js';
 import type { CallOptions, ToolPolicy, TxClientOptions } from './options.js';
 import { resolvePolicy, type ResolvedPolicy } from './policy.js';
-import { validateCallOptions, validateClientOptions } from './validate-options.js';
+import { validateCallOptions, validateClientOptions, validateReconnect } from './validate-options.js';
 
 /** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
 export interface ConnectOptions extends TxClientOptions {
+  /** Reconnect policy when `connect` was given a transport factory; `false` disables. @default DEFAULT_RECONNECT */
+  reconnect?: ReconnectConfig | false;
   /** Name and version the SDK client reports. @default { name: 'mcp-tx', version: '0.2.0' } */
   clientInfo?: Implementation;
   /** Extra client capabilities; `experimental.mcp_tx` is added. */
@@ -73,6 +82,13 @@ interface Job {
   sub: Subscription | undefined;
   release: (() => void) | undefined;
   done: boolean;
+}
+
+/** How `connect` hands the transport it owns to the constructor (a symbol: invisible to option validation). */
+const OWN_TRANSPORT = Symbol('mcp-tx.ownTransport');
+interface OwnTransport {
+  factory: TransportFactory | undefined;
+  reconnect: ReconnectConfig | false;
 }
 
 const AckNotificationSchema = z.object({ method: z.literal(ACK_METHOD), params: z.unknown().optional() });
@@ -113,6 +129,7 @@ export class TxClient {
   private readonly dedupWindowMs: number;
   private serverTx: TxCapability | null | undefined = null;
   private closed = false;
+  private readonly connection: Connection;
 
   /**
    * Wraps an SDK `Client` you built. To speak mcp_tx with the server, give it
@@ -147,6 +164,13 @@ export class TxClient {
     this.acks$ = this.events$.pipe(filter((e): e is TxAckEvent => e.type === 'ack'));
     this.nacks$ = this.events$.pipe(filter((e): e is TxNackEvent => e.type === 'nack'));
     this.responses$ = this.events$.pipe(filter((e): e is TxResponseEvent => e.type === 'response'));
+    const own = (options as { [OWN_TRANSPORT]?: OwnTransport })[OWN_TRANSPORT];
+    this.connection = new Connection(sdk, own?.factory, own ? own.reconnect : false, scheduler, random);
+    if (!own) this.connection.adopt();
+    // A reconnected server may advertise other capabilities: read them again.
+    this.connection.status$.subscribe((status) => {
+      if (status === 'connected') this.serverTx = null;
+    });
     sdk.setNotificationHandler(AckNotificationSchema, (n) => this.onAck(n.params));
     this.jobs
       .pipe(
@@ -171,16 +195,35 @@ export class TxClient {
    * @example
    * const client = await TxClient.connect(new StdioClientTransport({ command: 'my-server' }));
    */
-  static async connect(transport: Transport, options: ConnectOptions = {}): Promise<TxClient> {
-    const { clientInfo = { name: 'mcp-tx', version: '0.2.0' }, capabilities = {}, ...txOptions } = options;
+  static async connect(
+    transport: Transport | TransportFactory,
+    options: ConnectOptions = {},
+  ): Promise<TxClient> {
+    const {
+      clientInfo = { name: 'mcp-tx', version: '0.2.0' },
+      capabilities = {},
+      reconnect,
+      ...txOptions
+    } = options;
+    if (reconnect !== undefined) validateReconnect(reconnect);
     const tx = txCapabilities();
     const sdk = new Client(clientInfo, {
       capabilities: { ...capabilities, experimental: { ...capabilities.experimental, ...tx.experimental } },
     });
-    const client = new TxClient(sdk, txOptions);
-    await sdk.connect(transport);
+    const factory = typeof transport === 'function' ? transport : undefined;
+    const own: OwnTransport = { factory, reconnect: reconnect ?? {} };
+    const client = new TxClient(sdk, { ...txOptions, [OWN_TRANSPORT]: own } as TxClientOptions);
+    await client.connection.open(factory ? undefined : (transport as Transport));
     if (sdk.getServerCapabilities()?.tools) await client.refreshTools().catch(() => undefined);
     return client;
+  }
+
+  /**
+   * The connection's status: `connecting`, `connected`, `reconnecting` (after the transport
+   * closed, when `connect` was given a transport factory) or `closed`. Current value first.
+   */
+  get status$(): Observable<ConnectionStatus> {
+    return this.connection.status$;
   }
 
   /** What the server advertised under `experimental.mcp_tx`; `undefined` for a plain MCP server. */
@@ -264,7 +307,7 @@ export class TxClient {
     }
     this.jobs.complete();
     this.events.complete();
-    await this.sdk.close();
+    await this.connection.close();
   }
 
   private execute$(
@@ -330,7 +373,7 @@ export class TxClient {
         random: this.random,
         scheduler: this.scheduler,
         shouldRetry: (error) =>
-          isTxError(error) && error.retryable
+          isTxError(error) && error.retryable && this.connection.current !== 'closed'
             ? {
                 retry: true,
                 ...(error instanceof NackError && error.retryAfterMs !== undefined
@@ -403,7 +446,9 @@ export class TxClient {
     if (ackExpected && attempt === 0) this.awaitingAck.set(ctx.requestId, ctx);
     this.emit(() => ({ type: 'request', ...this.eventBase(ctx), idempotencyKey: ctx.idempotencyKey, meta }));
     const sdkTimeout = Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
-    return new Observable<CallToolResult>((subscriber) => {
+    let sent = false;
+    const send$ = new Observable<CallToolResult>((subscriber) => {
+      sent = true;
       const controller = new AbortController();
       let settled = false;
       this.sdk.callTool(params, undefined, { signal: controller.signal, timeout: sdkTimeout }).then(
@@ -420,7 +465,13 @@ export class TxClient {
       return () => {
         if (!settled) controller.abort(CANCELLED);
       };
-    }).pipe(
+    });
+    const status = this.connection.current;
+    const connected$ =
+      status === 'connecting' || status === 'reconnecting'
+        ? this.connection.whenConnected().pipe(switchMap(() => send$))
+        : send$;
+    return connected$.pipe(
       timeout({
         first: timeoutMs,
         scheduler: this.scheduler,
@@ -448,6 +499,7 @@ export class TxClient {
             : classifyFailure(error, {
                 info: errorInfo(ctx, this.scheduler.now()),
                 acked: ctx.acked,
+                sent,
                 ackExpected,
                 replaySafe: this.replaySafe(ctx, server),
               });

@@ -1,3 +1,4 @@
+import type { ReconnectConfig } from './connection.js';
 import type { CallOptions, RetryConfig, ToolPolicy, TxClientOptions } from './options.js';
 
 type Check = (value: unknown, field: string) => void;
@@ -115,6 +116,21 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (value === null || typeof value !== 'object') return String(value);
   return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+const reconnectShape: Record<keyof ReconnectConfig, Check> = {
+  maxAttempts: number(1, 100, { integer: true }),
+  baseDelayMs: number(1, 60_000),
+  maxDelayMs: number(1, 600_000),
+  initializeTimeoutMs: number(1, MAX_TIMER_MS),
+};
+
+/** Throws a `TypeError`/`RangeError` naming the field when a reconnect policy is invalid. */
+export function validateReconnect(
+  value: unknown,
+  where = 'options.reconnect',
+): asserts value is ReconnectConfig | false {
+  if (value !== false) checkShape(value, reconnectShape, where);
 }
 
 /** Throws a `TypeError`/`RangeError` naming the field when client options are invalid or unknown. */

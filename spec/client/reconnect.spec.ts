@@ -1,0 +1,109 @@
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { toArray } from 'rxjs';
+import { TxClient, isConnectionClosedError, txCapabilities, type ConnectionStatus } from '../../src/index.js';
+import { createToolServer } from '../helpers/tool-server.js';
+
+/** A factory that starts a fresh McpServer for every connection and remembers the server side. */
+function serverFactory(features = txCapabilities(['retry'])) {
+  const serverSides: Transport[] = [];
+  let made = 0;
+  const factory = async (): Promise<Transport> => {
+    made++;
+    const { server } = createToolServer({ capabilities: features, hangs: 0 });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    serverSides.push(serverSide);
+    return clientSide;
+  };
+  return { factory, serverSides, made: () => made };
+}
+
+describe('TxClient reconnect', () => {
+  it('should reconnect through the factory when the transport closes and report each status', async () => {
+    const { factory, serverSides } = serverFactory();
+    const client = await TxClient.connect(factory, { reconnect: { baseDelayMs: 1, maxDelayMs: 5 } });
+    const statuses: ConnectionStatus[] = [];
+    const sub = client.status$.subscribe((s) => statuses.push(s));
+    await serverSides[0]?.close();
+    const result = await client.call('echo', { text: 'after restart' });
+    expect(result.result.content).toEqual([{ type: 'text', text: 'after restart' }]);
+    expect(statuses).toEqual(['connected', 'reconnecting', 'connected']);
+    sub.unsubscribe();
+    await client.close();
+  });
+
+  it('should re-send a call that was in flight when the connection dropped (idempotent tool)', async () => {
+    const { factory, serverSides } = serverFactory();
+    const client = await TxClient.connect(factory, {
+      reconnect: { baseDelayMs: 1, maxDelayMs: 5 },
+      retry: { maxAttempts: 3, baseDelayMs: 1 },
+    });
+    const pending = client.call('slow', { ms: 50 }, { idempotent: true });
+    await new Promise((r) => setTimeout(r, 10));
+    await serverSides[0]?.close();
+    const result = await pending;
+    expect(result.attempts).toBe(2);
+    await client.close();
+  });
+
+  it('should fail an in-flight side-effecting call with AmbiguousOutcomeError, not run it twice', async () => {
+    const { factory, serverSides } = serverFactory();
+    const client = await TxClient.connect(factory, {
+      reconnect: { baseDelayMs: 1 },
+      retry: { baseDelayMs: 1 },
+    });
+    const pending = client.call('charge', { cents: 1, delayMs: 200 }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 10));
+    await serverSides[0]?.close();
+    expect(await pending).toMatchObject({ code: 'AMBIGUOUS_OUTCOME' });
+    await client.close();
+  });
+
+  it('should give up after maxAttempts with ConnectionClosedError, backing off between attempts', async () => {
+    let attempts = 0;
+    const factory = (): Transport => {
+      attempts++;
+      throw new Error('server unreachable');
+    };
+    const started = Date.now();
+    const error = await TxClient.connect(factory, {
+      reconnect: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 20 },
+      random: () => 0.999, // full jitter then waits (almost) the whole cap: two waits of ~20 ms
+    }).catch((e: unknown) => e);
+    expect(isConnectionClosedError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/server unreachable/);
+    expect(attempts).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(35);
+  });
+
+  it('should close for good after the reconnect budget and fail new calls', async () => {
+    const { factory, serverSides, made } = serverFactory();
+    let allow = true;
+    const gated = () => (allow ? factory() : Promise.reject(new Error('down')));
+    const client = await TxClient.connect(gated, {
+      reconnect: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    const statuses = new Promise<ConnectionStatus[]>((resolve) =>
+      client.status$.pipe(toArray()).subscribe(resolve),
+    );
+    allow = false;
+    await serverSides[0]?.close();
+    await expect(client.call('echo', { text: 'x' })).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
+    await client.close();
+    expect(await statuses).toEqual(['connected', 'reconnecting', 'closed']);
+    expect(made()).toBe(1);
+  });
+
+  it('should not reconnect a client built on a transport (no factory)', async () => {
+    const { server } = createToolServer();
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = await TxClient.connect(clientSide);
+    const statuses: ConnectionStatus[] = [];
+    client.status$.subscribe((s) => statuses.push(s));
+    await serverSide.close();
+    expect(statuses).toEqual(['connected', 'closed']);
+    await client.close();
+  });
+});

@@ -1,0 +1,167 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  BehaviorSubject,
+  type Observable,
+  type SchedulerLike,
+  type Subscription,
+  defer,
+  distinctUntilChanged,
+  filter,
+  map,
+  take,
+} from 'rxjs';
+import { fullJitterBackoff, retryWithBackoff } from '../operators/index.js';
+import { ConnectionClosedError } from '../protocol/index.js';
+
+/** Where the client's connection stands. */
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** Makes a fresh transport for each (re)connection, e.g. `() => new StdioClientTransport({ command })`. */
+export type TransportFactory = () => Transport | Promise<Transport>;
+
+/** How a lost connection is re-established (only when the client was given a {@link TransportFactory}). */
+export interface ReconnectConfig {
+  /** Connection attempts before giving up with `ConnectionClosedError`. @default 5, range 1..100 */
+  maxAttempts?: number;
+  /** Backoff before the second attempt (full jitter). @default 200 ms, range 1..60_000 */
+  baseDelayMs?: number;
+  /** Longest backoff. @default 5_000 ms, range 1..600_000 */
+  maxDelayMs?: number;
+  /** How long one `initialize` may take before the attempt counts as lost. @default 10_000 ms */
+  initializeTimeoutMs?: number;
+}
+
+/** @default see {@link ReconnectConfig} */
+export const DEFAULT_RECONNECT: Required<ReconnectConfig> = {
+  maxAttempts: 5,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  initializeTimeoutMs: 10_000,
+};
+
+/**
+ * Owns the SDK client's transport: connects it, reports {@link ConnectionStatus}, and, given a
+ * transport factory, reconnects with jittered, bounded backoff whenever the transport closes
+ * (a stdio child exiting, an HTTP session expiring, a network error).
+ */
+export class Connection {
+  /** Status changes, current value first. */
+  readonly status$: Observable<ConnectionStatus>;
+  private readonly status = new BehaviorSubject<ConnectionStatus>('connecting');
+  private readonly config: Required<ReconnectConfig>;
+  private connecting = false;
+  private reconnecting: Subscription | undefined;
+  private lastError: unknown;
+
+  constructor(
+    private readonly sdk: Client,
+    private readonly factory: TransportFactory | undefined,
+    config: ReconnectConfig | false,
+    private readonly scheduler: SchedulerLike,
+    private readonly random: () => number,
+  ) {
+    this.config =
+      config === false ? { ...DEFAULT_RECONNECT, maxAttempts: 0 } : { ...DEFAULT_RECONNECT, ...config };
+    this.status$ = this.status.pipe(distinctUntilChanged());
+    const previous = sdk.onclose;
+    sdk.onclose = () => {
+      previous?.();
+      this.onTransportClosed();
+    };
+  }
+
+  /** The current status. */
+  get current(): ConnectionStatus {
+    return this.status.value;
+  }
+
+  /** Emits once (and completes) when connected; errors if the connection is closed for good. */
+  whenConnected(): Observable<void> {
+    return this.status.pipe(
+      filter((s) => s === 'connected' || s === 'closed'),
+      take(1),
+      map((s) => {
+        if (s === 'closed') throw this.closedError();
+        return undefined;
+      }),
+    );
+  }
+
+  /**
+   * Takes over an SDK client the user connects (or connected) themselves: its calls are not
+   * held back waiting for a connection, and a closed transport means `closed` (no reconnect).
+   */
+  adopt(): void {
+    this.status.next('connected');
+  }
+
+  /** Connects through the factory, retrying a lost `initialize` on a fresh transport. */
+  open(transport?: Transport): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.reconnecting = this.connectWithRetry(transport).subscribe({
+        complete: resolve,
+        error: (e: unknown) => reject(e instanceof ConnectionClosedError ? e : this.closedError(e)),
+      });
+    });
+  }
+
+  /** Closes the transport for good; no reconnect follows. */
+  async close(): Promise<void> {
+    this.reconnecting?.unsubscribe();
+    this.status.next('closed');
+    this.status.complete();
+    await this.sdk.close();
+  }
+
+  private onTransportClosed(): void {
+    if (this.connecting || this.status.closed || this.status.value === 'closed') return;
+    if (!this.factory || this.config.maxAttempts === 0) {
+      this.status.next('closed');
+      return;
+    }
+    this.status.next('reconnecting');
+    this.reconnecting = this.connectWithRetry().subscribe({ error: () => undefined });
+  }
+
+  private connectWithRetry(first?: Transport): Observable<void> {
+    const { maxAttempts, baseDelayMs, maxDelayMs, initializeTimeoutMs } = this.config;
+    let given = first;
+    return defer(async () => {
+      const transport = given ?? (await this.makeTransport());
+      given = undefined;
+      this.connecting = true;
+      try {
+        await this.sdk.connect(transport, { timeout: initializeTimeoutMs });
+      } catch (error) {
+        this.lastError = error;
+        await transport.close().catch(() => undefined);
+        throw error;
+      } finally {
+        this.connecting = false;
+      }
+      this.status.next('connected');
+    }).pipe(
+      retryWithBackoff({
+        maxAttempts: this.factory ? Math.max(1, maxAttempts) : 1,
+        backoff: fullJitterBackoff({ baseDelayMs, maxDelayMs, multiplier: 2 }),
+        random: this.random,
+        scheduler: this.scheduler,
+        onGiveUp: (errors) => {
+          this.status.next('closed');
+          return this.closedError(errors[errors.length - 1]);
+        },
+      }),
+    );
+  }
+
+  private async makeTransport(): Promise<Transport> {
+    if (!this.factory) throw new Error('no transport factory to reconnect with');
+    return this.factory();
+  }
+
+  private closedError(cause: unknown = this.lastError): ConnectionClosedError {
+    const reason = cause instanceof Error ? `: ${cause.message}` : '';
+    return new ConnectionClosedError(`connection closed${reason}`, { cause });
+  }
+}
