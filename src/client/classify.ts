@@ -1,3 +1,4 @@
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import {
   AmbiguousOutcomeError,
@@ -76,11 +77,36 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
     // Protocol.request and the SDK transports throw this before anything is written.
     return new ConnectionClosedError(`${info.tool}: not connected`, { info, cause: error });
   }
+  if (error instanceof StreamableHTTPError) return classifyHttp(error, ctx);
   if (error instanceof Error && error.name === 'UnauthorizedError') {
     return new RequestError(`${info.tool}: unauthorized`, { info, cause: error, rpcCode: 401 });
   }
   const message = error instanceof Error ? error.message : String(error);
   return unknownOutcome(new ConnectionClosedError(`${info.tool}: ${message}`, { info, cause: error }), ctx);
+}
+
+/**
+ * Whether an error means the server no longer knows the HTTP session (it restarted or expired
+ * the session): the request was not processed, and the client must initialize again.
+ */
+export function isSessionExpired(error: unknown): boolean {
+  return error instanceof StreamableHTTPError && error.code === 404;
+}
+
+function classifyHttp(error: StreamableHTTPError, ctx: FailureContext): TxError {
+  const { info } = ctx;
+  const status = error.code ?? 0;
+  if (status === 404 || status === 429) {
+    // Unknown session or rate limited: the server did not process the request.
+    return new ConnectionClosedError(`${info.tool}: HTTP ${status}`, { info, cause: error });
+  }
+  if (status >= 400 && status < 500) {
+    return new RequestError(`${info.tool}: ${error.message}`, { info, cause: error, rpcCode: status });
+  }
+  return unknownOutcome(
+    new ConnectionClosedError(`${info.tool}: ${error.message}`, { info, cause: error }),
+    ctx,
+  );
 }
 
 function unknownOutcome(error: TxError, ctx: FailureContext): TxError {

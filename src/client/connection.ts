@@ -106,6 +106,15 @@ export class Connection {
     });
   }
 
+  /**
+   * Drops the current transport and connects a fresh one (e.g. the HTTP server forgot the
+   * session). Without a factory the connection is closed instead.
+   */
+  restart(): void {
+    if (this.status.value !== 'connected') return;
+    void this.sdk.close(); // its onclose starts the reconnect
+  }
+
   /** Closes the transport for good; no reconnect follows. */
   async close(): Promise<void> {
     this.reconnecting?.unsubscribe();

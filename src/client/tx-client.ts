@@ -39,7 +39,7 @@ import {
   type TxCapability,
   type TxError,
 } from '../protocol/index.js';
-import { classifyFailure } from './classify.js';
+import { classifyFailure, isSessionExpired } from './classify.js';
 import {
   Connection,
   type ConnectionStatus,
@@ -493,6 +493,7 @@ export class TxClient {
         return result;
       }),
       catchError((error: unknown) => {
+        if (isSessionExpired(error)) this.connection.restart();
         const typed =
           error instanceof RetryableResult
             ? error
