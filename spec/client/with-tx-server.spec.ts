@@ -1,0 +1,109 @@
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { isNackError, type TxAckEvent, type TxNackEvent } from '../../src/index.js';
+import { connectTxPair, type TxPair } from '../helpers/tx-pair.js';
+
+const quickRetry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
+
+describe('TxClient with a withTxServer-decorated McpServer', () => {
+  let pair: TxPair | undefined;
+  afterEach(async () => {
+    await pair?.close();
+    pair = undefined;
+  });
+
+  it('should negotiate the protocol and read ack/processed/attempts from the server', async () => {
+    pair = await connectTxPair();
+    const { client } = pair;
+    expect([...(client.server?.features ?? [])]).toEqual(expect.arrayContaining(['ack', 'idempotency']));
+    const acks = firstValueFrom(client.acks$.pipe(take(1)));
+    const result = await client.call('echo', { text: 'hi' });
+    expect(result).toMatchObject({ ack: true, processed: true, duplicate: false, attempts: 1 });
+    expect((await acks) as TxAckEvent).toMatchObject({
+      type: 'ack',
+      tool: 'echo',
+      requestId: result.requestId,
+    });
+  });
+
+  it('should run a side-effecting tool once when the ACKed attempt times out and is retried', async () => {
+    pair = await connectTxPair({ client: { timeoutMs: 60, retry: quickRetry } });
+    const { client, log } = pair;
+    const result = await client.call('charge', { cents: 500, delayMs: 150 }, { idempotencyKey: 'order-1' });
+    expect(result.result.content).toEqual([{ type: 'text', text: 'charged 500' }]);
+    expect(log.runs.charge).toBe(1);
+    expect(result.attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('should replay a completed key from the server store to a new client, without running the tool', async () => {
+    pair = await connectTxPair();
+    await pair.client.call('charge', { cents: 5 }, { idempotencyKey: 'order-2' });
+    const other = await pair.connectAnother();
+    const replay = await other.call('charge', { cents: 5 }, { idempotencyKey: 'order-2' });
+    expect(replay).toMatchObject({ duplicate: true, ack: true });
+    expect(replay.result.content).toEqual([{ type: 'text', text: 'charged 5' }]);
+    expect(pair.log.runs.charge).toBe(1);
+  });
+
+  it('should fail at once on an idempotency conflict (same key, other arguments)', async () => {
+    pair = await connectTxPair({ client: { retry: quickRetry } });
+    await pair.client.call('charge', { cents: 5 }, { idempotencyKey: 'order-3' });
+    const other = await pair.connectAnother();
+    const nacks = firstValueFrom(other.nacks$.pipe(take(1)));
+    const error = await other
+      .call('charge', { cents: 6 }, { idempotencyKey: 'order-3' })
+      .catch((e: unknown) => e);
+    expect(isNackError(error) && error.reason).toBe('idempotency_conflict');
+    expect(((await nacks) as TxNackEvent).retryable).toBe(false);
+    expect(pair.log.runs.charge).toBe(1);
+  });
+
+  it('should retry an overloaded NACK after retry_after_ms and then succeed', async () => {
+    pair = await connectTxPair({
+      server: { maxConcurrent: 1, maxQueue: 0 },
+      client: { concurrency: 4, retry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 } },
+    });
+    const { client } = pair;
+    const nacks = firstValueFrom(client.nacks$.pipe(take(1), toArray()));
+    const results = await Promise.all([1, 2, 3].map(() => client.call('slow', { ms: 20 })));
+    expect(results).toHaveLength(3);
+    expect((await nacks)[0]).toMatchObject({ reason: 'overloaded', retryable: true });
+    expect(pair.log.maxConcurrent).toBe(1);
+  });
+
+  it('should retry an unkeyed-by-user side-effecting call safely because the server honours its generated key', async () => {
+    pair = await connectTxPair({ client: { timeoutMs: 60, retry: quickRetry } });
+    const result = await pair.client.call('charge', { cents: 9, delayMs: 150 });
+    expect(result.result.content).toEqual([{ type: 'text', text: 'charged 9' }]);
+    expect(pair.log.runs.charge).toBe(1);
+  });
+
+  describe('against a server that ACKs but does not honour idempotency keys', () => {
+    const server = { features: ['ack', 'retry'] as const };
+
+    it('should fail with AmbiguousOutcomeError when an ACKed attempt times out', async () => {
+      pair = await connectTxPair({
+        server: { ...server, features: [...server.features] },
+        client: { timeoutMs: 60, retry: quickRetry },
+      });
+      const error = await pair.client.call('charge', { cents: 1, delayMs: 150 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'AMBIGUOUS_OUTCOME' });
+      expect((error as { cause: unknown }).cause).toMatchObject({ code: 'TIMEOUT', acked: true });
+      expect(pair.log.runs.charge).toBe(1);
+    });
+
+    it('should retry an attempt that was never ACKed (still queued on the server) and run the tool once', async () => {
+      pair = await connectTxPair({
+        server: { features: [...server.features], maxConcurrent: 1, maxQueue: 10 },
+        client: { concurrency: 2, timeoutMs: 60, retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 10 } },
+      });
+      const { client } = pair;
+      const blocker = client.call('slow', { ms: 200 }, { timeoutMs: 2_000 });
+      await new Promise((r) => setTimeout(r, 10));
+      const charged = await client.call('charge', { cents: 2 });
+      await blocker;
+      expect(charged.result.content).toEqual([{ type: 'text', text: 'charged 2' }]);
+      expect(charged.attempts).toBeGreaterThanOrEqual(2);
+      expect(pair.log.runs.charge).toBe(1);
+    });
+  });
+});
