@@ -1,0 +1,117 @@
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { encodeRequestMeta } from '../../src/protocol/index.js';
+import { MemoryIdempotencyStore } from '../../src/server/index.js';
+import {
+  connectPair,
+  connectRaw,
+  gate,
+  meta,
+  txCall,
+  until,
+  type RawPair,
+  type TxPair,
+} from '../helpers/server-fixtures.js';
+
+function toolCall(id: string | number, name: string, args: unknown, mcpTx?: unknown): JSONRPCMessage {
+  const params: Record<string, unknown> = { name, arguments: args };
+  if (mcpTx !== undefined) params._meta = { mcp_tx: mcpTx };
+  return { jsonrpc: '2.0', id, method: 'tools/call', params };
+}
+
+const nackReason = (m: JSONRPCMessage): unknown =>
+  (m as { error?: { data?: { mcp_tx?: { reason?: unknown } } } }).error?.data?.mcp_tx?.reason;
+
+describe('withTxServer with bad input', () => {
+  let raw: RawPair | undefined;
+  let pair: TxPair | undefined;
+  afterEach(async () => {
+    await raw?.close();
+    await pair?.close();
+    raw = pair = undefined;
+  });
+
+  it('should refuse a second request with the id of one still in flight, without forwarding it', async () => {
+    const store = new MemoryIdempotencyStore();
+    raw = await connectRaw({ store });
+    const g = gate();
+    raw.log.gates.set('one', g);
+    await raw.send(toolCall(7, 'counter', { id: 'one' }, encodeRequestMeta(meta({ requestId: 'a' }))));
+    await until(() => raw!.log.total === 1);
+    await raw.send(toolCall(7, 'counter', { id: 'two' }, encodeRequestMeta(meta({ requestId: 'b' }))));
+    await raw.send({ jsonrpc: '2.0', id: 7, method: 'ping' });
+    const responses = (): JSONRPCMessage[] => raw!.received.filter((m) => !('method' in m));
+    await until(() => responses().length === 2);
+    expect(responses().map(nackReason)).toEqual(['invalid_request', 'invalid_request']);
+    g.open();
+    await until(() => responses().length === 3);
+    expect(raw.log.runs.get('two')).toBeUndefined();
+    expect((responses()[2] as { result?: { content?: unknown } }).result?.content).toEqual([
+      { type: 'text', text: 'one:1' },
+    ]);
+    expect(await store.get('b')).toBeUndefined();
+  });
+
+  it('should pass a response for an unknown id through untouched', async () => {
+    raw = await connectRaw();
+    const stray: JSONRPCMessage = { jsonrpc: '2.0', id: 'nobody', result: { x: 1 } };
+    await raw.transport.send(stray);
+    expect(raw.received).toEqual([stray]);
+    expect(raw.received[0]).toBe(stray);
+  });
+
+  it('should not crash on cancellations, calls and meta of the wrong shape', async () => {
+    const store = new MemoryIdempotencyStore();
+    raw = await connectRaw({ store });
+    const junk: JSONRPCMessage[] = [
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: { not: 'an id' } } },
+      { jsonrpc: '2.0', method: 'notifications/cancelled' },
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: 'nonsense' } as unknown as JSONRPCMessage,
+      { jsonrpc: '2.0', id: 2, method: 'tools/call' },
+      toolCall(3, 'echo', { v: 'x' }, null),
+      toolCall(4, 'echo', { v: 'x' }, []),
+      {
+        jsonrpc: '2.0',
+        id: 5,
+        method: 'tools/call',
+        params: { _meta: { mcp_tx: { version: '0.2.0', request_id: 'r' } } },
+      },
+      toolCall(6, 'echo', { v: 'x' }, { version: '0.2.0', request_id: 'x'.repeat(257) }),
+    ];
+    for (const m of junk) await raw.send(m);
+    for (const id of [2, 3, 4, 5, 6]) await raw.response(id);
+    // The SDK drops id 1 (params not an object) as an unknown message: it must not hold a slot.
+    const byId = (id: number) => raw!.received.find((m) => 'id' in m && m.id === id) as JSONRPCMessage;
+    expect([3, 4, 5, 6].map((id) => nackReason(byId(id)))).toEqual(Array(4).fill('invalid_request'));
+    expect(raw.log.total).toBe(0);
+    expect(store.size).toBe(0);
+    expect(raw.transport.activeCalls).toBe(0);
+  });
+
+  it('should refuse arguments too deep to fingerprint', async () => {
+    raw = await connectRaw();
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 600; i++) deep = [deep];
+    await raw.send(toolCall(1, 'echo', { v: deep }, { version: '0.2.0', request_id: 'deep' }));
+    expect(nackReason(await raw.response(1))).toBe('invalid_request');
+  });
+
+  describe('a result that is not JSON', () => {
+    it.each(['bigint', 'cycle'])(
+      '(%s) should answer an internal error, store nothing and give the key back',
+      async (kind) => {
+        const store = new MemoryIdempotencyStore();
+        pair = await connectPair({ store });
+        const m = meta({ requestId: kind });
+        await expect(txCall(pair.client, 'unserialisable', { kind }, m)).rejects.toMatchObject({
+          code: -32603,
+        });
+        expect(await store.get(kind)).toBeUndefined();
+        await expect(
+          txCall(pair.client, 'unserialisable', { kind }, { ...m, retryCount: 1 }),
+        ).rejects.toMatchObject({ code: -32603 });
+        expect(pair.log.total).toBe(2);
+        expect(store.size).toBe(0);
+      },
+    );
+  });
+});

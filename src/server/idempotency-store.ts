@@ -1,0 +1,115 @@
+/**
+ * A JSON-RPC error object as it travels in an error response.
+ *
+ * @example
+ * const error: RpcErrorObject = { code: -32602, message: 'Invalid params' };
+ */
+export interface RpcErrorObject {
+  /** JSON-RPC error code. */
+  readonly code: number;
+  /** Human-readable message. */
+  readonly message: string;
+  /** Optional structured data. */
+  readonly data?: unknown;
+}
+
+/**
+ * What a tool call ended with, as the JSON-RPC response carried it: a `result` (a tool error
+ * with `isError: true` is a result too) or a JSON-RPC `error`. Replayed verbatim to duplicates.
+ *
+ * @example
+ * const outcome: TxOutcome = { result: { content: [{ type: 'text', text: 'charged' }] } };
+ */
+export type TxOutcome = { readonly result: Record<string, unknown> } | { readonly error: RpcErrorObject };
+
+/**
+ * What a store keeps for a completed idempotency key.
+ *
+ * @example
+ * const record = await store.get(key);
+ * if (record && 'error' in record.outcome) console.log('it failed', record.attempts, 'times asked');
+ */
+export interface StoredRecord {
+  /** The JSON-RPC outcome of the one execution. */
+  readonly outcome: TxOutcome;
+  /** Server-computed fingerprint (tool name + canonical arguments) of the call that ran. */
+  readonly fingerprint: string;
+  /** How many requests with this key and fingerprint the store has seen, the first included. */
+  readonly attempts: number;
+  /** When the execution completed, in the store's clock (epoch ms). */
+  readonly completedAt: number;
+}
+
+/**
+ * What {@link IdempotencyStore.claim} found:
+ * - `claimed`: the key was free and is now held by the caller, who must run the tool and then
+ *   call `complete` (or `release` if the tool did not produce an outcome);
+ * - `completed`: an earlier execution finished; replay `record`;
+ * - `in_flight`: an execution is running; `completion` resolves with its record, or rejects
+ *   when the claim is released without one (the caller may then claim again);
+ * - `conflict`: the key is (or was) used with another fingerprint.
+ *
+ * @example
+ * const claim = await store.claim(key, fp, requestId);
+ * if (claim.status === 'in_flight') replay(await claim.completion);
+ */
+export type ClaimResult =
+  | { readonly status: 'claimed' }
+  | { readonly status: 'completed'; readonly record: StoredRecord }
+  | { readonly status: 'in_flight'; readonly completion: Promise<StoredRecord> }
+  | { readonly status: 'conflict' };
+
+/**
+ * Where the server remembers executions by idempotency key. Every method is async so that a
+ * shared store (Redis, SQL) fits; one instance may serve many connections, and exactly-once
+ * holds across all of them. A store must never evict a key that is in flight.
+ *
+ * @example
+ * const store: IdempotencyStore = new MemoryIdempotencyStore();
+ * const a = withTxServer(transportA, { store });
+ * const b = withTxServer(transportB, { store }); // a retry on b replays what ran on a
+ */
+export interface IdempotencyStore {
+  /**
+   * Atomically takes `key` for an execution, or reports what holds it. Every call with the
+   * matching fingerprint counts as one more attempt of that key.
+   */
+  claim(key: string, fingerprint: string, requestId: string): Promise<ClaimResult>;
+  /**
+   * Records the outcome of the execution that holds `key`, wakes the requests waiting for it,
+   * and returns the stored record (with the attempts seen so far).
+   */
+  complete(key: string, record: Pick<StoredRecord, 'outcome' | 'fingerprint'>): Promise<StoredRecord>;
+  /** The completed record for `key`, if one is stored and not expired. */
+  get(key: string): Promise<StoredRecord | undefined>;
+  /**
+   * Drops the in-flight claim on `key` without an outcome (the execution was aborted or never
+   * started), so that a later request may run the tool. Completed records are left alone.
+   */
+  release(key: string): Promise<void>;
+}
+
+/**
+ * The reason an `in_flight` claim's `completion` rejects with when the execution was released
+ * without an outcome: the waiter may claim the key again.
+ *
+ * @example
+ * completion.catch((e) => { if (isClaimReleasedError(e)) retryClaim(); });
+ */
+export class ClaimReleasedError extends Error {
+  override readonly name = 'ClaimReleasedError';
+  /** The key whose claim was released. */
+  readonly key: string;
+  constructor(key: string) {
+    super(`the claim on idempotency key ${JSON.stringify(key.slice(0, 64))} was released without an outcome`);
+    this.key = key;
+  }
+}
+
+/**
+ * Whether `e` is a {@link ClaimReleasedError}.
+ *
+ * @example
+ * claim.completion.catch((e) => (isClaimReleasedError(e) ? claimAgain() : fail(e)));
+ */
+export const isClaimReleasedError = (e: unknown): e is ClaimReleasedError => e instanceof ClaimReleasedError;

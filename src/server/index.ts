@@ -1,0 +1,27 @@
+export { withTxServer, TxServerTransport } from './with-tx-server.js';
+export {
+  DEFAULT_MAX_CONCURRENT,
+  DEFAULT_MAX_QUEUE,
+  DEFAULT_GRACE_PERIOD_MS,
+  DEFAULT_IN_PROGRESS_WAIT_MS,
+  DEFAULT_SERVER_FEATURES,
+  type TxServerOptions,
+  type ServerFeature,
+} from './options.js';
+export {
+  ClaimReleasedError,
+  isClaimReleasedError,
+  type IdempotencyStore,
+  type ClaimResult,
+  type StoredRecord,
+  type TxOutcome,
+  type RpcErrorObject,
+} from './idempotency-store.js';
+export {
+  MemoryIdempotencyStore,
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  DEFAULT_MAX_STORE_ENTRIES,
+  type MemoryIdempotencyStoreOptions,
+} from './memory-idempotency-store.js';
+export { nackResponse } from './nack.js';
+export { STORE_FAILURE_RETRY_AFTER_MS } from './tx-call-handler.js';

@@ -1,0 +1,104 @@
+import type { JSONRPCErrorResponse, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { ACK_METHOD, PROTOCOL_VERSION, TX_KEY, encodeAck, encodeResultMeta } from '../protocol/index.js';
+import type { TxOutcome } from './idempotency-store.js';
+
+/**
+ * JSON-RPC helpers internal to the server side (not exported from `mcp-tx/server`).
+ *
+ * Structural views of JSON-RPC messages. The SDK's `isJSONRPC*` guards run a zod parse per
+ * message; the decorator sits on every message, so it only looks at the fields it needs.
+ */
+export interface RequestView {
+  readonly jsonrpc: '2.0';
+  readonly id: RequestId;
+  readonly method: string;
+  readonly params?: Record<string, unknown> | undefined;
+}
+
+/** A response the decorator looks at: `result` or `error`, with the id of its request. */
+export interface ResponseView {
+  readonly jsonrpc: '2.0';
+  readonly id: RequestId;
+  readonly result?: Record<string, unknown>;
+  readonly error?: { readonly code: number; readonly message: string; readonly data?: unknown };
+}
+
+/** The request `message` is, if it is one. */
+export function asRequest(message: JSONRPCMessage): RequestView | undefined {
+  const m = message as Partial<RequestView>;
+  return typeof m.method === 'string' && m.id !== undefined ? (m as RequestView) : undefined;
+}
+
+/** The response `message` is, if it is one (with an id). */
+export function asResponse(message: JSONRPCMessage): ResponseView | undefined {
+  const m = message as Partial<ResponseView> & { method?: unknown };
+  return m.method === undefined && m.id !== undefined && ('result' in m || 'error' in m)
+    ? (m as ResponseView)
+    : undefined;
+}
+
+/** A plain object view of `value`, or `undefined`. */
+export function objectOrUndefined(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** The ACK notification for one attempt. */
+export function ackNotification(requestId: string, retryCount: number): JSONRPCMessage {
+  return { jsonrpc: '2.0', method: ACK_METHOD, params: encodeAck({ requestId, retryCount }) };
+}
+
+/** The outcome carried by a response, to store. */
+export function outcomeOf(response: ResponseView): TxOutcome {
+  return response.error !== undefined
+    ? { error: response.error }
+    : { result: objectOrUndefined(response.result) ?? {} };
+}
+
+/** Whether `outcome` survives `JSON.stringify` (no BigInt, no cycle, no throwing `toJSON`). */
+export function isSerialisable(outcome: TxOutcome): boolean {
+  try {
+    JSON.stringify(outcome);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The response answering request `id` with `outcome`; a result gets `_meta.mcp_tx` (other `_meta` kept). */
+export function responseFor(
+  id: RequestId,
+  outcome: TxOutcome,
+  meta: { duplicate: boolean; requestId: string; attempts: number },
+): JSONRPCMessage {
+  if ('error' in outcome) return { jsonrpc: '2.0', id, error: outcome.error } as JSONRPCErrorResponse;
+  const { result } = outcome;
+  const prior = objectOrUndefined(result._meta);
+  const _meta = { ...prior, [TX_KEY]: encodeResultMeta(meta) };
+  return { jsonrpc: '2.0', id, result: { ...result, _meta } };
+}
+
+/** A JSON-RPC internal error for request `id`. */
+export function internalError(id: RequestId, message: string): JSONRPCErrorResponse {
+  return { jsonrpc: '2.0', id, error: { code: -32603, message } };
+}
+
+/**
+ * The `initialize` response with the server's `experimental.mcp_tx` added; every object on
+ * the way is copied, since the SDK server reuses its capabilities object.
+ */
+export function withTxCapability(response: ResponseView, features: readonly string[]): JSONRPCMessage {
+  const result = objectOrUndefined(response.result) ?? {};
+  const capabilities = objectOrUndefined(result.capabilities) ?? {};
+  const experimental = objectOrUndefined(capabilities.experimental) ?? {};
+  const entry = { version: PROTOCOL_VERSION, features: [...features] };
+  return {
+    jsonrpc: '2.0',
+    id: response.id,
+    result: {
+      ...result,
+      capabilities: { ...capabilities, experimental: { ...experimental, [TX_KEY]: entry } },
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { checkKeys, checkNumber, checkScheduler } from '../operators/config-internals.js';
+import type { TxFeature } from '../protocol/index.js';
+import type { IdempotencyStore } from './idempotency-store.js';
+import { MemoryIdempotencyStore } from './memory-idempotency-store.js';
+
+/**
+ * The protocol features the server side implements (`compression` is client-negotiated only).
+ *
+ * @example
+ * const features: ServerFeature[] = ['ack', 'idempotency'];
+ */
+export type ServerFeature = Extract<TxFeature, 'ack' | 'retry' | 'idempotency' | 'deadline'>;
+
+/**
+ * Every feature the server side can offer, in protocol order. @default all four
+ *
+ * @example
+ * withTxServer(transport, { features: DEFAULT_SERVER_FEATURES.filter((f) => f !== 'deadline') });
+ */
+export const DEFAULT_SERVER_FEATURES: readonly ServerFeature[] = Object.freeze([
+  'ack',
+  'retry',
+  'idempotency',
+  'deadline',
+]);
+
+/**
+ * Tool executions running at once per decorated transport. @default 64
+ *
+ * @example
+ * withTxServer(transport, { maxConcurrent: DEFAULT_MAX_CONCURRENT / 4 });
+ */
+export const DEFAULT_MAX_CONCURRENT = 64;
+
+/**
+ * Calls (and duplicates) allowed to wait for a slot per decorated transport. @default 1_000
+ *
+ * @example
+ * withTxServer(transport, { maxQueue: 0 }); // refuse at once (overloaded) rather than queue
+ */
+export const DEFAULT_MAX_QUEUE = 1_000;
+
+/**
+ * How long `close()` lets running calls finish before closing the inner transport, ms. @default 10_000
+ *
+ * @example
+ * withTxServer(transport, { gracePeriodMs: 2 * DEFAULT_GRACE_PERIOD_MS });
+ */
+export const DEFAULT_GRACE_PERIOD_MS = 10_000;
+
+/**
+ * How long a duplicate waits for the running execution of its key when it has no deadline or timeout, ms. @default 30_000
+ *
+ * @example
+ * withTxServer(transport, { inProgressWaitMs: 5_000 });
+ */
+export const DEFAULT_IN_PROGRESS_WAIT_MS = 30_000;
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Options of {@link withTxServer}.
+ *
+ * @example
+ * const options: TxServerOptions = { store: sharedStore, maxConcurrent: 16, propagateCancellation: false };
+ */
+export interface TxServerOptions {
+  /** Where executions are remembered by idempotency key; share one instance between connections for exactly-once across them. @default a new MemoryIdempotencyStore per transport */
+  store?: IdempotencyStore;
+  /** Most tool executions running at once; from 1 to 1,000,000. @default 64 */
+  maxConcurrent?: number;
+  /** Most calls waiting for a slot (duplicates waiting for their key included); from 0 to 10,000,000. @default 1_000 */
+  maxQueue?: number;
+  /** The features offered to mcp_tx clients (a subset of ack, retry, idempotency, deadline). @default all four */
+  features?: readonly ServerFeature[];
+  /** Clock and timers of every wait and deadline (`scheduler.now()`, `timer`). @default asyncScheduler */
+  scheduler?: SchedulerLike;
+  /** Forward a client's cancellation of a keyed, running call to the server (and forget its key) instead of finishing and storing it. @default false */
+  propagateCancellation?: boolean;
+  /** How long `close()` (or a disconnect) lets running keyed calls finish and be stored, ms; from 0 to 2^31 - 1. @default 10_000 */
+  gracePeriodMs?: number;
+  /** Longest wait of a duplicate for the running execution of its key when the request carries neither deadline nor timeout_ms, ms; from 0 to 2^31 - 1. @default 30_000 */
+  inProgressWaitMs?: number;
+}
+
+/** {@link TxServerOptions} with every default applied. */
+export interface ResolvedServerOptions {
+  readonly store: IdempotencyStore;
+  readonly maxConcurrent: number;
+  readonly maxQueue: number;
+  readonly features: ReadonlySet<ServerFeature>;
+  readonly scheduler: SchedulerLike;
+  readonly propagateCancellation: boolean;
+  readonly gracePeriodMs: number;
+  readonly inProgressWaitMs: number;
+}
+
+const KNOWN: readonly (keyof TxServerOptions)[] = [
+  'store',
+  'maxConcurrent',
+  'maxQueue',
+  'features',
+  'scheduler',
+  'propagateCancellation',
+  'gracePeriodMs',
+  'inProgressWaitMs',
+];
+
+/**
+ * Checks `options` once, at construction, and applies the defaults. Throws a `TypeError` or
+ * `RangeError` naming the offending field; unknown keys are an error.
+ *
+ * @example
+ * resolveServerOptions({ maxConcurrent: 0 }) // RangeError: maxConcurrent must be an integer from 1 to 1000000, got 0
+ */
+export function resolveServerOptions(options: TxServerOptions = {}): ResolvedServerOptions {
+  checkKeys(options, KNOWN, 'withTxServer');
+  const {
+    store,
+    maxConcurrent = DEFAULT_MAX_CONCURRENT,
+    maxQueue = DEFAULT_MAX_QUEUE,
+    features = DEFAULT_SERVER_FEATURES,
+    scheduler,
+    propagateCancellation = false,
+    gracePeriodMs = DEFAULT_GRACE_PERIOD_MS,
+    inProgressWaitMs = DEFAULT_IN_PROGRESS_WAIT_MS,
+  } = options;
+  checkNumber(maxConcurrent, 'maxConcurrent', 1, 1_000_000, { integer: true });
+  checkNumber(maxQueue, 'maxQueue', 0, 10_000_000, { integer: true });
+  checkNumber(gracePeriodMs, 'gracePeriodMs', 0, MAX_TIMER_MS);
+  checkNumber(inProgressWaitMs, 'inProgressWaitMs', 0, MAX_TIMER_MS);
+  checkScheduler(scheduler, 'scheduler');
+  checkStore(store);
+  checkFeatures(features);
+  if (typeof propagateCancellation !== 'boolean') {
+    throw new TypeError(`propagateCancellation must be a boolean, got ${typeof propagateCancellation}`);
+  }
+  const clock = scheduler ?? asyncScheduler;
+  return {
+    store: store ?? new MemoryIdempotencyStore({ scheduler: clock }),
+    maxConcurrent,
+    maxQueue,
+    features: new Set(features),
+    scheduler: clock,
+    propagateCancellation,
+    gracePeriodMs,
+    inProgressWaitMs,
+  };
+}
+
+function checkStore(store: unknown): void {
+  if (store === undefined) return;
+  const s = store as Partial<Record<keyof IdempotencyStore, unknown>> | null;
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    typeof s.claim !== 'function' ||
+    typeof s.complete !== 'function' ||
+    typeof s.get !== 'function' ||
+    typeof s.release !== 'function'
+  ) {
+    throw new TypeError('store must implement IdempotencyStore (claim, complete, get and release)');
+  }
+}
+
+function checkFeatures(features: unknown): void {
+  if (!Array.isArray(features)) throw new TypeError('features must be an array of feature names');
+  for (const f of features) {
+    if (!DEFAULT_SERVER_FEATURES.includes(f as ServerFeature)) {
+      throw new RangeError(
+        `features: ${JSON.stringify(f)} is not a server feature; known: ${DEFAULT_SERVER_FEATURES.join(', ')}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import type { MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { Subscription } from 'rxjs';
+import {
+  TX_KEY,
+  decodeRequestMeta,
+  fingerprint,
+  type NackReason,
+  type TxRequestMeta,
+} from '../protocol/index.js';
+import type { ServerFeature } from './options.js';
+import { objectOrUndefined, type RequestView } from './jsonrpc-internals.js';
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Where a `tools/call` is: waiting for its idempotency claim, queued for a slot, running in the
+ * server, waiting as a duplicate for its key's execution, having its outcome stored, or done.
+ */
+export type CallState = 'claiming' | 'queued' | 'running' | 'waiting' | 'settling' | 'done';
+
+/**
+ * One `tools/call` the decorator tracks, from arrival to its response.
+ *
+ * @example
+ * const call = prepareCall(request, extra, features, now);
+ * if (call instanceof TxCall && call.key !== undefined) await store.claim(call.key, call.fingerprint, requestId);
+ */
+export class TxCall {
+  state: CallState = 'claiming';
+  /** The client cancelled it: nothing is sent back any more. */
+  cancelled = false;
+  /** It holds the store's claim on `key` and must complete or release it. */
+  claimed = false;
+  acked = false;
+  startedAt = 0;
+  /** When a duplicate stops waiting for its key (scheduler time), fixed at its first wait. */
+  waitUntil: number | undefined = undefined;
+  timer: Subscription | undefined = undefined;
+
+  constructor(
+    readonly request: RequestView,
+    readonly extra: MessageExtraInfo | undefined,
+    /** The decoded `_meta.mcp_tx`; `undefined` for a plain MCP call. */
+    readonly meta: TxRequestMeta | undefined,
+    /** The idempotency key the call is deduplicated by; `undefined` when unkeyed. */
+    readonly key: string | undefined,
+    /** Server-computed fingerprint (`''` when not needed). */
+    readonly fingerprint: string,
+  ) {}
+
+  get id(): RequestId {
+    return this.request.id;
+  }
+
+  /** Whether the call's deadline has passed at `now` (when the deadline feature is on). */
+  pastDeadline(now: number, features: ReadonlySet<ServerFeature>): boolean {
+    const deadline = this.meta?.deadline;
+    return deadline !== undefined && now >= deadline && features.has('deadline');
+  }
+
+  /** How long a duplicate may wait for its key: its deadline or timeout_ms, else `fallbackMs`. */
+  waitBound(now: number, fallbackMs: number, features: ReadonlySet<ServerFeature>): number {
+    let bound = this.meta?.timeoutMs ?? Infinity;
+    const deadline = this.meta?.deadline;
+    if (deadline !== undefined && features.has('deadline')) bound = Math.min(bound, deadline - now);
+    return bound === Infinity ? fallbackMs : Math.max(0, Math.min(bound, MAX_TIMER_MS));
+  }
+}
+
+/** Why a call is refused before anything else happens to it. */
+export interface Refusal {
+  readonly reason: NackReason;
+  readonly detail?: string;
+}
+
+/**
+ * Reads a `tools/call` request: a plain call (no `_meta.mcp_tx`), an mcp_tx call with its
+ * decoded meta, key and server-computed fingerprint, or a {@link Refusal} (malformed meta,
+ * fingerprint that does not match the arguments received, deadline already past).
+ *
+ * @example
+ * const call = prepareCall(request, extra, features, scheduler.now());
+ * if (!(call instanceof TxCall)) reply(nackResponse(request.id, call.reason));
+ */
+export function prepareCall(
+  request: RequestView,
+  extra: MessageExtraInfo | undefined,
+  features: ReadonlySet<ServerFeature>,
+  now: number,
+): TxCall | Refusal {
+  const params = objectOrUndefined(request.params);
+  const wire = objectOrUndefined(params?._meta)?.[TX_KEY];
+  if (wire === undefined) return new TxCall(request, extra, undefined, undefined, '');
+  let meta: TxRequestMeta;
+  try {
+    meta = decodeRequestMeta(wire);
+  } catch (e) {
+    return { reason: 'invalid_request', detail: e instanceof Error ? e.message : 'malformed _meta.mcp_tx' };
+  }
+  const name = params?.name;
+  if (typeof name !== 'string') return { reason: 'invalid_request', detail: 'params.name must be a string' };
+  const key = features.has('idempotency') ? meta.idempotencyKey : undefined;
+  let computed = '';
+  if (key !== undefined || meta.fingerprint !== undefined) {
+    try {
+      computed = fingerprint(name, params?.arguments);
+    } catch {
+      return { reason: 'invalid_request', detail: 'arguments cannot be fingerprinted' };
+    }
+    if (meta.fingerprint !== undefined && meta.fingerprint !== computed) {
+      return { reason: 'invalid_request', detail: 'fingerprint does not match the arguments received' };
+    }
+  }
+  const call = new TxCall(request, extra, meta, key, computed);
+  return call.pastDeadline(now, features) ? { reason: 'deadline_exceeded' } : call;
+}

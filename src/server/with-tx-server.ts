@@ -1,0 +1,193 @@
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  isJSONRPCRequest,
+  type JSONRPCMessage,
+  type MessageExtraInfo,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
+import { from, race, timer } from 'rxjs';
+import { negotiateFeatures, parseTxCapability } from '../protocol/index.js';
+import { resolveServerOptions, type ResolvedServerOptions, type TxServerOptions } from './options.js';
+import { TxCallHandler } from './tx-call-handler.js';
+import { asRequest, asResponse, objectOrUndefined, withTxCapability } from './jsonrpc-internals.js';
+
+/**
+ * A server {@link Transport} with mcp_tx reliability: it ACKs, NACKs, deduplicates by
+ * idempotency key and replays stored results, and drains on close. Made by {@link withTxServer}.
+ *
+ * @example
+ * const transport = withTxServer(new StdioServerTransport());
+ * await server.connect(transport);
+ * process.on('SIGTERM', () => void transport.close()); // finishes running calls first
+ */
+export class TxServerTransport implements Transport {
+  onclose?: (() => void) | undefined;
+  onerror?: ((error: Error) => void) | undefined;
+  onmessage?: (<T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void) | undefined;
+
+  /** The decorated transport. */
+  readonly inner: Transport;
+  readonly #options: ResolvedServerOptions;
+  readonly #calls: TxCallHandler;
+  /** Id of a pending `initialize` from an mcp_tx client, and the features to echo to it. */
+  #initialize: { id: RequestId; features: string[] } | undefined;
+  #innerClosed = false;
+  #graceSpent = false;
+  #closeNotified = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(inner: Transport, options?: TxServerOptions) {
+    const t = inner as Partial<Transport> | null;
+    if (typeof t?.start !== 'function' || typeof t.send !== 'function' || typeof t.close !== 'function') {
+      throw new TypeError('withTxServer: transport must be an MCP Transport (start, send and close)');
+    }
+    this.inner = inner;
+    this.#options = resolveServerOptions(options);
+    this.#calls = new TxCallHandler(this.#options, {
+      forward: (message, extra) => this.onmessage?.(message, extra),
+      send: (message, sendOptions) =>
+        this.#innerClosed ? Promise.resolve() : this.inner.send(message, sendOptions),
+      report: (error) => this.onerror?.(error instanceof Error ? error : new Error(String(error))),
+    });
+    inner.onmessage = (message, extra) => this.#receive(message, extra);
+    inner.onclose = () => this.#innerClose();
+    inner.onerror = (error) => this.onerror?.(error);
+  }
+
+  /** The inner transport's session id. */
+  get sessionId(): string | undefined {
+    return this.inner.sessionId;
+  }
+
+  /** Tool calls being handled (queued, running or waiting for their key). */
+  get activeCalls(): number {
+    return this.#calls.active;
+  }
+
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+
+  setProtocolVersion(version: string): void {
+    this.inner.setProtocolVersion?.(version);
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const response = asResponse(message);
+    if (response !== undefined) {
+      const settled = this.#calls.settle(response, options);
+      if (settled !== undefined) return settled;
+      const init = this.#initialize;
+      if (init !== undefined && response.id === init.id) {
+        this.#initialize = undefined;
+        if (response.result !== undefined)
+          return this.inner.send(withTxCapability(response, init.features), options);
+      }
+    }
+    return this.inner.send(message, options);
+  }
+
+  /**
+   * Stops accepting tool calls (new ones get a retryable `shutting_down` NACK) and resolves once
+   * every call in progress is answered. The transport stays open.
+   */
+  drain(): Promise<void> {
+    return this.#calls.drain();
+  }
+
+  /** Drains for at most `gracePeriodMs`, then closes the inner transport. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    await this.#within(this.#calls.drain());
+    this.#graceSpent = true;
+    await this.inner.close();
+    this.#innerClose(); // in case the inner transport does not call onclose itself
+  }
+
+  /** Resolves when `promise` does or the grace period ends, whichever is first. */
+  #within(promise: Promise<void>): Promise<void> {
+    return new Promise((resolve) => {
+      race(from(promise), timer(this.#options.gracePeriodMs, this.#options.scheduler)).subscribe({
+        next: () => resolve(),
+        error: () => resolve(),
+      });
+    });
+  }
+
+  #receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
+    const request = asRequest(message);
+    if (request !== undefined) {
+      if (this.#calls.has(request.id)) {
+        // A second request with the id of one still in flight would make its response ambiguous.
+        return this.#calls.rejectDuplicateId(request.id);
+      }
+      // Only a request the SDK will accept is tracked: one it drops as malformed is never answered.
+      if (request.method === 'tools/call' && isJSONRPCRequest(message))
+        return this.#calls.accept(request, extra);
+      if (request.method === 'initialize') this.#noteInitialize(request.id, request.params);
+    } else if ((message as { method?: unknown }).method === 'notifications/cancelled') {
+      const requestId = objectOrUndefined((message as { params?: unknown }).params)?.requestId;
+      if ((typeof requestId === 'string' || typeof requestId === 'number') && !this.#calls.cancel(requestId))
+        return;
+    }
+    this.onmessage?.(message, extra);
+  }
+
+  #noteInitialize(id: RequestId, params: unknown): void {
+    const tx = parseTxCapability(objectOrUndefined(params)?.capabilities);
+    this.#initialize =
+      tx === undefined
+        ? undefined
+        : { id, features: negotiateFeatures(tx.features, [...this.#options.features]) };
+  }
+
+  /**
+   * The connection is gone. Running keyed calls may still finish and be stored (the server answers
+   * into this decorator), so the server learns of the close only once they have, or the grace
+   * period is over; then their claims are released and the server aborts them.
+   */
+  #innerClose(): void {
+    if (this.#innerClosed) return;
+    this.#innerClosed = true;
+    const settled = this.#calls.disconnect();
+    const notify = (): void => {
+      if (this.#closeNotified) return;
+      this.#closeNotified = true;
+      this.#calls.abandon();
+      this.onclose?.();
+    };
+    if (this.#graceSpent || this.#calls.active === 0) return notify();
+    void this.#within(settled).then(notify);
+  }
+}
+
+/**
+ * Decorates an MCP server transport (stdio, Streamable HTTP, in-memory, or a proxy's) with
+ * mcp_tx: capability echo, ACK before the tool runs, NACKs for refused calls, exactly-once
+ * execution per idempotency key with replay of the stored outcome, bounded concurrency, and
+ * draining on close. It relies on the `Transport` contract only, never on server internals.
+ *
+ * - A plain MCP client (no capability, no `_meta.mcp_tx`) gets the very same message objects both
+ *   ways; its tool calls only share the concurrency bound and the `shutting_down` refusal.
+ * - The default store belongs to this transport alone: pass one `MemoryIdempotencyStore`
+ *   (or your own `IdempotencyStore`) to every connection for exactly-once across
+ *   reconnects and Streamable HTTP sessions.
+ * - If the idempotency store fails, the tool does not run: the call gets a retryable `overloaded`
+ *   NACK with `retry_after_ms` `STORE_FAILURE_RETRY_AFTER_MS`, and the error goes to `onerror`.
+ * - A client's `notifications/cancelled` for a running keyed call is swallowed: the call finishes
+ *   and is stored for the retry (`propagateCancellation: true` forwards it and frees the key).
+ * - When the connection drops, the server learns of it only once running keyed calls have
+ *   answered (at most `gracePeriodMs`), so that their outcomes are stored, not aborted.
+ *
+ * @example
+ * const server = new McpServer({ name: 'payments', version: '1.0.0' });
+ * const store = new MemoryIdempotencyStore(); // share it between connections
+ * await server.connect(withTxServer(new StdioServerTransport(), { store, maxConcurrent: 16 }));
+ */
+export function withTxServer(transport: Transport, options?: TxServerOptions): TxServerTransport {
+  return new TxServerTransport(transport, options);
+}
