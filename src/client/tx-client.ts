@@ -128,6 +128,7 @@ export class TxClient {
   private readonly random: () => number;
   private readonly dedupWindowMs: number;
   private serverTx: TxCapability | null | undefined = null;
+  private tapped: Transport | undefined;
   private closed = false;
   private readonly connection: Connection;
 
@@ -443,7 +444,10 @@ export class TxClient {
     const params = meta
       ? { name: ctx.tool, arguments: ctx.args, _meta: { mcp_tx: encodeRequestMeta(meta) } }
       : { name: ctx.tool, arguments: ctx.args };
-    if (ackExpected && attempt === 0) this.awaitingAck.set(ctx.requestId, ctx);
+    if (ackExpected) {
+      if (attempt === 0) this.awaitingAck.set(ctx.requestId, ctx);
+      this.tapAcks();
+    }
     this.emit(() => ({ type: 'request', ...this.eventBase(ctx), idempotencyKey: ctx.idempotencyKey, meta }));
     const sdkTimeout = Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
     let sent = false;
@@ -538,6 +542,23 @@ export class TxClient {
     };
     this.emit(() => ({ type: 'response', ...this.eventBase(ctx), result: txResult }));
     return txResult;
+  }
+
+  /**
+   * Takes ACK notifications off the transport before the SDK sees them: the SDK would run
+   * each through several schema parses (about half of the ACK's cost) only to hand it to the
+   * handler registered in the constructor, which remains for transports tapped too late.
+   */
+  private tapAcks(): void {
+    const transport = this.sdk.transport;
+    if (!transport || transport === this.tapped) return;
+    this.tapped = transport;
+    const deliver = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      const { method, params } = message as { method?: unknown; params?: unknown };
+      if (method === ACK_METHOD) this.onAck(params);
+      else deliver?.(message, extra);
+    };
   }
 
   private onAck(params: unknown): void {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 
 /**
@@ -10,10 +10,7 @@ import { canonicalJson } from './canonical-json.js';
  * fingerprint('transfer', { to: 'bob', cents: 100 }) === fingerprint('transfer', { cents: 100, to: 'bob' }) // true
  */
 export function fingerprint(tool: string, args: unknown): string {
-  return createHash('sha256')
-    .update(tool)
-    .update('\n')
-    .update(canonicalJson(args ?? {}))
-    .digest('hex')
-    .slice(0, 32);
+  // Hex of the first 16 bytes is a fresh 32-char string: slicing a 64-char digest would keep
+  // the whole parent string alive in every stored record.
+  return hash('sha256', `${tool}\n${canonicalJson(args ?? {})}`, 'buffer').toString('hex', 0, 16);
 }
