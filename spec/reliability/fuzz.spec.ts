@@ -29,7 +29,7 @@ const nasty = fc.oneof(
 
 describe('fuzzing the decoders', () => {
   it('the server decorator answers malformed mcp_tx meta with a NACK, never runs the tool, never stores', async () => {
-    const malformedMeta = nasty.filter((v) => !decodes(v));
+    const malformedMeta = nasty.filter((v) => v !== undefined && !decodes(v)); // undefined means "no meta": a plain call;
     await fc.assert(
       fc.asyncProperty(fc.array(malformedMeta, { minLength: 1, maxLength: 8 }), async (metas) => {
         const store = new MemoryIdempotencyStore();

@@ -1,28 +1,31 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult, ClientCapabilities, Implementation } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolRequest,
+  type CallToolResult,
+  type ClientCapabilities,
+  type Implementation,
+  type JSONRPCMessage,
+  type RequestId,
+  ErrorCode,
+} from '@modelcontextprotocol/sdk/types.js';
 import { nanoid } from 'nanoid';
 import {
+  type MonoTypeOperatorFunction,
   Observable,
   type SchedulerLike,
   type Subscriber,
   type Subscription,
   Subject,
   asyncScheduler,
-  catchError,
   defer,
   filter,
-  finalize,
-  map,
-  of,
-  switchMap,
-  throwError,
-  timeout,
 } from 'rxjs';
 import { z } from 'zod';
 import { boundedMergeMap, deadline as deadlineOperator, retryWithBackoff } from '../operators/index.js';
 import {
   ACK_METHOD,
+  PROTOCOL_VERSION,
   ClientClosedError,
   DeadlineExceededError,
   NackError,
@@ -34,10 +37,10 @@ import {
   fingerprint,
   isTxError,
   parseTxCapability,
-  requestMeta,
   txCapabilities,
   type TxCapability,
   type TxError,
+  type TxRequestMeta,
 } from '../protocol/index.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
 import {
@@ -74,6 +77,12 @@ export interface ConnectOptions extends TxClientOptions {
   clientInfo?: Implementation;
   /** Extra client capabilities; `experimental.mcp_tx` is added. */
   capabilities?: ClientCapabilities;
+}
+
+interface TransportTap {
+  readonly transport: Transport;
+  readonly send: Transport['send'];
+  readonly deliver: (message: JSONRPCMessage) => void;
 }
 
 interface Job {
@@ -122,13 +131,18 @@ export class TxClient {
   private readonly live = new Set<Job>();
   private readonly awaitingAck = new Map<string, CallContext>();
   private readonly policies = new Map<string, ResolvedPolicy>();
+  private readonly retryOperators = new WeakMap<ResolvedPolicy, MonoTypeOperatorFunction<CallToolResult>>();
   private readonly safeTools = new Map<string, boolean>();
   private readonly dedup: CallDedup;
   private readonly scheduler: SchedulerLike;
   private readonly random: () => number;
   private readonly dedupWindowMs: number;
   private serverTx: TxCapability | null | undefined = null;
-  private tapped: Transport | undefined;
+  private tap: TransportTap | undefined;
+  /** JSON-RPC id of each tools/call the SDK sent, by its params object. */
+  private readonly sentIds = new WeakMap<object, RequestId>();
+  /** Cancel through an AbortSignal per request: only if the transport tap cannot see requests go out. */
+  private cancelBySignal = false;
   private closed = false;
   private readonly connection: Connection;
 
@@ -350,153 +364,129 @@ export class TxClient {
   private runJob(job: Job): Observable<never> {
     return new Observable<never>((slot) => {
       if (job.done || this.closed) return slot.complete(); // cancelled or closed while it waited in the queue
+      const { ctx, subscriber } = job;
       job.release = () => slot.complete();
-      job.sub = this.attempts$(job.ctx).subscribe({
-        next: (value) => job.subscriber.next(value),
+      job.sub = this.attempts$(ctx).subscribe({
+        next: (result) => subscriber.next(this.toTxResult(ctx, result)),
         error: (error: unknown) => {
           slot.complete();
-          job.subscriber.error(error);
+          this.awaitingAck.delete(ctx.requestId);
+          if (error instanceof RetryableResult) {
+            // retryOnResult asked for more attempts and they ran out: the last result is the answer
+            subscriber.next(this.toTxResult(ctx, error.result));
+            return subscriber.complete();
+          }
+          if (this.events.observed) this.events.next({ type: 'failure', ...this.eventBase(ctx), error });
+          subscriber.error(error);
         },
         complete: () => {
           slot.complete();
-          job.subscriber.complete();
+          this.awaitingAck.delete(ctx.requestId);
+          subscriber.complete();
         },
       });
     });
   }
 
-  private attempts$(ctx: CallContext): Observable<TxResult> {
-    const { policy } = ctx;
-    const result$ = defer(() => this.attempt$(ctx)).pipe(
-      retryWithBackoff<CallToolResult>({
+  /** The attempts of one call: each subscription to `attempt$` is one attempt; `retry` resubscribes. */
+  private attempts$(ctx: CallContext): Observable<CallToolResult> {
+    const attempt$ = this.attempt$(ctx);
+    const retried$ = ctx.policy.maxAttempts > 1 ? attempt$.pipe(this.retryFor(ctx.policy)) : attempt$;
+    if (ctx.deadlineAt === undefined) return retried$;
+    return retried$.pipe(
+      deadlineOperator<CallToolResult>({
+        at: ctx.deadlineAt,
+        scheduler: this.scheduler,
+        with: () => this.deadlineError(ctx),
+      }),
+    );
+  }
+
+  /**
+   * The retry operator of a policy, built once: what it needs of a call it reads from the
+   * typed error (`info`), so one operator serves every call of the policy.
+   */
+  private retryFor(policy: ResolvedPolicy): MonoTypeOperatorFunction<CallToolResult> {
+    let retry = this.retryOperators.get(policy);
+    if (!retry) {
+      retry = retryWithBackoff<CallToolResult>({
         maxAttempts: policy.maxAttempts,
         backoff: policy.backoff,
         random: this.random,
         scheduler: this.scheduler,
-        shouldRetry: (error) =>
-          isTxError(error) && error.retryable && this.connection.current !== 'closed'
-            ? {
-                retry: true,
-                ...(error instanceof NackError && error.retryAfterMs !== undefined
-                  ? { delayMs: error.retryAfterMs }
-                  : {}),
-              }
-            : false,
-        onRetry: ({ error, delayMs }) =>
-          this.emit(() => ({
+        shouldRetry: (error) => {
+          if (!isTxError(error) || !error.retryable || this.connection.current === 'closed') return false;
+          return error instanceof NackError && error.retryAfterMs !== undefined
+            ? { retry: true, delayMs: error.retryAfterMs }
+            : true;
+        },
+        onRetry: ({ error, attempt, delayMs }) => {
+          if (!this.events.observed) return;
+          const { tool, requestId } = (error as TxError).info;
+          this.events.next({
             type: 'retry',
-            ...this.eventBase(ctx),
-            attempt: ctx.attempt + 1,
+            tool,
+            requestId,
+            attempt,
             delayMs,
             error,
-          })),
-        onGiveUp: () => {
-          const last = ctx.errors[ctx.errors.length - 1];
-          return last ? withAttemptErrors(last, ctx.errors) : new Error('no attempt was made');
+            time: this.scheduler.now(),
+          });
         },
-      }),
-      catchError((error: unknown) =>
-        error instanceof RetryableResult ? of(error.result) : throwError(() => error),
-      ),
-      map((result) => this.toTxResult(ctx, result)),
-    );
-    const bounded$ =
-      ctx.deadlineAt === undefined
-        ? result$
-        : result$.pipe(
-            deadlineOperator<TxResult>({
-              at: ctx.deadlineAt,
-              scheduler: this.scheduler,
-              with: () => this.deadlineError(ctx),
-            }),
-          );
-    return bounded$.pipe(
-      catchError((error: unknown) => {
-        this.emit(() => ({ type: 'failure', ...this.eventBase(ctx), error }));
-        return throwError(() => error);
-      }),
-      finalize(() => this.awaitingAck.delete(ctx.requestId)),
-    );
+        onGiveUp: (errors) => withAttemptErrors(errors[errors.length - 1] as TxError, errors as TxError[]),
+      });
+      this.retryOperators.set(policy, retry);
+    }
+    return retry;
   }
 
+  /**
+   * One attempt per subscription: sends the request once connected, bounds it by the attempt
+   * timeout (scheduler time), and turns any failure into a classified {@link TxError}.
+   * Unsubscribing before the response aborts the SDK request, which cancels it on the server.
+   */
   private attempt$(ctx: CallContext): Observable<CallToolResult> {
-    const attempt = ++ctx.attempt;
-    ctx.acked = false;
-    const now = this.scheduler.now();
-    let timeoutMs = ctx.policy.timeoutMs;
-    if (ctx.deadlineAt !== undefined) {
-      const left = ctx.deadlineAt - now;
-      if (left <= 0) return throwError(() => this.deadlineError(ctx));
-      timeoutMs = Math.min(timeoutMs, left);
-    }
-    const server = this.server;
-    const ackExpected = server?.features.has('ack') ?? false;
-    const meta = server
-      ? requestMeta({
+    return new Observable<CallToolResult>((subscriber) => {
+      const attempt = ++ctx.attempt;
+      ctx.acked = false;
+      let timeoutMs = ctx.policy.timeoutMs;
+      if (ctx.deadlineAt !== undefined) {
+        const left = ctx.deadlineAt - this.scheduler.now();
+        if (left <= 0) return subscriber.error(this.deadlineError(ctx));
+        timeoutMs = Math.min(timeoutMs, left);
+      }
+      const server = this.server;
+      const ackExpected = server?.features.has('ack') ?? false;
+      let params: CallToolRequest['params'] = { name: ctx.tool, arguments: ctx.args };
+      let meta: TxRequestMeta | undefined;
+      if (server) {
+        meta = {
+          version: PROTOCOL_VERSION,
           requestId: ctx.requestId,
           idempotencyKey: ctx.idempotencyKey,
           expectAck: ackExpected,
           retryCount: attempt,
           timeoutMs,
           deadline: ctx.deadlineAt,
-        })
-      : undefined;
-    const params = meta
-      ? { name: ctx.tool, arguments: ctx.args, _meta: { mcp_tx: encodeRequestMeta(meta) } }
-      : { name: ctx.tool, arguments: ctx.args };
-    if (ackExpected) {
-      if (attempt === 0) this.awaitingAck.set(ctx.requestId, ctx);
-      this.tapAcks();
-    }
-    this.emit(() => ({ type: 'request', ...this.eventBase(ctx), idempotencyKey: ctx.idempotencyKey, meta }));
-    const sdkTimeout = Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
-    let sent = false;
-    const send$ = new Observable<CallToolResult>((subscriber) => {
-      sent = true;
-      const controller = new AbortController();
+        };
+        params = { name: ctx.tool, arguments: ctx.args, _meta: { mcp_tx: encodeRequestMeta(meta) } };
+      }
+      if (ackExpected && attempt === 0) this.awaitingAck.set(ctx.requestId, ctx);
+      if (this.events.observed) {
+        this.events.next({
+          type: 'request',
+          ...this.eventBase(ctx),
+          idempotencyKey: ctx.idempotencyKey,
+          meta,
+        });
+      }
+      let sent = false;
       let settled = false;
-      this.sdk.callTool(params, undefined, { signal: controller.signal, timeout: sdkTimeout }).then(
-        (result) => {
-          settled = true;
-          subscriber.next(result as CallToolResult);
-          subscriber.complete();
-        },
-        (error: unknown) => {
-          settled = true;
-          subscriber.error(error);
-        },
-      );
-      return () => {
-        if (!settled) controller.abort(CANCELLED);
-      };
-    });
-    const status = this.connection.current;
-    const connected$ =
-      status === 'connecting' || status === 'reconnecting'
-        ? this.connection.whenConnected().pipe(switchMap(() => send$))
-        : send$;
-    return connected$.pipe(
-      timeout({
-        first: timeoutMs,
-        scheduler: this.scheduler,
-        with: () => {
-          this.emit(() => ({ type: 'timeout', ...this.eventBase(ctx), acked: ctx.acked }));
-          return throwError(
-            () =>
-              new TimeoutError(`${ctx.tool}: no response within ${timeoutMs} ms`, {
-                info: errorInfo(ctx, this.scheduler.now()),
-                acked: ctx.acked,
-              }),
-          );
-        },
-      }),
-      map((result) => {
-        if (result.isError && ctx.policy.retryOnResult?.(result)) {
-          throw new RetryableResult(result, errorInfo(ctx, this.scheduler.now()));
-        }
-        return result;
-      }),
-      catchError((error: unknown) => {
+      let inFlight = false; // the SDK request is sent and has not answered
+      let controller: AbortController | undefined;
+      const fail = (error: unknown): void => {
+        if (settled) return;
+        settled = true;
         if (isSessionExpired(error)) this.connection.restart();
         const typed =
           error instanceof RetryableResult
@@ -509,18 +499,65 @@ export class TxClient {
                 replaySafe: this.replaySafe(ctx, server),
               });
         ctx.errors.push(typed);
-        if (typed instanceof NackError) {
-          this.emit(() => ({
-            type: 'nack',
-            ...this.eventBase(ctx),
-            reason: typed.reason,
-            retryable: typed.retryable,
-            retryAfterMs: typed.retryAfterMs,
-          }));
+        if (typed instanceof NackError && this.events.observed) {
+          const { reason, retryable, retryAfterMs } = typed;
+          this.events.next({ type: 'nack', ...this.eventBase(ctx), reason, retryable, retryAfterMs });
         }
-        return throwError(() => typed);
-      }),
-    );
+        subscriber.error(typed);
+      };
+      const send = (): void => {
+        sent = true;
+        inFlight = true;
+        const timeout = Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
+        if (this.cancelBySignal) controller = new AbortController();
+        this.tapTransport();
+        this.sdk
+          .callTool(params, undefined, controller ? { signal: controller.signal, timeout } : { timeout })
+          .then(
+            (value) => {
+              inFlight = false;
+              if (settled) return;
+              const result = value as CallToolResult;
+              if (result.isError && ctx.policy.retryOnResult?.(result)) {
+                return fail(new RetryableResult(result, errorInfo(ctx, this.scheduler.now())));
+              }
+              settled = true;
+              subscriber.next(result);
+              subscriber.complete();
+            },
+            (error: unknown) => {
+              inFlight = false;
+              fail(error);
+            },
+          );
+        // The request went out without passing the tap (another transport wrapper?): cancel
+        // through AbortSignals from now on.
+        if (!controller && inFlight && !this.sentIds.has(params)) this.cancelBySignal = true;
+      };
+      const timer = this.scheduler.schedule(() => {
+        if (settled) return;
+        if (this.events.observed)
+          this.events.next({ type: 'timeout', ...this.eventBase(ctx), acked: ctx.acked });
+        fail(
+          new TimeoutError(`${ctx.tool}: no response within ${timeoutMs} ms`, {
+            info: errorInfo(ctx, this.scheduler.now()),
+            acked: ctx.acked,
+          }),
+        );
+      }, timeoutMs);
+      const status = this.connection.current;
+      const waiting =
+        status === 'connecting' || status === 'reconnecting'
+          ? this.connection.whenConnected().subscribe({ next: send, error: fail })
+          : (send(), undefined);
+      return () => {
+        timer.unsubscribe();
+        waiting?.unsubscribe();
+        if (!inFlight) return;
+        if (controller) controller.abort(CANCELLED);
+        else this.cancel(params);
+      };
+    });
   }
 
   private toTxResult(ctx: CallContext, result: CallToolResult): TxResult {
@@ -540,25 +577,56 @@ export class TxClient {
       attempts: Math.max(meta?.attempts ?? 0, ctx.attempt + 1),
       latencyMs: this.scheduler.now() - ctx.startedAt,
     };
-    this.emit(() => ({ type: 'response', ...this.eventBase(ctx), result: txResult }));
+    if (this.events.observed)
+      this.events.next({ type: 'response', ...this.eventBase(ctx), result: txResult });
     return txResult;
   }
 
   /**
-   * Takes ACK notifications off the transport before the SDK sees them: the SDK would run
-   * each through several schema parses (about half of the ACK's cost) only to hand it to the
-   * handler registered in the constructor, which remains for transports tapped too late.
+   * Taps the SDK client's transport once per transport. Incoming ACK notifications are taken
+   * off before the SDK sees them (it would run each through several schema parses only to hand
+   * it to the handler registered in the constructor). Outgoing tools/call requests have their
+   * JSON-RPC id noted, so that a call can be cancelled without an AbortController per request
+   * (creating one costs about a quarter of the SDK's own per-call CPU).
    */
-  private tapAcks(): void {
+  private tapTransport(): void {
     const transport = this.sdk.transport;
-    if (!transport || transport === this.tapped) return;
-    this.tapped = transport;
+    if (!transport || this.tap?.transport === transport) return;
     const deliver = transport.onmessage;
+    const send = transport.send.bind(transport);
+    this.tap = { transport, send, deliver: (message) => deliver?.(message) };
     transport.onmessage = (message, extra) => {
       const { method, params } = message as { method?: unknown; params?: unknown };
       if (method === ACK_METHOD) this.onAck(params);
       else deliver?.(message, extra);
     };
+    transport.send = (message, options) => {
+      const { method, params, id } = message as { method?: unknown; params?: unknown; id?: RequestId };
+      if (method === 'tools/call' && id !== undefined && typeof params === 'object' && params !== null) {
+        this.sentIds.set(params, id);
+      }
+      return send(message, options);
+    };
+  }
+
+  /**
+   * Cancels a sent request as the SDK's abort would: tells the server
+   * (`notifications/cancelled`) and settles the SDK's pending request at once with an error
+   * response, so nothing waits for an answer that will not come.
+   */
+  private cancel(params: object): void {
+    const id = this.sentIds.get(params);
+    const tap = this.tap;
+    if (id === undefined || !tap || tap.transport !== this.sdk.transport) return;
+    this.sentIds.delete(params);
+    tap
+      .send({
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId: id, reason: CANCELLED },
+      })
+      .catch(() => undefined);
+    tap.deliver({ jsonrpc: '2.0', id, error: { code: ErrorCode.RequestTimeout, message: CANCELLED } });
   }
 
   private onAck(params: unknown): void {
@@ -571,7 +639,7 @@ export class TxClient {
     const ctx = this.awaitingAck.get(ack.requestId);
     if (!ctx || ctx.acked || ack.retryCount !== ctx.attempt) return; // late, unknown or duplicate
     ctx.acked = true;
-    this.emit(() => ({ type: 'ack', ...this.eventBase(ctx) }));
+    if (this.events.observed) this.events.next({ type: 'ack', ...this.eventBase(ctx) });
   }
 
   private replaySafe(ctx: CallContext, server: TxCapability | undefined): boolean {
@@ -607,11 +675,6 @@ export class TxClient {
 
   private eventBase(ctx: CallContext): { tool: string; requestId: string; attempt: number; time: number } {
     return { tool: ctx.tool, requestId: ctx.requestId, attempt: ctx.attempt, time: this.scheduler.now() };
-  }
-
-  /** Emits an event only when someone listens, so nothing is allocated otherwise. */
-  private emit(make: () => TxEvent): void {
-    if (this.events.observed) this.events.next(make());
   }
 }
 
