@@ -18,7 +18,6 @@ import {
   type Subscription,
   Subject,
   asyncScheduler,
-  defer,
   filter,
 } from 'rxjs';
 import { z } from 'zod';
@@ -259,21 +258,26 @@ export class TxClient {
    * const { result } = await firstValueFrom(client.call$('search', { q: 'mcp' }, { timeoutMs: 2_000 }));
    */
   call$(name: string, args?: Record<string, unknown>, options?: CallOptions): Observable<TxResult> {
-    return defer(() => {
-      if (typeof name !== 'string' || name.length === 0)
+    return new Observable<TxResult>((subscriber) => {
+      if (typeof name !== 'string' || name.length === 0) {
         throw new TypeError('tool name must be a non-empty string');
+      }
       if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
         throw new TypeError(`arguments of ${name} must be an object`);
       }
       if (options !== undefined) validateCallOptions(options);
       if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
       const key = options?.idempotencyKey;
-      const start = () => this.execute$(name, args, options, key ?? nanoid());
+      const signal = options?.signal;
+      // The common call (no key, no signal) starts directly: no intermediate Observables.
+      if (key === undefined && !signal) return this.start(subscriber, name, args, options, nanoid());
+      const start = () =>
+        new Observable<TxResult>((s) => this.start(s, name, args, options, key ?? nanoid()));
       const result$ =
         key !== undefined && this.dedupWindowMs > 0
           ? this.dedup.join(key, fingerprint(name, args), start)
           : start();
-      return options?.signal ? abortable(result$, options.signal) : result$;
+      return (signal ? abortable(result$, signal) : result$).subscribe(subscriber);
     });
   }
 
@@ -325,40 +329,40 @@ export class TxClient {
     await this.connection.close();
   }
 
-  private execute$(
+  /** Queues a call for `subscriber`; returns its teardown. */
+  private start(
+    subscriber: Subscriber<TxResult>,
     tool: string,
     args: Record<string, unknown> | undefined,
     options: CallOptions | undefined,
     idempotencyKey: string,
-  ): Observable<TxResult> {
-    return new Observable<TxResult>((subscriber) => {
-      const policy = this.policyFor(tool, options);
-      const startedAt = this.scheduler.now();
-      const at = options?.deadline;
-      const deadlineAt =
-        at !== undefined ? +at : policy.deadlineMs !== undefined ? startedAt + policy.deadlineMs : undefined;
-      const ctx: CallContext = {
-        tool,
-        args,
-        policy,
-        requestId: options?.idempotencyKey === undefined ? idempotencyKey : nanoid(),
-        idempotencyKey,
-        startedAt,
-        deadlineAt,
-        attempt: -1,
-        acked: false,
-        errors: [],
-      };
-      const job: Job = { ctx, subscriber, sub: undefined, release: undefined, done: false };
-      this.live.add(job);
-      this.jobs.next(job);
-      return () => {
-        job.done = true;
-        this.live.delete(job);
-        job.sub?.unsubscribe();
-        job.release?.();
-      };
-    });
+  ): () => void {
+    const policy = this.policyFor(tool, options);
+    const startedAt = this.scheduler.now();
+    const at = options?.deadline;
+    const deadlineAt =
+      at !== undefined ? +at : policy.deadlineMs !== undefined ? startedAt + policy.deadlineMs : undefined;
+    const ctx: CallContext = {
+      tool,
+      args,
+      policy,
+      requestId: options?.idempotencyKey === undefined ? idempotencyKey : nanoid(),
+      idempotencyKey,
+      startedAt,
+      deadlineAt,
+      attempt: -1,
+      acked: false,
+      errors: [],
+    };
+    const job: Job = { ctx, subscriber, sub: undefined, release: undefined, done: false };
+    this.live.add(job);
+    this.jobs.next(job);
+    return () => {
+      job.done = true;
+      this.live.delete(job);
+      job.sub?.unsubscribe();
+      job.release?.();
+    };
   }
 
   private runJob(job: Job): Observable<never> {
