@@ -61,11 +61,6 @@ export class TxCallHandler {
     return this.#calls.has(id);
   }
 
-  /** Refuses a request whose JSON-RPC id is still in flight (`invalid_request`); it is not forwarded. */
-  rejectDuplicateId(id: RequestId): void {
-    this.#replies.nack(id, 'invalid_request', undefined, 'a request with this id is still in flight');
-  }
-
   /** Takes a `tools/call` from the client. */
   accept(request: RequestView, extra: MessageExtraInfo | undefined): void {
     if (!this.#accepting) return this.#replies.nack(request.id, 'shutting_down');

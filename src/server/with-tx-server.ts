@@ -122,8 +122,10 @@ export class TxServerTransport implements Transport {
     const request = asRequest(message);
     if (request !== undefined) {
       if (this.#calls.has(request.id)) {
-        // A second request with the id of one still in flight would make its response ambiguous.
-        return this.#calls.rejectDuplicateId(request.id);
+        // A request with the id of one still in flight is a copy the network duplicated (or a
+        // client error): the first copy's response answers that id, so this one is dropped.
+        // Answering it (even with a NACK) would settle the client's request before the real answer.
+        return;
       }
       // Only a request the SDK will accept is tracked: one it drops as malformed is never answered.
       if (request.method === 'tools/call' && isJSONRPCRequest(message))
