@@ -1,5 +1,5 @@
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { isNackError, type TxAckEvent, type TxNackEvent } from '../../src/index.js';
+import { isNackError, toPrometheus, type TxAckEvent, type TxNackEvent } from '../../src/index.js';
 import { connectTxPair, type TxPair } from '../helpers/tx-pair.js';
 
 const quickRetry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
@@ -105,5 +105,43 @@ describe('TxClient with a withTxServer-decorated McpServer', () => {
       expect(charged.attempts).toBeGreaterThanOrEqual(2);
       expect(pair.log.runs.charge).toBe(1);
     });
+  });
+});
+
+describe('TxClient metrics', () => {
+  it('should count calls, outcomes, attempts, ACKs, NACKs and dedup hits, per tool and in total', async () => {
+    const pair = await connectTxPair({
+      server: { maxConcurrent: 1, maxQueue: 0 },
+      client: { concurrency: 4, retry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 } },
+    });
+    try {
+      const { client } = pair;
+      await Promise.all([1, 2, 3].map(() => client.call('slow', { ms: 10 })));
+      await client.call('charge', { cents: 1 }, { idempotencyKey: 'm-1' });
+      await client.call('charge', { cents: 1 }, { idempotencyKey: 'm-1' });
+      await client.call('nope').catch(() => undefined);
+      const { totals, tools } = client.metrics();
+      expect(tools.slow).toMatchObject({ calls: 3, completed: 3, inFlight: 0 });
+      expect(tools.slow?.nacks.overloaded).toBeGreaterThan(0);
+      expect(tools.slow?.retries).toBe(tools.slow?.nacks.overloaded);
+      // the second call was answered by the dedup window: a dedup hit, not another call
+      expect(tools.charge).toMatchObject({ calls: 1, completed: 1, dedupHits: 1, attempts: 1 });
+      expect(totals.acks).toBeGreaterThanOrEqual(4);
+      expect(totals.latencyMs.count).toBe(totals.calls);
+      expect(toPrometheus(client.metrics())).toContain('mcp_tx_calls_total{tool="slow"} 3');
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('should emit snapshots on metrics$ at the interval while subscribed', async () => {
+    const pair = await connectTxPair({ client: { metricsIntervalMs: 10 } });
+    try {
+      await pair.client.call('echo', { text: 'm' });
+      const snapshot = await firstValueFrom(pair.client.metrics$);
+      expect(snapshot.totals.completed).toBe(1);
+    } finally {
+      await pair.close();
+    }
   });
 });

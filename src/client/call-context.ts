@@ -16,6 +16,8 @@ export interface CallContext {
   attempt: number;
   /** The server acknowledged the current attempt. */
   acked: boolean;
+  /** When the current attempt was sent (scheduler time). */
+  sentAt: number;
   /** Every attempt's typed error, oldest first. */
   readonly errors: TxError[];
 }

@@ -34,7 +34,12 @@ export class CallDedup {
    * window, or `start()`ed and remembered. A key reused with other arguments is an
    * {@link IdempotencyConflictError}.
    */
-  join(key: string, fingerprint: string, start: () => Observable<TxResult>): Observable<TxResult> {
+  join(
+    key: string,
+    fingerprint: string,
+    start: () => Observable<TxResult>,
+    onHit?: () => void,
+  ): Observable<TxResult> {
     const now = this.scheduler.now();
     this.expire(now);
     const existing = this.entries.get(key);
@@ -47,6 +52,7 @@ export class CallDedup {
             ),
         );
       }
+      onHit?.();
       if (existing.result) return of({ ...existing.result, duplicate: true, latencyMs: 0 });
       if (existing.shared) return existing.shared.pipe(map((r) => ({ ...r, duplicate: true })));
     }

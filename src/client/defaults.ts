@@ -23,3 +23,5 @@ export const DEFAULT_JITTER = 'full' as const;
 export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
 /** Most keyed results remembered by the dedup window. @default 10_000 */
 export const DEFAULT_DEDUP_MAX_ENTRIES = 10_000;
+/** Interval of `client.metrics$` snapshots. @default 1_000 ms */
+export const DEFAULT_METRICS_INTERVAL_MS = 1_000;

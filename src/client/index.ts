@@ -18,3 +18,11 @@ export {
   type TransportFactory,
   type ReconnectConfig,
 } from './connection.js';
+export {
+  type MetricsSnapshot,
+  type ToolMetrics,
+  type LatencySummary,
+  metricsStream,
+  TxMetrics,
+} from './metrics.js';
+export { toPrometheus } from './metrics-prometheus.js';

@@ -59,4 +59,6 @@ export interface TxClientOptions extends Omit<CallOptions, 'idempotencyKey' | 's
   scheduler?: SchedulerLike;
   /** Random source in [0, 1) for jitter. @default Math.random */
   random?: () => number;
+  /** Interval of `client.metrics$` snapshots, ms. @default 1_000, range 1..2_147_483_647 */
+  metricsIntervalMs?: number;
 }

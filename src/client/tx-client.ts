@@ -19,6 +19,7 @@ import {
   Subject,
   asyncScheduler,
   filter,
+  share,
 } from 'rxjs';
 import { z } from 'zod';
 import { boundedMergeMap, deadline as deadlineOperator, retryWithBackoff } from '../operators/index.js';
@@ -42,6 +43,7 @@ import {
   type TxRequestMeta,
 } from '../protocol/index.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
+import { TxMetrics, metricsStream, type MetricsSnapshot } from './metrics.js';
 import {
   Connection,
   type ConnectionStatus,
@@ -55,6 +57,7 @@ import {
   DEFAULT_DEDUP_MAX_ENTRIES,
   DEFAULT_DEDUP_WINDOW_MS,
   DEFAULT_MAX_QUEUE,
+  DEFAULT_METRICS_INTERVAL_MS,
 } from './defaults.js';
 import type {
   TxAckEvent,
@@ -90,6 +93,8 @@ interface Job {
   sub: Subscription | undefined;
   release: (() => void) | undefined;
   done: boolean;
+  /** How the call ended, for metrics: `completed` or an error code. */
+  outcome: string | undefined;
 }
 
 /** How `connect` hands the transport it owns to the constructor (a symbol: invisible to option validation). */
@@ -125,7 +130,14 @@ export class TxClient {
   /** Every call's result. */
   readonly responses$: Observable<TxResponseEvent>;
 
+  /**
+   * Snapshots of the client's metrics every `metricsIntervalMs` (scheduler time), shared by
+   * all subscribers; nothing is computed while no one subscribes.
+   */
+  readonly metrics$: Observable<MetricsSnapshot>;
+
   private readonly events = new Subject<TxEvent>();
+  private readonly recorder: TxMetrics;
   private readonly jobs = new Subject<Job>();
   private readonly live = new Set<Job>();
   private readonly awaitingAck = new Map<string, CallContext>();
@@ -168,7 +180,10 @@ export class TxClient {
       dedupMaxEntries = DEFAULT_DEDUP_MAX_ENTRIES,
       scheduler = asyncScheduler,
       random = Math.random,
+      metricsIntervalMs = DEFAULT_METRICS_INTERVAL_MS,
     } = options;
+    this.recorder = new TxMetrics({ scheduler });
+    this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(share());
     this.scheduler = scheduler;
     this.random = random;
     this.dedupWindowMs = dedupWindowMs;
@@ -191,12 +206,15 @@ export class TxClient {
         boundedMergeMap((job) => this.runJob(job), {
           concurrency,
           maxQueue,
-          onOverflow: (job) =>
+          gauge: (gauge) => this.recorder.setQueueGauge(gauge),
+          onOverflow: (job) => {
+            job.outcome = 'QUEUE_FULL';
             job.subscriber.error(
               new QueueFullError(`${job.ctx.tool}: ${maxQueue} calls already queued`, {
                 info: errorInfo(job.ctx, this.scheduler.now()),
               }),
-            ),
+            );
+          },
         }),
       )
       .subscribe();
@@ -275,7 +293,7 @@ export class TxClient {
         new Observable<TxResult>((s) => this.start(s, name, args, options, key ?? nanoid()));
       const result$ =
         key !== undefined && this.dedupWindowMs > 0
-          ? this.dedup.join(key, fingerprint(name, args), start)
+          ? this.dedup.join(key, fingerprint(name, args), start, () => this.recorder.dedupHit(name))
           : start();
       return (signal ? abortable(result$, signal) : result$).subscribe(subscriber);
     });
@@ -292,6 +310,19 @@ export class TxClient {
     return new Promise((resolve, reject) => {
       this.call$(name, args, options).subscribe({ next: resolve, error: reject });
     });
+  }
+
+  /**
+   * One snapshot of the client's metrics: per tool and in total, calls, outcomes, attempts,
+   * retries, ACKs, NACKs, timeouts, dedup hits, in flight, queue, and latency percentiles.
+   * `toPrometheus(client.metrics())` renders it for a `/metrics` endpoint.
+   *
+   * @example
+   * const { totals } = client.metrics();
+   * console.log(totals.completed, totals.latencyMs.p99);
+   */
+  metrics(): MetricsSnapshot {
+    return this.recorder.snapshot();
   }
 
   /**
@@ -318,6 +349,7 @@ export class TxClient {
     if (this.closed) return;
     this.closed = true;
     for (const job of [...this.live]) {
+      job.outcome = 'CLIENT_CLOSED';
       job.subscriber.error(
         new ClientClosedError(`${job.ctx.tool}: client closed`, {
           info: errorInfo(job.ctx, this.scheduler.now()),
@@ -352,12 +384,15 @@ export class TxClient {
       deadlineAt,
       attempt: -1,
       acked: false,
+      sentAt: startedAt,
       errors: [],
     };
-    const job: Job = { ctx, subscriber, sub: undefined, release: undefined, done: false };
+    const job: Job = { ctx, subscriber, sub: undefined, release: undefined, done: false, outcome: undefined };
+    this.recorder.callStarted(tool);
     this.live.add(job);
     this.jobs.next(job);
     return () => {
+      this.recorder.callEnded(tool, job.outcome ?? 'CANCELLED', this.scheduler.now() - startedAt);
       job.done = true;
       this.live.delete(job);
       job.sub?.unsubscribe();
@@ -371,15 +406,20 @@ export class TxClient {
       const { ctx, subscriber } = job;
       job.release = () => slot.complete();
       job.sub = this.attempts$(ctx).subscribe({
-        next: (result) => subscriber.next(this.toTxResult(ctx, result)),
+        next: (result) => {
+          job.outcome = 'completed';
+          subscriber.next(this.toTxResult(ctx, result));
+        },
         error: (error: unknown) => {
           slot.complete();
           this.awaitingAck.delete(ctx.requestId);
           if (error instanceof RetryableResult) {
             // retryOnResult asked for more attempts and they ran out: the last result is the answer
+            job.outcome = 'completed';
             subscriber.next(this.toTxResult(ctx, error.result));
             return subscriber.complete();
           }
+          job.outcome = isTxError(error) ? error.code : 'ERROR';
           if (this.events.observed) this.events.next({ type: 'failure', ...this.eventBase(ctx), error });
           subscriber.error(error);
         },
@@ -503,6 +543,7 @@ export class TxClient {
                 replaySafe: this.replaySafe(ctx, server),
               });
         ctx.errors.push(typed);
+        if (typed instanceof NackError) this.recorder.nacked(ctx.tool, typed.reason);
         if (typed instanceof NackError && this.events.observed) {
           const { reason, retryable, retryAfterMs } = typed;
           this.events.next({ type: 'nack', ...this.eventBase(ctx), reason, retryable, retryAfterMs });
@@ -512,6 +553,8 @@ export class TxClient {
       const send = (): void => {
         sent = true;
         inFlight = true;
+        ctx.sentAt = this.scheduler.now();
+        this.recorder.attemptSent(ctx.tool, attempt);
         const timeout = Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
         if (this.cancelBySignal) controller = new AbortController();
         this.tapTransport();
@@ -643,6 +686,7 @@ export class TxClient {
     const ctx = this.awaitingAck.get(ack.requestId);
     if (!ctx || ctx.acked || ack.retryCount !== ctx.attempt) return; // late, unknown or duplicate
     ctx.acked = true;
+    this.recorder.acked(ctx.tool, this.scheduler.now() - ctx.sentAt);
     if (this.events.observed) this.events.next({ type: 'ack', ...this.eventBase(ctx) });
   }
 

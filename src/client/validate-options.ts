@@ -95,6 +95,7 @@ const clientShape: Record<keyof TxClientOptions, Check> = {
   tools,
   scheduler,
   random: ofType('function'),
+  metricsIntervalMs: number(1, MAX_TIMER_MS),
 };
 
 function checkShape(value: unknown, shape: Record<string, Check>, where: string): void {

@@ -1,0 +1,140 @@
+import { build, type Histogram } from 'hdr-histogram-js';
+import type { LatencySummary, ToolMetrics } from './metrics.js';
+
+/** Histograms store integer microseconds from 1 µs; longer than an hour is recorded as an hour. */
+const MAX_MICROS = 3_600_000_000;
+/** Distinct error codes or NACK reasons kept per tool; more are counted under `other`. */
+const MAX_KEYS = 64;
+const OTHER_KEY = 'other';
+
+/**
+ * Starts at hdr's smallest size for 3 significant digits (13 KiB) and grows only up to the largest
+ * latency seen (about 46 KiB at 1 s, 93 KiB at an hour): memory follows what a tool actually does.
+ */
+function histogram(): Histogram {
+  return build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 2_048,
+    numberOfSignificantValueDigits: 3,
+    autoResize: true,
+  });
+}
+
+/** One latency distribution: exact count, sum and max, quantiles from an hdr histogram made on first use. */
+export class LatencyRecorder {
+  count = 0;
+  sum = 0;
+  max = 0;
+  hist: Histogram | undefined;
+
+  record(ms: number): void {
+    if (!(ms >= 0)) ms = 0; // NaN or a negative duration (clock step): count it, as zero
+    this.count++;
+    this.sum += ms;
+    if (ms > this.max) this.max = ms;
+    (this.hist ??= histogram()).recordValue(Math.min(Math.round(ms * 1_000), MAX_MICROS));
+  }
+
+  /** Adds `other` into this recorder (totals at snapshot time; `hist` here is a reused scratch). */
+  add(other: LatencyRecorder): void {
+    if (other.count === 0 || !other.hist) return;
+    this.count += other.count;
+    this.sum += other.sum;
+    if (other.max > this.max) this.max = other.max;
+    (this.hist ??= histogram()).add(other.hist);
+  }
+
+  reset(): void {
+    this.count = this.sum = this.max = 0;
+    this.hist?.reset();
+  }
+
+  summary(): LatencySummary {
+    const { count, sum, max, hist } = this;
+    if (count === 0 || !hist) return { count: 0, sum: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+    const at = (percentile: number): number => Math.min(hist.getValueAtPercentile(percentile) / 1_000, max);
+    return { count, sum, mean: sum / count, p50: at(50), p90: at(90), p99: at(99), max };
+  }
+}
+
+/** The plain counters of {@link ToolState}, summed as they are into the totals. */
+const COUNTERS = [
+  'calls',
+  'completed',
+  'attempts',
+  'retries',
+  'acks',
+  'timeouts',
+  'dedupHits',
+  'cacheHits',
+  'breakerOpens',
+  'inFlight',
+] as const;
+
+/** Everything counted for one tool; created once per tool name, then only mutated. */
+export class ToolState {
+  calls = 0;
+  completed = 0;
+  attempts = 0;
+  retries = 0;
+  acks = 0;
+  timeouts = 0;
+  dedupHits = 0;
+  cacheHits = 0;
+  breakerOpens = 0;
+  inFlight = 0;
+  readonly failed = new Map<string, number>();
+  readonly nacks = new Map<string, number>();
+  readonly latency = new LatencyRecorder();
+  readonly ackLatency = new LatencyRecorder();
+}
+
+/** Counts `key` in `counts`, folding keys past {@link MAX_KEYS} into `other` so a map stays bounded. */
+export function countKey(counts: Map<string, number>, key: string, n = 1): void {
+  const current = counts.get(key);
+  if (current !== undefined) counts.set(key, current + n);
+  else if (counts.size < MAX_KEYS) counts.set(key, n);
+  else counts.set(OTHER_KEY, (counts.get(OTHER_KEY) ?? 0) + n);
+}
+
+/** `Object.fromEntries` defines own properties, so a key such as `__proto__` stays a plain key. */
+export function toRecord(counts: Map<string, number>): Record<string, number> {
+  return Object.fromEntries(counts) as Record<string, number>;
+}
+
+/** The JSON view of one tool's counters. */
+export function toolMetrics(state: ToolState): ToolMetrics {
+  return {
+    calls: state.calls,
+    completed: state.completed,
+    failed: toRecord(state.failed),
+    attempts: state.attempts,
+    retries: state.retries,
+    acks: state.acks,
+    nacks: toRecord(state.nacks),
+    timeouts: state.timeouts,
+    dedupHits: state.dedupHits,
+    cacheHits: state.cacheHits,
+    breakerOpens: state.breakerOpens,
+    inFlight: state.inFlight,
+    latencyMs: state.latency.summary(),
+    ackLatencyMs: state.ackLatency.summary(),
+  };
+}
+
+/** Sums every tool into `into` (reset first); its recorders keep their histograms between snapshots. */
+export function sumTools(tools: Iterable<ToolState>, into: ToolState): ToolState {
+  for (const key of COUNTERS) into[key] = 0;
+  into.failed.clear();
+  into.nacks.clear();
+  into.latency.reset();
+  into.ackLatency.reset();
+  for (const tool of tools) {
+    for (const key of COUNTERS) into[key] += tool[key];
+    for (const [code, n] of tool.failed) countKey(into.failed, code, n);
+    for (const [reason, n] of tool.nacks) countKey(into.nacks, reason, n);
+    into.latency.add(tool.latency);
+    into.ackLatency.add(tool.ackLatency);
+  }
+  return into;
+}
