@@ -27,7 +27,10 @@ export async function connectTxPair(
   const connect = async (mcp = server, clientOptions = options.client) => {
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await mcp.connect(withTxServer(serverSide, { store, ...options.server }));
-    const client = await TxClient.connect(options.wrap ? options.wrap(clientSide) : clientSide, clientOptions);
+    const client = await TxClient.connect(
+      options.wrap ? options.wrap(clientSide) : clientSide,
+      clientOptions,
+    );
     clients.push(client);
     return client;
   };

@@ -1,3 +1,4 @@
+import { textOf } from '../helpers/text.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import fc from 'fast-check';
 import { TxClient, isTxError } from '../../src/index.js';
@@ -84,7 +85,7 @@ describe('exactly-once under faults (property)', () => {
               expect(isTxError(o.error)).toBe(true);
               continue;
             }
-            const text = (o.value.result.content as [{ text: string }])[0].text;
+            const text = textOf(o.value);
             if (o.c.kind === 'counter') {
               succeeded.add(o.c.id);
               expect(text).toBe(`${o.c.id}:1`); // the first and only run, whichever call got it
@@ -124,7 +125,7 @@ describe('connect under faults', () => {
       reconnect: { initializeTimeoutMs: 50, baseDelayMs: 1 },
     });
     const result = await client.call('echo', { v: 'connected' });
-    expect((result.result.content as [{ text: string }])[0].text).toBe('connected');
+    expect(textOf(result)).toBe('connected');
     expect(transports).toBe(2);
     await client.close();
   });

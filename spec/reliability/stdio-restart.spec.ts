@@ -1,4 +1,5 @@
 import type { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { textOf } from '../helpers/text.js';
 import { TxClient, type ConnectionStatus } from '../../src/index.js';
 import { stdioTransport } from '../helpers/stdio.js';
 
@@ -28,7 +29,7 @@ describe('TxClient across a stdio server crash', () => {
     client.status$.subscribe((s) => statuses.push(s));
     try {
       const calls = Array.from({ length: 40 }, (_, i) =>
-        client.call('echo', { v: `call-${i}` }).then((r) => (r.result.content as [{ text: string }])[0].text),
+        client.call('echo', { v: `call-${i}` }).then((r) => textOf(r)),
       );
       await new Promise((r) => setTimeout(r, 5));
       process.kill(children[0]?.pid as number, 'SIGKILL');
@@ -39,7 +40,7 @@ describe('TxClient across a stdio server crash', () => {
         { id: 'after-restart' },
         { idempotencyKey: 'after-restart' },
       );
-      expect((after.result.content as [{ text: string }])[0].text).toBe('after-restart:1');
+      expect(textOf(after)).toBe('after-restart:1');
       expect(children.length).toBeGreaterThanOrEqual(2);
       expect(statuses).toContain('reconnecting');
     } finally {

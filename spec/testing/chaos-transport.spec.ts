@@ -12,7 +12,7 @@ async function run(options: ChaosOptions, count = 200) {
   const [a, b] = InMemoryTransport.createLinkedPair();
   const chaos = chaosTransport(a, options);
   const arrived: number[] = [];
-  b.onmessage = (m) => void arrived.push((m as { params: { i: number } }).params.i);
+  b.onmessage = (m) => void arrived.push((m as unknown as { params: { i: number } }).params.i);
   await chaos.start();
   await b.start();
   for (let i = 0; i < count; i++) await chaos.send(note(i));

@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import { DEMO_DEFAULTS } from './demo/defaults.js';
+import type { DemoOptions, RunProgress } from './demo/index.js';
+import { EXIT_FAILED, EXIT_OK } from './support/errors.js';
+import { decimal, integer } from './support/parse.js';
+
+interface DemoFlags {
+  calls: number;
+  concurrency: number;
+  loss: number;
+  seed: number;
+  json?: boolean;
+}
+
+/** A progress bar with live counters, one run at a time; `undefined` when stdout is not a terminal. */
+async function progressBar(): Promise<DemoOptions['onProgress']> {
+  if (!process.stdout.isTTY) return undefined;
+  const { SingleBar } = await import('cli-progress');
+  let current: { run: string; bar: InstanceType<typeof SingleBar> } | undefined;
+  return (run, p: RunProgress) => {
+    if (current?.run !== run) {
+      current?.bar.stop();
+      const bar = new SingleBar({
+        format:
+          run === 'mcp-tx'
+            ? 'mcp-tx   {bar} {value}/{total} | retries {retries} | ACKs {acks} | NACKs {nacks} | executions {executions}'
+            : 'bare SDK {bar} {value}/{total} | retries {retries} | executions {executions}',
+        hideCursor: true,
+        clearOnComplete: false,
+        stream: process.stdout,
+      });
+      bar.start(p.total, 0, { retries: 0, acks: 0, nacks: 0, executions: 0 });
+      current = { run, bar };
+    }
+    current.bar.update(p.done, {
+      retries: p.retries,
+      acks: p.acks,
+      nacks: p.nacks,
+      executions: p.executions,
+    });
+    if (p.done === p.total) current.bar.stop();
+  };
+}
+
+/** Registers `mcp-tx demo`. */
+export function demoCommand(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('demo')
+    .description(
+      'exactly-once under message loss, duplicates, delays and a server restart, beside the bare SDK',
+    )
+    .option('--calls <n>', 'transfers to make', integer(1, 100_000), DEMO_DEFAULTS.calls)
+    .option('--concurrency <n>', 'calls in flight at once', integer(1, 10_000), DEMO_DEFAULTS.concurrency)
+    .option(
+      '--loss <p>',
+      'probability that a message is lost, each way (0..1)',
+      decimal(0, 1),
+      DEMO_DEFAULTS.loss,
+    )
+    .option('--seed <n>', 'seed of the faults and the transfers', integer(0, 2 ** 32 - 1), DEMO_DEFAULTS.seed)
+    .option('--json', 'print the summary as JSON (no progress bar)')
+    .addHelpText(
+      'after',
+      `
+An in-memory ledger server with a side-effecting 'transfer' tool, behind withTxServer, is
+called through TxClient over a faulty link; then the same transfers go through the bare SDK
+Client with a naive retry-on-timeout loop. Exit code 1 if mcp-tx was not exactly-once.
+
+Examples:
+  $ mcp-tx demo
+  $ mcp-tx demo --calls 1000 --concurrency 50 --loss 0.3 --seed 7
+  $ mcp-tx demo --json | jq '{executions, bare: .bare.executions}'`,
+    )
+    .action(async (opts: DemoFlags) => {
+      const { formatSummary, runDemo } = await import('./demo/index.js');
+      const onProgress = opts.json ? undefined : await progressBar();
+      const summary = await runDemo({
+        calls: opts.calls,
+        concurrency: opts.concurrency,
+        loss: opts.loss,
+        seed: opts.seed,
+        ...(onProgress ? { onProgress } : {}),
+      });
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `\n${formatSummary(summary)}`,
+      );
+      const exact = summary.executions === summary.calls && summary.completed === summary.calls;
+      setExit(exact ? EXIT_OK : EXIT_FAILED);
+    });
+}

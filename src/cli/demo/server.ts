@@ -1,0 +1,91 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { withTxServer, type IdempotencyStore } from '../../server/index.js';
+import type { Ledger } from './ledger.js';
+
+/** Simulated work per transfer, ms: long enough for retries to overlap a running execution. */
+const WORK_MS = 2;
+
+/**
+ * Connects a fresh McpServer with the side-effecting `transfer` tool on `ledger` to `transport`:
+ * behind `withTxServer` over `store` when given one, bare otherwise; `counters` count what
+ * reached it.
+ *
+ * @example
+ * await startLedgerServer(serverTransport, ledger, store, { requests: 0, replays: 0 });
+ */
+export async function startLedgerServer(
+  transport: Transport,
+  ledger: Ledger,
+  store: IdempotencyStore | undefined,
+  counters: ServerCounters,
+): Promise<McpServer> {
+  const server = new McpServer({ name: 'mcp-tx-demo-ledger', version: '1.0.0' });
+  server.registerTool(
+    'transfer',
+    {
+      description: 'Move cents between two accounts (not idempotent: every run moves money).',
+      inputSchema: { from: z.string(), to: z.string(), cents: z.number().int().positive(), ref: z.string() },
+      annotations: { destructiveHint: true, idempotentHint: false },
+    },
+    async (args) => {
+      await new Promise((resolve) => setTimeout(resolve, WORK_MS));
+      try {
+        const balances = ledger.transfer(args);
+        return { content: [{ type: 'text', text: JSON.stringify(balances) }] };
+      } catch (e) {
+        return {
+          content: [{ type: 'text', text: e instanceof Error ? e.message : String(e) }],
+          isError: true,
+        };
+      }
+    },
+  );
+  const counted = new CountingTransport(transport, counters);
+  await server.connect(store ? withTxServer(counted, { store }) : counted);
+  return server;
+}
+
+/** What reached a server and what it answered without running the tool. */
+export interface ServerCounters {
+  /** `tools/call` requests that arrived, before mcp-tx or the SDK saw them. */
+  requests: number;
+  /** Results sent with `_meta.mcp_tx.duplicate: true`: a request answered from the store. */
+  replays: number;
+}
+
+/** A transport that counts tool requests in and replayed results out. */
+class CountingTransport implements Transport {
+  onclose?: (() => void) | undefined;
+  onerror?: ((error: Error) => void) | undefined;
+  onmessage?: ((message: JSONRPCMessage, extra?: MessageExtraInfo) => void) | undefined;
+
+  constructor(
+    private readonly inner: Transport,
+    private readonly counters: ServerCounters,
+  ) {
+    inner.onmessage = (message, extra) => {
+      if ((message as { method?: unknown }).method === 'tools/call') counters.requests++;
+      this.onmessage?.(message, extra);
+    };
+    inner.onclose = () => this.onclose?.();
+    inner.onerror = (error) => this.onerror?.(error);
+  }
+
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const meta = (message as { result?: { _meta?: { mcp_tx?: { duplicate?: unknown } } } }).result?._meta
+      ?.mcp_tx;
+    if (meta?.duplicate === true) this.counters.replays++;
+    return this.inner.send(message, options);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

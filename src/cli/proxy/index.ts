@@ -1,0 +1,83 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { MemoryIdempotencyStore, type IdempotencyStore } from '../../server/index.js';
+import { ChildSupervisor, type ChildCommand, type RestartConfig } from './child.js';
+import { serveHttp, type HttpEndpoint } from './http.js';
+import { ProxyRelay } from './relay.js';
+
+export { ChildSupervisor, DEFAULT_RESTART, type ChildCommand, type RestartConfig } from './child.js';
+export { ProxyRelay, DEFAULT_SHUTDOWN_GRACE_MS } from './relay.js';
+export { serveHttp, type HttpEndpoint } from './http.js';
+
+/** Options of {@link runProxy}. */
+export interface ProxyOptions {
+  /** The server to put mcp-tx in front of: a stdio MCP server command. */
+  child: ChildCommand;
+  /** Serve Streamable HTTP on this port (0 = any free port) instead of stdio. */
+  httpPort?: number;
+  /** Interface to bind the HTTP endpoint to. @default '127.0.0.1' */
+  host?: string;
+  /** Where executions are remembered, shared by every child lifetime and HTTP session. @default a new MemoryIdempotencyStore */
+  store?: IdempotencyStore;
+  /** How the child is restarted when it dies. @default DEFAULT_RESTART */
+  restart?: RestartConfig;
+  /** Tool executions running at once per connection. @default 64 */
+  maxConcurrent?: number;
+  /** Diagnostics (child restarts, errors); never stdout, which stdio mode speaks MCP on. @default stderr */
+  log?: (line: string) => void;
+  /** Called once the HTTP endpoint listens. */
+  onListening?: (endpoint: HttpEndpoint) => void;
+  /** Stops the proxy when aborted (the CLI wires SIGINT and SIGTERM to it). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs the proxy until its client goes away (stdio), or `signal` aborts: a stdio MCP server (or
+ * a Streamable HTTP endpoint) relaying to `child` with `withTxServer` in front, so that any MCP
+ * server gains ACK, NACK and exactly-once by idempotency key without a change to its code. The
+ * child is restarted when it dies; the store survives restarts. Rejects when the child cannot
+ * be started or keeps dying.
+ *
+ * @example
+ * await runProxy({ child: { command: 'node', args: ['server.js'] } });
+ */
+export async function runProxy(options: ProxyOptions): Promise<void> {
+  const {
+    child,
+    httpPort,
+    host = '127.0.0.1',
+    store = new MemoryIdempotencyStore(),
+    restart = {},
+    maxConcurrent,
+    log = (line: string) => process.stderr.write(`mcp-tx proxy: ${line}\n`),
+    onListening,
+    signal,
+  } = options;
+  const serverOptions = { store, ...(maxConcurrent !== undefined ? { maxConcurrent } : {}) };
+  const startRelay = async (upstream: Transport): Promise<ProxyRelay> => {
+    const supervisor = new ChildSupervisor(child, restart, log);
+    await supervisor.start();
+    const relay = new ProxyRelay(upstream, supervisor, serverOptions, log);
+    await relay.start();
+    return relay;
+  };
+
+  if (httpPort !== undefined) {
+    const endpoint = await serveHttp({ port: httpPort, host, startSession: startRelay, log });
+    log(`listening on ${endpoint.url.href}`);
+    onListening?.(endpoint);
+    await new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await endpoint.close();
+    return;
+  }
+
+  // Our stdout is the MCP channel: a client that went away must not crash us with EPIPE.
+  process.stdout.on('error', (e) => log(`stdout: ${e.message}`));
+  const relay = await startRelay(new StdioServerTransport());
+  process.stdin.once('end', () => void relay.close());
+  signal?.addEventListener('abort', () => void relay.close(), { once: true });
+  await relay.closed;
+}

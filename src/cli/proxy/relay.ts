@@ -1,0 +1,141 @@
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+import { firstValueFrom, from, race, timer, type Subscription } from 'rxjs';
+import {
+  withTxServer,
+  type IdempotencyStore,
+  type TxServerOptions,
+  type TxServerTransport,
+} from '../../server/index.js';
+import type { ChildSupervisor } from './child.js';
+
+/**
+ * The client-facing side of one child lifetime: what `withTxServer` decorates. Sends go to the
+ * real upstream transport; closing it tells the decorator that the server side of its calls is
+ * gone, which is the decorator's own path for giving back the claims of calls that never finished.
+ */
+class ChildLifetimeLink implements Transport {
+  onclose?: (() => void) | undefined;
+  onerror?: ((error: Error) => void) | undefined;
+  onmessage?: ((message: JSONRPCMessage, extra?: MessageExtraInfo) => void) | undefined;
+  private closed = false;
+
+  constructor(private readonly upstream: Transport) {}
+
+  get sessionId(): string | undefined {
+    return this.upstream.sessionId;
+  }
+
+  async start(): Promise<void> {}
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    return this.closed ? Promise.resolve() : this.upstream.send(message, options);
+  }
+
+  /** A message from the client. */
+  deliver(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
+    if (!this.closed) this.onmessage?.(message, extra);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.onclose?.();
+  }
+}
+
+/** How long a stopping proxy lets running calls finish, ms. @default 5_000 */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
+
+interface Lifetime {
+  readonly link: ChildLifetimeLink;
+  readonly tx: TxServerTransport;
+}
+
+/**
+ * A pure message relay between a client-facing transport and a supervised child server, with
+ * `withTxServer` in front of the child: ACK, NACK and exactly-once by idempotency key for any
+ * MCP server. Each child lifetime gets its own decorator over one shared store; when the child
+ * dies, its decorator is closed, which releases the claims of the calls it was running (they are
+ * answered by nothing; the client's retry runs them on the next child or replays the stored result).
+ *
+ * @example
+ * const relay = new ProxyRelay(new StdioServerTransport(), child, { store });
+ * await relay.start();
+ * await relay.closed;
+ */
+export class ProxyRelay {
+  /** Resolves when the client side closes or the relay is closed; rejects when the child cannot be kept alive. */
+  readonly closed: Promise<void>;
+  private lifetime: Lifetime;
+  private readonly subscriptions: Subscription[] = [];
+  private settle!: { resolve: () => void; reject: (e: unknown) => void };
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly upstream: Transport,
+    private readonly child: ChildSupervisor,
+    private readonly options: TxServerOptions & { store: IdempotencyStore },
+    private readonly log: (line: string) => void = () => undefined,
+  ) {
+    this.closed = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+    this.closed.catch(() => undefined);
+    this.lifetime = this.newLifetime();
+  }
+
+  /** Starts relaying: the upstream transport is started, the child must already be. */
+  async start(): Promise<void> {
+    const { upstream, child } = this;
+    upstream.onmessage = (message, extra) => this.lifetime.link.deliver(message, extra);
+    upstream.onclose = () => void this.close();
+    upstream.onerror = (e) => this.log(`client transport: ${e.message}`);
+    this.subscriptions.push(
+      child.messages$.subscribe((message) =>
+        this.lifetime.tx.send(message).catch((e: unknown) => this.log(`send to client failed: ${String(e)}`)),
+      ),
+      child.deaths$.subscribe({
+        next: () => this.childDied(),
+        error: (e: unknown) => void this.close(e),
+      }),
+    );
+    await upstream.start();
+  }
+
+  /**
+   * Stops: new calls are refused (`shutting_down`), running ones get up to `graceMs` to finish
+   * and be stored, then the child is stopped and the client side closed. With `error`,
+   * {@link closed} rejects with it.
+   */
+  close(error?: unknown, graceMs = DEFAULT_SHUTDOWN_GRACE_MS): Promise<void> {
+    this.closing ??= (async () => {
+      const { tx, link } = this.lifetime;
+      if (error === undefined) await firstValueFrom(race(from(tx.drain()), timer(graceMs)));
+      await link.close();
+      for (const s of this.subscriptions) s.unsubscribe();
+      await this.child.stop();
+      await this.upstream.close().catch(() => undefined);
+      if (error === undefined) this.settle.resolve();
+      else this.settle.reject(error);
+    })();
+    return this.closing;
+  }
+
+  private newLifetime(): Lifetime {
+    const link = new ChildLifetimeLink(this.upstream);
+    // No grace period for a dead child: nothing it was running can still answer.
+    const tx = withTxServer(link, { gracePeriodMs: 0, ...this.options });
+    tx.onmessage = (message) => this.child.send(message);
+    tx.onerror = (e) => this.log(`mcp-tx: ${e.message}`);
+    void tx.start();
+    return { link, tx };
+  }
+
+  private childDied(): void {
+    const dead = this.lifetime;
+    this.lifetime = this.newLifetime();
+    void dead.link.close();
+    // A client still waiting for its initialize hands it to the next child as it sent it.
+    const initialize = this.child.unansweredInitialize;
+    if (initialize) this.lifetime.link.deliver(initialize);
+  }
+}

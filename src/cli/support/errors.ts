@@ -1,0 +1,40 @@
+import { isTxError } from '../../index.js';
+
+/** Exit codes of every command: success, a failed call or tool error, bad usage. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * A mistake in how the command was invoked (bad flag value, bad JSON, missing server); exits 2.
+ *
+ * @example
+ * throw new UsageError('json-args must be a JSON object, got an array');
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Whether `e` is a {@link UsageError}. */
+export const isUsageError = (e: unknown): e is UsageError => e instanceof UsageError;
+
+/**
+ * Prints `error` as one line (`mcp-tx: …`, with the mcp-tx error code when there is one), or its
+ * stack with `verbose`, and returns the exit code it deserves.
+ *
+ * @example
+ * process.exitCode = reportError(e, { verbose: false });
+ */
+export function reportError(
+  error: unknown,
+  {
+    verbose,
+    write = (line: string) => process.stderr.write(line),
+  }: { verbose: boolean; write?: (line: string) => void },
+): number {
+  const code = isTxError(error) ? ` [${error.code}]` : '';
+  const message = error instanceof Error ? error.message : String(error);
+  write(`mcp-tx:${code} ${message}\n`);
+  if (verbose && error instanceof Error && error.stack) write(`${error.stack}\n`);
+  return isUsageError(error) ? EXIT_USAGE : EXIT_FAILED;
+}
