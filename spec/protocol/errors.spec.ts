@@ -1,0 +1,90 @@
+import * as api from '../../src/protocol/index.js';
+
+const classes = [
+  ['TimeoutError', 'TIMEOUT', true, api.isTimeoutError, () => new api.TimeoutError('m')],
+  [
+    'DeadlineExceededError',
+    'DEADLINE_EXCEEDED',
+    false,
+    api.isDeadlineExceededError,
+    () => new api.DeadlineExceededError('m'),
+  ],
+  [
+    'NackError',
+    'NACK',
+    true,
+    api.isNackError,
+    () => new api.NackError('m', { reason: 'overloaded', retryable: true }),
+  ],
+  [
+    'AmbiguousOutcomeError',
+    'AMBIGUOUS_OUTCOME',
+    false,
+    api.isAmbiguousOutcomeError,
+    () => new api.AmbiguousOutcomeError('m'),
+  ],
+  ['QueueFullError', 'QUEUE_FULL', true, api.isQueueFullError, () => new api.QueueFullError('m')],
+  [
+    'ConnectionClosedError',
+    'CONNECTION_CLOSED',
+    true,
+    api.isConnectionClosedError,
+    () => new api.ConnectionClosedError('m'),
+  ],
+  [
+    'ClientClosedError',
+    'CLIENT_CLOSED',
+    false,
+    api.isClientClosedError,
+    () => new api.ClientClosedError('m'),
+  ],
+  [
+    'IdempotencyConflictError',
+    'IDEMPOTENCY_CONFLICT',
+    false,
+    api.isIdempotencyConflictError,
+    () => new api.IdempotencyConflictError('m'),
+  ],
+  [
+    'RequestError',
+    'REQUEST_FAILED',
+    false,
+    api.isRequestError,
+    () => new api.RequestError('m', { rpcCode: -32602 }),
+  ],
+  ['InvalidMetaError', 'INVALID_META', false, api.isInvalidMetaError, () => new api.InvalidMetaError('m')],
+] as const;
+
+describe('errors', () => {
+  it.each(classes)(
+    '%s should carry its name, code, retryable flag and defaults',
+    (name, code, retryable, _guard, make) => {
+      const error = make();
+      expect(error).toBeInstanceOf(Error);
+      expect(api.isTxError(error)).toBe(true);
+      expect(error).toMatchObject({ name, code, retryable, message: 'm' });
+      expect(error.info).toEqual({ tool: '', requestId: '', attempt: 0, elapsedMs: 0 });
+      expect(error.attemptErrors).toEqual([error]);
+    },
+  );
+
+  it.each(classes)(
+    'isXxx for %s should be true only for its own class',
+    (_name, _code, _retryable, guard, make) => {
+      for (const [, , , , other] of classes)
+        expect(guard(other())).toBe(other().constructor === make().constructor);
+      expect(guard(new Error('plain'))).toBe(false);
+      expect(guard(undefined)).toBe(false);
+    },
+  );
+
+  it('should keep cause, info and every attempt error', () => {
+    const cause = new Error('socket');
+    const info = { tool: 't', requestId: 'r', attempt: 2, elapsedMs: 15 };
+    const first = new api.TimeoutError('first');
+    const error = new api.ConnectionClosedError('last', { cause, info, attemptErrors: [first] });
+    expect(error.cause).toBe(cause);
+    expect(error.info).toBe(info);
+    expect(error.attemptErrors).toEqual([first]);
+  });
+});
