@@ -1,0 +1,104 @@
+/** Heap per in-flight call and per dedup-window entry, measured with `--expose-gc`. */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { lib, server as serverLib } from './lib.js';
+
+const gc = (): void => {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) throw new Error('run the benchmarks with node --expose-gc');
+  collect();
+  collect();
+};
+const heap = (): number => {
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+
+/** A server whose `hold` tool waits until `release()`, counting calls that arrived. */
+function holdServer() {
+  let release!: () => void;
+  let gate = new Promise<void>((r) => (release = r));
+  const state = { arrived: 0 };
+  const server = new McpServer({ name: 'bench-hold', version: '1.0.0' });
+  server.registerTool('hold', {}, async () => {
+    state.arrived++;
+    await gate;
+    return { content: [{ type: 'text', text: 'ok' }] };
+  });
+  return {
+    server,
+    state,
+    release: () => {
+      release();
+      gate = new Promise<void>((r) => (release = r));
+    },
+  };
+}
+
+const until = async (predicate: () => boolean): Promise<void> => {
+  while (!predicate()) await new Promise((r) => setImmediate(r));
+};
+
+/** Bytes of heap each call in flight holds, bare SDK and mcp-tx (client and server decorator). */
+export async function heapPerInFlightCall(n: number): Promise<{ bare: number; tx: number }> {
+  const measure = async (tx: boolean): Promise<number> => {
+    const { server, state, release } = holdServer();
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(tx ? serverLib.withTxServer(serverSide, { maxConcurrent: n * 2 }) : serverSide);
+    let call: () => Promise<unknown>;
+    let close: () => Promise<void>;
+    if (tx) {
+      const client = await lib.TxClient.connect(clientSide, { concurrency: n * 2, maxQueue: n * 2 });
+      call = () => client.call('hold');
+      close = () => client.close();
+    } else {
+      const client = new Client({ name: 'bench', version: '1.0.0' });
+      await client.connect(clientSide);
+      call = () => client.callTool({ name: 'hold', arguments: {} });
+      close = () => client.close();
+    }
+    // warm up the code paths once
+    const warm = Array.from({ length: 200 }, call);
+    await until(() => state.arrived >= 200);
+    release();
+    await Promise.all(warm);
+    state.arrived = 0;
+    const before = heap();
+    const calls = Array.from({ length: n }, call);
+    await until(() => state.arrived >= n);
+    const after = heap();
+    release();
+    await Promise.all(calls);
+    await close();
+    return (after - before) / n;
+  };
+  return { bare: await measure(false), tx: await measure(true) };
+}
+
+/**
+ * Bytes each completed keyed call keeps in the client's dedup window, excluding the result it
+ * stores: `n` keyed calls and `n` unkeyed calls whose results are both kept alive by the test.
+ */
+export async function heapPerDedupEntry(n: number): Promise<number> {
+  const server = new McpServer({ name: 'bench-dedup', version: '1.0.0' });
+  server.registerTool('noop', {}, () => ({ content: [] }));
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = await lib.TxClient.connect(clientSide, { dedupMaxEntries: n * 2 });
+  const run = async (keyed: boolean): Promise<number> => {
+    const kept: unknown[] = [];
+    const before = heap();
+    for (let i = 0; i < n; i++) {
+      kept.push(await client.call('noop', {}, keyed ? { idempotencyKey: `key-${i}` } : undefined));
+    }
+    const after = heap();
+    kept.length = 0;
+    return after - before;
+  };
+  await run(false); // warm up
+  const unkeyed = await run(false);
+  const keyed = await run(true);
+  await client.close();
+  return (keyed - unkeyed) / n;
+}

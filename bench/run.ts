@@ -1,0 +1,77 @@
+/**
+ * `npm run bench`: bare SDK vs mcp-tx over in-memory, stdio and Streamable HTTP, memory, the
+ * guide's scenario table; writes bench/results/latest.{md,json}. `--quick` for a smoke run.
+ */
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, platform } from 'node:os';
+import { compare } from './harness.js';
+import { lib, server as serverLib } from './lib.js';
+import { heapPerDedupEntry, heapPerInFlightCall } from './memory.js';
+import { judge, toMarkdown, type BenchResults, type TransportResult } from './report.js';
+import { seedTable } from './seed-table.js';
+import { bareTarget, echoServer, txTarget, type Kind } from './targets.js';
+
+const quick = process.argv.includes('--quick');
+const sizes: Record<Kind, { warmup: number; n: number; runs: number; nPar: number }> = quick
+  ? {
+      'in-memory': { warmup: 5_000, n: 2_000, runs: 3, nPar: 5_000 },
+      stdio: { warmup: 1_000, n: 500, runs: 3, nPar: 2_000 },
+      http: { warmup: 200, n: 200, runs: 3, nPar: 500 },
+    }
+  : {
+      'in-memory': { warmup: 40_000, n: 10_000, runs: 5, nPar: 30_000 },
+      stdio: { warmup: 5_000, n: 3_000, runs: 5, nPar: 10_000 },
+      http: { warmup: 1_000, n: 1_000, runs: 3, nPar: 3_000 },
+    };
+
+async function measureTransport(kind: Kind): Promise<TransportResult> {
+  const { warmup, n, runs, nPar } = sizes[kind];
+  const bare = await bareTarget(kind);
+  const tx = await txTarget(kind);
+  const sequential = await compare(bare.call, tx.call, { warmup, n, runs, width: 1 });
+  const parallel = await compare(bare.call, tx.call, { warmup: warmup / 2, n: nPar, runs, width: 50 });
+  await bare.close();
+  await tx.close();
+  process.stderr.write(`  ${kind}: done\n`);
+  return { kind, sequential, parallel };
+}
+
+/** Bytes of `_meta.mcp_tx` on the wire for a default call. */
+async function metaBytes(): Promise<number> {
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await echoServer().connect(serverLib.withTxServer(serverSide));
+  let bytes = 0;
+  const send = clientSide.send.bind(clientSide);
+  clientSide.send = (message, options) => {
+    const meta = (message as { params?: { _meta?: { mcp_tx?: unknown } } }).params?._meta?.mcp_tx;
+    if (meta !== undefined) bytes = Buffer.byteLength(JSON.stringify(meta));
+    return send(message, options);
+  };
+  const client = await lib.TxClient.connect(clientSide);
+  await client.call('echo', { v: 1 });
+  await client.close();
+  return bytes;
+}
+
+process.stderr.write(`mcp-tx bench${quick ? ' (quick)' : ''}\n`);
+const transports: TransportResult[] = [];
+for (const kind of ['in-memory', 'stdio', 'http'] as const) transports.push(await measureTransport(kind));
+const partial = {
+  date: new Date().toISOString().slice(0, 10),
+  machine: { node: process.versions.node, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: platform() },
+  quick,
+  transports,
+  metaBytes: await metaBytes(),
+  heapPerInFlight: await heapPerInFlightCall(quick ? 2_000 : 5_000),
+  heapPerDedupEntry: await heapPerDedupEntry(quick ? 2_000 : 10_000),
+  seed: await seedTable(quick ? 1_000 : 5_000),
+};
+const results: BenchResults = { ...partial, budgets: judge(partial) };
+const dir = new URL('./results/', import.meta.url);
+await mkdir(dir, { recursive: true });
+const markdown = toMarkdown(results);
+await writeFile(new URL('latest.md', dir), markdown);
+await writeFile(new URL('latest.json', dir), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(markdown);
+process.exit(0);
