@@ -147,6 +147,8 @@ export class TxClient {
   private readonly dedup: CallDedup;
   private readonly scheduler: SchedulerLike;
   private readonly random: () => number;
+  /** Time is the wall clock (the default scheduler), so the SDK's request timer can be the attempt timeout. */
+  private readonly realTime: boolean;
   private readonly dedupWindowMs: number;
   private serverTx: TxCapability | null | undefined = null;
   private tap: TransportTap | undefined;
@@ -185,6 +187,7 @@ export class TxClient {
     this.recorder = new TxMetrics({ scheduler });
     this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(share());
     this.scheduler = scheduler;
+    this.realTime = scheduler === asyncScheduler;
     this.random = random;
     this.dedupWindowMs = dedupWindowMs;
     this.dedup = new CallDedup(dedupWindowMs, dedupMaxEntries, scheduler);
@@ -543,6 +546,11 @@ export class TxClient {
                 replaySafe: this.replaySafe(ctx, server),
               });
         ctx.errors.push(typed);
+        if (typed instanceof TimeoutError || typed.cause instanceof TimeoutError) {
+          this.recorder.timedOut(ctx.tool);
+          if (this.events.observed)
+            this.events.next({ type: 'timeout', ...this.eventBase(ctx), acked: ctx.acked });
+        }
         if (typed instanceof NackError) this.recorder.nacked(ctx.tool, typed.reason);
         if (typed instanceof NackError && this.events.observed) {
           const { reason, retryable, retryAfterMs } = typed;
@@ -555,7 +563,7 @@ export class TxClient {
         inFlight = true;
         ctx.sentAt = this.scheduler.now();
         this.recorder.attemptSent(ctx.tool, attempt);
-        const timeout = Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
+        const timeout = this.realTime ? timeoutMs : Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
         if (this.cancelBySignal) controller = new AbortController();
         this.tapTransport();
         this.sdk
@@ -581,24 +589,27 @@ export class TxClient {
         // through AbortSignals from now on.
         if (!controller && inFlight && !this.sentIds.has(params)) this.cancelBySignal = true;
       };
-      const timer = this.scheduler.schedule(() => {
-        if (settled) return;
-        if (this.events.observed)
-          this.events.next({ type: 'timeout', ...this.eventBase(ctx), acked: ctx.acked });
-        fail(
-          new TimeoutError(`${ctx.tool}: no response within ${timeoutMs} ms`, {
-            info: errorInfo(ctx, this.scheduler.now()),
-            acked: ctx.acked,
-          }),
-        );
-      }, timeoutMs);
+      // In real time the SDK's own timer per request is the attempt timeout (it cancels the
+      // request on the server too); a second timer would cost as much again. Under any other
+      // scheduler (virtual time in tests) the timeout runs on that scheduler.
+      const timer = this.realTime
+        ? undefined
+        : this.scheduler.schedule(() => {
+            if (settled) return;
+            fail(
+              new TimeoutError(`${ctx.tool}: no response within ${timeoutMs} ms`, {
+                info: errorInfo(ctx, this.scheduler.now()),
+                acked: ctx.acked,
+              }),
+            );
+          }, timeoutMs);
       const status = this.connection.current;
       const waiting =
         status === 'connecting' || status === 'reconnecting'
           ? this.connection.whenConnected().subscribe({ next: send, error: fail })
           : (send(), undefined);
       return () => {
-        timer.unsubscribe();
+        timer?.unsubscribe();
         waiting?.unsubscribe();
         if (!inFlight) return;
         if (controller) controller.abort(CANCELLED);

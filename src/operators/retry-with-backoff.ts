@@ -1,4 +1,4 @@
-import { asyncScheduler, catchError, defer, retry, tap, throwError, timer } from 'rxjs';
+import { asyncScheduler, defer, retry, throwError, timer } from 'rxjs';
 import type { MonoTypeOperatorFunction, Observable, SchedulerLike } from 'rxjs';
 import type { BackoffStrategy, RandomSource } from './backoff.js';
 import { checkFunction, checkKeys, checkNumber, checkScheduler } from './config-internals.js';
@@ -73,24 +73,22 @@ export function retryWithBackoff<T>(config: RetryWithBackoffConfig): MonoTypeOpe
   return (source) =>
     defer(() => {
       // Per subscriber: every attempt's error and the delay used before the previous retry.
+      // One `retry` whose delay function also decides when to give up: no other operator per call.
       const errors: unknown[] = [];
       let previousDelayMs = 0;
-      const delay = (error: unknown, attempt: number): Observable<0> => {
-        const decision = toDecision(shouldRetry(error, attempt));
-        // Declining rethrows the raw error; the catchError below turns either way of giving up into onGiveUp.
-        if (!decision.retry) return throwError(() => error);
-        const delayMs = sanitize(decision.delayMs ?? backoff(attempt, previousDelayMs, random));
-        previousDelayMs = delayMs;
-        onRetry?.({ error, attempt, delayMs });
-        return timer(delayMs, scheduler);
-      };
       return source.pipe(
-        tap({ error: (error: unknown) => void errors.push(error) }),
-        retry({ count: maxAttempts - 1, delay }),
-        // Anything but the last source error was thrown by a callback above: surface it unchanged.
-        catchError((error: unknown) =>
-          throwError(() => (error === errors[errors.length - 1] ? onGiveUp(errors) : error)),
-        ),
+        retry({
+          delay: (error: unknown, attempt: number): Observable<0> => {
+            errors.push(error);
+            if (attempt >= maxAttempts) return throwError(() => onGiveUp(errors));
+            const decision = toDecision(shouldRetry(error, attempt));
+            if (!decision.retry) return throwError(() => onGiveUp(errors));
+            const delayMs = sanitize(decision.delayMs ?? backoff(attempt, previousDelayMs, random));
+            previousDelayMs = delayMs;
+            onRetry?.({ error, attempt, delayMs });
+            return timer(delayMs, scheduler);
+          },
+        }),
       );
     });
 }
