@@ -21,7 +21,9 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Runs `n` calls with `width` in flight (1 = sequential), timing each. */
@@ -40,7 +42,11 @@ export async function timeCalls(call: Call, n: number, width: number): Promise<T
   await Promise.all(Array.from({ length: width }, worker));
   const elapsed = performance.now() - started;
   const sorted = Array.from(latencies).sort((a, b) => a - b);
-  return { opsPerSec: (n / elapsed) * 1000, p50Us: percentile(sorted, 50) * 1000, p99Us: percentile(sorted, 99) * 1000 };
+  return {
+    opsPerSec: (n / elapsed) * 1000,
+    p50Us: percentile(sorted, 50) * 1000,
+    p99Us: percentile(sorted, 99) * 1000,
+  };
 }
 
 /** The median of each field over several timings. */

@@ -31,17 +31,42 @@ export function judge(r: Omit<BenchResults, 'budgets'>): BenchResults['budgets']
     const t = find(kind);
     if (!t) continue;
     const x = t.parallel.tx.opsPerSec / t.parallel.bare.opsPerSec;
-    budgets.push({ what: `throughput, ${kind}, 50 in flight`, budget: '≥ 0.95 × bare', measured: `${x.toFixed(2)} ×`, pass: x >= 0.95 });
+    budgets.push({
+      what: `throughput, ${kind}, 50 in flight`,
+      budget: '≥ 0.95 × bare',
+      measured: `${x.toFixed(2)} ×`,
+      pass: x >= 0.95,
+    });
   }
   const mem = find('in-memory');
   if (mem) {
     const added = mem.sequential.tx.p50Us - mem.sequential.bare.p50Us;
-    budgets.push({ what: 'added latency p50, in-memory, sequential', budget: '≤ 20 µs', measured: `${added.toFixed(1)} µs`, pass: added <= 20 });
+    budgets.push({
+      what: 'added latency p50, in-memory, sequential',
+      budget: '≤ 20 µs',
+      measured: `${added.toFixed(1)} µs`,
+      pass: added <= 20,
+    });
   }
-  budgets.push({ what: '`_meta.mcp_tx` bytes per request', budget: '≤ 160 B', measured: `${r.metaBytes} B`, pass: r.metaBytes <= 160 });
+  budgets.push({
+    what: '`_meta.mcp_tx` bytes per request',
+    budget: '≤ 160 B',
+    measured: `${r.metaBytes} B`,
+    pass: r.metaBytes <= 160,
+  });
   const inflight = r.heapPerInFlight.tx - r.heapPerInFlight.bare;
-  budgets.push({ what: 'memory per in-flight call over the bare SDK', budget: '≤ 600 B', measured: `${int(inflight)} B`, pass: inflight <= 600 });
-  budgets.push({ what: 'memory per dedup entry (excluding the result)', budget: '≤ 200 B', measured: `${int(r.heapPerDedupEntry)} B`, pass: r.heapPerDedupEntry <= 200 });
+  budgets.push({
+    what: 'memory per in-flight call over the bare SDK',
+    budget: '≤ 600 B',
+    measured: `${int(inflight)} B`,
+    pass: inflight <= 600,
+  });
+  budgets.push({
+    what: 'memory per dedup entry (excluding the result)',
+    budget: '≤ 200 B',
+    measured: `${int(r.heapPerDedupEntry)} B`,
+    pass: r.heapPerDedupEntry <= 200,
+  });
   return budgets;
 }
 
@@ -56,7 +81,10 @@ export function toMarkdown(r: BenchResults): string {
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const t of r.transports) {
-    for (const [mode, m] of [['sequential', t.sequential], ['50 in flight', t.parallel]] as const) {
+    for (const [mode, m] of [
+      ['sequential', t.sequential],
+      ['50 in flight', t.parallel],
+    ] as const) {
       lines.push(
         `| ${t.kind} | ${mode} | ${int(m.bare.opsPerSec)} | ${int(m.tx.opsPerSec)} | ${ratio(m.tx.opsPerSec, m.bare.opsPerSec)} | ` +
           `${int(m.bare.p50Us)} µs | ${int(m.tx.p50Us)} µs | ${int(m.bare.p99Us)} µs | ${int(m.tx.p99Us)} µs |`,
@@ -64,13 +92,14 @@ export function toMarkdown(r: BenchResults): string {
     }
   }
   lines.push('', '## Budgets (DESIGN section 6)', '', '| what | budget | measured | |', '|---|---|---|---|');
-  for (const b of r.budgets) lines.push(`| ${b.what} | ${b.budget} | ${b.measured} | ${b.pass ? 'PASS' : 'MISS'} |`);
+  for (const b of r.budgets)
+    lines.push(`| ${b.what} | ${b.budget} | ${b.measured} | ${b.pass ? 'PASS' : 'MISS'} |`);
   lines.push(
     '',
     `Heap per in-flight call (in-memory, client and server together): bare ${int(r.heapPerInFlight.bare)} B, mcp-tx ${int(r.heapPerInFlight.tx)} B.`,
     'The 10,000-call exactly-once scenario under 30 % loss is `npm run soak`.',
     '',
-    '## The MCP-Tx guide\'s scenarios (mcp-tx, in-memory, per connection)',
+    "## The MCP-Tx guide's scenarios (mcp-tx, in-memory, per connection)",
     '',
     '| scenario | what runs | guide claims latency | guide claims throughput | measured p50 | measured p99 | measured ops/s |',
     '|---|---|---|---|---:|---:|---:|',

@@ -59,7 +59,12 @@ const transports: TransportResult[] = [];
 for (const kind of ['in-memory', 'stdio', 'http'] as const) transports.push(await measureTransport(kind));
 const partial = {
   date: new Date().toISOString().slice(0, 10),
-  machine: { node: process.versions.node, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: platform() },
+  machine: {
+    node: process.versions.node,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    platform: platform(),
+  },
   quick,
   transports,
   metaBytes: await metaBytes(),

@@ -19,13 +19,17 @@ export interface SeedRow {
 function flakyServer(): McpServer {
   const seen = new Map<number, number>();
   const server = new McpServer({ name: 'bench-seed', version: '1.0.0' });
-  server.registerTool('work', { inputSchema: { id: z.number(), failures: z.number() } }, ({ id, failures }) => {
-    const n = (seen.get(id) ?? 0) + 1;
-    seen.set(id, n);
-    if (n <= failures) return { isError: true, content: [{ type: 'text', text: 'transient' }] };
-    seen.delete(id);
-    return { content: [{ type: 'text', text: 'done' }] };
-  });
+  server.registerTool(
+    'work',
+    { inputSchema: { id: z.number(), failures: z.number() } },
+    ({ id, failures }) => {
+      const n = (seen.get(id) ?? 0) + 1;
+      seen.set(id, n);
+      if (n <= failures) return { isError: true, content: [{ type: 'text', text: 'transient' }] };
+      seen.delete(id);
+      return { content: [{ type: 'text', text: 'done' }] };
+    },
+  );
   return server;
 }
 

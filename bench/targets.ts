@@ -64,7 +64,10 @@ export async function txTarget(kind: Kind, options: TxClientOptions = {}): Promi
   };
 }
 
-async function connectTransport(kind: Kind, tx: boolean): Promise<{ transport: Transport; close: () => Promise<void> }> {
+async function connectTransport(
+  kind: Kind,
+  tx: boolean,
+): Promise<{ transport: Transport; close: () => Promise<void> }> {
   if (kind === 'in-memory') {
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     const server = echoServer();
@@ -74,7 +77,10 @@ async function connectTransport(kind: Kind, tx: boolean): Promise<{ transport: T
   if (kind === 'stdio') {
     const script = fileURLToPath(new URL('./fixtures/echo-server.mjs', import.meta.url));
     return {
-      transport: new StdioClientTransport({ command: process.execPath, args: [script, ...(tx ? ['--tx'] : [])] }),
+      transport: new StdioClientTransport({
+        command: process.execPath,
+        args: [script, ...(tx ? ['--tx'] : [])],
+      }),
       close: async () => undefined,
     };
   }
