@@ -3,8 +3,11 @@
  * does), typed from the sources. Benchmarking the TypeScript sources through a loader would
  * time the loader's helpers too.
  */
-type Client = typeof import('../src/index.js');
-type Server = typeof import('../src/server/index.js');
+import type * as ClientModule from '../src/index.js';
+import type * as ServerModule from '../src/server/index.js';
+
+type Client = typeof ClientModule;
+type Server = typeof ServerModule;
 export type { TxClientOptions } from '../src/index.js';
 
 const dist = (path: string) => new URL(`../dist/${path}`, import.meta.url).href;
