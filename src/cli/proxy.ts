@@ -48,8 +48,7 @@ client retrying with its keys sees no double execution. Logs go to stderr.
 
 Examples:
   $ mcp-tx proxy -- node server.js
-  $ mcp-tx proxy --http 3000 -- npx -y @modelcontextprotocol/server-everything
-  $ claude mcp add payments -- npx mcp-tx proxy -- node payments-server.js`,
+  $ mcp-tx proxy --http 3000 -- npx -y @modelcontextprotocol/server-everything`,
     )
     .action(async (opts: ProxyFlags) => {
       const [command, ...args] = serverCommand;
