@@ -84,13 +84,6 @@ describe('mcp-tx', () => {
     it('should reject an unknown command with exit code 2', async () => {
       expect((await runCli(['frobnicate'])).code).toBe(2);
     });
-
-    it('should exit 1 with a clear message when the bench harness is missing', async () => {
-      const { code, stderr } = await runCli(['bench']);
-      if (existsSync(join(ROOT, 'bench', 'run.ts'))) return; // the harness landed: nothing to check here
-      expect(code).toBe(1);
-      expect(stderr).toContain('bench/run.ts');
-    });
   });
 
   describe('demo', () => {

@@ -1,0 +1,36 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BenchUnavailableError, runBench } from '../../src/cli/bench.js';
+import { ROOT } from './cli-helpers.js';
+
+/** A package root whose bench/run.ts is `source`; inside the repository, where `tsx` resolves. */
+function harnessRoot(source?: string): string {
+  mkdirSync(join(ROOT, '.scratch'), { recursive: true });
+  const root = mkdtempSync(join(ROOT, '.scratch', 'bench-'));
+  if (source !== undefined) {
+    mkdirSync(join(root, 'bench'));
+    writeFileSync(join(root, 'bench', 'run.ts'), source);
+  }
+  return root;
+}
+
+describe('runBench', () => {
+  it('should reject with BenchUnavailableError naming the missing harness', async () => {
+    const root = harnessRoot();
+    const run = runBench({ root });
+    await expect(run).rejects.toBeInstanceOf(BenchUnavailableError);
+    await expect(run).rejects.toThrow(join(root, 'bench', 'run.ts'));
+  });
+
+  it("should run the harness with its arguments and resolve with the harness's exit code", async () => {
+    const script = [
+      "import { writeFileSync } from 'node:fs';",
+      "writeFileSync('args.json', JSON.stringify(process.argv.slice(2)));",
+      'process.exit(process.argv.includes("--fail") ? 3 : 0);',
+    ].join('\n');
+    const root = harnessRoot(script);
+    expect(await runBench({ root, args: ['--quick'] })).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, 'args.json'), 'utf8'))).toEqual(['--quick']);
+    expect(await runBench({ root, args: ['--fail'] })).toBe(3);
+  }, 20_000);
+});
