@@ -17,7 +17,7 @@ describe('withTxServer NACKs', () => {
 
   describe('overloaded', () => {
     it('should refuse, retryable with retry_after_ms, when every slot runs and the queue is full', async () => {
-      pair = await connectPair({ maxConcurrent: 1, maxQueue: 0 });
+      pair = await connectPair({ maxConcurrent: 1, maxQueue: 0, ackDelayMs: 0 });
       const g = gate();
       pair.log.gates.set('busy', g);
       const running = txCall(pair.client, 'counter', { id: 'busy' }, meta({ requestId: 'a' }));
@@ -40,7 +40,7 @@ describe('withTxServer NACKs', () => {
     });
 
     it('should queue up to maxQueue calls and ACK a queued call only when it starts', async () => {
-      pair = await connectPair({ maxConcurrent: 1, maxQueue: 1 });
+      pair = await connectPair({ maxConcurrent: 1, maxQueue: 1, ackDelayMs: 0 });
       const g = gate();
       pair.log.gates.set('first', g);
       const first = txCall(pair.client, 'counter', { id: 'first' }, meta({ requestId: 'a' }));

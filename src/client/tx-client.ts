@@ -625,6 +625,8 @@ export class TxClient {
     } catch {
       meta = undefined; // malformed server meta: fall back to what the client saw
     }
+    // A server may carry the ACK of a quick call on its response instead of a notification.
+    if (meta !== undefined && !ctx.acked && this.server?.features.has('ack')) this.acknowledge(ctx);
     const txResult: TxResult = {
       requestId: ctx.requestId,
       idempotencyKey: ctx.idempotencyKey,
@@ -696,6 +698,11 @@ export class TxClient {
     }
     const ctx = this.awaitingAck.get(ack.requestId);
     if (!ctx || ctx.acked || ack.retryCount !== ctx.attempt) return; // late, unknown or duplicate
+    this.acknowledge(ctx);
+  }
+
+  /** The server accepted the current attempt of `ctx`, by notification or on its response. */
+  private acknowledge(ctx: CallContext): void {
     ctx.acked = true;
     this.recorder.acked(ctx.tool, this.scheduler.now() - ctx.sentAt);
     if (this.events.observed) this.events.next({ type: 'ack', ...this.eventBase(ctx) });

@@ -1,5 +1,6 @@
 import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { SchedulerLike } from 'rxjs';
 import type { NackReason } from '../protocol/index.js';
 import type { StoredRecord } from './idempotency-store.js';
 import { nackResponse } from './nack.js';
@@ -16,26 +17,61 @@ export interface CallPort {
   report(error: unknown): void;
 }
 
+/** How the ACKs of keyed calls are held back to ride on their responses. */
+export interface AckDelay {
+  /** How long an ACK may wait, ms; 0 sends each at once. */
+  readonly ms: number;
+  readonly scheduler: SchedulerLike;
+}
+
 /**
  * The messages the decorator itself sends to the client (ACKs, NACKs, replays), fire and forget:
  * a failed send is reported, never thrown into the message loop.
  *
+ * The ACK of a keyed call is held for `delay.ms` (one timer for every ACK held meanwhile): a
+ * call answered by then carries its ACK on the response (`_meta.mcp_tx.ack`) and costs no
+ * notification. That is safe only for keyed calls: a client that sees neither ACK nor response
+ * retries with the same key, and the store answers the retry without running the tool again.
+ *
  * @example
- * const replies = new CallReplies(port, true);
+ * const replies = new CallReplies(port, true, { ms: 20, scheduler: asyncScheduler });
  * replies.nack(7, 'overloaded', 250);
  */
 export class CallReplies {
+  /** Keyed calls whose ACK is held, until the timer sends those still unanswered. */
+  readonly #held = new Set<TxCall>();
+  #flushScheduled = false;
+
   constructor(
     private readonly port: CallPort,
     private readonly acks: boolean,
+    private readonly delay: AckDelay,
   ) {}
 
-  /** ACKs `call` once, if it asked for it and the ack feature is on. */
+  /** ACKs `call` once, if it asked for it and the ack feature is on; a keyed call's ACK may be held. */
   ack(call: TxCall): void {
     const { meta } = call;
     if (call.acked || meta?.expectAck !== true || !this.acks) return;
     call.acked = true;
-    this.send(ackNotification(meta.requestId, meta.retryCount), call.id);
+    if (this.delay.ms === 0 || call.key === undefined) {
+      return this.send(ackNotification(meta.requestId, meta.retryCount), call.id);
+    }
+    this.#held.add(call);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    this.delay.scheduler.schedule(() => this.#sendHeld(), this.delay.ms);
+  }
+
+  /** Sends the held ACKs of calls still unanswered (running, or waiting for their key's execution). */
+  #sendHeld(): void {
+    this.#flushScheduled = false;
+    for (const call of this.#held) {
+      const { meta } = call;
+      if (meta === undefined || call.cancelled || (call.state !== 'running' && call.state !== 'waiting'))
+        continue;
+      this.send(ackNotification(meta.requestId, meta.retryCount), call.id);
+    }
+    this.#held.clear();
   }
 
   /** Refuses request `id` with a NACK. */

@@ -57,6 +57,15 @@ export const DEFAULT_GRACE_PERIOD_MS = 10_000;
  */
 export const DEFAULT_IN_PROGRESS_WAIT_MS = 30_000;
 
+/**
+ * How long the server holds the ACK of a keyed call, hoping to carry it on the response instead
+ * (the result's `_meta.mcp_tx.ack`), ms. @default 20
+ *
+ * @example
+ * withTxServer(transport, { ackDelayMs: 0 }); // an ACK notification for every call, before the tool runs
+ */
+export const DEFAULT_ACK_DELAY_MS = 20;
+
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
@@ -82,6 +91,13 @@ export interface TxServerOptions {
   gracePeriodMs?: number;
   /** Longest wait of a duplicate for the running execution of its key when the request carries neither deadline nor timeout_ms, ms; from 0 to 2^31 - 1. @default 30_000 */
   inProgressWaitMs?: number;
+  /**
+   * How long the ACK of a keyed call (idempotency on) may wait to ride on the response, ms; from 0
+   * (an ACK notification for every call, before its tool runs) to 60,000. A call still running
+   * after it gets its ACK notification then. Only keyed calls wait: there a missing ACK cannot
+   * cause a second execution, since a retry is answered from the store. @default 20
+   */
+  ackDelayMs?: number;
 }
 
 /** {@link TxServerOptions} with every default applied. */
@@ -94,6 +110,7 @@ export interface ResolvedServerOptions {
   readonly propagateCancellation: boolean;
   readonly gracePeriodMs: number;
   readonly inProgressWaitMs: number;
+  readonly ackDelayMs: number;
 }
 
 const KNOWN: readonly (keyof TxServerOptions)[] = [
@@ -105,6 +122,7 @@ const KNOWN: readonly (keyof TxServerOptions)[] = [
   'propagateCancellation',
   'gracePeriodMs',
   'inProgressWaitMs',
+  'ackDelayMs',
 ];
 
 /**
@@ -125,11 +143,13 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     propagateCancellation = false,
     gracePeriodMs = DEFAULT_GRACE_PERIOD_MS,
     inProgressWaitMs = DEFAULT_IN_PROGRESS_WAIT_MS,
+    ackDelayMs = DEFAULT_ACK_DELAY_MS,
   } = options;
   checkNumber(maxConcurrent, 'maxConcurrent', 1, 1_000_000, { integer: true });
   checkNumber(maxQueue, 'maxQueue', 0, 10_000_000, { integer: true });
   checkNumber(gracePeriodMs, 'gracePeriodMs', 0, MAX_TIMER_MS);
   checkNumber(inProgressWaitMs, 'inProgressWaitMs', 0, MAX_TIMER_MS);
+  checkNumber(ackDelayMs, 'ackDelayMs', 0, 60_000);
   checkScheduler(scheduler, 'scheduler');
   checkStore(store);
   checkFeatures(features);
@@ -146,6 +166,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     propagateCancellation,
     gracePeriodMs,
     inProgressWaitMs,
+    ackDelayMs,
   };
 }
 

@@ -47,7 +47,10 @@ export class TxCallHandler {
     private readonly port: CallPort,
   ) {
     this.#calls = new CallTable(options.store, port.report);
-    this.#replies = new CallReplies(port, options.features.has('ack'));
+    this.#replies = new CallReplies(port, options.features.has('ack'), {
+      ms: options.ackDelayMs,
+      scheduler: options.scheduler,
+    });
     this.#admission = new Admission(options.maxConcurrent, options.maxQueue, (call) => this.#run(call));
   }
 
