@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BenchUnavailableError, runBench } from '../../src/cli/bench.js';
+import { Command } from 'commander';
+import { BenchUnavailableError, benchCommand, runBench, type RunBenchOptions } from '../../src/cli/bench.js';
 import { ROOT } from './cli-helpers.js';
 
 /** A package root whose bench/run.ts is `source`; inside the repository, where `tsx` resolves. */
@@ -25,12 +26,32 @@ describe('runBench', () => {
   it("should run the harness with its arguments and resolve with the harness's exit code", async () => {
     const script = [
       "import { writeFileSync } from 'node:fs';",
-      "writeFileSync('args.json', JSON.stringify(process.argv.slice(2)));",
+      "writeFileSync('args.json', JSON.stringify({ args: process.argv.slice(2), gc: typeof globalThis.gc }));",
       'process.exit(process.argv.includes("--fail") ? 3 : 0);',
     ].join('\n');
     const root = harnessRoot(script);
     expect(await runBench({ root, args: ['--quick'] })).toBe(0);
-    expect(JSON.parse(readFileSync(join(root, 'args.json'), 'utf8'))).toEqual(['--quick']);
+    // --expose-gc: the harness measures heap per call
+    expect(JSON.parse(readFileSync(join(root, 'args.json'), 'utf8'))).toEqual({
+      args: ['--quick'],
+      gc: 'function',
+    });
     expect(await runBench({ root, args: ['--fail'] })).toBe(3);
   }, 20_000);
+});
+
+describe('mcp-tx bench', () => {
+  it("should pass the harness's own flags (--quick) through to it", async () => {
+    const seen: RunBenchOptions[] = [];
+    const program = new Command('mcp-tx').exitOverride();
+    let exit = -1;
+    benchCommand(
+      program,
+      (code) => (exit = code),
+      async (options) => (seen.push(options), 0),
+    );
+    await program.parseAsync(['node', 'mcp-tx', 'bench', '--quick']);
+    expect(seen).toEqual([{ args: ['--quick'] }]);
+    expect(exit).toBe(0);
+  });
 });

@@ -20,6 +20,29 @@ function serverFactory(features = txCapabilities(['retry'])) {
 }
 
 describe('TxClient reconnect', () => {
+  it('should give up, with backoff and not in a hot loop, on a server that dies right after each initialize', async () => {
+    const { factory, serverSides, made } = serverFactory();
+    const dying = async (): Promise<Transport> => {
+      const transport = await factory();
+      const side = serverSides[serverSides.length - 1];
+      setTimeout(() => void side?.close(), 5); // accepts initialize, then goes away
+      return transport;
+    };
+    const started = Date.now();
+    const client = await TxClient.connect(dying, {
+      reconnect: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 1_000 },
+    });
+    const statuses: ConnectionStatus[] = [];
+    client.status$.subscribe((s) => statuses.push(s));
+    await new Promise<void>((resolve) => client.status$.subscribe((s) => s === 'closed' && resolve()));
+    expect(made()).toBe(3); // maxAttempts connections in all, however quickly each one died
+    expect(statuses.filter((s) => s === 'reconnecting')).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const error = await client.call('echo', { text: 'x' }).catch((e: unknown) => e);
+    expect(isConnectionClosedError(error)).toBe(true);
+    await client.close();
+  });
+
   it('should reconnect through the factory when the transport closes and report each status', async () => {
     const { factory, serverSides } = serverFactory();
     const client = await TxClient.connect(factory, { reconnect: { baseDelayMs: 1, maxDelayMs: 5 } });

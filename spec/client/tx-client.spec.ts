@@ -26,6 +26,19 @@ describe('TxClient over in-memory transport', () => {
     client = undefined;
   });
 
+  describe('with an MCP-Tx 0.1 server', () => {
+    it('should send the idempotency key on every request, since 0.1 reads a missing key as unkeyed', async () => {
+      const capabilities = {
+        experimental: { mcp_tx: { version: '0.1.0', features: ['retry', 'idempotency'] } },
+      };
+      const { server, log } = createToolServer({ capabilities });
+      client = await connectInMemory(server, { timeoutMs: 1_000 });
+      const result = await client.call('echo', { text: 'old' });
+      const [meta] = log.metas.echo as Record<string, unknown>[];
+      expect(meta).toMatchObject({ request_id: result.requestId, idempotency_key: result.idempotencyKey });
+    });
+  });
+
   describe('with a server that speaks mcp_tx (retry only)', () => {
     const capabilities = txCapabilities(['retry']);
 

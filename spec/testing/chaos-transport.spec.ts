@@ -123,6 +123,9 @@ describe('chaosTransport', () => {
       expect(() => chaosTransport(a, { drop: 2 })).toThrow(/drop must be a probability/);
       expect(() => chaosTransport(a, { loss: 0.1 } as never)).toThrow(/loss is not an option/);
       expect(() => chaosTransport(a, { delayMs: [5, 1] })).toThrow(RangeError);
+      expect(() => chaosTransport(a).setFaults({ seed: 3 } as never)).toThrow(
+        /seed is fixed at construction/,
+      );
     });
   });
 });

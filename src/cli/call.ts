@@ -94,10 +94,13 @@ export function callCommand(
       integer(1, 2_147_483_647),
     )
     .option('--retries <n>', 'retries after the first attempt', integer(0, 99), 2)
-    .option('--idempotency-key <key>', 'idempotency key (the server runs the tool once per key)')
+    .option(
+      '--idempotency-key <key>',
+      'idempotency key (a server behind withTxServer or mcp-tx proxy runs the tool once per key)',
+    )
     .option(
       '--repeat <n>',
-      'make the call n times (with --idempotency-key: the tool still runs once)',
+      'make the call n times (with --idempotency-key, a withTxServer server or mcp-tx proxy runs the tool once)',
       integer(1, 100_000),
       1,
     )

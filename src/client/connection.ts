@@ -9,7 +9,9 @@ import {
   distinctUntilChanged,
   filter,
   map,
+  switchMap,
   take,
+  timer,
 } from 'rxjs';
 import { fullJitterBackoff, retryWithBackoff } from '../operators/index.js';
 import { ConnectionClosedError } from '../protocol/index.js';
@@ -44,6 +46,10 @@ export const DEFAULT_RECONNECT: Required<ReconnectConfig> = {
  * Owns the SDK client's transport: connects it, reports {@link ConnectionStatus}, and, given a
  * transport factory, reconnects with jittered, bounded backoff whenever the transport closes
  * (a stdio child exiting, an HTTP session expiring, a network error).
+ *
+ * A connection that closes sooner than `maxDelayMs` after it was made counts as one more failed
+ * attempt: a server that accepts `initialize` and then dies at once uses up `maxAttempts` like
+ * one that never answers, and every reconnect waits its backoff first, so nothing loops hot.
  */
 export class Connection {
   /** Status changes, current value first. */
@@ -53,6 +59,10 @@ export class Connection {
   private connecting = false;
   private reconnecting: Subscription | undefined;
   private lastError: unknown;
+  /** Connection attempts (failed, or closed before it was stable) since the last stable connection. */
+  private attempts = 0;
+  private connectedAt = 0;
+  private readonly backoff: ReturnType<typeof fullJitterBackoff>;
 
   constructor(
     private readonly sdk: Client,
@@ -63,6 +73,8 @@ export class Connection {
   ) {
     this.config =
       config === false ? { ...DEFAULT_RECONNECT, maxAttempts: 0 } : { ...DEFAULT_RECONNECT, ...config };
+    const { baseDelayMs, maxDelayMs } = this.config;
+    this.backoff = fullJitterBackoff({ baseDelayMs, maxDelayMs, multiplier: 2 });
     this.status$ = this.status.pipe(distinctUntilChanged());
     const previous = sdk.onclose;
     sdk.onclose = () => {
@@ -129,16 +141,30 @@ export class Connection {
       this.status.next('closed');
       return;
     }
+    const { maxAttempts, maxDelayMs } = this.config;
+    if (this.scheduler.now() - this.connectedAt >= maxDelayMs) this.attempts = 0; // it was stable
+    if (this.attempts >= maxAttempts) {
+      this.lastError = new Error(
+        `the server closed the connection ${this.attempts} times in a row right after it was made`,
+      );
+      this.status.next('closed');
+      return;
+    }
     this.status.next('reconnecting');
-    this.reconnecting = this.connectWithRetry().subscribe({ error: () => undefined });
+    const delayMs = this.backoff(this.attempts + 1, 0, this.random);
+    this.reconnecting = timer(delayMs, this.scheduler)
+      .pipe(switchMap(() => this.connectWithRetry()))
+      .subscribe({ error: () => undefined });
   }
 
   private connectWithRetry(first?: Transport): Observable<void> {
-    const { maxAttempts, baseDelayMs, maxDelayMs, initializeTimeoutMs } = this.config;
+    const { maxAttempts, initializeTimeoutMs } = this.config;
+    const offset = this.attempts; // attempts already used by connections that did not last
     let given = first;
     return defer(async () => {
       const transport = given ?? (await this.makeTransport());
       given = undefined;
+      this.attempts++;
       this.connecting = true;
       try {
         await this.sdk.connect(transport, { timeout: initializeTimeoutMs });
@@ -149,11 +175,12 @@ export class Connection {
       } finally {
         this.connecting = false;
       }
+      this.connectedAt = this.scheduler.now();
       this.status.next('connected');
     }).pipe(
       retryWithBackoff({
-        maxAttempts: this.factory ? Math.max(1, maxAttempts) : 1,
-        backoff: fullJitterBackoff({ baseDelayMs, maxDelayMs, multiplier: 2 }),
+        maxAttempts: this.factory ? Math.max(1, maxAttempts - offset) : 1,
+        backoff: (attempt, previous, random) => this.backoff(attempt + offset, previous, random),
         random: this.random,
         scheduler: this.scheduler,
         onGiveUp: (errors) => {

@@ -20,6 +20,7 @@ import {
   asyncScheduler,
   filter,
   share,
+  takeUntil,
 } from 'rxjs';
 import { z } from 'zod';
 import { boundedMergeMap, deadline as deadlineOperator, retryWithBackoff } from '../operators/index.js';
@@ -137,6 +138,8 @@ export class TxClient {
   readonly metrics$: Observable<MetricsSnapshot>;
 
   private readonly events = new Subject<TxEvent>();
+  /** Emits once, when the client closes: ends `metrics$`. */
+  private readonly closing = new Subject<void>();
   private readonly recorder: TxMetrics;
   private readonly jobs = new Subject<Job>();
   private readonly live = new Set<Job>();
@@ -185,7 +188,10 @@ export class TxClient {
       metricsIntervalMs = DEFAULT_METRICS_INTERVAL_MS,
     } = options;
     this.recorder = new TxMetrics({ scheduler });
-    this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(share());
+    this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(
+      takeUntil(this.closing),
+      share(),
+    );
     this.scheduler = scheduler;
     this.realTime = scheduler === asyncScheduler;
     this.random = random;
@@ -361,6 +367,8 @@ export class TxClient {
     }
     this.jobs.complete();
     this.events.complete();
+    this.closing.next();
+    this.closing.complete();
     await this.connection.close();
   }
 
@@ -398,6 +406,7 @@ export class TxClient {
       this.recorder.callEnded(tool, job.outcome ?? 'CANCELLED', this.scheduler.now() - startedAt);
       job.done = true;
       this.live.delete(job);
+      this.awaitingAck.delete(ctx.requestId);
       job.sub?.unsubscribe();
       job.release?.();
     };
@@ -415,7 +424,6 @@ export class TxClient {
         },
         error: (error: unknown) => {
           slot.complete();
-          this.awaitingAck.delete(ctx.requestId);
           if (error instanceof RetryableResult) {
             // retryOnResult asked for more attempts and they ran out: the last result is the answer
             job.outcome = 'completed';
@@ -428,7 +436,6 @@ export class TxClient {
         },
         complete: () => {
           slot.complete();
-          this.awaitingAck.delete(ctx.requestId);
           subscriber.complete();
         },
       });
@@ -516,7 +523,11 @@ export class TxClient {
           timeoutMs,
           deadline: ctx.deadlineAt,
         };
-        params = { name: ctx.tool, arguments: ctx.args, _meta: { mcp_tx: encodeRequestMeta(meta) } };
+        params = {
+          name: ctx.tool,
+          arguments: ctx.args,
+          _meta: { mcp_tx: encodeRequestMeta(meta, { peerVersion: server.version }) },
+        };
       }
       if (ackExpected && attempt === 0) this.awaitingAck.set(ctx.requestId, ctx);
       if (this.events.observed) {
@@ -612,6 +623,7 @@ export class TxClient {
         timer?.unsubscribe();
         waiting?.unsubscribe();
         if (!inFlight) return;
+        settled = true; // cancelled by the caller, a deadline or a retry: no timeout to report
         if (controller) controller.abort(CANCELLED);
         else this.cancel(params);
       };

@@ -80,6 +80,9 @@ export class ChaosTransport implements Transport {
   /** Changes the faults from now on (e.g. a clean handshake, then 30 % loss). */
   setFaults(options: ChaosFaultOptions): void {
     validateChaosOptions(options, 'setFaults options');
+    for (const fixed of ['seed', 'scheduler'] as const) {
+      if (fixed in options) throw new TypeError(`setFaults options.${fixed} is fixed at construction`);
+    }
     this.faults = options;
     this.resolved = {
       toServer: resolveFaults(options, 'toServer'),

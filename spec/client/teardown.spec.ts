@@ -1,0 +1,72 @@
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { TxClient, type TxEvent } from '../../src/index.js';
+import { withTxServer } from '../../src/server/index.js';
+import { createToolServer } from '../helpers/tool-server.js';
+
+async function connect(): Promise<TxClient> {
+  const { server } = createToolServer({ hangs: 0 });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(withTxServer(serverSide, { ackDelayMs: 0 }));
+  return TxClient.connect(clientSide);
+}
+
+/** Calls still remembered as waiting for an ACK (private: a leak shows nowhere else). */
+const awaitingAck = (client: TxClient): number =>
+  (client as unknown as { awaitingAck: Map<string, unknown> }).awaitingAck.size;
+
+describe('TxClient teardown', () => {
+  it('should report no timeout when the caller unsubscribes, and forget the call', async () => {
+    const client = await connect();
+    const events: TxEvent[] = [];
+    client.events$.subscribe((e) => events.push(e));
+    const sub = client.call$('slow', { ms: 5_000 }).subscribe();
+    await new Promise<void>((resolve) => client.acks$.subscribe(() => resolve()));
+    sub.unsubscribe();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(events.map((e) => e.type)).toEqual(['request', 'ack']);
+    expect(client.metrics().totals.timeouts).toBe(0);
+    expect(awaitingAck(client)).toBe(0);
+    await client.close();
+  });
+
+  it('should forget calls aborted through their signal or failed by close()', async () => {
+    const client = await connect();
+    const controller = new AbortController();
+    const aborted = client
+      .call('slow', { ms: 5_000 }, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    const closed = client.call('slow', { ms: 5_000 }).catch((e: unknown) => e);
+    await new Promise<void>((resolve) => {
+      let n = 0;
+      client.acks$.subscribe(() => ++n === 2 && resolve());
+    });
+    controller.abort();
+    await aborted;
+    expect(awaitingAck(client)).toBe(1);
+    await client.close();
+    expect(await closed).toMatchObject({ code: 'CLIENT_CLOSED' });
+    expect(awaitingAck(client)).toBe(0);
+  });
+
+  it('should complete metrics$ on close()', async () => {
+    const client = await TxClient.connect(
+      await (async () => {
+        const { server } = createToolServer({ hangs: 0 });
+        const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+        await server.connect(serverSide);
+        return clientSide;
+      })(),
+      { metricsIntervalMs: 5 },
+    );
+    let completed = false;
+    let snapshots = 0;
+    client.metrics$.subscribe({ next: () => snapshots++, complete: () => (completed = true) });
+    await new Promise((r) => setTimeout(r, 20));
+    await client.close();
+    const seen = snapshots;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(completed).toBe(true);
+    expect(seen).toBeGreaterThan(0);
+    expect(snapshots).toBe(seen);
+  });
+});
