@@ -83,6 +83,9 @@ export interface TxFailureEvent extends EventBase {
 /**
  * The tool's circuit breaker changed state, caused by this call's attempt (`open` after a failure,
  * `half-open` when a call arrives after the reset timeout, `closed` after a probe's success).
+ *
+ * @example
+ * client.events$.subscribe((e) => e.type === 'breaker' && alert(`${e.tool} circuit ${e.state}`));
  */
 export interface TxBreakerEvent extends EventBase {
   type: 'breaker';

@@ -16,7 +16,12 @@ export interface RetryConfig {
   jitter?: JitterMode;
 }
 
-/** A tool's circuit breaker: consecutive failing attempts open it, and calls then fail fast. */
+/**
+ * A tool's circuit breaker: consecutive failing attempts open it, and calls then fail fast.
+ *
+ * @example
+ * const breaker: BreakerConfig = { failureThreshold: 5, resetTimeoutMs: 30_000, halfOpenMaxCalls: 1 };
+ */
 export interface BreakerConfig {
   /** Consecutive failed attempts (timeouts, lost connections, `overloaded` NACKs) that open the circuit. @default 5, range 1..10_000 */
   failureThreshold?: number;
@@ -26,7 +31,12 @@ export interface BreakerConfig {
   halfOpenMaxCalls?: number;
 }
 
-/** A read-only or idempotent tool's result cache, keyed by the fingerprint of tool name and arguments. */
+/**
+ * A read-only or idempotent tool's result cache, keyed by the fingerprint of tool name and arguments.
+ *
+ * @example
+ * const options: TxClientOptions = { tools: { search: { cache: { ttlMs: 60_000, maxEntries: 500 } } } };
+ */
 export interface CacheConfig {
   /** How long a result answers identical calls, ms. @default 300_000, range 1..2_147_483_647 */
   ttlMs?: number;
