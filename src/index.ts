@@ -93,6 +93,7 @@ export {
   CircuitBreaker,
   isBreakerFailure,
   type CircuitBreakerConfig,
+  type CircuitBreakerOperatorConfig,
   type CircuitState,
   type BackoffStrategy,
   type JitterMode,
