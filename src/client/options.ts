@@ -60,8 +60,9 @@ export interface ToolPolicy {
   /** Opt in to retrying `isError: true` results (the tool ran and failed). @default never */
   retryOnResult?: (result: CallToolResult) => boolean;
   /**
-   * Circuit breaker of the tool, one per tool per client, guarding each attempt; `false` turns
-   * off a client-wide one. @default off
+   * Circuit breaker of the tool, one per tool per client, guarding each attempt: retries count,
+   * and a retry that meets the open circuit fails the call at once with `CircuitOpenError`.
+   * `false` turns off a client-wide one. @default off
    */
   breaker?: BreakerConfig | false;
   /**

@@ -60,10 +60,13 @@ export function isBreakerFailure(error: unknown): boolean {
 }
 
 /**
- * The shared state of a circuit breaker, after cockatiel's `ConsecutiveBreaker`: closed until
+ * The shared state of a circuit breaker, after cockatiel's `CircuitBreakerPolicy` with a
+ * `ConsecutiveBreaker` (https://github.com/connor4312/cockatiel): closed until
  * `failureThreshold` consecutive failures, then open for `resetTimeoutMs`, then half-open with at
  * most `halfOpenMaxCalls` probes; a probe's success closes it, a probe's failure opens it again.
- * Open turns half-open lazily, on the first call after `resetTimeoutMs` (no timer runs).
+ * Open turns half-open lazily, on the first call after `resetTimeoutMs` (no timer runs), and an
+ * error the filter does not count is an answer, so a success, as in cockatiel. Unlike cockatiel,
+ * calls past the probes are refused rather than queued behind them.
  * Share one instance between every call it protects; {@link circuitBreaker} applies it.
  *
  * @example
