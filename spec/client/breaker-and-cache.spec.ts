@@ -180,6 +180,21 @@ describe('TxClient result cache', () => {
     expect(log.runs.fail).toBe(2);
   });
 
+  it('should answer from the cache while the circuit of the tool is open', async () => {
+    const { client, log } = await connect({
+      timeoutMs: 30,
+      retry: false,
+      tools: {
+        slow: { idempotent: true, cache: {}, breaker: { failureThreshold: 1, resetTimeoutMs: 60_000 } },
+      },
+    });
+    expect((await client.call('slow', { ms: 1 })).cached).toBe(false);
+    expect(isTimeoutError(await client.call('slow', { ms: 5_000 }).catch((e: unknown) => e))).toBe(true);
+    expect(isCircuitOpenError(await client.call('slow', { ms: 2 }).catch((e: unknown) => e))).toBe(true);
+    expect((await client.call('slow', { ms: 1 })).cached).toBe(true);
+    expect(log.runs.slow).toBe(2);
+  });
+
   it('should refuse to cache a tool not known to be read-only or idempotent', async () => {
     const { client, log } = await connect({ tools: { charge: { cache: { ttlMs: 1_000 } } } });
     await expect(client.call('charge', { cents: 1 })).rejects.toThrow(
