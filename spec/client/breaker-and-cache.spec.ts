@@ -74,11 +74,11 @@ describe('TxClient circuit breaker', () => {
 
   it('should let a probe through after resetTimeoutMs and close on its success', async () => {
     const { client, log, events } = await connect(1, {
-      tools: { flaky: { breaker: { failureThreshold: 1, resetTimeoutMs: 60 } } },
+      tools: { flaky: { breaker: { failureThreshold: 1, resetTimeoutMs: 200 } } },
     });
     expect(isTimeoutError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(true);
     expect(isCircuitOpenError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(true);
-    await sleep(80);
+    await sleep(250);
     expect(text(await client.call('flaky', { text: 'back' }))).toBe('back');
     expect(text(await client.call('flaky', { text: 'again' }))).toBe('again');
     expect(log.runs.flaky).toBe(3);
@@ -164,10 +164,10 @@ describe('TxClient result cache', () => {
   });
 
   it('should call again once ttlMs passed', async () => {
-    const { client, log } = await connect({ tools: { echo: { cache: { ttlMs: 30 } } } });
+    const { client, log } = await connect({ tools: { echo: { cache: { ttlMs: 150 } } } });
     await client.call('echo', { text: 'hi' });
     await client.call('echo', { text: 'hi' });
-    await sleep(50);
+    await sleep(200);
     expect((await client.call('echo', { text: 'hi' })).cached).toBe(false);
     expect(log.runs.echo).toBe(2);
   });
