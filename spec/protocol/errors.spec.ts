@@ -53,6 +53,13 @@ const classes = [
     () => new api.RequestError('m', { rpcCode: -32602 }),
   ],
   ['InvalidMetaError', 'INVALID_META', false, api.isInvalidMetaError, () => new api.InvalidMetaError('m')],
+  [
+    'CircuitOpenError',
+    'CIRCUIT_OPEN',
+    true,
+    api.isCircuitOpenError,
+    () => new api.CircuitOpenError('m', { retryAfterMs: 250 }),
+  ],
 ] as const;
 
 describe('errors', () => {

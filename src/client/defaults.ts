@@ -25,3 +25,13 @@ export const DEFAULT_DEDUP_WINDOW_MS = 300_000;
 export const DEFAULT_DEDUP_MAX_ENTRIES = 10_000;
 /** Interval of `client.metrics$` snapshots. @default 1_000 ms */
 export const DEFAULT_METRICS_INTERVAL_MS = 1_000;
+/** Consecutive failed attempts that open a tool's circuit breaker. @default 5 */
+export const DEFAULT_BREAKER_FAILURE_THRESHOLD = 5;
+/** How long an open circuit refuses calls before probing. @default 30_000 ms */
+export const DEFAULT_BREAKER_RESET_TIMEOUT_MS = 30_000;
+/** Probes let through at once by a half-open circuit. @default 1 */
+export const DEFAULT_BREAKER_HALF_OPEN_MAX_CALLS = 1;
+/** How long a cached result answers identical calls (the MCP-Tx performance guide's 5 minutes). @default 300_000 ms */
+export const DEFAULT_CACHE_TTL_MS = 300_000;
+/** Most results a tool's cache keeps. @default 1_000 */
+export const DEFAULT_CACHE_MAX_ENTRIES = 1_000;

@@ -1,4 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CircuitState } from '../operators/index.js';
 import type { NackReason, TxRequestMeta } from '../protocol/index.js';
 
 /** The value a call emits: the tool's result plus what the reliability layer knows about it. */
@@ -15,6 +16,8 @@ export interface TxResult {
   processed: boolean;
   /** The result is a replay of an earlier execution with the same idempotency key. */
   duplicate: boolean;
+  /** The result came from the tool's result cache (or a concurrent identical call): no request was sent for it. */
+  cached: boolean;
   /** Attempts made (the server's count when it reports one). */
   attempts: number;
   /** Milliseconds from the call's start to its result (scheduler time). */
@@ -77,6 +80,18 @@ export interface TxFailureEvent extends EventBase {
   error: unknown;
 }
 
+/**
+ * The tool's circuit breaker changed state, caused by this call's attempt (`open` after a failure,
+ * `half-open` when a call arrives after the reset timeout, `closed` after a probe's success).
+ *
+ * @example
+ * client.events$.subscribe((e) => e.type === 'breaker' && alert(`${e.tool} circuit ${e.state}`));
+ */
+export interface TxBreakerEvent extends EventBase {
+  type: 'breaker';
+  state: CircuitState;
+}
+
 /** Everything that happens to calls, as one tagged union (`client.events$`). */
 export type TxEvent =
   | TxRequestEvent
@@ -85,4 +100,5 @@ export type TxEvent =
   | TxResponseEvent
   | TxRetryEvent
   | TxTimeoutEvent
-  | TxFailureEvent;
+  | TxFailureEvent
+  | TxBreakerEvent;

@@ -1,5 +1,12 @@
 export { TxClient, type ConnectOptions } from './tx-client.js';
-export type { CallOptions, RetryConfig, ToolPolicy, TxClientOptions } from './options.js';
+export type {
+  BreakerConfig,
+  CacheConfig,
+  CallOptions,
+  RetryConfig,
+  ToolPolicy,
+  TxClientOptions,
+} from './options.js';
 export type {
   TxResult,
   TxEvent,
@@ -10,6 +17,7 @@ export type {
   TxRetryEvent,
   TxTimeoutEvent,
   TxFailureEvent,
+  TxBreakerEvent,
 } from './events.js';
 export * from './defaults.js';
 export {

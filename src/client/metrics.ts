@@ -34,7 +34,7 @@ export interface LatencySummary {
  * const { calls, completed, failed } = client.metrics().tools['search'] ?? {};
  */
 export interface ToolMetrics {
-  /** Logical calls executed (a call and its retries count once; calls answered by the dedup window count under `dedupHits` instead). */
+  /** Logical calls executed (a call and its retries count once; calls answered by the dedup window or the result cache count under `dedupHits` or `cacheHits` instead). */
   calls: number;
   /** Calls that produced a result. */
   completed: number;
@@ -52,9 +52,9 @@ export interface ToolMetrics {
   timeouts: number;
   /** Calls answered by the client-side dedup window (shared execution or replayed result). */
   dedupHits: number;
-  /** Calls answered from the result cache. */
+  /** Calls answered from the result cache (a cached result, or an identical call in flight). */
   cacheHits: number;
-  /** Times the circuit breaker opened. */
+  /** Times the tool's circuit breaker opened (again after a failed probe included). */
   breakerOpens: number;
   /** Calls started and not ended. */
   inFlight: number;

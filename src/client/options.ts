@@ -16,6 +16,34 @@ export interface RetryConfig {
   jitter?: JitterMode;
 }
 
+/**
+ * A tool's circuit breaker: consecutive failing attempts open it, and calls then fail fast.
+ *
+ * @example
+ * const breaker: BreakerConfig = { failureThreshold: 5, resetTimeoutMs: 30_000, halfOpenMaxCalls: 1 };
+ */
+export interface BreakerConfig {
+  /** Consecutive failed attempts (timeouts, lost connections, `overloaded` NACKs) that open the circuit. @default 5, range 1..10_000 */
+  failureThreshold?: number;
+  /** How long the open circuit refuses calls before letting probes through, ms. @default 30_000, range 0..2_147_483_647 */
+  resetTimeoutMs?: number;
+  /** Probes let through at once while half-open. @default 1, range 1..10_000 */
+  halfOpenMaxCalls?: number;
+}
+
+/**
+ * A read-only or idempotent tool's result cache, keyed by the fingerprint of tool name and arguments.
+ *
+ * @example
+ * const options: TxClientOptions = { tools: { search: { cache: { ttlMs: 60_000, maxEntries: 500 } } } };
+ */
+export interface CacheConfig {
+  /** How long a result answers identical calls, ms. @default 300_000, range 1..2_147_483_647 */
+  ttlMs?: number;
+  /** Most results kept (least recently used evicted). @default 1_000, range 1..10_000_000 */
+  maxEntries?: number;
+}
+
 /** What may differ per tool: timeouts, retries and whether a retry after an unknown outcome is safe. */
 export interface ToolPolicy {
   /** Per-attempt timeout, ms. @default 30_000, range 1..2_147_483_647 */
@@ -31,10 +59,22 @@ export interface ToolPolicy {
   idempotent?: boolean;
   /** Opt in to retrying `isError: true` results (the tool ran and failed). @default never */
   retryOnResult?: (result: CallToolResult) => boolean;
+  /**
+   * Circuit breaker of the tool, one per tool per client, guarding each attempt: retries count,
+   * and a retry that meets the open circuit fails the call at once with `CircuitOpenError`.
+   * `false` turns off a client-wide one. @default off
+   */
+  breaker?: BreakerConfig | false;
+  /**
+   * Caches the tool's results (not `isError` ones) for `ttlMs`; identical concurrent calls share one
+   * request. Only for tools annotated `readOnlyHint`/`idempotentHint` or declared `idempotent: true`;
+   * any other tool's calls fail with a `TypeError`. Per tool only. @default off
+   */
+  cache?: CacheConfig | false;
 }
 
 /** Options of one call; they override the tool's policy and the client's defaults. */
-export interface CallOptions extends ToolPolicy {
+export interface CallOptions extends Omit<ToolPolicy, 'breaker' | 'cache'> {
   /** Absolute deadline (scheduler time, epoch ms for the default scheduler) for the whole call. */
   deadline?: number | Date;
   /** Key the server deduplicates by; calls with the same key run the tool once. @default a fresh nanoid */
@@ -45,6 +85,8 @@ export interface CallOptions extends ToolPolicy {
 
 /** Options of a {@link TxClient}: defaults for every call plus client-wide limits. */
 export interface TxClientOptions extends Omit<CallOptions, 'idempotencyKey' | 'signal' | 'deadline'> {
+  /** A circuit breaker for every tool (each its own); a tool's `breaker` overrides it. @default off */
+  breaker?: BreakerConfig | false;
   /** Calls executing at once. @default 10, range 1..10_000 or Infinity */
   concurrency?: number;
   /** Calls waiting for a slot; past it calls fail fast with `QueueFullError`. @default 1_000, range 0..1_000_000 */

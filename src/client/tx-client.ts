@@ -23,10 +23,18 @@ import {
   takeUntil,
 } from 'rxjs';
 import { z } from 'zod';
-import { boundedMergeMap, deadline as deadlineOperator, retryWithBackoff } from '../operators/index.js';
+import {
+  CircuitBreaker,
+  boundedMergeMap,
+  circuitBreaker,
+  deadline as deadlineOperator,
+  retryWithBackoff,
+  type CircuitState,
+} from '../operators/index.js';
 import {
   ACK_METHOD,
   PROTOCOL_VERSION,
+  CircuitOpenError,
   ClientClosedError,
   DeadlineExceededError,
   NackError,
@@ -71,6 +79,8 @@ import type {
 import type { CallOptions, ToolPolicy, TxClientOptions } from './options.js';
 import { resolvePolicy, type ResolvedPolicy } from './policy.js';
 import { validateCallOptions, validateClientOptions, validateReconnect } from './validate-options.js';
+import { ResultCache } from './result-cache.js';
+import { breakerConfigFor, cacheConfigs, usesBreaker } from './resilience-config.js';
 
 /** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
 export interface ConnectOptions extends TxClientOptions {
@@ -161,6 +171,10 @@ export class TxClient {
   private cancelBySignal = false;
   private closed = false;
   private readonly connection: Connection;
+  /** Circuit breakers by tool (`null`: none for that tool); `undefined` when no tool has one. */
+  private readonly breakers: Map<string, CircuitBreaker | null> | undefined;
+  /** Result caches by tool; `undefined` when no tool has one. */
+  private readonly caches: Map<string, ResultCache> | undefined;
 
   /**
    * Wraps an SDK `Client` you built. To speak mcp_tx with the server, give it
@@ -197,6 +211,12 @@ export class TxClient {
     this.random = random;
     this.dedupWindowMs = dedupWindowMs;
     this.dedup = new CallDedup(dedupWindowMs, dedupMaxEntries, scheduler);
+    this.breakers = usesBreaker(options) ? new Map() : undefined;
+    const caching = cacheConfigs(options);
+    this.caches = caching && new Map();
+    caching?.forEach(({ ttlMs, maxEntries }, tool) =>
+      this.caches?.set(tool, new ResultCache(ttlMs, maxEntries, scheduler)),
+    );
     this.events$ = this.events.asObservable();
     this.requests$ = this.events$.pipe(filter((e): e is TxRequestEvent => e.type === 'request'));
     this.acks$ = this.events$.pipe(filter((e): e is TxAckEvent => e.type === 'ack'));
@@ -296,14 +316,20 @@ export class TxClient {
       if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
       const key = options?.idempotencyKey;
       const signal = options?.signal;
-      // The common call (no key, no signal) starts directly: no intermediate Observables.
-      if (key === undefined && !signal) return this.start(subscriber, name, args, options, nanoid());
+      const cache = this.caches && this.cacheFor(name);
+      // The common call (no key, no signal, no cache) starts directly: no intermediate Observables.
+      if (key === undefined && !signal && !cache) {
+        return this.start(subscriber, name, args, options, nanoid());
+      }
       const start = () =>
         new Observable<TxResult>((s) => this.start(s, name, args, options, key ?? nanoid()));
-      const result$ =
+      const run = () =>
         key !== undefined && this.dedupWindowMs > 0
           ? this.dedup.join(key, fingerprint(name, args), start, () => this.recorder.dedupHit(name))
           : start();
+      const result$ = cache
+        ? cache.join(fingerprint(name, args), run, () => this.recorder.cacheHit(name))
+        : run();
       return (signal ? abortable(result$, signal) : result$).subscribe(subscriber);
     });
   }
@@ -444,7 +470,8 @@ export class TxClient {
 
   /** The attempts of one call: each subscription to `attempt$` is one attempt; `retry` resubscribes. */
   private attempts$(ctx: CallContext): Observable<CallToolResult> {
-    const attempt$ = this.attempt$(ctx);
+    const breaker = this.breakers && this.breakerFor(ctx.tool);
+    const attempt$ = breaker ? this.attempt$(ctx).pipe(this.guard(ctx, breaker)) : this.attempt$(ctx);
     const retried$ = ctx.policy.maxAttempts > 1 ? attempt$.pipe(this.retryFor(ctx.policy)) : attempt$;
     if (ctx.deadlineAt === undefined) return retried$;
     return retried$.pipe(
@@ -470,6 +497,9 @@ export class TxClient {
         scheduler: this.scheduler,
         shouldRetry: (error) => {
           if (!isTxError(error) || !error.retryable || this.connection.current === 'closed') return false;
+          // An open circuit fails the call at once: waiting out the reset timeout inside the call
+          // would hold its concurrency slot and hide the outage from the caller.
+          if (error instanceof CircuitOpenError) return false;
           return error instanceof NackError && error.retryAfterMs !== undefined
             ? { retry: true, delayMs: error.retryAfterMs }
             : true;
@@ -646,6 +676,7 @@ export class TxClient {
       ack: meta !== undefined || ctx.acked,
       processed: true,
       duplicate: meta?.duplicate ?? false,
+      cached: false,
       attempts: Math.max(meta?.attempts ?? 0, ctx.attempt + 1),
       latencyMs: this.scheduler.now() - ctx.startedAt,
     };
@@ -736,6 +767,55 @@ export class TxClient {
       if (this.policies.size < 10_000) this.policies.set(tool, policy);
     }
     return policy;
+  }
+
+  /**
+   * The tool's circuit breaker around one attempt (inside the retries, so each attempt counts and
+   * a retry that meets an open circuit fails fast). A refused attempt counts as an attempt that
+   * was not sent, as one refused by the deadline.
+   */
+  private guard(ctx: CallContext, breaker: CircuitBreaker): MonoTypeOperatorFunction<CallToolResult> {
+    return circuitBreaker<CallToolResult>(breaker, {
+      rejectWith: (retryAfterMs) => {
+        ctx.attempt++;
+        const error = new CircuitOpenError(`${ctx.tool}: circuit open; retry in ${retryAfterMs} ms`, {
+          info: errorInfo(ctx, this.scheduler.now()),
+          retryAfterMs,
+        });
+        ctx.errors.push(error);
+        return error;
+      },
+      onStateChange: (state: CircuitState) => {
+        if (state === 'open') this.recorder.breakerOpened(ctx.tool);
+        if (!this.events.observed) return;
+        // half-open is entered by the attempt about to start; open and closed by one that ended
+        const attempt = state === 'half-open' ? ctx.attempt + 1 : ctx.attempt;
+        this.events.next({ type: 'breaker', ...this.eventBase(ctx), attempt, state });
+      },
+    });
+  }
+
+  private breakerFor(tool: string): CircuitBreaker | undefined {
+    let breaker = this.breakers?.get(tool);
+    if (breaker === undefined) {
+      const config = breakerConfigFor(this.options, tool);
+      breaker = config ? new CircuitBreaker({ ...config, scheduler: this.scheduler }) : null;
+      this.breakers?.set(tool, breaker);
+    }
+    return breaker ?? undefined;
+  }
+
+  /** The tool's result cache, if it has one; a `TypeError` if the tool is not known to be safe to cache. */
+  private cacheFor(tool: string): ResultCache | undefined {
+    const cache = this.caches?.get(tool);
+    if (cache && !(this.policyFor(tool, undefined).idempotent ?? this.safeTools.get(tool) ?? false)) {
+      throw new TypeError(
+        `options.tools.${tool}.cache: ${tool} is not known to be read-only or idempotent ` +
+          '(no readOnlyHint/idempotentHint annotation from the server, no idempotent: true), ' +
+          'so a cached result could hide a side effect; declare it idempotent or call refreshTools()',
+      );
+    }
+    return cache;
   }
 
   private deadlineError(ctx: CallContext): TxError {

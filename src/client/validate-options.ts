@@ -1,5 +1,12 @@
 import type { ReconnectConfig } from './connection.js';
-import type { CallOptions, RetryConfig, ToolPolicy, TxClientOptions } from './options.js';
+import type {
+  BreakerConfig,
+  CacheConfig,
+  CallOptions,
+  RetryConfig,
+  ToolPolicy,
+  TxClientOptions,
+} from './options.js';
 
 type Check = (value: unknown, field: string) => void;
 
@@ -63,7 +70,24 @@ const signal: Check = (value, field) => {
   }
 };
 
-const toolShape: Record<keyof ToolPolicy, Check> = {
+const breakerShape: Record<keyof BreakerConfig, Check> = {
+  failureThreshold: number(1, 10_000, { integer: true }),
+  resetTimeoutMs: number(0, MAX_TIMER_MS),
+  halfOpenMaxCalls: number(1, 10_000, { integer: true }),
+};
+
+const cacheShape: Record<keyof CacheConfig, Check> = {
+  ttlMs: number(1, MAX_TIMER_MS),
+  maxEntries: number(1, 10_000_000, { integer: true }),
+};
+
+const orFalse =
+  (shape: Record<string, Check>): Check =>
+  (value, field) => {
+    if (value !== false) checkShape(value, shape, field);
+  };
+
+const callPolicyShape: Record<keyof CallOptions & keyof ToolPolicy, Check> = {
   timeoutMs: number(1, MAX_TIMER_MS),
   deadlineMs: number(1, MAX_TIMER_MS),
   retry,
@@ -71,12 +95,30 @@ const toolShape: Record<keyof ToolPolicy, Check> = {
   retryOnResult: ofType('function'),
 };
 
-const callShape: Record<keyof CallOptions, Check> = { ...toolShape, deadline, idempotencyKey: key, signal };
+const toolShape: Record<keyof ToolPolicy, Check> = {
+  ...callPolicyShape,
+  breaker: orFalse(breakerShape),
+  cache: orFalse(cacheShape),
+};
+
+const callShape: Record<keyof CallOptions, Check> = {
+  ...callPolicyShape,
+  deadline,
+  idempotencyKey: key,
+  signal,
+};
 
 const tools: Check = (value, field) => {
   ofType('object')(value, field);
-  for (const [name, policy] of Object.entries(value as object))
+  for (const [name, policy] of Object.entries(value as object)) {
     checkShape(policy, toolShape, `${field}.${name}`);
+    const { cache, idempotent } = policy as ToolPolicy;
+    if (cache !== undefined && cache !== false && idempotent === false) {
+      throw new TypeError(
+        `${field}.${name}.cache needs a read-only or idempotent tool, but ${field}.${name}.idempotent is false`,
+      );
+    }
+  }
 };
 
 const scheduler: Check = (value, field) => {
@@ -87,7 +129,8 @@ const scheduler: Check = (value, field) => {
 };
 
 const clientShape: Record<keyof TxClientOptions, Check> = {
-  ...toolShape,
+  ...callPolicyShape,
+  breaker: orFalse(breakerShape),
   concurrency: number(1, 10_000, { integer: true, infinity: true }),
   maxQueue: number(0, 1_000_000, { integer: true }),
   dedupWindowMs: number(0, MAX_TIMER_MS),

@@ -9,6 +9,14 @@ export {
   type RandomSource,
 } from './backoff.js';
 export { boundedMergeMap, type BoundedMergeMapConfig, type QueueGauge } from './bounded-merge-map.js';
+export {
+  CircuitBreaker,
+  circuitBreaker,
+  isBreakerFailure,
+  type CircuitBreakerConfig,
+  type CircuitBreakerOperatorConfig,
+  type CircuitState,
+} from './circuit-breaker.js';
 export { deadline, type DeadlineConfig } from './deadline.js';
 export { dedupWindow, type DedupWindowConfig } from './dedup-window.js';
 export { retryWithBackoff, type RetryDecision, type RetryWithBackoffConfig } from './retry-with-backoff.js';

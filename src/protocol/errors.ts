@@ -145,6 +145,26 @@ export class InvalidMetaError extends TxError {
   readonly retryable = false;
 }
 
+/**
+ * The tool's circuit breaker is open (or half-open with every probe slot taken): the call was
+ * refused at once, nothing was sent. Retryable, but not by mcp-tx itself: call again after
+ * `retryAfterMs`.
+ *
+ * @example
+ * catch (e) { if (isCircuitOpenError(e)) setTimeout(again, e.retryAfterMs); }
+ */
+export class CircuitOpenError extends TxError {
+  override readonly name = 'CircuitOpenError';
+  readonly code = 'CIRCUIT_OPEN';
+  readonly retryable = true;
+  /** Milliseconds until the breaker lets a probe through (a hint while probes are in flight). */
+  readonly retryAfterMs: number;
+  constructor(message: string, options: TxErrorOptions & { retryAfterMs: number }) {
+    super(message, options);
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
 const guard =
   <T extends TxError>(ctor: abstract new (...args: never[]) => T) =>
   (e: unknown): e is T =>
@@ -172,3 +192,5 @@ export const isIdempotencyConflictError = guard(IdempotencyConflictError);
 export const isRequestError = guard(RequestError);
 /** Whether `e` is an {@link InvalidMetaError}. */
 export const isInvalidMetaError = guard(InvalidMetaError);
+/** Whether `e` is a {@link CircuitOpenError}. */
+export const isCircuitOpenError = guard(CircuitOpenError);
