@@ -94,4 +94,11 @@ describe('errors', () => {
     expect(error.info).toBe(info);
     expect(error.attemptErrors).toEqual([first]);
   });
+
+  it("should count the server's idempotency_conflict NACK as an idempotency conflict, no other NACK", () => {
+    const conflict = new api.NackError('n', { reason: 'idempotency_conflict', retryable: false });
+    const overloaded = new api.NackError('n', { reason: 'overloaded', retryable: true });
+    expect(api.isIdempotencyConflictError(conflict)).toBe(true);
+    expect(api.isIdempotencyConflictError(overloaded)).toBe(false);
+  });
 });

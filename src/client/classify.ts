@@ -52,6 +52,8 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
         info,
         cause: error,
         ...nack,
+        // a key reused with other arguments stays a conflict, whatever a server claims
+        retryable: nack.retryable && nack.reason !== 'idempotency_conflict',
       });
     }
     if (error.code === ErrorCode.ConnectionClosed) {

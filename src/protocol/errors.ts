@@ -186,8 +186,16 @@ export const isQueueFullError = guard(QueueFullError);
 export const isConnectionClosedError = guard(ConnectionClosedError);
 /** Whether `e` is a {@link ClientClosedError}. */
 export const isClientClosedError = guard(ClientClosedError);
-/** Whether `e` is an {@link IdempotencyConflictError}. */
-export const isIdempotencyConflictError = guard(IdempotencyConflictError);
+/**
+ * Whether `e` says the idempotency key was used with other arguments: an
+ * {@link IdempotencyConflictError} (the client's dedup window saw it) or a {@link NackError}
+ * with reason `idempotency_conflict` (the server's store did).
+ *
+ * @example
+ * if (isIdempotencyConflictError(e)) console.error('order id reused for another order');
+ */
+export const isIdempotencyConflictError = (e: unknown): e is IdempotencyConflictError | NackError =>
+  e instanceof IdempotencyConflictError || (e instanceof NackError && e.reason === 'idempotency_conflict');
 /** Whether `e` is a {@link RequestError}. */
 export const isRequestError = guard(RequestError);
 /** Whether `e` is an {@link InvalidMetaError}. */
