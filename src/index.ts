@@ -31,6 +31,8 @@ export {
   DEFAULT_RECONNECT,
   DEFAULT_METRICS_INTERVAL_MS,
   toPrometheus,
+  perRequestSignalFetch,
+  httpTransport,
   type MetricsSnapshot,
   type ToolMetrics,
   type LatencySummary,

@@ -26,3 +26,5 @@ export {
   TxMetrics,
 } from './metrics.js';
 export { toPrometheus } from './metrics-prometheus.js';
+export { perRequestSignalFetch } from './per-request-signal-fetch.js';
+export { httpTransport } from './http-transport.js';
