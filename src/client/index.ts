@@ -28,3 +28,10 @@ export {
 export { toPrometheus } from './metrics-prometheus.js';
 export { perRequestSignalFetch } from './per-request-signal-fetch.js';
 export { httpTransport } from './http-transport.js';
+export {
+  DEFAULT_WARMUP_ROUNDS,
+  DEFAULT_WARMUP_TIMEOUT_MS,
+  type WarmupConfig,
+  type WarmupCall,
+  type WarmupReport,
+} from './warmup.js';
