@@ -24,7 +24,7 @@ export function perRequestSignalFetch(baseFetch?: FetchLike): FetchLike {
   return (url, init) => {
     const base = baseFetch ?? globalThis.fetch;
     const shared = init?.signal;
-    // Nothing to bridge, or already aborted: the fetch rejects on its own, adding no listener.
+    // No signal: nothing to bridge. Already aborted: the fetch rejects at once, adding no listener.
     if (!shared || shared.aborted) return base(url, init);
     const controller = new AbortController();
     const release = bridge(shared, controller);
