@@ -85,7 +85,9 @@ async function connectTransport(
     };
   }
   const http = await startHttp(tx);
-  return { transport: new StreamableHTTPClientTransport(http.url), close: http.close };
+  // The bare side keeps the SDK's transport as it is; mcp-tx ships httpTransport for HTTP.
+  const transport = tx ? lib.httpTransport(http.url) : new StreamableHTTPClientTransport(http.url);
+  return { transport, close: http.close };
 }
 
 async function startHttp(tx: boolean): Promise<{ url: URL; close: () => Promise<void> }> {

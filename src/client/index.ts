@@ -34,3 +34,20 @@ export {
   TxMetrics,
 } from './metrics.js';
 export { toPrometheus } from './metrics-prometheus.js';
+export { perRequestSignalFetch } from './per-request-signal-fetch.js';
+export { httpTransport } from './http-transport.js';
+export {
+  TxPool,
+  DEFAULT_POOL_STRATEGY,
+  type PoolStrategy,
+  type TxPoolOptions,
+  type PoolConnectOptions,
+} from './pool.js';
+export { mergeMetrics } from './pool-metrics.js';
+export {
+  DEFAULT_WARMUP_ROUNDS,
+  DEFAULT_WARMUP_TIMEOUT_MS,
+  type WarmupConfig,
+  type WarmupCall,
+  type WarmupReport,
+} from './warmup.js';

@@ -81,6 +81,7 @@ import { resolvePolicy, type ResolvedPolicy } from './policy.js';
 import { validateCallOptions, validateClientOptions, validateReconnect } from './validate-options.js';
 import { ResultCache } from './result-cache.js';
 import { breakerConfigFor, cacheConfigs, usesBreaker } from './resilience-config.js';
+import { warmup, type WarmupConfig, type WarmupReport } from './warmup.js';
 
 /** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
 export interface ConnectOptions extends TxClientOptions {
@@ -358,6 +359,18 @@ export class TxClient {
    */
   metrics(): MetricsSnapshot {
     return this.recorder.snapshot();
+  }
+
+  /**
+   * Pings the server (and makes the given warm-up calls) a few times, so that the first real
+   * call does not pay for connection setup; resolves with the round trips it measured. A failed
+   * ping is reported in `failures`, not thrown, unless `throwOnFailure`.
+   *
+   * @example
+   * const { pingMs, failures } = await client.warmup({ rounds: 3, timeoutMs: 1_000 });
+   */
+  warmup(config?: WarmupConfig): Promise<WarmupReport> {
+    return warmup(this, this.scheduler, config);
   }
 
   /**

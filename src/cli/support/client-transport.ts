@@ -1,6 +1,6 @@
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { httpTransport } from '../../index.js';
 import { UsageError } from './errors.js';
 
 /** Where an MCP server is: a Streamable HTTP endpoint, or a stdio command to spawn. */
@@ -34,13 +34,14 @@ export function serverTarget(url: string | undefined, command: readonly string[]
 }
 
 /**
- * A fresh client transport to `target` (the child's stderr passes through).
+ * A fresh client transport to `target`: {@link httpTransport} for a URL (one abort signal per
+ * request), a stdio child otherwise (its stderr passes through).
  *
  * @example
  * await TxClient.connect(clientTransport({ command: 'node', args: ['server.js'] }));
  */
 export function clientTransport(target: ServerTarget): Transport {
-  if ('url' in target) return new StreamableHTTPClientTransport(target.url);
+  if ('url' in target) return httpTransport(target.url);
   return new StdioClientTransport({
     command: target.command,
     args: [...target.args],

@@ -1,0 +1,34 @@
+import {
+  StreamableHTTPClientTransport,
+  type StreamableHTTPClientTransportOptions,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { perRequestSignalFetch } from './per-request-signal-fetch.js';
+
+/**
+ * A Streamable HTTP client transport to `url` whose requests each get their own abort signal
+ * ({@link perRequestSignalFetch}, around `options.fetch` when given). Without it the SDK's
+ * transport piles an abort listener per request on one signal. `options` are the SDK's
+ * `StreamableHTTPClientTransportOptions`, passed on as they are (the SDK owns and checks them).
+ *
+ * @example
+ * // A factory, so that the client reconnects (new session) when the server forgets the old one.
+ * const client = await TxClient.connect(() => httpTransport('http://127.0.0.1:3000/mcp'));
+ */
+export function httpTransport(
+  url: string | URL,
+  options: StreamableHTTPClientTransportOptions = {},
+): StreamableHTTPClientTransport {
+  if (typeof url !== 'string' && !(url instanceof URL)) {
+    throw new TypeError(`url must be a string or a URL, got ${url === null ? 'null' : typeof url}`);
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new TypeError(`options.fetch must be a function, got ${typeof options.fetch}`);
+  }
+  return new StreamableHTTPClientTransport(typeof url === 'string' ? new URL(url) : url, {
+    ...options,
+    fetch: perRequestSignalFetch(options.fetch),
+  });
+}
