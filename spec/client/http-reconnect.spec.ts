@@ -1,5 +1,5 @@
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { TxClient, txCapabilities, type ConnectionStatus } from '../../src/index.js';
+import { TxClient, httpTransport, txCapabilities, type ConnectionStatus } from '../../src/index.js';
 import { startHttpMcpServer } from '../helpers/http-server.js';
 import { createToolServer } from '../helpers/tool-server.js';
 
@@ -24,6 +24,28 @@ describe('TxClient over Streamable HTTP', () => {
       expect(after.result.content).toEqual([{ type: 'text', text: 'after' }]);
       expect(after.attempts).toBeGreaterThanOrEqual(2);
       expect(statuses).toEqual(['connected', 'reconnecting', 'connected']);
+    } finally {
+      await client.close();
+      await http.close();
+    }
+  });
+
+  it('should ride out a network error while the server is down, then re-initialize when it is back', async () => {
+    const make = () => createToolServer({ capabilities: txCapabilities(['retry']) }).server;
+    let http = await startHttpMcpServer(make);
+    const port = Number(http.url.port);
+    const client = await TxClient.connect(() => httpTransport(http.url), {
+      reconnect: { baseDelayMs: 5, maxDelayMs: 20 },
+      retry: { maxAttempts: 10, baseDelayMs: 20, maxDelayMs: 50, jitter: 'none' },
+    });
+    try {
+      await http.close(); // connection refused from now on
+      const during = client.call('echo', { text: 'during the outage' }); // echo is read-only: safe to retry
+      await new Promise((r) => setTimeout(r, 60));
+      http = await startHttpMcpServer(make, port);
+      const result = await during;
+      expect(result.result.content).toEqual([{ type: 'text', text: 'during the outage' }]);
+      expect(result.attempts).toBeGreaterThanOrEqual(2);
     } finally {
       await client.close();
       await http.close();
