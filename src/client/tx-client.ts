@@ -27,6 +27,7 @@ import {
   ACK_METHOD,
   PROTOCOL_VERSION,
   ClientClosedError,
+  DEFAULT_MAX_INFLATED_BYTES,
   DeadlineExceededError,
   NackError,
   QueueFullError,
@@ -37,6 +38,7 @@ import {
   fingerprint,
   isTxError,
   parseTxCapability,
+  resolveCompression,
   txCapabilities,
   type TxCapability,
   type TxError,
@@ -51,6 +53,7 @@ import {
   type TransportFactory,
 } from './connection.js';
 import { CallDedup } from './call-dedup.js';
+import { ArgumentPacker, clientFeatures, unpackResponse, unpackResult } from './compression.js';
 import { RetryableResult, errorInfo, withAttemptErrors, type CallContext } from './call-context.js';
 import {
   DEFAULT_CONCURRENCY,
@@ -150,6 +153,8 @@ export class TxClient {
   /** Time is the wall clock (the default scheduler), so the SDK's request timer can be the attempt timeout. */
   private readonly realTime: boolean;
   private readonly dedupWindowMs: number;
+  private readonly packer: ArgumentPacker;
+  private readonly maxInflatedBytes: number;
   private serverTx: TxCapability | null | undefined = null;
   private tap: TransportTap | undefined;
   /** JSON-RPC id of each tools/call the SDK sent, by its params object. */
@@ -175,6 +180,9 @@ export class TxClient {
     private readonly options: TxClientOptions = {},
   ) {
     validateClientOptions(options);
+    const compression = resolveCompression(options.compression);
+    this.packer = new ArgumentPacker(compression);
+    this.maxInflatedBytes = compression?.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
     const {
       concurrency = DEFAULT_CONCURRENCY,
       maxQueue = DEFAULT_MAX_QUEUE,
@@ -241,7 +249,7 @@ export class TxClient {
       ...txOptions
     } = options;
     if (reconnect !== undefined) validateReconnect(reconnect);
-    const tx = txCapabilities();
+    const tx = txCapabilities(clientFeatures(txOptions.compression !== false));
     const sdk = new Client(clientInfo, {
       capabilities: { ...capabilities, experimental: { ...capabilities.experimental, ...tx.experimental } },
     });
@@ -516,7 +524,10 @@ export class TxClient {
           timeoutMs,
           deadline: ctx.deadlineAt,
         };
-        params = { name: ctx.tool, arguments: ctx.args, _meta: { mcp_tx: encodeRequestMeta(meta) } };
+        const packed = this.packer.pack(ctx, ctx.args, server);
+        params = packed
+          ? { name: ctx.tool, _meta: { mcp_tx: { ...encodeRequestMeta(meta), ...packed } } }
+          : { name: ctx.tool, arguments: ctx.args, _meta: { mcp_tx: encodeRequestMeta(meta) } };
       }
       if (ackExpected && attempt === 0) this.awaitingAck.set(ctx.requestId, ctx);
       if (this.events.observed) {
@@ -572,7 +583,14 @@ export class TxClient {
             (value) => {
               inFlight = false;
               if (settled) return;
-              const result = value as CallToolResult;
+              let result: CallToolResult;
+              try {
+                result = unpackResult(value as CallToolResult, this.maxInflatedBytes, () =>
+                  errorInfo(ctx, this.scheduler.now()),
+                );
+              } catch (error) {
+                return fail(error);
+              }
               if (result.isError && ctx.policy.retryOnResult?.(result)) {
                 return fail(new RetryableResult(result, errorInfo(ctx, this.scheduler.now())));
               }
@@ -656,7 +674,7 @@ export class TxClient {
     transport.onmessage = (message, extra) => {
       const { method, params } = message as { method?: unknown; params?: unknown };
       if (method === ACK_METHOD) this.onAck(params);
-      else deliver?.(message, extra);
+      else deliver?.(unpackResponse(message, this.maxInflatedBytes), extra);
     };
     transport.send = (message, options) => {
       const { method, params, id } = message as { method?: unknown; params?: unknown; id?: RequestId };
