@@ -175,7 +175,7 @@ describe('TxClient compression', () => {
   describe('with compression: false', () => {
     it('should not advertise compression, and send and receive everything as it is', async () => {
       const t = await tapped({ client: { compression: false } });
-      const init = t.toServer[0] as {
+      const init = t.toServer[0] as unknown as {
         method: string;
         params: { capabilities: { experimental: { mcp_tx: { features: string[] } } } };
       };

@@ -149,10 +149,12 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     throw new TypeError(`propagateCancellation must be a boolean, got ${typeof propagateCancellation}`);
   }
   const clock = scheduler ?? asyncScheduler;
-  const resolvedCompression = features.includes('compression') ? resolveCompression(compression) : undefined;
-  if (compression && resolvedCompression === undefined) {
+  const configured = resolveCompression(compression);
+  const offered = features.includes('compression');
+  if (compression !== undefined && compression !== false && !offered) {
     throw new RangeError('compression is configured, but features leaves "compression" out');
   }
+  const resolvedCompression = offered ? configured : undefined;
   return {
     store: store ?? new MemoryIdempotencyStore({ scheduler: clock }),
     maxConcurrent,
