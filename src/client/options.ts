@@ -65,7 +65,8 @@ export interface TxClientOptions extends Omit<CallOptions, 'idempotencyKey' | 's
   /**
    * Compress tool arguments above `thresholdBytes` for a server that echoed `compression`, and
    * bound what a compressed result may inflate to; `connect` advertises `compression` unless this
-   * is `false`. @default { thresholdBytes: 1_024, maxInflatedBytes: 16 MiB }
+   * is `false` (a compressed result is inflated either way, within `DEFAULT_MAX_INFLATED_BYTES`
+   * when `false`). @default { thresholdBytes: 1_024, maxInflatedBytes: 16 MiB }
    */
   compression?: CompressionConfig | false;
 }
