@@ -45,7 +45,7 @@ export interface CompressedBody {
 
 /** Highest expansion ratio of DEFLATE (258 bytes from 2 bits), headers aside. */
 const MAX_DEFLATE_RATIO = 1_032;
-/** Measured on a 72 KB JSON result: half the CPU of fflate's default level 6, for 3 % more bytes. */
+/** Measured on 64 to 72 KiB JSON results: a third to half less CPU than fflate's default level 6, for 3 to 5 % more bytes. */
 const LEVEL = 2;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const encoder = new TextEncoder();
