@@ -144,7 +144,7 @@ function inflateBytes(data: Uint8Array, encoding: CompressionEncoding, max: numb
   }
 }
 
-/** Inflates input slices short enough that one slice cannot overshoot the limit by more than the limit. */
+/** Inflates in input slices short enough that one cannot overshoot the limit by more than the limit (or 1 MiB). */
 function inflateStreaming(data: Uint8Array, encoding: CompressionEncoding, max: number): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
