@@ -18,7 +18,7 @@ describe('withTxServer options', () => {
       DEFAULT_GRACE_PERIOD_MS,
       DEFAULT_IN_PROGRESS_WAIT_MS,
     ]).toEqual([64, 1_000, 10_000, 30_000]);
-    expect(DEFAULT_SERVER_FEATURES).toEqual(['ack', 'retry', 'idempotency', 'deadline']);
+    expect(DEFAULT_SERVER_FEATURES).toEqual(['ack', 'retry', 'idempotency', 'deadline', 'compression']);
     const resolved = resolveServerOptions();
     expect(resolved).toMatchObject({ maxConcurrent: 64, maxQueue: 1_000, propagateCancellation: false });
     expect(resolved.store).toBeInstanceOf(MemoryIdempotencyStore);
@@ -30,7 +30,7 @@ describe('withTxServer options', () => {
     [{ maxQueue: -1 }, RangeError, /maxQueue/],
     [{ gracePeriodMs: NaN }, TypeError, /gracePeriodMs/],
     [{ inProgressWaitMs: Infinity }, RangeError, /inProgressWaitMs/],
-    [{ features: ['ack', 'compression'] }, RangeError, /"compression" is not a server feature/],
+    [{ features: ['ack', 'caching'] }, RangeError, /"caching" is not a server feature/],
     [{ features: 'ack' }, TypeError, /features/],
     [{ store: { claim: () => undefined } }, TypeError, /store must implement IdempotencyStore/],
     [{ scheduler: { now: () => 0 } }, TypeError, /scheduler/],

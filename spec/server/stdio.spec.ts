@@ -27,7 +27,7 @@ describe('withTxServer over stdio (child process)', () => {
   it('should echo the mcp_tx capability', () => {
     expect(client.getServerCapabilities()?.experimental?.mcp_tx).toEqual({
       version: '0.2.0',
-      features: ['ack', 'retry', 'idempotency', 'deadline'],
+      features: ['ack', 'retry', 'idempotency', 'deadline', 'compression'],
     });
   });
 

@@ -1,6 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { JitterMode } from '../operators/index.js';
+import type { CompressionConfig } from '../protocol/index.js';
 
 /** How a call is retried. `maxAttempts` counts the first attempt. */
 export interface RetryConfig {
@@ -103,4 +104,11 @@ export interface TxClientOptions extends Omit<CallOptions, 'idempotencyKey' | 's
   random?: () => number;
   /** Interval of `client.metrics$` snapshots, ms. @default 1_000, range 1..2_147_483_647 */
   metricsIntervalMs?: number;
+  /**
+   * Compress tool arguments above `thresholdBytes` for a server that echoed `compression`, and
+   * bound what a compressed result may inflate to; `connect` advertises `compression` unless this
+   * is `false` (a compressed result is inflated either way, within `DEFAULT_MAX_INFLATED_BYTES`
+   * when `false`). @default { thresholdBytes: 1_024, maxInflatedBytes: 16 MiB }
+   */
+  compression?: CompressionConfig | false;
 }

@@ -36,6 +36,7 @@ import {
   PROTOCOL_VERSION,
   CircuitOpenError,
   ClientClosedError,
+  DEFAULT_MAX_INFLATED_BYTES,
   DeadlineExceededError,
   NackError,
   QueueFullError,
@@ -46,6 +47,7 @@ import {
   fingerprint,
   isTxError,
   parseTxCapability,
+  resolveCompression,
   txCapabilities,
   type TxCapability,
   type TxError,
@@ -60,6 +62,7 @@ import {
   type TransportFactory,
 } from './connection.js';
 import { CallDedup } from './call-dedup.js';
+import { ArgumentPacker, clientFeatures, unpackResponse, unpackResult } from './compression.js';
 import { RetryableResult, errorInfo, withAttemptErrors, type CallContext } from './call-context.js';
 import {
   DEFAULT_CONCURRENCY,
@@ -164,6 +167,8 @@ export class TxClient {
   /** Time is the wall clock (the default scheduler), so the SDK's request timer can be the attempt timeout. */
   private readonly realTime: boolean;
   private readonly dedupWindowMs: number;
+  private readonly packer: ArgumentPacker;
+  private readonly maxInflatedBytes: number;
   private serverTx: TxCapability | null | undefined = null;
   private tap: TransportTap | undefined;
   /** JSON-RPC id of each tools/call the SDK sent, by its params object. */
@@ -193,6 +198,9 @@ export class TxClient {
     private readonly options: TxClientOptions = {},
   ) {
     validateClientOptions(options);
+    const compression = resolveCompression(options.compression);
+    this.packer = new ArgumentPacker(compression);
+    this.maxInflatedBytes = compression?.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
     const {
       concurrency = DEFAULT_CONCURRENCY,
       maxQueue = DEFAULT_MAX_QUEUE,
@@ -268,7 +276,7 @@ export class TxClient {
       ...txOptions
     } = options;
     if (reconnect !== undefined) validateReconnect(reconnect);
-    const tx = txCapabilities();
+    const tx = txCapabilities(clientFeatures(txOptions.compression !== false));
     const sdk = new Client(clientInfo, {
       capabilities: { ...capabilities, experimental: { ...capabilities.experimental, ...tx.experimental } },
     });
@@ -566,11 +574,17 @@ export class TxClient {
           timeoutMs,
           deadline: ctx.deadlineAt,
         };
-        params = {
-          name: ctx.tool,
-          arguments: ctx.args,
-          _meta: { mcp_tx: encodeRequestMeta(meta, { peerVersion: server.version }) },
-        };
+        const packed = this.packer.pack(ctx, ctx.args, server);
+        params = packed
+          ? {
+              name: ctx.tool,
+              _meta: { mcp_tx: { ...encodeRequestMeta(meta, { peerVersion: server.version }), ...packed } },
+            }
+          : {
+              name: ctx.tool,
+              arguments: ctx.args,
+              _meta: { mcp_tx: encodeRequestMeta(meta, { peerVersion: server.version }) },
+            };
       }
       if (ackExpected && attempt === 0) this.awaitingAck.set(ctx.requestId, ctx);
       if (this.events.observed) {
@@ -626,7 +640,14 @@ export class TxClient {
             (value) => {
               inFlight = false;
               if (settled) return;
-              const result = value as CallToolResult;
+              let result: CallToolResult;
+              try {
+                result = unpackResult(value as CallToolResult, this.maxInflatedBytes, () =>
+                  errorInfo(ctx, this.scheduler.now()),
+                );
+              } catch (error) {
+                return fail(error);
+              }
               if (result.isError && ctx.policy.retryOnResult?.(result)) {
                 return fail(new RetryableResult(result, errorInfo(ctx, this.scheduler.now())));
               }
@@ -714,7 +735,7 @@ export class TxClient {
     transport.onmessage = (message, extra) => {
       const { method, params } = message as { method?: unknown; params?: unknown };
       if (method === ACK_METHOD) this.onAck(params);
-      else deliver?.(message, extra);
+      else deliver?.(unpackResponse(message, this.maxInflatedBytes), extra);
     };
     transport.send = (message, options) => {
       const { method, params, id } = message as { method?: unknown; params?: unknown; id?: RequestId };

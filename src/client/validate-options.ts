@@ -1,3 +1,4 @@
+import { resolveCompression, type CompressionConfig } from '../protocol/index.js';
 import type { ReconnectConfig } from './connection.js';
 import type {
   BreakerConfig,
@@ -139,6 +140,7 @@ const clientShape: Record<keyof TxClientOptions, Check> = {
   scheduler,
   random: ofType('function'),
   metricsIntervalMs: number(1, MAX_TIMER_MS),
+  compression: (value, field) => void resolveCompression(value as CompressionConfig | false, field),
 };
 
 function checkShape(value: unknown, shape: Record<string, Check>, where: string): void {

@@ -10,7 +10,9 @@ export interface TxCapability {
 
 /**
  * Capabilities to advertise mcp_tx support, to pass to an SDK `Client` or `Server` you build
- * yourself (`TxClient.connect` does this for you).
+ * yourself (`TxClient.connect` does this for you). Advertising `compression` (in the default
+ * list) means the peer may send compressed results or arguments: a `TxClient` or `withTxServer`
+ * reads them; an SDK peer on its own does not, so list the features without it there.
  *
  * @example
  * const sdk = new Client({ name: 'app', version: '1.0.0' }, { capabilities: txCapabilities() });

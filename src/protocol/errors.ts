@@ -140,7 +140,7 @@ export class RequestError extends TxError {
 
 /** A peer sent mcp_tx data that does not match the protocol. */
 export class InvalidMetaError extends TxError {
-  override readonly name = 'InvalidMetaError';
+  override readonly name: string = 'InvalidMetaError';
   readonly code = 'INVALID_META';
   readonly retryable = false;
 }
@@ -162,6 +162,28 @@ export class CircuitOpenError extends TxError {
   constructor(message: string, options: TxErrorOptions & { retryAfterMs: number }) {
     super(message, options);
     this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** Why a compressed `payload` was refused. */
+export type CompressionFailure = 'unknown_encoding' | 'malformed' | 'too_large';
+
+/**
+ * A peer sent a compressed `payload` (see `inflateJson`) that cannot be used: an unknown
+ * `encoding`, bytes that are not base64, gzip/zlib or UTF-8 JSON, or more than
+ * `maxInflatedBytes` once inflated (a decompression bomb). An {@link InvalidMetaError} too.
+ *
+ * @example
+ * try { inflateJson(body, 1 << 20); }
+ * catch (e) { if (isCompressionError(e) && e.reason === 'too_large') logAbuse(); }
+ */
+export class CompressionError extends InvalidMetaError {
+  override readonly name = 'CompressionError';
+  /** What was wrong with the payload. */
+  readonly reason: CompressionFailure;
+  constructor(message: string, options: TxErrorOptions & { reason: CompressionFailure }) {
+    super(message, options);
+    this.reason = options.reason;
   }
 }
 
@@ -202,3 +224,5 @@ export const isRequestError = guard(RequestError);
 export const isInvalidMetaError = guard(InvalidMetaError);
 /** Whether `e` is a {@link CircuitOpenError}. */
 export const isCircuitOpenError = guard(CircuitOpenError);
+/** Whether `e` is a {@link CompressionError}. */
+export const isCompressionError = guard(CompressionError);

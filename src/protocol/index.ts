@@ -30,3 +30,19 @@ export {
 export { txCapabilities, parseTxCapability, negotiateFeatures, type TxCapability } from './capability.js';
 export { canonicalJson, MAX_CANONICAL_DEPTH } from './canonical-json.js';
 export { fingerprint } from './fingerprint.js';
+export {
+  compressJson,
+  inflateJson,
+  readCompressedBody,
+  DEFAULT_COMPRESSION_THRESHOLD_BYTES,
+  DEFAULT_MAX_INFLATED_BYTES,
+  COMPRESSION_ENCODINGS,
+  type CompressionEncoding,
+  type CompressedBody,
+} from './compression.js';
+export { compressResult, inflateResult, compressArguments, inflateArguments } from './compressed-messages.js';
+export {
+  resolveCompression,
+  type CompressionConfig,
+  type ResolvedCompression,
+} from './compression-config.js';

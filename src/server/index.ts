@@ -26,3 +26,8 @@ export {
 } from './memory-idempotency-store.js';
 export { nackResponse } from './nack.js';
 export { STORE_FAILURE_RETRY_AFTER_MS } from './tx-call-handler.js';
+export {
+  DEFAULT_COMPRESSION_THRESHOLD_BYTES,
+  DEFAULT_MAX_INFLATED_BYTES,
+  type CompressionConfig,
+} from '../protocol/index.js';

@@ -1,19 +1,24 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { checkKeys, checkNumber, checkScheduler } from '../operators/config-internals.js';
-import type { TxFeature } from '../protocol/index.js';
+import {
+  resolveCompression,
+  type CompressionConfig,
+  type ResolvedCompression,
+  type TxFeature,
+} from '../protocol/index.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import { MemoryIdempotencyStore } from './memory-idempotency-store.js';
 
 /**
- * The protocol features the server side implements (`compression` is client-negotiated only).
+ * The protocol features the server side implements.
  *
  * @example
  * const features: ServerFeature[] = ['ack', 'idempotency'];
  */
-export type ServerFeature = Extract<TxFeature, 'ack' | 'retry' | 'idempotency' | 'deadline'>;
+export type ServerFeature = Extract<TxFeature, 'ack' | 'retry' | 'idempotency' | 'deadline' | 'compression'>;
 
 /**
- * Every feature the server side can offer, in protocol order. @default all four
+ * Every feature the server side can offer, in protocol order. @default all five
  *
  * @example
  * withTxServer(transport, { features: DEFAULT_SERVER_FEATURES.filter((f) => f !== 'deadline') });
@@ -23,6 +28,7 @@ export const DEFAULT_SERVER_FEATURES: readonly ServerFeature[] = Object.freeze([
   'retry',
   'idempotency',
   'deadline',
+  'compression',
 ]);
 
 /**
@@ -81,7 +87,7 @@ export interface TxServerOptions {
   maxConcurrent?: number;
   /** Most calls waiting for a slot (duplicates waiting for their key included); from 0 to 10,000,000. @default 1_000 */
   maxQueue?: number;
-  /** The features offered to mcp_tx clients (a subset of ack, retry, idempotency, deadline). @default all four */
+  /** The features offered to mcp_tx clients (a subset of ack, retry, idempotency, deadline, compression). @default all five */
   features?: readonly ServerFeature[];
   /** Clock and timers of every wait and deadline (`scheduler.now()`, `timer`). @default asyncScheduler */
   scheduler?: SchedulerLike;
@@ -98,6 +104,8 @@ export interface TxServerOptions {
    * cause a second execution, since a retry is answered from the store. @default 20
    */
   ackDelayMs?: number;
+  /** How the `compression` feature compresses results (larger than `thresholdBytes`, for clients that advertise `compression` in mcp_tx 0.2) and bounds compressed arguments (`maxInflatedBytes`); `false` takes `compression` out of `features`. @default { thresholdBytes: 1_024, maxInflatedBytes: 16 MiB } */
+  compression?: CompressionConfig | false;
 }
 
 /** {@link TxServerOptions} with every default applied. */
@@ -111,6 +119,8 @@ export interface ResolvedServerOptions {
   readonly gracePeriodMs: number;
   readonly inProgressWaitMs: number;
   readonly ackDelayMs: number;
+  /** `undefined` when compression is off (then `features` has no `compression`). */
+  readonly compression: ResolvedCompression | undefined;
 }
 
 const KNOWN: readonly (keyof TxServerOptions)[] = [
@@ -123,6 +133,7 @@ const KNOWN: readonly (keyof TxServerOptions)[] = [
   'gracePeriodMs',
   'inProgressWaitMs',
   'ackDelayMs',
+  'compression',
 ];
 
 /**
@@ -144,6 +155,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     gracePeriodMs = DEFAULT_GRACE_PERIOD_MS,
     inProgressWaitMs = DEFAULT_IN_PROGRESS_WAIT_MS,
     ackDelayMs = DEFAULT_ACK_DELAY_MS,
+    compression,
   } = options;
   checkNumber(maxConcurrent, 'maxConcurrent', 1, 1_000_000, { integer: true });
   checkNumber(maxQueue, 'maxQueue', 0, 10_000_000, { integer: true });
@@ -157,16 +169,23 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     throw new TypeError(`propagateCancellation must be a boolean, got ${typeof propagateCancellation}`);
   }
   const clock = scheduler ?? asyncScheduler;
+  const configured = resolveCompression(compression);
+  const offered = features.includes('compression');
+  if (compression !== undefined && compression !== false && !offered) {
+    throw new RangeError('compression is configured, but features leaves "compression" out');
+  }
+  const resolvedCompression = offered ? configured : undefined;
   return {
     store: store ?? new MemoryIdempotencyStore({ scheduler: clock }),
     maxConcurrent,
     maxQueue,
-    features: new Set(features),
+    features: new Set(resolvedCompression ? features : features.filter((f) => f !== 'compression')),
     scheduler: clock,
     propagateCancellation,
     gracePeriodMs,
     inProgressWaitMs,
     ackDelayMs,
+    compression: resolvedCompression,
   };
 }
 

@@ -67,7 +67,8 @@ export class TxCallHandler {
   /** Takes a `tools/call` from the client. */
   accept(request: RequestView, extra: MessageExtraInfo | undefined): void {
     if (!this.#accepting) return this.#replies.nack(request.id, 'shutting_down');
-    const call = prepareCall(request, extra, this.options.features, this.options.scheduler.now());
+    const { features, scheduler, compression } = this.options;
+    const call = prepareCall(request, extra, features, scheduler.now(), compression);
     if (!(call instanceof TxCall)) return this.#replies.nack(request.id, call.reason, undefined, call.detail);
     this.#calls.add(call);
     if (call.key === undefined) this.#admit(call);

@@ -4,7 +4,9 @@ import {
   TX_KEY,
   decodeRequestMeta,
   fingerprint,
+  inflateArguments,
   type NackReason,
+  type ResolvedCompression,
   type TxRequestMeta,
 } from '../protocol/index.js';
 import type { ServerFeature } from './options.js';
@@ -76,27 +78,32 @@ export interface Refusal {
 /**
  * Reads a `tools/call` request: a plain call (no `_meta.mcp_tx`), an mcp_tx call with its
  * decoded meta, key and server-computed fingerprint, or a {@link Refusal} (malformed meta,
- * fingerprint that does not match the arguments received, deadline already past).
+ * fingerprint that does not match the arguments received, deadline already past, compressed
+ * arguments that do not inflate). Compressed arguments are inflated first: the call's request,
+ * the fingerprint and what the server receives hold the original arguments.
  *
  * @example
- * const call = prepareCall(request, extra, features, scheduler.now());
+ * const call = prepareCall(request, extra, features, scheduler.now(), compression);
  * if (!(call instanceof TxCall)) reply(nackResponse(request.id, call.reason));
  */
 export function prepareCall(
-  request: RequestView,
+  received: RequestView,
   extra: MessageExtraInfo | undefined,
   features: ReadonlySet<ServerFeature>,
   now: number,
+  compression?: ResolvedCompression,
 ): TxCall | Refusal {
-  const params = objectOrUndefined(request.params);
-  const wire = objectOrUndefined(params?._meta)?.[TX_KEY];
-  if (wire === undefined) return new TxCall(request, extra, undefined, undefined, '');
+  const wire = objectOrUndefined(objectOrUndefined(received.params)?._meta)?.[TX_KEY];
+  if (wire === undefined) return new TxCall(received, extra, undefined, undefined, '');
   let meta: TxRequestMeta;
   try {
     meta = decodeRequestMeta(wire);
   } catch (e) {
     return { reason: 'invalid_request', detail: e instanceof Error ? e.message : 'malformed _meta.mcp_tx' };
   }
+  const request = inflated(received, wire as Record<string, unknown>, compression);
+  if ('reason' in request) return request;
+  const params = objectOrUndefined(request.params);
   const name = params?.name;
   if (typeof name !== 'string') return { reason: 'invalid_request', detail: 'params.name must be a string' };
   const key = features.has('idempotency') ? meta.idempotencyKey : undefined;
@@ -113,4 +120,32 @@ export function prepareCall(
   }
   const call = new TxCall(request, extra, meta, key, computed);
   return call.pastDeadline(now, features) ? { reason: 'deadline_exceeded' } : call;
+}
+
+/** `request` with its compressed arguments inflated (itself when they are not compressed), or a refusal. */
+function inflated(
+  request: RequestView,
+  wire: Record<string, unknown>,
+  compression: ResolvedCompression | undefined,
+): RequestView | Refusal {
+  if (wire.payload === undefined) return request;
+  if (compression === undefined) {
+    return {
+      reason: 'invalid_request',
+      detail: 'compressed arguments, but compression is off on this server',
+    };
+  }
+  let unpacked: ReturnType<typeof inflateArguments>;
+  try {
+    unpacked = inflateArguments(wire, compression.maxInflatedBytes);
+  } catch (e) {
+    return {
+      reason: 'invalid_request',
+      detail: e instanceof Error ? e.message : 'malformed compressed arguments',
+    };
+  }
+  if (unpacked === undefined) return request;
+  const params = request.params ?? {};
+  const _meta = { ...objectOrUndefined(params._meta), [TX_KEY]: unpacked.meta };
+  return { ...request, params: { ...params, arguments: unpacked.arguments, _meta } };
 }

@@ -6,7 +6,13 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import { from, race, timer } from 'rxjs';
-import { negotiateFeatures, parseTxCapability } from '../protocol/index.js';
+import {
+  TX_KEY,
+  compressResult,
+  negotiateFeatures,
+  parseTxCapability,
+  type TxFeature,
+} from '../protocol/index.js';
 import { resolveServerOptions, type ResolvedServerOptions, type TxServerOptions } from './options.js';
 import { TxCallHandler } from './tx-call-handler.js';
 import { asRequest, asResponse, objectOrUndefined, withTxCapability } from './jsonrpc-internals.js';
@@ -31,6 +37,8 @@ export class TxServerTransport implements Transport {
   readonly #calls: TxCallHandler;
   /** Id of a pending `initialize` from an mcp_tx client, and the features to echo to it. */
   #initialize: { id: RequestId; features: string[] } | undefined;
+  /** Results are compressed: the client advertised `compression` (mcp_tx 0.2) and it is on here. */
+  #compressResults = false;
   #innerClosed = false;
   #graceSpent = false;
   #closeNotified = false;
@@ -46,7 +54,7 @@ export class TxServerTransport implements Transport {
     this.#calls = new TxCallHandler(this.#options, {
       forward: (message, extra) => this.onmessage?.(message, extra),
       send: (message, sendOptions) =>
-        this.#innerClosed ? Promise.resolve() : this.inner.send(message, sendOptions),
+        this.#innerClosed ? Promise.resolve() : this.inner.send(this.#pack(message), sendOptions),
       report: (error) => this.onerror?.(error instanceof Error ? error : new Error(String(error))),
     });
     inner.onmessage = (message, extra) => this.#receive(message, extra);
@@ -141,10 +149,28 @@ export class TxServerTransport implements Transport {
 
   #noteInitialize(id: RequestId, params: unknown): void {
     const tx = parseTxCapability(objectOrUndefined(params)?.capabilities);
-    this.#initialize =
-      tx === undefined
-        ? undefined
-        : { id, features: negotiateFeatures(tx.features, [...this.#options.features]) };
+    if (tx === undefined) {
+      this.#initialize = undefined;
+      this.#compressResults = false;
+      return;
+    }
+    let supported: readonly TxFeature[] = [...this.#options.features];
+    // The payload format is mcp_tx 0.2's: a 0.1 peer that lists `compression` meant another one.
+    if (!tx.version.startsWith('0.2.')) supported = supported.filter((f) => f !== 'compression');
+    const features = negotiateFeatures(tx.features, supported);
+    this.#compressResults = features.includes('compression');
+    this.#initialize = { id, features };
+  }
+
+  /** The compressed form of a result with `_meta.mcp_tx`, when the client takes one and it is smaller. */
+  #pack(message: JSONRPCMessage): JSONRPCMessage {
+    const compression = this.#options.compression;
+    if (!this.#compressResults || compression === undefined) return message;
+    const { id, result } = message as { id?: RequestId; result?: Record<string, unknown> };
+    if (id === undefined || objectOrUndefined(objectOrUndefined(result?._meta)?.[TX_KEY]) === undefined)
+      return message;
+    const packed = compressResult(result as Record<string, unknown>, compression.thresholdBytes);
+    return packed === undefined ? message : { jsonrpc: '2.0', id, result: packed };
   }
 
   /**

@@ -1,0 +1,223 @@
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { isCompressionError, TxClient, type ConnectOptions } from '../../src/index.js';
+import { withTxServer, type TxServerOptions } from '../../src/server/index.js';
+import { createToolServer, type ToolLog } from '../helpers/tool-server.js';
+import { textOf } from '../helpers/text.js';
+
+/** About 64 KiB of text that compresses well. */
+const BIG = Array.from({ length: 1_500 }, (_, i) => `row ${i}: status=ok amount=${i * 7}`).join('\n');
+const ROWS = Array.from({ length: 2_000 }, (_, id) => ({ id, label: `item number ${id}` }));
+
+interface Tapped {
+  client: TxClient;
+  log: ToolLog;
+  /** Messages on the wire, each way. */
+  toServer: JSONRPCMessage[];
+  toClient: JSONRPCMessage[];
+  /** The tools/call requests and their responses on the wire. */
+  calls(): Record<string, unknown>[];
+  results(): Record<string, unknown>[];
+}
+
+let client: TxClient | undefined;
+afterEach(async () => {
+  await client?.close();
+  client = undefined;
+});
+
+/** A `report` tool with an output schema: the SDK client checks the structured content it gets. */
+function addReport(server: McpServer): void {
+  server.registerTool(
+    'report',
+    {
+      inputSchema: { n: z.number() },
+      outputSchema: { rows: z.array(z.object({ id: z.number(), label: z.string() })) },
+      annotations: { readOnlyHint: true },
+    },
+    ({ n }) => ({
+      content: [{ type: 'text', text: `${n} rows` }],
+      structuredContent: { rows: ROWS.slice(0, n) },
+    }),
+  );
+}
+
+/**
+ * TxClient and the spec tool server (behind `withTxServer` unless `server` is `'plain'`) over an
+ * in-memory pair with both directions tapped; `corrupt` may rewrite what the server sends.
+ */
+async function tapped(
+  options: {
+    server?: TxServerOptions | 'plain';
+    client?: ConnectOptions;
+    corrupt?: (m: JSONRPCMessage) => JSONRPCMessage;
+  } = {},
+): Promise<Tapped> {
+  const { server, log } = createToolServer({ hangs: 0 });
+  addReport(server);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const toServer: JSONRPCMessage[] = [];
+  const toClient: JSONRPCMessage[] = [];
+  const sendToClient = serverSide.send.bind(serverSide);
+  serverSide.send = (m, o) => {
+    const out = options.corrupt ? options.corrupt(m) : m;
+    toClient.push(out);
+    return sendToClient(out, o);
+  };
+  const sendToServer = clientSide.send.bind(clientSide);
+  clientSide.send = (m, o) => (toServer.push(m), sendToServer(m, o));
+  await server.connect(options.server === 'plain' ? serverSide : withTxServer(serverSide, options.server));
+  client = await TxClient.connect(clientSide, { dedupWindowMs: 0, ...options.client });
+  const calls = () =>
+    toServer
+      .filter((m) => 'method' in m && m.method === 'tools/call')
+      .map((m) => (m as { params: Record<string, unknown> }).params);
+  const callIds = () =>
+    new Set(
+      toServer
+        .filter((m) => 'method' in m && m.method === 'tools/call')
+        .map((m) => (m as { id: unknown }).id),
+    );
+  const results = () =>
+    toClient
+      .filter((m) => 'result' in m && callIds().has((m as { id: unknown }).id))
+      .map((m) => (m as { result: Record<string, unknown> }).result);
+  return { client, log, toServer, toClient, calls, results };
+}
+
+const size = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+const txOf = (holder: Record<string, unknown> | undefined): Record<string, unknown> | undefined =>
+  (holder?._meta as { mcp_tx?: Record<string, unknown> } | undefined)?.mcp_tx;
+
+describe('TxClient compression', () => {
+  describe('with a decorated server', () => {
+    it('should send large arguments and receive large results compressed, and hand back the originals', async () => {
+      const t = await tapped();
+      const result = await t.client.call('echo', { text: BIG });
+
+      expect(textOf(result)).toBe(BIG);
+      expect(txOf(result.result)).toEqual(expect.not.objectContaining({ payload: expect.anything() }));
+      expect(result).toMatchObject({ ack: true, duplicate: false, attempts: 1 });
+      const [request] = t.calls();
+      expect(request?.arguments).toBeUndefined();
+      expect(txOf(request)).toMatchObject({ encoding: 'gzip', payload: expect.any(String) });
+      expect(size(request)).toBeLessThan(size({ text: BIG }) / 4);
+      const [response] = t.results();
+      expect(response?.content).toEqual([]);
+      expect(txOf(response)).toMatchObject({ encoding: 'gzip', payload: expect.any(String) });
+      expect(size(response)).toBeLessThan(size(result.result) / 4);
+      // the tool saw the original arguments and an mcp_tx meta without the payload
+      expect(t.log.metas.echo?.[0]).toEqual(expect.not.objectContaining({ payload: expect.anything() }));
+    });
+
+    it('should leave small arguments and results alone', async () => {
+      const t = await tapped();
+      const result = await t.client.call('echo', { text: 'hi' });
+      expect(textOf(result)).toBe('hi');
+      expect(t.calls()[0]).toMatchObject({ arguments: { text: 'hi' } });
+      expect(txOf(t.calls()[0])?.payload).toBeUndefined();
+      expect(t.results()[0]?.content).toEqual([{ type: 'text', text: 'hi' }]);
+    });
+
+    it('should inflate before the SDK checks a tool output schema', async () => {
+      const t = await tapped();
+      const { result } = await t.client.call('report', { n: 2_000 });
+      expect(result.structuredContent).toEqual({ rows: ROWS });
+      expect(txOf(t.results()[0])?.encoding).toBe('gzip');
+    });
+
+    it('should receive the replay of a duplicate compressed and hand back the original', async () => {
+      const t = await tapped();
+      const first = await t.client.call('echo', { text: BIG }, { idempotencyKey: 'k1' });
+      const again = await t.client.call('echo', { text: BIG }, { idempotencyKey: 'k1' });
+      expect(again).toMatchObject({ duplicate: true });
+      expect(again.result.content).toEqual(first.result.content);
+      expect(txOf(again.result)).toMatchObject({ duplicate: true, attempts: 2 });
+      expect(txOf(again.result)?.payload).toBeUndefined();
+      expect(t.log.runs.echo).toBe(1);
+      expect(t.results().map((r) => txOf(r)?.encoding)).toEqual(['gzip', 'gzip']);
+    });
+
+    it('should fail the call with a CompressionError, not retried, when a result does not inflate', async () => {
+      const corrupt = (m: JSONRPCMessage): JSONRPCMessage => {
+        const tx = txOf((m as { result?: Record<string, unknown> }).result);
+        if (tx?.payload !== undefined) tx.payload = 'AAAA'; // base64, but not gzip
+        return m;
+      };
+      const t = await tapped({ corrupt });
+      const error = await t.client.call('echo', { text: BIG }).catch((e: unknown) => e);
+      expect(isCompressionError(error) && error.reason).toBe('malformed');
+      expect(error).toMatchObject({
+        retryable: false,
+        code: 'INVALID_META',
+        info: { tool: 'echo', attempt: 0 },
+      });
+      expect(t.calls()).toHaveLength(1);
+    });
+
+    it('should refuse a result that inflates past maxInflatedBytes', async () => {
+      const t = await tapped({ client: { compression: { maxInflatedBytes: 10_000 } } });
+      const error = await t.client.call('report', { n: 2_000 }).catch((e: unknown) => e);
+      expect(isCompressionError(error) && error.reason).toBe('too_large');
+    });
+
+    it('should send arguments as they are to a server with compression off', async () => {
+      const t = await tapped({ server: { compression: false } });
+      expect(t.client.server?.features.has('compression')).toBe(false);
+      expect(textOf(await t.client.call('echo', { text: BIG }))).toBe(BIG);
+      expect(t.calls()[0]).toMatchObject({ arguments: { text: BIG } });
+      expect(txOf(t.results()[0])?.payload).toBeUndefined();
+    });
+  });
+
+  describe('with compression: false', () => {
+    it('should not advertise compression, and send and receive everything as it is', async () => {
+      const t = await tapped({ client: { compression: false } });
+      const init = t.toServer[0] as unknown as {
+        method: string;
+        params: { capabilities: { experimental: { mcp_tx: { features: string[] } } } };
+      };
+      expect(init.method).toBe('initialize');
+      expect(init.params.capabilities.experimental.mcp_tx.features).toEqual([
+        'ack',
+        'retry',
+        'idempotency',
+        'deadline',
+      ]);
+      expect(textOf(await t.client.call('echo', { text: BIG }))).toBe(BIG);
+      expect(t.calls()[0]).toMatchObject({ arguments: { text: BIG } });
+      expect(t.results()[0]?.content).toEqual([{ type: 'text', text: BIG }]);
+    });
+  });
+
+  describe('with a plain MCP server', () => {
+    it('should never send compressed arguments', async () => {
+      const t = await tapped({ server: 'plain' });
+      expect(t.client.server).toBeUndefined();
+      expect(textOf(await t.client.call('echo', { text: BIG }))).toBe(BIG);
+      expect(t.calls()).toEqual([{ name: 'echo', arguments: { text: BIG } }]);
+    });
+  });
+
+  describe('options', () => {
+    it.each([
+      [
+        { compression: { thresholdBytes: 1.5 } },
+        RangeError,
+        /options.compression.thresholdBytes must be an integer/,
+      ],
+      [{ compression: { maxInflatedBytes: 2 ** 31 } }, RangeError, /options.compression.maxInflatedBytes/],
+      [{ compression: { threshold: 10 } }, TypeError, /options.compression: threshold is not an option/],
+      [{ compression: 'on' }, TypeError, /options.compression must be an object or false/],
+    ])('should reject %p', async (options, type, message) => {
+      await expect(
+        TxClient.connect(InMemoryTransport.createLinkedPair()[0], options as never),
+      ).rejects.toThrow(type);
+      await expect(
+        TxClient.connect(InMemoryTransport.createLinkedPair()[0], options as never),
+      ).rejects.toThrow(message);
+    });
+  });
+});

@@ -1,0 +1,55 @@
+import { checkKeys, checkNumber } from '../operators/config-internals.js';
+import { DEFAULT_COMPRESSION_THRESHOLD_BYTES, DEFAULT_MAX_INFLATED_BYTES } from './compression.js';
+
+/**
+ * How a side compresses what it sends and bounds what it inflates. The same shape serves
+ * `TxClient` (tool arguments) and `withTxServer` (tool results); `false` turns compression off.
+ *
+ * @example
+ * const compression: CompressionConfig = { thresholdBytes: 8_192, maxInflatedBytes: 64 * 1024 * 1024 };
+ */
+export interface CompressionConfig {
+  /** Messages whose JSON body is larger than this many UTF-8 bytes are compressed (when that makes them smaller); from 0 to 2^31 - 1. @default 1_024 */
+  thresholdBytes?: number;
+  /** Largest size a received compressed payload may inflate to, bytes; from 1 to 2^30. @default 16 MiB */
+  maxInflatedBytes?: number;
+}
+
+/** {@link CompressionConfig} with its defaults applied. */
+export interface ResolvedCompression {
+  readonly thresholdBytes: number;
+  readonly maxInflatedBytes: number;
+}
+
+const DEFAULT_COMPRESSION: ResolvedCompression = Object.freeze({
+  thresholdBytes: DEFAULT_COMPRESSION_THRESHOLD_BYTES,
+  maxInflatedBytes: DEFAULT_MAX_INFLATED_BYTES,
+});
+
+const KNOWN: readonly (keyof CompressionConfig)[] = ['thresholdBytes', 'maxInflatedBytes'];
+
+/**
+ * Checks a `compression` option and applies the defaults: `undefined` when it is `false`
+ * (off). Throws a `TypeError` or `RangeError` naming the field; unknown keys are an error.
+ *
+ * @example
+ * resolveCompression({ thresholdBytes: -1 }) // RangeError: compression.thresholdBytes must be an integer from 0 to 2147483647, got -1
+ */
+export function resolveCompression(
+  value: CompressionConfig | false | undefined,
+  field = 'compression',
+): ResolvedCompression | undefined {
+  if (value === false) return undefined;
+  if (value === undefined) return DEFAULT_COMPRESSION;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${field} must be an object or false, got ${value === null ? 'null' : typeof value}`);
+  }
+  checkKeys(value, KNOWN, field);
+  const {
+    thresholdBytes = DEFAULT_COMPRESSION_THRESHOLD_BYTES,
+    maxInflatedBytes = DEFAULT_MAX_INFLATED_BYTES,
+  } = value;
+  checkNumber(thresholdBytes, `${field}.thresholdBytes`, 0, 2 ** 31 - 1, { integer: true });
+  checkNumber(maxInflatedBytes, `${field}.maxInflatedBytes`, 1, 2 ** 30, { integer: true });
+  return { thresholdBytes, maxInflatedBytes };
+}
