@@ -15,9 +15,12 @@ const result = (text: string): TxResult => ({
   latencyMs: 3,
 });
 
+/** What executions emit. */
+const results: Record<string, TxResult> = { r: result('r'), s: result('s') };
+
+/** What callers see. */
 const values = {
-  r: result('r'),
-  s: result('s'),
+  ...results,
   d: { ...result('r'), duplicate: true },
   w: { ...result('r'), duplicate: true, latencyMs: 0 },
   c: 'conflict',
@@ -50,7 +53,7 @@ describe('CallDedup', () => {
     it('should share its one execution with a call of the same key', () => {
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         const call = caller(new CallDedup(100, 10, testScheduler));
-        const execution = cold('  ---r|', values);
+        const execution = cold('  ---r|', results);
         const subs = '            ^---!';
         expectObservable(call('k', execution)).toBe('---r|', values);
         expectObservable(call('k', execution), '-^').toBe('---d|', values);
@@ -62,7 +65,7 @@ describe('CallDedup', () => {
     it('should refuse the same key with other arguments, without starting it', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const call = caller(new CallDedup(100, 10, testScheduler));
-        const execution = cold('  ---r|', values);
+        const execution = cold('  ---r|', results);
         expectObservable(call('k', execution)).toBe('---r|', values);
         expectObservable(call('k', execution, 'other'), '-^').toBe('-(c|)', values);
       });
@@ -74,7 +77,7 @@ describe('CallDedup', () => {
     it('should answer a call of the same key with the result marked duplicate, sending nothing', () => {
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         const call = caller(new CallDedup(100, 10, testScheduler));
-        const execution = cold('  ---r|', values);
+        const execution = cold('  ---r|', results);
         expectObservable(call('k', execution)).toBe('---r|', values);
         expectObservable(call('k', execution), '10ms ^').toBe('10ms (w|)', values);
         expectSubscriptions(execution.subscriptions).toBe('^---!');
@@ -85,7 +88,7 @@ describe('CallDedup', () => {
     it('should refuse the same key with other arguments', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const call = caller(new CallDedup(100, 10, testScheduler));
-        const execution = cold('  ---r|', values);
+        const execution = cold('  ---r|', results);
         expectObservable(call('k', execution)).toBe('---r|', values);
         expectObservable(call('k', execution, 'other'), '50ms ^').toBe('50ms (c|)', values);
       });
@@ -97,7 +100,7 @@ describe('CallDedup', () => {
     it('should run the key again once dedupWindowMs has passed since its completion', () => {
       testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         const call = caller(new CallDedup(100, 10, testScheduler));
-        const execution = cold('  ---r|', values);
+        const execution = cold('  ---r|', results);
         // completed at frame 3: remembered until frame 103 (exclusive)
         expectObservable(call('k', execution)).toBe('---r|', values);
         expectObservable(call('k', execution), '102ms ^').toBe('102ms (w|)', values);
@@ -111,8 +114,8 @@ describe('CallDedup', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const dedup = new CallDedup(100, 10, testScheduler);
         const call = caller(dedup);
-        expectObservable(call('k', cold('---r|', values))).toBe('---r|', values);
-        expectObservable(call('k', cold('-s|', values), 'other'), '200ms ^').toBe('201ms s|', values);
+        expectObservable(call('k', cold('---r|', results))).toBe('---r|', values);
+        expectObservable(call('k', cold('-s|', results), 'other'), '200ms ^').toBe('201ms s|', values);
       });
       expect(starts.get('k')).toBe(2);
     });
@@ -124,7 +127,7 @@ describe('CallDedup', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const dedup = new CallDedup(1_000, 2, testScheduler);
         const call = caller(dedup);
-        const execution = cold('  -r|', values);
+        const execution = cold('  -r|', results);
         expectObservable(call('a', execution)).toBe('-r|', values);
         expectObservable(call('b', execution), '10ms ^').toBe('11ms r|', values);
         expectObservable(call('c', execution), '20ms ^').toBe('21ms r|', values);
@@ -143,9 +146,9 @@ describe('CallDedup', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const dedup = new CallDedup(100, 10, testScheduler);
         const call = caller(dedup);
-        const failing = cold('--#', values, new Error('boom'));
+        const failing = cold('--#', results, new Error('boom'));
         expectObservable(call('k', failing)).toBe('--#', values, new Error('boom'));
-        expectObservable(call('k', cold('-r|', values)), '5ms ^').toBe('6ms r|', values);
+        expectObservable(call('k', cold('-r|', results)), '5ms ^').toBe('6ms r|', values);
       });
       expect(starts.get('k')).toBe(2);
     });
@@ -153,7 +156,7 @@ describe('CallDedup', () => {
     it('should fail the calls that were sharing it, too', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const call = caller(new CallDedup(100, 10, testScheduler));
-        const failing = cold('--#', values, new Error('boom'));
+        const failing = cold('--#', results, new Error('boom'));
         expectObservable(call('k', failing)).toBe('--#', values, new Error('boom'));
         expectObservable(call('k', failing), '-^').toBe('--#', values, new Error('boom'));
       });
