@@ -4,12 +4,16 @@
  * time the loader's helpers too.
  */
 import type * as ClientModule from '../src/index.js';
+import type * as ProtocolModule from '../src/protocol/index.js';
 import type * as ServerModule from '../src/server/index.js';
 
 type Client = typeof ClientModule;
 type Server = typeof ServerModule;
+type Protocol = typeof ProtocolModule;
 export type { TxClientOptions } from '../src/index.js';
 
 const dist = (path: string) => new URL(`../dist/${path}`, import.meta.url).href;
 export const lib = (await import(dist('index.js'))) as Client;
 export const server = (await import(dist('server/index.js'))) as Server;
+/** The wire helpers (request meta, fingerprints), for benchmarks that speak mcp_tx without TxClient. */
+export const protocol = (await import(dist('protocol/index.js'))) as Protocol;

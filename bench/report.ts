@@ -1,6 +1,7 @@
 /** Renders benchmark results as Markdown, with the DESIGN section 6 budgets judged. */
 import type { Timing } from './harness.js';
 import type { SeedRow } from './seed-table.js';
+import type { ServerStoreResult } from './server-store.js';
 
 export interface TransportResult {
   kind: string;
@@ -17,6 +18,7 @@ export interface BenchResults {
   heapPerInFlight: { bare: number; tx: number };
   heapPerDedupEntry: number;
   seed: SeedRow[];
+  serverStore: ServerStoreResult;
   budgets: { what: string; budget: string; measured: string; pass: boolean }[];
 }
 
@@ -109,5 +111,38 @@ export function toMarkdown(r: BenchResults): string {
       `| ${s.scenario} | ${s.what} | ${s.claimed.latency} | ${s.claimed.throughput} | ${int(s.measured.p50Us)} µs | ${int(s.measured.p99Us)} µs | ${int(s.measured.opsPerSec)} |`,
     );
   }
+  lines.push(...serverStoreMarkdown(r.serverStore));
   return `${lines.join('\n')}\n`;
+}
+
+const us = (x: number) => `${x.toFixed(2)} µs`;
+
+function serverStoreMarkdown(s: ServerStoreResult): string[] {
+  const { entries, runs, callsPerRun } = s.sizes;
+  const b = s.bytesPerEntry;
+  return [
+    '',
+    '## Server side: idempotency store memory and decorator CPU',
+    '',
+    `\`MemoryIdempotencyStore\`, ${int(entries)} completed entries sharing one tiny result, heap per entry:`,
+    '',
+    '| what | B/entry |',
+    '|---|---:|',
+    `| store structure (map slot + record), without key and fingerprint strings | ${int(b.structure)} |`,
+    `| all in, 21-char key + 32-char flat fingerprint | ${int(b.flatFingerprint)} |`,
+    `| all in, 21-char key + \`fingerprint()\` as returned today | ${int(b.protocolFingerprint)} |`,
+    '',
+    `Sequential \`tools/call\`, \`McpServer\` + SDK \`Client\` over InMemoryTransport, median of ${runs} × ${int(callsPerRun)}:`,
+    '',
+    '| variant | µs/call |',
+    '|---|---:|',
+    ...s.sdk.map(({ name, usPerCall }) => `| ${name} | ${usPerCall.toFixed(2)} |`),
+    '',
+    '| added by `withTxServer` | through the SDK | decorator alone (fake transport and server) |',
+    '|---|---:|---:|',
+    `| plain call | ${us(s.added.sdkPlain)} | ${us(s.added.alonePlain)} |`,
+    `| keyed call, no ACK | ${us(s.added.sdkKeyed)} | ${us(s.added.aloneKeyed)} |`,
+    `| keyed call, ACK on the response | ${us(s.added.sdkKeyedAck)} | |`,
+    `| keyed call, ACK notification (\`ackDelayMs: 0\`) | ${us(s.added.sdkKeyedAckNotification)} | |`,
+  ];
 }

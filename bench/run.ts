@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: bare SDK vs mcp-tx over in-memory, stdio and Streamable HTTP, memory, the
- * guide's scenario table; writes bench/results/latest.{md,json}. `--quick` for a smoke run.
+ * guide's scenario table, the server's store memory and decorator CPU; writes
+ * bench/results/latest.{md,json}. `--quick` for a smoke run.
  */
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { lib, server as serverLib } from './lib.js';
 import { heapPerDedupEntry, heapPerInFlightCall } from './memory.js';
 import { judge, toMarkdown, type BenchResults, type TransportResult } from './report.js';
 import { seedTable } from './seed-table.js';
+import { SERVER_STORE_SIZES, measureServerStore } from './server-store.js';
 import { bareTarget, echoServer, txTarget, type Kind } from './targets.js';
 
 const quick = process.argv.includes('--quick');
@@ -71,6 +73,7 @@ const partial = {
   heapPerInFlight: await heapPerInFlightCall(quick ? 2_000 : 5_000),
   heapPerDedupEntry: await heapPerDedupEntry(quick ? 2_000 : 10_000),
   seed: await seedTable(quick ? 1_000 : 5_000),
+  serverStore: await measureServerStore(SERVER_STORE_SIZES[quick ? 'quick' : 'full']),
 };
 const results: BenchResults = { ...partial, budgets: judge(partial) };
 const dir = new URL('./results/', import.meta.url);

@@ -1,8 +1,23 @@
-import { firstValueFrom, take, toArray } from 'rxjs';
-import { isNackError, toPrometheus, type TxAckEvent, type TxNackEvent } from '../../src/index.js';
+import { firstValueFrom, take } from 'rxjs';
+import {
+  isNackError,
+  toPrometheus,
+  type TxAckEvent,
+  type TxClient,
+  type TxEvent,
+  type TxNackEvent,
+  type TxRetryEvent,
+} from '../../src/index.js';
 import { connectTxPair, type TxPair } from '../helpers/tx-pair.js';
 
 const quickRetry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
+
+/** Every event of `client` from now on, in order (the subscription ends with the client). */
+function recordEvents(client: TxClient): TxEvent[] {
+  const events: TxEvent[] = [];
+  client.events$.subscribe((e) => events.push(e));
+  return events;
+}
 
 describe('TxClient with a withTxServer-decorated McpServer', () => {
   let pair: TxPair | undefined;
@@ -26,12 +41,25 @@ describe('TxClient with a withTxServer-decorated McpServer', () => {
   });
 
   it('should run a side-effecting tool once when the ACKed attempt times out and is retried', async () => {
-    pair = await connectTxPair({ client: { timeoutMs: 60, retry: quickRetry } });
+    // the server holds a keyed call's ACK for ackDelayMs (20 ms by default), well inside the 60 ms
+    // attempt timeout; the client's own window is off so that the later call asks the server's store
+    pair = await connectTxPair({ client: { timeoutMs: 60, retry: quickRetry, dedupWindowMs: 0 } });
     const { client, log } = pair;
+    const events = recordEvents(client);
     const result = await client.call('charge', { cents: 500, delayMs: 150 }, { idempotencyKey: 'order-1' });
     expect(result.result.content).toEqual([{ type: 'text', text: 'charged 500' }]);
     expect(log.runs.charge).toBe(1);
     expect(result.attempts).toBeGreaterThanOrEqual(2);
+    // the first attempt: ACKed, then timed out (knowing it was ACKed), then retried
+    const first = events.filter((e) => e.requestId === result.requestId).slice(0, 4);
+    expect(first.map((e) => e.type)).toEqual(['request', 'ack', 'timeout', 'retry']);
+    expect(first[2]).toMatchObject({ attempt: 0, acked: true });
+
+    const later = await client.call('charge', { cents: 500, delayMs: 150 }, { idempotencyKey: 'order-1' });
+    expect(later).toMatchObject({ duplicate: true, processed: true });
+    expect(later.result.content).toEqual([{ type: 'text', text: 'charged 500' }]);
+    expect(events.filter((e) => e.requestId === later.requestId && e.type === 'request')).toHaveLength(1);
+    expect(log.runs.charge).toBe(1);
   });
 
   it('should replay a completed key from the server store to a new client, without running the tool', async () => {
@@ -58,16 +86,30 @@ describe('TxClient with a withTxServer-decorated McpServer', () => {
   });
 
   it('should retry an overloaded NACK after retry_after_ms and then succeed', async () => {
+    const backoff = { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 };
     pair = await connectTxPair({
       server: { maxConcurrent: 1, maxQueue: 0 },
-      client: { concurrency: 4, retry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 } },
+      client: { concurrency: 4, retry: backoff },
     });
     const { client } = pair;
-    const nacks = firstValueFrom(client.nacks$.pipe(take(1), toArray()));
+    const events = recordEvents(client);
     const results = await Promise.all([1, 2, 3].map(() => client.call('slow', { ms: 20 })));
     expect(results).toHaveLength(3);
-    expect((await nacks)[0]).toMatchObject({ reason: 'overloaded', retryable: true });
     expect(pair.log.maxConcurrent).toBe(1);
+    const nacks = events.filter((e): e is TxNackEvent => e.type === 'nack');
+    expect(nacks.length).toBeGreaterThan(0);
+    // the server's guess (about the average execution time) is above what the backoff could pick,
+    // so a delay equal to it can only come from retry_after_ms
+    expect(nacks[0]).toMatchObject({ reason: 'overloaded', retryable: true });
+    expect(nacks[0]?.retryAfterMs).toBeGreaterThan(backoff.maxDelayMs);
+    for (const nack of nacks) {
+      const after = events.filter((e) => e.requestId === nack.requestId && e.time >= nack.time);
+      const retry = after.find((e): e is TxRetryEvent => e.type === 'retry');
+      const next = after.find((e) => e.type === 'request' && e.attempt === nack.attempt + 1);
+      expect(retry?.delayMs).toBe(nack.retryAfterMs);
+      // timers may fire up to 1 ms early on the millisecond clock
+      expect((next?.time ?? 0) - (retry?.time ?? 0)).toBeGreaterThanOrEqual((nack.retryAfterMs ?? 0) - 1);
+    }
   });
 
   it('should retry an unkeyed-by-user side-effecting call safely because the server honours its generated key', async () => {

@@ -1,28 +1,27 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { z } from 'zod';
-import { ACK_METHOD, decodeAck, txCapabilities, type TxAck } from '../../src/protocol/index.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { TxAck } from '../../src/protocol/index.js';
 import { meta, nackOf, txCall, until } from '../helpers/server-fixtures.js';
+import { connectStdioFixture, type StdioFixture } from '../helpers/stdio.js';
+
+/** `runs` of the fixture: how often `counter` ran for `id`. */
+async function runsOf(client: Client, id: string): Promise<string> {
+  const result = (await client.callTool({ name: 'runs', arguments: { id } })) as {
+    content: { type: string; text?: string }[];
+  };
+  return result.content[0]?.text ?? '';
+}
 
 describe('withTxServer over stdio (child process)', () => {
+  let fixture: StdioFixture;
   let client: Client;
-  const acks: TxAck[] = [];
+  let acks: TxAck[];
 
   beforeAll(async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: ['--import', 'tsx', 'spec/helpers/server-stdio-fixture.ts'],
-      stderr: 'pipe',
-    });
-    client = new Client({ name: 'stdio-spec', version: '1.0.0' }, { capabilities: txCapabilities() });
-    client.setNotificationHandler(
-      z.object({ method: z.literal(ACK_METHOD), params: z.object({}).passthrough() }),
-      (n) => void acks.push(decodeAck(n.params)),
-    );
-    await client.connect(transport);
+    fixture = await connectStdioFixture();
+    ({ client, acks } = fixture);
   }, 15_000);
 
-  afterAll(async () => client?.close());
+  afterAll(async () => fixture?.close());
 
   it('should echo the mcp_tx capability', () => {
     expect(client.getServerCapabilities()?.experimental?.mcp_tx).toEqual({
@@ -55,8 +54,7 @@ describe('withTxServer over stdio (child process)', () => {
       meta({ requestId: 'stdio-1', retryCount: 2 }),
     );
     expect(later.tx).toMatchObject({ duplicate: true, attempts: 3 });
-    const runs = await client.callTool({ name: 'runs', arguments: { id: 's' } });
-    expect(runs.content).toEqual([{ type: 'text', text: '1' }]);
+    expect(await runsOf(client, 's')).toBe('1');
   });
 
   it('should NACK over stdio', async () => {
@@ -67,5 +65,72 @@ describe('withTxServer over stdio (child process)', () => {
       txCall(client, 'echo', { v: 'x' }, meta({ requestId: 'stdio-d', deadline: Date.now() - 1 })),
     );
     expect(late).toMatchObject({ reason: 'deadline_exceeded', retryable: false });
+  });
+
+  it('should NACK malformed _meta.mcp_tx over stdio as invalid_request, without running the tool', async () => {
+    const wrongType = await nackOf(
+      txCall(client, 'counter', { id: 'bad' }, { version: '0.2.0', request_id: 5 }),
+    );
+    expect(wrongType).toMatchObject({ code: -32000, reason: 'invalid_request', retryable: false });
+    const notAnObject = await nackOf(
+      client.callTool({ name: 'counter', arguments: { id: 'bad' }, _meta: { mcp_tx: 'please' } }),
+    );
+    expect(notAnObject).toMatchObject({ reason: 'invalid_request', retryable: false });
+    expect(await runsOf(client, 'bad')).toBe('0');
+  });
+});
+
+describe('withTxServer over stdio with one slot and a queue of one (child process)', () => {
+  let fixture: StdioFixture;
+  let client: Client;
+  const acked = (requestId: string) => () => fixture.acks.some((a) => a.requestId === requestId);
+
+  beforeAll(async () => {
+    fixture = await connectStdioFixture(['--max-concurrent', '1', '--max-queue', '1']);
+    ({ client } = fixture);
+  }, 15_000);
+
+  afterAll(async () => fixture?.close());
+
+  it('should NACK a call past the full queue as overloaded, retryable with retry_after_ms, tool not run', async () => {
+    const running = txCall(client, 'counter', { id: 'busy', delayMs: 200 }, meta({ requestId: 'ov-a' }));
+    await until(acked('ov-a'));
+    const queued = txCall(client, 'counter', { id: 'queued' }, meta({ requestId: 'ov-b' }));
+    const refused = await nackOf(txCall(client, 'counter', { id: 'refused' }, meta({ requestId: 'ov-c' })));
+    expect(refused).toMatchObject({ code: -32000, reason: 'overloaded', retryable: true });
+    expect(refused.retryAfterMs).toBeGreaterThanOrEqual(1);
+    expect((await running).text).toBe('busy:1');
+    expect((await queued).text).toBe('queued:1');
+    expect(await runsOf(client, 'refused')).toBe('0');
+  });
+
+  it('should NACK a duplicate still waiting at its timeout_ms as in_progress, and run the tool once', async () => {
+    const first = txCall(client, 'counter', { id: 'long', delayMs: 200 }, meta({ requestId: 'ip' }));
+    await until(acked('ip'));
+    const duplicate = await nackOf(
+      txCall(
+        client,
+        'counter',
+        { id: 'long', delayMs: 200 },
+        meta({ requestId: 'ip', retryCount: 1, timeoutMs: 20 }),
+      ),
+    );
+    expect(duplicate).toMatchObject({ reason: 'in_progress', retryable: true });
+    expect(duplicate.retryAfterMs).toBeGreaterThanOrEqual(1);
+    expect((await first).tx).toMatchObject({ duplicate: false, attempts: 2 });
+    expect(await runsOf(client, 'long')).toBe('1');
+  });
+
+  // last: the child exits once drained
+  it('should NACK new calls as shutting_down once the server drains (SIGTERM), and finish the running one', async () => {
+    const running = txCall(client, 'counter', { id: 'drain', delayMs: 200 }, meta({ requestId: 'sd-a' }));
+    await until(acked('sd-a'));
+    process.kill(fixture.pid, 'SIGTERM');
+    await until(() => fixture.stderr().includes('draining'));
+    const refused = await nackOf(txCall(client, 'counter', { id: 'late' }, meta({ requestId: 'sd-b' })));
+    expect(refused).toMatchObject({ code: -32000, reason: 'shutting_down', retryable: true });
+    const plain = await nackOf(client.callTool({ name: 'echo', arguments: { v: 'plain' } }));
+    expect(plain.reason).toBe('shutting_down');
+    expect((await running).text).toBe('drain:1');
   });
 });
