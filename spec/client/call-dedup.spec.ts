@@ -13,6 +13,7 @@ const result = (text: string): TxResult => ({
   duplicate: false,
   attempts: 1,
   latencyMs: 3,
+  cached: false,
 });
 
 /** What executions emit. */
@@ -138,6 +139,34 @@ describe('CallDedup', () => {
       });
       expect(Object.fromEntries(starts)).toEqual({ a: 2, b: 1, c: 1 });
       expect(size).toBe(2);
+    });
+
+    it('should never evict a key in flight: its duplicates still share it', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const dedup = new CallDedup(1_000, 1, testScheduler);
+        const call = caller(dedup);
+        expectObservable(call('slow', cold('-----r|', results))).toBe('-----r|', values);
+        expectObservable(call('b', cold('-s|', results)), '1ms ^').toBe('2ms s|', values);
+        expectObservable(call('c', cold('-s|', results)), '2ms ^').toBe('3ms s|', values);
+        expectObservable(call('slow', cold('-r|', results)), '4ms ^').toBe('5ms d|', values);
+      });
+      expect(Object.fromEntries(starts)).toEqual({ slow: 1, b: 1, c: 1 });
+    });
+  });
+
+  describe('while an older call is in flight', () => {
+    it('should still expire the results completed after it', () => {
+      let size = -1;
+      testScheduler.run(({ cold, expectObservable }) => {
+        const dedup = new CallDedup(10, 100, testScheduler);
+        const call = caller(dedup);
+        call('slow', cold('-', results)).subscribe();
+        for (const key of ['a', 'b', 'c'])
+          expectObservable(call(key, cold('r|', results))).toBe('r|', values);
+        expectObservable(call('d', cold('r|', results)), '1000ms ^').toBe('1000ms r|', values);
+        testScheduler.schedule(() => (size = dedup.size), 1_001);
+      });
+      expect(size).toBe(2); // slow and d: a, b and c expired
     });
   });
 

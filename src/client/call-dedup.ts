@@ -13,10 +13,15 @@ interface Entry {
  * The client's dedup window for keyed calls: a call whose idempotency key matches one in
  * flight shares its execution; one that matches a call completed within `windowMs` gets that
  * result with `duplicate: true` and sends nothing. Failed calls are forgotten, so they can be
- * called again. At most `maxEntries` keys are kept (oldest evicted first).
+ * called again. At most `maxEntries` completed keys are kept (oldest evicted first); a key in
+ * flight is never evicted nor expired (the client's queue bounds how many there are), so its
+ * duplicates always share it.
  */
 export class CallDedup {
-  private readonly entries = new Map<string, Entry>();
+  /** Keys in flight. */
+  private readonly flights = new Map<string, Entry>();
+  /** Completed keys, in completion order: expiry and eviction scan from the front. */
+  private readonly done = new Map<string, Entry>();
 
   constructor(
     private readonly windowMs: number,
@@ -26,7 +31,7 @@ export class CallDedup {
 
   /** Number of keys remembered (in flight or completed within the window). */
   get size(): number {
-    return this.entries.size;
+    return this.flights.size + this.done.size;
   }
 
   /**
@@ -42,7 +47,7 @@ export class CallDedup {
   ): Observable<TxResult> {
     const now = this.scheduler.now();
     this.expire(now);
-    const existing = this.entries.get(key);
+    const existing = this.flights.get(key) ?? this.done.get(key);
     if (existing && existing.expiresAt > now) {
       if (existing.fingerprint !== fingerprint) {
         return throwError(
@@ -60,13 +65,12 @@ export class CallDedup {
     entry.shared = start().pipe(
       tap((result) => this.complete(key, entry, result)),
       finalize(() => {
-        if (!entry.result && this.entries.get(key) === entry) this.entries.delete(key);
+        if (this.flights.get(key) === entry) this.flights.delete(key); // failed or cancelled: forgotten
       }),
       share(),
     );
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    this.evict();
+    this.done.delete(key); // an expired record of the key, if any
+    this.flights.set(key, entry);
     return entry.shared;
   }
 
@@ -74,22 +78,19 @@ export class CallDedup {
     entry.result = result;
     entry.shared = undefined;
     entry.expiresAt = this.scheduler.now() + this.windowMs;
-    // Completed entries sit in completion order at the back, so expiry can scan from the front.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-  }
-
-  private expire(now: number): void {
-    for (const [key, entry] of this.entries) {
-      if (!entry.result || entry.expiresAt > now) break;
-      this.entries.delete(key);
+    if (this.flights.get(key) === entry) this.flights.delete(key);
+    this.done.delete(key);
+    this.done.set(key, entry);
+    for (const oldest of this.done.keys()) {
+      if (this.done.size <= this.maxEntries) break;
+      this.done.delete(oldest);
     }
   }
 
-  private evict(): void {
-    for (const key of this.entries.keys()) {
-      if (this.entries.size <= this.maxEntries) break;
-      this.entries.delete(key);
+  private expire(now: number): void {
+    for (const [key, entry] of this.done) {
+      if (entry.expiresAt > now) break;
+      this.done.delete(key);
     }
   }
 }
