@@ -69,7 +69,10 @@ async function tapped(
   const sendToServer = clientSide.send.bind(clientSide);
   clientSide.send = (m, o) => (toServer.push(m), sendToServer(m, o));
   await server.connect(options.server === 'plain' ? serverSide : withTxServer(serverSide, options.server));
-  client = await TxClient.connect(clientSide, { dedupWindowMs: 0, ...options.client });
+  client = await TxClient.connect(clientSide, {
+    dedupWindowMs: 0,
+    ...(options.client ?? { compression: true }),
+  });
   const calls = () =>
     toServer
       .filter((m) => 'method' in m && m.method === 'tools/call')
@@ -172,6 +175,16 @@ describe('TxClient compression', () => {
     });
   });
 
+  describe('by default', () => {
+    it('should not advertise compression, so a large result comes back as it is', async () => {
+      const t = await tapped({ client: {} });
+      expect(t.client.server?.features.has('compression')).toBe(false);
+      expect(textOf(await t.client.call('echo', { text: BIG }))).toBe(BIG);
+      expect(t.calls()).toEqual([expect.objectContaining({ name: 'echo', arguments: { text: BIG } })]);
+      expect(txOf(t.results()[0])?.payload).toBeUndefined();
+    });
+  });
+
   describe('with compression: false', () => {
     it('should not advertise compression, and send and receive everything as it is', async () => {
       const t = await tapped({ client: { compression: false } });
@@ -210,7 +223,7 @@ describe('TxClient compression', () => {
       ],
       [{ compression: { maxInflatedBytes: 2 ** 31 } }, RangeError, /options.compression.maxInflatedBytes/],
       [{ compression: { threshold: 10 } }, TypeError, /options.compression: threshold is not an option/],
-      [{ compression: 'on' }, TypeError, /options.compression must be an object or false/],
+      [{ compression: 'on' }, TypeError, /options.compression must be an object or a boolean/],
     ])('should reject %p', async (options, type, message) => {
       await expect(
         TxClient.connect(InMemoryTransport.createLinkedPair()[0], options as never),

@@ -1,10 +1,10 @@
 import { negotiateFeatures, parseTxCapability, txCapabilities } from '../../src/protocol/index.js';
 
 describe('capability', () => {
-  it('should advertise every feature by default, or the ones given', () => {
+  it('should advertise every feature but compression by default, or the ones given', () => {
     expect(txCapabilities()).toEqual({
       experimental: {
-        mcp_tx: { version: '0.2.0', features: ['ack', 'retry', 'idempotency', 'deadline', 'compression'] },
+        mcp_tx: { version: '0.2.0', features: ['ack', 'retry', 'idempotency', 'deadline'] },
       },
     });
     expect(txCapabilities(['ack']).experimental.mcp_tx.features).toEqual(['ack']);

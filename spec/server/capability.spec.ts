@@ -47,7 +47,7 @@ describe('withTxServer capability and pass-through', () => {
     it('should echo the features both sides support', async () => {
       pair = await connectPair();
       expect(pair.client.getServerCapabilities()?.experimental).toEqual({
-        mcp_tx: { version: '0.2.0', features: ['ack', 'retry', 'idempotency', 'deadline', 'compression'] },
+        mcp_tx: { version: '0.2.0', features: ['ack', 'retry', 'idempotency', 'deadline'] },
       });
       const own = (pair.server.server as unknown as { _capabilities: { experimental?: unknown } })
         ._capabilities;

@@ -6,6 +6,7 @@ import {
   compressArguments,
   encodeRequestMeta,
   inflateResult,
+  TX_FEATURES,
   txCapabilities,
   type TxFeature,
 } from '../../src/protocol/index.js';
@@ -34,7 +35,7 @@ afterEach(async () => {
 /** An SDK client (advertising `capabilities`, none when `null`) and the fixture server behind `withTxServer`, the wire tapped. */
 async function wired(
   options: TxServerOptions = {},
-  capabilities: Record<string, unknown> | null = txCapabilities(),
+  capabilities: Record<string, unknown> | null = txCapabilities(TX_FEATURES),
 ): Promise<Wired> {
   const { server, log } = fixtureServer();
   const store = new MemoryIdempotencyStore();
@@ -223,7 +224,7 @@ describe('withTxServer compression', () => {
         /compression.maxInflatedBytes must be a number/,
       ],
       [{ compression: { level: 9 } }, TypeError, /compression: level is not an option/],
-      [{ compression: true }, TypeError, /compression must be an object or false/],
+      [{ compression: 'on' }, TypeError, /compression must be an object or a boolean/],
       [
         { features: ['ack'], compression: { thresholdBytes: 10 } },
         RangeError,

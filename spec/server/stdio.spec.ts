@@ -26,7 +26,7 @@ describe('withTxServer over stdio (child process)', () => {
   it('should echo the mcp_tx capability', () => {
     expect(client.getServerCapabilities()?.experimental?.mcp_tx).toEqual({
       version: '0.2.0',
-      features: ['ack', 'retry', 'idempotency', 'deadline', 'compression'],
+      features: ['ack', 'retry', 'idempotency', 'deadline'],
     });
   });
 

@@ -15,10 +15,10 @@ import {
 
 /**
  * The features `TxClient.connect` advertises: all of them, `compression` only when the client's
- * `compression` option is not `false`.
+ * `compression` option turned it on.
  *
  * @example
- * txCapabilities(clientFeatures(options.compression !== false));
+ * txCapabilities(clientFeatures(options.compression === true));
  */
 export function clientFeatures(compression: boolean): TxFeature[] {
   return compression ? [...TX_FEATURES] : TX_FEATURES.filter((f) => f !== 'compression');

@@ -198,7 +198,7 @@ export class TxClient {
     private readonly options: TxClientOptions = {},
   ) {
     validateClientOptions(options);
-    const compression = resolveCompression(options.compression);
+    const compression = resolveCompression(options.compression, 'compression', false);
     this.packer = new ArgumentPacker(compression);
     this.maxInflatedBytes = compression?.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
     const {
@@ -276,7 +276,9 @@ export class TxClient {
       ...txOptions
     } = options;
     if (reconnect !== undefined) validateReconnect(reconnect);
-    const tx = txCapabilities(clientFeatures(txOptions.compression !== false));
+    // compression: off unless turned on (the constructor below validates the value)
+    const compress = txOptions.compression !== undefined && txOptions.compression !== false;
+    const tx = txCapabilities(clientFeatures(compress));
     const sdk = new Client(clientInfo, {
       capabilities: { ...capabilities, experimental: { ...capabilities.experimental, ...tx.experimental } },
     });

@@ -140,7 +140,7 @@ const clientShape: Record<keyof TxClientOptions, Check> = {
   scheduler,
   random: ofType('function'),
   metricsIntervalMs: number(1, MAX_TIMER_MS),
-  compression: (value, field) => void resolveCompression(value as CompressionConfig | false, field),
+  compression: (value, field) => void resolveCompression(value as CompressionConfig | boolean, field),
 };
 
 function checkShape(value: unknown, shape: Record<string, Check>, where: string): void {

@@ -10,15 +10,18 @@ export interface TxCapability {
 
 /**
  * Capabilities to advertise mcp_tx support, to pass to an SDK `Client` or `Server` you build
- * yourself (`TxClient.connect` does this for you). Advertising `compression` (in the default
- * list) means the peer may send compressed results or arguments: a `TxClient` or `withTxServer`
- * reads them; an SDK peer on its own does not, so list the features without it there.
+ * yourself (`TxClient.connect` does this for you). The default list is every feature but
+ * `compression`: advertising it means the peer may send compressed results or arguments, which a
+ * `TxClient` (with its `compression` option on) or `withTxServer` reads and an SDK peer on its
+ * own does not; pass `TX_FEATURES` to include it.
  *
  * @example
  * const sdk = new Client({ name: 'app', version: '1.0.0' }, { capabilities: txCapabilities() });
  * const client = new TxClient(sdk);
  */
-export function txCapabilities(features: readonly TxFeature[] = TX_FEATURES): {
+export function txCapabilities(
+  features: readonly TxFeature[] = TX_FEATURES.filter((f) => f !== 'compression'),
+): {
   experimental: { mcp_tx: { version: string; features: TxFeature[] } };
 } {
   return { experimental: { [TX_KEY]: { version: PROTOCOL_VERSION, features: [...features] } } } as {

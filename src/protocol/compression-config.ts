@@ -3,7 +3,8 @@ import { DEFAULT_COMPRESSION_THRESHOLD_BYTES, DEFAULT_MAX_INFLATED_BYTES } from 
 
 /**
  * How a side compresses what it sends and bounds what it inflates. The same shape serves
- * `TxClient` (tool arguments) and `withTxServer` (tool results); `false` turns compression off.
+ * `TxClient` (tool arguments) and `withTxServer` (tool results); `true` is every default, `false`
+ * turns compression off.
  *
  * @example
  * const compression: CompressionConfig = { thresholdBytes: 8_192, maxInflatedBytes: 64 * 1024 * 1024 };
@@ -29,20 +30,24 @@ const DEFAULT_COMPRESSION: ResolvedCompression = Object.freeze({
 const KNOWN: readonly (keyof CompressionConfig)[] = ['thresholdBytes', 'maxInflatedBytes'];
 
 /**
- * Checks a `compression` option and applies the defaults: `undefined` when it is `false`
- * (off). Throws a `TypeError` or `RangeError` naming the field; unknown keys are an error.
+ * Checks a `compression` option and applies the defaults: `undefined` when it is off (`false`,
+ * or left out where `onByDefault` is false). Throws a `TypeError` or `RangeError` naming the
+ * field; unknown keys are an error.
  *
  * @example
  * resolveCompression({ thresholdBytes: -1 }) // RangeError: compression.thresholdBytes must be an integer from 0 to 2147483647, got -1
  */
 export function resolveCompression(
-  value: CompressionConfig | false | undefined,
+  value: CompressionConfig | boolean | undefined,
   field = 'compression',
+  onByDefault = true,
 ): ResolvedCompression | undefined {
-  if (value === false) return undefined;
-  if (value === undefined) return DEFAULT_COMPRESSION;
+  if (value === false || (value === undefined && !onByDefault)) return undefined;
+  if (value === undefined || value === true) return DEFAULT_COMPRESSION;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${field} must be an object or false, got ${value === null ? 'null' : typeof value}`);
+    throw new TypeError(
+      `${field} must be an object or a boolean, got ${value === null ? 'null' : typeof value}`,
+    );
   }
   checkKeys(value, KNOWN, field);
   const {

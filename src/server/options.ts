@@ -105,7 +105,7 @@ export interface TxServerOptions {
    */
   ackDelayMs?: number;
   /** How the `compression` feature compresses results (larger than `thresholdBytes`, for clients that advertise `compression` in mcp_tx 0.2) and bounds compressed arguments (`maxInflatedBytes`); `false` takes `compression` out of `features`. @default { thresholdBytes: 1_024, maxInflatedBytes: 16 MiB } */
-  compression?: CompressionConfig | false;
+  compression?: CompressionConfig | boolean;
 }
 
 /** {@link TxServerOptions} with every default applied. */
