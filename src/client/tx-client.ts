@@ -1,13 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  type CallToolRequest,
-  type CallToolResult,
-  type ClientCapabilities,
-  type Implementation,
-  type JSONRPCMessage,
-  type RequestId,
-  ErrorCode,
+import type {
+  CallToolRequest,
+  CallToolResult,
+  ClientCapabilities,
+  Implementation,
+  RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import { nanoid } from 'nanoid';
 import {
@@ -62,6 +60,7 @@ import {
   type TransportFactory,
 } from './connection.js';
 import { CallDedup } from './call-dedup.js';
+import { TransportTap } from './transport-tap.js';
 import { ArgumentPacker, clientFeatures, unpackResponse, unpackResult } from './compression.js';
 import { RetryableResult, errorInfo, withAttemptErrors, type CallContext } from './call-context.js';
 import {
@@ -94,12 +93,6 @@ export interface ConnectOptions extends TxClientOptions {
   clientInfo?: Implementation;
   /** Extra client capabilities; `experimental.mcp_tx` is added. */
   capabilities?: ClientCapabilities;
-}
-
-interface TransportTap {
-  readonly transport: Transport;
-  readonly send: Transport['send'];
-  readonly deliver: (message: JSONRPCMessage) => void;
 }
 
 interface Job {
@@ -170,9 +163,10 @@ export class TxClient {
   private readonly packer: ArgumentPacker;
   private readonly maxInflatedBytes: number;
   private serverTx: TxCapability | null | undefined = null;
-  private tap: TransportTap | undefined;
-  /** JSON-RPC id of each tools/call the SDK sent, by its params object. */
-  private readonly sentIds = new WeakMap<object, RequestId>();
+  private readonly tap = new TransportTap({
+    ack: (params) => this.onAck(params),
+    incoming: (message) => unpackResponse(message, this.maxInflatedBytes),
+  });
   /** Cancel through an AbortSignal per request: only if the transport tap cannot see requests go out. */
   private cancelBySignal = false;
   private closed = false;
@@ -601,6 +595,8 @@ export class TxClient {
       let settled = false;
       let inFlight = false; // the SDK request is sent and has not answered
       let controller: AbortController | undefined;
+      let sentOn: Transport | undefined; // the transport the request went out on
+      let sentId: RequestId | undefined; // its JSON-RPC id
       const fail = (error: unknown): void => {
         if (settled) return;
         settled = true;
@@ -635,7 +631,8 @@ export class TxClient {
         this.recorder.attemptSent(ctx.tool, attempt);
         const timeout = this.realTime ? timeoutMs : Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
         if (this.cancelBySignal) controller = new AbortController();
-        this.tapTransport();
+        sentOn = this.sdk.transport;
+        this.tap.attach(sentOn);
         this.sdk
           .callTool(params, undefined, controller ? { signal: controller.signal, timeout } : { timeout })
           .then(
@@ -662,9 +659,10 @@ export class TxClient {
               fail(error);
             },
           );
+        sentId = this.tap.takeSentId();
         // The request went out without passing the tap (another transport wrapper?): cancel
         // through AbortSignals from now on.
-        if (!controller && inFlight && !this.sentIds.has(params)) this.cancelBySignal = true;
+        if (!controller && inFlight && sentId === undefined) this.cancelBySignal = true;
       };
       // In real time the SDK's own timer per request is the attempt timeout (it cancels the
       // request on the server too); a second timer would cost as much again. Under any other
@@ -691,7 +689,7 @@ export class TxClient {
         if (!inFlight) return;
         settled = true; // cancelled by the caller, a deadline or a retry: no timeout to report
         if (controller) controller.abort(CANCELLED);
-        else this.cancel(params);
+        else if (sentId !== undefined) this.tap.cancel(sentOn, sentId, CANCELLED);
       };
     });
   }
@@ -719,53 +717,6 @@ export class TxClient {
     if (this.events.observed)
       this.events.next({ type: 'response', ...this.eventBase(ctx), result: txResult });
     return txResult;
-  }
-
-  /**
-   * Taps the SDK client's transport once per transport. Incoming ACK notifications are taken
-   * off before the SDK sees them (it would run each through several schema parses only to hand
-   * it to the handler registered in the constructor). Outgoing tools/call requests have their
-   * JSON-RPC id noted, so that a call can be cancelled without an AbortController per request
-   * (creating one costs about a quarter of the SDK's own per-call CPU).
-   */
-  private tapTransport(): void {
-    const transport = this.sdk.transport;
-    if (!transport || this.tap?.transport === transport) return;
-    const deliver = transport.onmessage;
-    const send = transport.send.bind(transport);
-    this.tap = { transport, send, deliver: (message) => deliver?.(message) };
-    transport.onmessage = (message, extra) => {
-      const { method, params } = message as { method?: unknown; params?: unknown };
-      if (method === ACK_METHOD) this.onAck(params);
-      else deliver?.(unpackResponse(message, this.maxInflatedBytes), extra);
-    };
-    transport.send = (message, options) => {
-      const { method, params, id } = message as { method?: unknown; params?: unknown; id?: RequestId };
-      if (method === 'tools/call' && id !== undefined && typeof params === 'object' && params !== null) {
-        this.sentIds.set(params, id);
-      }
-      return send(message, options);
-    };
-  }
-
-  /**
-   * Cancels a sent request as the SDK's abort would: tells the server
-   * (`notifications/cancelled`) and settles the SDK's pending request at once with an error
-   * response, so nothing waits for an answer that will not come.
-   */
-  private cancel(params: object): void {
-    const id = this.sentIds.get(params);
-    const tap = this.tap;
-    if (id === undefined || !tap || tap.transport !== this.sdk.transport) return;
-    this.sentIds.delete(params);
-    tap
-      .send({
-        jsonrpc: '2.0',
-        method: 'notifications/cancelled',
-        params: { requestId: id, reason: CANCELLED },
-      })
-      .catch(() => undefined);
-    tap.deliver({ jsonrpc: '2.0', id, error: { code: ErrorCode.RequestTimeout, message: CANCELLED } });
   }
 
   private onAck(params: unknown): void {

@@ -22,6 +22,8 @@ export interface AckDelay {
   /** How long an ACK may wait, ms; 0 sends each at once. */
   readonly ms: number;
   readonly scheduler: SchedulerLike;
+  /** The call tracked under a JSON-RPC id, if any (the connection's call table). */
+  readonly lookup: (id: RequestId) => TxCall | undefined;
 }
 
 /**
@@ -34,12 +36,16 @@ export interface AckDelay {
  * retries with the same key, and the store answers the retry without running the tool again.
  *
  * @example
- * const replies = new CallReplies(port, true, { ms: 20, scheduler: asyncScheduler });
+ * const replies = new CallReplies(port, true, { ms: 20, scheduler: asyncScheduler, lookup: (id) => table.get(id) });
  * replies.nack(7, 'overloaded', 250);
  */
 export class CallReplies {
-  /** Keyed calls whose ACK is held, until the timer sends those still unanswered. */
-  readonly #held = new Set<TxCall>();
+  /**
+   * JSON-RPC ids of the keyed calls whose ACK is held, until the timer sends those still
+   * unanswered. Ids, not the calls: holding a call for `ms` would keep its whole request alive
+   * past the young generation's collections, which costs more than the notification saves.
+   */
+  #held: RequestId[] = [];
   #flushScheduled = false;
 
   constructor(
@@ -56,7 +62,7 @@ export class CallReplies {
     if (this.delay.ms === 0 || call.key === undefined) {
       return this.send(ackNotification(meta.requestId, meta.retryCount), call.id);
     }
-    this.#held.add(call);
+    this.#held.push(call.id);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     this.delay.scheduler.schedule(() => this.#sendHeld(), this.delay.ms);
@@ -65,13 +71,17 @@ export class CallReplies {
   /** Sends the held ACKs of calls still unanswered (running, or waiting for their key's execution). */
   #sendHeld(): void {
     this.#flushScheduled = false;
-    for (const call of this.#held) {
-      const { meta } = call;
-      if (meta === undefined || call.cancelled || (call.state !== 'running' && call.state !== 'waiting'))
-        continue;
+    const held = this.#held;
+    this.#held = [];
+    for (const id of held) {
+      // An id may have been reused by a newer call meanwhile: that one is running too, and a
+      // second ACK of one attempt is dropped by the client.
+      const call = this.delay.lookup(id);
+      const meta = call?.meta;
+      if (call === undefined || meta === undefined || call.cancelled) continue;
+      if (call.state !== 'running' && call.state !== 'waiting') continue;
       this.send(ackNotification(meta.requestId, meta.retryCount), call.id);
     }
-    this.#held.clear();
   }
 
   /** Refuses request `id` with a NACK. */

@@ -50,6 +50,7 @@ export class TxCallHandler {
     this.#replies = new CallReplies(port, options.features.has('ack'), {
       ms: options.ackDelayMs,
       scheduler: options.scheduler,
+      lookup: (id) => this.#calls.get(id),
     });
     this.#admission = new Admission(options.maxConcurrent, options.maxQueue, (call) => this.#run(call));
   }
