@@ -21,8 +21,8 @@ import {
   takeUntil,
 } from 'rxjs';
 import { z } from 'zod';
+import type { CircuitBreaker } from '../operators/index.js';
 import {
-  CircuitBreaker,
   boundedMergeMap,
   circuitBreaker,
   deadline as deadlineOperator,
@@ -81,8 +81,8 @@ import type {
 import type { CallOptions, ToolPolicy, TxClientOptions } from './options.js';
 import { resolvePolicy, type ResolvedPolicy } from './policy.js';
 import { validateCallOptions, validateClientOptions, validateReconnect } from './validate-options.js';
-import { ResultCache } from './result-cache.js';
-import { breakerConfigFor, cacheConfigs, usesBreaker } from './resilience-config.js';
+import { ToolResilience } from './tool-resilience.js';
+import { abortable } from './abortable.js';
 import { warmup, type WarmupConfig, type WarmupReport } from './warmup.js';
 
 /** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
@@ -171,10 +171,7 @@ export class TxClient {
   private cancelBySignal = false;
   private closed = false;
   private readonly connection: Connection;
-  /** Circuit breakers by tool (`null`: none for that tool); `undefined` when no tool has one. */
-  private readonly breakers: Map<string, CircuitBreaker | null> | undefined;
-  /** Result caches by tool; `undefined` when no tool has one. */
-  private readonly caches: Map<string, ResultCache> | undefined;
+  private readonly resilience: ToolResilience;
 
   /**
    * Wraps an SDK `Client` you built. To speak mcp_tx with the server, give it
@@ -214,11 +211,10 @@ export class TxClient {
     this.random = random;
     this.dedupWindowMs = dedupWindowMs;
     this.dedup = new CallDedup(dedupWindowMs, dedupMaxEntries, scheduler);
-    this.breakers = usesBreaker(options) ? new Map() : undefined;
-    const caching = cacheConfigs(options);
-    this.caches = caching && new Map();
-    caching?.forEach(({ ttlMs, maxEntries }, tool) =>
-      this.caches?.set(tool, new ResultCache(ttlMs, maxEntries, scheduler)),
+    this.resilience = new ToolResilience(
+      options,
+      scheduler,
+      (tool) => this.policyFor(tool, undefined).idempotent ?? this.safeTools.get(tool) ?? false,
     );
     this.events$ = this.events.asObservable();
     this.requests$ = this.events$.pipe(filter((e): e is TxRequestEvent => e.type === 'request'));
@@ -321,7 +317,7 @@ export class TxClient {
       if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
       const key = options?.idempotencyKey;
       const signal = options?.signal;
-      const cache = this.caches && this.cacheFor(name);
+      const cache = this.resilience.cache(name);
       // The common call (no key, no signal, no cache) starts directly: no intermediate Observables.
       if (key === undefined && !signal && !cache) {
         return this.start(subscriber, name, args, options, nanoid());
@@ -487,7 +483,7 @@ export class TxClient {
 
   /** The attempts of one call: each subscription to `attempt$` is one attempt; `retry` resubscribes. */
   private attempts$(ctx: CallContext): Observable<CallToolResult> {
-    const breaker = this.breakers && this.breakerFor(ctx.tool);
+    const breaker = this.resilience.breaker(ctx.tool);
     const attempt$ = breaker ? this.attempt$(ctx).pipe(this.guard(ctx, breaker)) : this.attempt$(ctx);
     const retried$ = ctx.policy.maxAttempts > 1 ? attempt$.pipe(this.retryFor(ctx.policy)) : attempt$;
     if (ctx.deadlineAt === undefined) return retried$;
@@ -782,29 +778,6 @@ export class TxClient {
     });
   }
 
-  private breakerFor(tool: string): CircuitBreaker | undefined {
-    let breaker = this.breakers?.get(tool);
-    if (breaker === undefined) {
-      const config = breakerConfigFor(this.options, tool);
-      breaker = config ? new CircuitBreaker({ ...config, scheduler: this.scheduler }) : null;
-      this.breakers?.set(tool, breaker);
-    }
-    return breaker ?? undefined;
-  }
-
-  /** The tool's result cache, if it has one; a `TypeError` if the tool is not known to be safe to cache. */
-  private cacheFor(tool: string): ResultCache | undefined {
-    const cache = this.caches?.get(tool);
-    if (cache && !(this.policyFor(tool, undefined).idempotent ?? this.safeTools.get(tool) ?? false)) {
-      throw new TypeError(
-        `options.tools.${tool}.cache: ${tool} is not known to be read-only or idempotent ` +
-          '(no readOnlyHint/idempotentHint annotation from the server, no idempotent: true), ' +
-          'so a cached result could hide a side effect; declare it idempotent or call refreshTools()',
-      );
-    }
-    return cache;
-  }
-
   private deadlineError(ctx: CallContext): TxError {
     const error = new DeadlineExceededError(
       `${ctx.tool}: deadline exceeded after ${ctx.attempt + 1} attempt(s)`,
@@ -821,17 +794,4 @@ export class TxClient {
   private eventBase(ctx: CallContext): { tool: string; requestId: string; attempt: number; time: number } {
     return { tool: ctx.tool, requestId: ctx.requestId, attempt: ctx.attempt, time: this.scheduler.now() };
   }
-}
-
-function abortable<T>(source: Observable<T>, signal: AbortSignal): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    const onAbort = () => subscriber.error(signal.reason ?? new Error('aborted'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const sub = source.subscribe(subscriber);
-    return () => {
-      signal.removeEventListener('abort', onAbort);
-      sub.unsubscribe();
-    };
-  });
 }
