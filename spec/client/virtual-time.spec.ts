@@ -1,0 +1,63 @@
+import { VirtualTimeScheduler } from 'rxjs';
+import { TxClient, txCapabilities, type TxEvent } from '../../src/index.js';
+import { connectInMemory } from '../helpers/connect.js';
+import { createToolServer } from '../helpers/tool-server.js';
+
+/**
+ * Moves `scheduler` to virtual time `to`, one millisecond at a time, letting the real promises
+ * of the SDK and the in-memory transport settle between steps.
+ */
+async function advanceTo(scheduler: VirtualTimeScheduler, to: number): Promise<void> {
+  while (scheduler.now() < to) {
+    const next = scheduler.now() + 1;
+    scheduler.maxFrames = next;
+    scheduler.flush();
+    scheduler.frame = next;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('TxClient in virtual time', () => {
+  it('should time out each attempt and back off on the scheduler, to the millisecond', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const { server } = createToolServer({ capabilities: txCapabilities(['retry']), hangs: 2 });
+    const client: TxClient = await connectInMemory(server, {
+      scheduler,
+      timeoutMs: 1_000,
+      retry: { maxAttempts: 3, baseDelayMs: 100, multiplier: 2, jitter: 'none' },
+    });
+    const events: TxEvent[] = [];
+    client.events$.subscribe((e) => events.push(e));
+    let answer: string | undefined;
+    void client.call('flaky', { text: 'third time lucky' }).then((r) => {
+      answer = (r.result.content as unknown as [{ text: string }])[0].text;
+    });
+    await advanceTo(scheduler, 2_400);
+    expect(answer).toBe('third time lucky');
+    // attempt 0 at 0, times out at 1000, waits 100; attempt 1 at 1100, times out at 2100, waits 200
+    const at = (type: TxEvent['type']) => events.filter((e) => e.type === type).map((e) => e.time);
+    expect(at('request')).toEqual([0, 1_100, 2_300]);
+    expect(at('timeout')).toEqual([1_000, 2_100]);
+    expect(events.filter((e) => e.type === 'retry').map((e) => (e as { delayMs: number }).delayMs)).toEqual([
+      100, 200,
+    ]);
+    await client.close();
+  });
+
+  it('should fail with DeadlineExceededError at the deadline, whatever attempts remain', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const { server } = createToolServer({ capabilities: txCapabilities(['retry']), hangs: 10 });
+    const client = await connectInMemory(server, {
+      scheduler,
+      timeoutMs: 1_000,
+      retry: { maxAttempts: 10, baseDelayMs: 100, jitter: 'none' },
+    });
+    let error: unknown;
+    void client.call('flaky', { text: 'x' }, { deadlineMs: 1_500 }).catch((e: unknown) => (error = e));
+    await advanceTo(scheduler, 1_499);
+    expect(error).toBeUndefined();
+    await advanceTo(scheduler, 1_502);
+    expect(error).toMatchObject({ code: 'DEADLINE_EXCEEDED', info: { elapsedMs: 1_500 } });
+    await client.close();
+  });
+});
