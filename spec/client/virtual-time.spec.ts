@@ -1,5 +1,6 @@
 import { VirtualTimeScheduler } from 'rxjs';
-import { TxClient, txCapabilities, type TxEvent } from '../../src/index.js';
+import type { TxClient } from '../../src/index.js';
+import { txCapabilities, type TxEvent } from '../../src/index.js';
 import { connectInMemory } from '../helpers/connect.js';
 import { createToolServer } from '../helpers/tool-server.js';
 
