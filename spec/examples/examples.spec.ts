@@ -1,0 +1,76 @@
+// Every examples/*.ts runs to completion as a user would run it, and prints what it promises.
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TIMEOUT_MS = 20_000;
+
+/** Per example, what its output must show: the lines a user should notice. */
+const CHECKS: Record<string, (stdout: string) => void> = {
+  'quick-start.ts': (out) => expect(out).toMatch(/Hello, Promise!.*duplicate: true/),
+  'exactly-once.ts': (out) => {
+    expect(out).toMatch(/^exactly once: charges == calls$/m);
+    expect(out).toMatch(/^attempts sent: +\d+ \([1-9]\d* retries\)$/m);
+  },
+  'resilience.ts': (out) => {
+    expect(out).toMatch(/^report #1 failed after \d+ ms: TimeoutError TIMEOUT$/m);
+    expect(out).toMatch(
+      /^report #3 failed after \d+ ms: CircuitOpenError CIRCUIT_OPEN, retry after \d+ ms$/m,
+    );
+    expect(out).toMatch(/event breaker report closed/);
+    expect(out).toMatch(/^lookup cached: false, then cached: true; tool ran 1 time\(s\)$/m);
+  },
+  'pool.ts': (out) => {
+    expect(out).toMatch(/^warmup member 1: pings .* failures 0$/m);
+    expect(out).toMatch(/^pool metrics: 40 calls, 40 completed/m);
+  },
+  'metrics.ts': (out) => {
+    expect(out).toMatch(/^tick: /m);
+    expect(out).toMatch(/^# TYPE mcp_tx_calls_total counter$/m);
+    expect(out).toMatch(/^mcp_tx_calls_total\{tool="search"\} 36$/m);
+  },
+  'compression.ts': (out) => {
+    const bytes = [...out.matchAll(/compression: (?:false|true) .* (\d+) bytes .* same result: true$/gm)];
+    expect(bytes).toHaveLength(2);
+    const [plain, compressed] = bytes.map((m) => Number(m[1]));
+    expect(compressed).toBeLessThan((plain ?? 0) / 2);
+  },
+  'streams.ts': (out) => {
+    expect(out).toMatch(/nack +render \w+ overloaded/);
+    expect(out).toMatch(/status +closed/);
+  },
+};
+
+/** Runs `node --import tsx examples/<file>` from the repository root, killed after TIMEOUT_MS. */
+function run(file: string): Promise<{ code: number | string | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', `examples/${file}`],
+      { cwd: ROOT, timeout: TIMEOUT_MS, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (error.code ?? error.signal ?? null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('examples', () => {
+  const files = readdirSync(new URL('../../examples/', import.meta.url)).filter((f) => f.endsWith('.ts'));
+
+  it('should check every example', () => {
+    expect(files.sort()).toEqual(Object.keys(CHECKS).sort());
+  });
+
+  describe.each(files)('%s', (file) => {
+    it(
+      'should exit 0 on its own and print what it shows',
+      async () => {
+        const { code, stdout, stderr } = await run(file);
+        expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+        CHECKS[file]?.(stdout);
+      },
+      TIMEOUT_MS + 5_000,
+    );
+  });
+});
