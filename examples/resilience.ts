@@ -25,9 +25,9 @@ server.registerTool('lookup', { ...readOnly, inputSchema: { sku: z.string() } },
   return { content: [{ type: 'text', text: `${sku}: 12 in stock` }] };
 });
 const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-// propagateCancellation: a timed-out attempt aborts the running tool (keyed calls, which all
-// calls are, otherwise run on to store their outcome for a retry).
-await server.connect(withTxServer(serverSide, { propagateCancellation: true }));
+// A timed-out attempt with a retry to follow leaves the keyed tool running (the retry waits for
+// its outcome); a call given up for good tells the server so, and the tool is aborted.
+await server.connect(withTxServer(serverSide));
 
 const client = await TxClient.connect(clientSide, {
   breaker: { failureThreshold: 3, resetTimeoutMs: 300 }, // one breaker per tool

@@ -70,3 +70,47 @@ describe('TxClient teardown', () => {
     expect(snapshots).toBe(seen);
   });
 });
+
+describe('TxClient giving a call up, against withTxServer', () => {
+  async function connectWithLog() {
+    const { server, log } = createToolServer({ hangs: 0 });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(withTxServer(serverSide, { ackDelayMs: 0 }));
+    return { client: await TxClient.connect(clientSide), log };
+  }
+
+  it('should abort the tool when the caller unsubscribes, since no retry follows', async () => {
+    const { client, log } = await connectWithLog();
+    const sub = client.call$('slow', { ms: 5_000 }).subscribe();
+    while (log.runs.slow !== 1) await new Promise((r) => setTimeout(r, 1)); // the tool is running
+    sub.unsubscribe();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log.aborted).toBe(1);
+    await client.close();
+  });
+
+  it('should let the tool run on when an attempt times out and a retry follows, and answer the retry from it', async () => {
+    const { client, log } = await connectWithLog();
+    const result = await client.call(
+      'slow',
+      { ms: 150 },
+      { timeoutMs: 100, retry: { maxAttempts: 3, baseDelayMs: 1 } },
+    );
+    expect(result.attempts).toBe(2);
+    expect(log.aborted).toBe(0);
+    expect(log.runs.slow).toBe(1);
+    await client.close();
+  });
+
+  it('should stop the tool once the last attempt timed out, the earlier ones included', async () => {
+    const { client, log } = await connectWithLog();
+    const error = await client
+      .call('slow', { ms: 5_000 }, { timeoutMs: 100, retry: { maxAttempts: 2, baseDelayMs: 1 } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TIMEOUT' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log.runs.slow).toBe(1); // the retry waited for the running execution of its key...
+    expect(log.aborted).toBe(1); // ...which was stopped when the call gave up
+    await client.close();
+  });
+});

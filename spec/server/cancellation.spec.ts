@@ -1,5 +1,16 @@
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { ABANDONED_META, encodeRequestMeta } from '../../src/protocol/index.js';
 import { MemoryIdempotencyStore, type ClaimResult } from '../../src/server/index.js';
-import { connectPair, gate, meta, sleep, txCall, until, type TxPair } from '../helpers/server-fixtures.js';
+import {
+  connectPair,
+  connectRaw,
+  gate,
+  meta,
+  sleep,
+  txCall,
+  until,
+  type TxPair,
+} from '../helpers/server-fixtures.js';
 
 describe('withTxServer cancellation', () => {
   let pair: TxPair;
@@ -38,6 +49,67 @@ describe('withTxServer cancellation', () => {
       expect(retry.tx).toMatchObject({ duplicate: true, attempts: 2 });
       expect(pair.log.total).toBe(1);
       expect(clientErrors).toEqual([]); // no response for the cancelled request reached the client
+    });
+  });
+
+  describe('marked abandoned by the client (no retry follows)', () => {
+    it('should forward the cancellation of a keyed call to the tool and give its key back', async () => {
+      const raw = await connectRaw();
+      try {
+        const g = gate();
+        raw.log.gates.set('ab', g);
+        const call = (id: number, retryCount: number): JSONRPCMessage => ({
+          jsonrpc: '2.0',
+          id,
+          method: 'tools/call',
+          params: {
+            name: 'counter',
+            arguments: { id: 'ab' },
+            _meta: { mcp_tx: encodeRequestMeta(meta({ requestId: 'ra', retryCount })) },
+          },
+        });
+        await raw.send(call(7, 0));
+        await until(() => raw.log.total === 1);
+        await raw.send({
+          jsonrpc: '2.0',
+          method: 'notifications/cancelled',
+          params: { requestId: 7, reason: 'the caller gave up', _meta: { mcp_tx: ABANDONED_META } },
+        });
+        await until(() => raw.log.aborted.length === 1);
+        expect(raw.transport.activeCalls).toBe(0);
+        g.open();
+        raw.log.gates.delete('ab');
+        await raw.send(call(8, 1)); // the key was given back: it runs again
+        const again = (await raw.response(8)) as unknown as { result: { content: [{ text: string }] } };
+        expect(again.result.content[0].text).toBe('ab:2');
+      } finally {
+        await raw.close();
+      }
+    });
+  });
+
+  describe('marked abandoned, for a key of the caller (not the request id)', () => {
+    it('should still finish the tool and store its outcome, since the key may come back', async () => {
+      await connect();
+      const g = gate();
+      pair.log.gates.set('own', g);
+      const m = meta({ requestId: 'r-own', idempotencyKey: 'order-7' });
+      const abort = new AbortController();
+      const cancelled = txCall(pair.client, 'counter', { id: 'own' }, m, { signal: abort.signal });
+      await until(() => pair.log.total === 1);
+      // what the SDK's abort sends, plus the client's "given up" mark
+      await pair.client.notification({
+        method: 'notifications/cancelled',
+        params: { requestId: 1, reason: 'gave up', _meta: { mcp_tx: ABANDONED_META } },
+      });
+      abort.abort();
+      await expect(cancelled).rejects.toBeDefined();
+      g.open();
+      await until(() => pair.transport.activeCalls === 0);
+      expect(pair.log.aborted).toEqual([]);
+      const later = await txCall(pair.client, 'counter', { id: 'own' }, { ...m, retryCount: 1 });
+      expect(later.tx).toMatchObject({ duplicate: true });
+      expect(pair.log.runs.get('own')).toBe(1);
     });
   });
 

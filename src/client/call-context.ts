@@ -1,4 +1,5 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { TxError, type TxErrorInfo } from '../protocol/index.js';
 import type { ResolvedPolicy } from './policy.js';
 
@@ -20,6 +21,13 @@ export interface CallContext {
   sentAt: number;
   /** Every attempt's typed error, oldest first. */
   readonly errors: TxError[];
+  /** The caller gave the call up (unsubscribed, aborted, or closed the client): no retry follows. */
+  abandoned: boolean;
+  /**
+   * Attempts cancelled with a retry to follow (a keyed execution may still run for them on the
+   * server), made only when there is one: if the call ends unanswered, each is given up.
+   */
+  unfinished: { readonly transport: Transport | undefined; readonly id: RequestId }[] | undefined;
 }
 
 /** The `info` of errors raised for `ctx` at `now`. */

@@ -80,7 +80,7 @@ export interface CallOptions extends Omit<ToolPolicy, 'breaker' | 'cache'> {
   deadline?: number | Date;
   /** Key the server deduplicates by; calls with the same key run the tool once. @default a fresh nanoid */
   idempotencyKey?: string;
-  /** Aborts the call: the attempt in flight is cancelled on the server. */
+  /** Aborts the call: the server is told it was given up, and stops the attempt in flight. */
   signal?: AbortSignal;
 }
 

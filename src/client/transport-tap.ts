@@ -1,6 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { ACK_METHOD } from '../protocol/index.js';
+import { ABANDONED_META, ACK_METHOD, TX_KEY } from '../protocol/index.js';
 
 /** What the tap does with what it takes off the wire. */
 export interface TapHandlers {
@@ -63,17 +63,31 @@ export class TransportTap {
 
   /**
    * Cancels request `id`, sent through `transport`, as the SDK's abort would: tells the server
-   * (`notifications/cancelled`) and settles the SDK's pending request at once with an error
-   * response, so nothing waits for an answer that will not come. Nothing happens when the
-   * transport has been replaced since (its requests are gone with it).
+   * (`notifications/cancelled`, marked `abandoned` when no retry follows) and settles the SDK's
+   * pending request at once with an error response, so nothing waits for an answer that will
+   * not come. Nothing happens when the transport has been replaced since (its requests are gone
+   * with it).
    */
-  cancel(transport: Transport | undefined, id: RequestId, reason: string): void {
-    if (transport !== this.#transport || !this.#send || !this.#deliver) return;
-    this.#send({
-      jsonrpc: '2.0',
-      method: 'notifications/cancelled',
-      params: { requestId: id, reason },
-    }).catch(() => undefined);
+  cancel(transport: Transport | undefined, id: RequestId, reason: string, abandoned = false): void {
+    if (transport !== this.#transport || !this.#deliver) return;
+    this.#notifyCancelled(id, reason, abandoned);
     this.#deliver({ jsonrpc: '2.0', id, error: { code: ErrorCode.RequestTimeout, message: reason } });
+  }
+
+  /**
+   * Tells the server that request `id`, cancelled earlier with a retry to follow, is given up
+   * after all (the retries ended without an answer): a `notifications/cancelled` marked
+   * `abandoned`, so that a keyed execution still running for it stops. The SDK's request was
+   * settled by the first cancel; nothing is delivered.
+   */
+  abandon(transport: Transport | undefined, id: RequestId, reason: string): void {
+    if (transport === this.#transport) this.#notifyCancelled(id, reason, true);
+  }
+
+  #notifyCancelled(id: RequestId, reason: string, abandoned: boolean): void {
+    const params = abandoned
+      ? { requestId: id, reason, _meta: { [TX_KEY]: ABANDONED_META } }
+      : { requestId: id, reason };
+    this.#send?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params }).catch(() => undefined);
   }
 }

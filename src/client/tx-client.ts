@@ -7,6 +7,7 @@ import type {
   Implementation,
   RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { nanoid } from 'nanoid';
 import {
   type MonoTypeOperatorFunction,
@@ -300,7 +301,10 @@ export class TxClient {
 
   /**
    * Calls a tool. Cold: nothing is sent until subscribed; emits one {@link TxResult} and
-   * completes, or errors with a typed {@link TxError}. Unsubscribing cancels it on the server.
+   * completes, or errors with a typed {@link TxError}. Unsubscribing gives the call up: the
+   * server gets `notifications/cancelled` (marked `abandoned`, so that `withTxServer` stops the
+   * tool, unless you gave the call an `idempotencyKey`, which may come back and must then find
+   * the stored outcome; an attempt that times out with a retry to follow is left running too).
    *
    * @example
    * const { result } = await firstValueFrom(client.call$('search', { q: 'mcp' }, { timeoutMs: 2_000 }));
@@ -436,6 +440,8 @@ export class TxClient {
       acked: false,
       sentAt: startedAt,
       errors: [],
+      abandoned: false,
+      unfinished: undefined,
     };
     const job: Job = { ctx, subscriber, sub: undefined, release: undefined, done: false, outcome: undefined };
     this.recorder.callStarted(tool);
@@ -444,10 +450,14 @@ export class TxClient {
     return () => {
       this.recorder.callEnded(tool, job.outcome ?? 'CANCELLED', this.scheduler.now() - startedAt);
       job.done = true;
+      ctx.abandoned = job.outcome === undefined; // unsubscribed (or aborted) before it ended
       this.live.delete(job);
       this.awaitingAck.delete(ctx.requestId);
       job.sub?.unsubscribe();
       job.release?.();
+      if (ctx.unfinished && job.outcome !== 'completed') {
+        for (const { transport, id } of ctx.unfinished) this.tap.abandon(transport, id, CANCELLED);
+      }
     };
   }
 
@@ -651,8 +661,10 @@ export class TxClient {
               subscriber.complete();
             },
             (error: unknown) => {
+              const timedOut = !settled && isRequestTimeout(error); // the SDK's own timer: it sent a plain cancel
               inFlight = false;
               fail(error);
+              if (timedOut && sentId !== undefined) this.cancelled(ctx, sentOn, sentId, false);
             },
           );
         sentId = this.tap.takeSentId();
@@ -685,7 +697,7 @@ export class TxClient {
         if (!inFlight) return;
         settled = true; // cancelled by the caller, a deadline or a retry: no timeout to report
         if (controller) controller.abort(CANCELLED);
-        else if (sentId !== undefined) this.tap.cancel(sentOn, sentId, CANCELLED);
+        else if (sentId !== undefined) this.cancelled(ctx, sentOn, sentId, true);
       };
     });
   }
@@ -732,6 +744,39 @@ export class TxClient {
     ctx.acked = true;
     this.recorder.acked(ctx.tool, this.scheduler.now() - ctx.sentAt);
     if (this.events.observed) this.events.next({ type: 'ack', ...this.eventBase(ctx) });
+  }
+
+  /**
+   * Cancels (`notify`: by a notification of ours; else the SDK did, unmarked) attempt `id` of
+   * `ctx`. When no attempt follows, the server is told the call is given up, so that it stops a
+   * keyed execution; otherwise the attempt is remembered, to be given up if the call ends
+   * unanswered.
+   */
+  private cancelled(
+    ctx: CallContext,
+    transport: Transport | undefined,
+    id: RequestId,
+    notify: boolean,
+  ): void {
+    // Only a key of the client's own can be given up: a caller's key may come back in a later
+    // call, which must then get the stored outcome, not run the tool again.
+    const own = ctx.idempotencyKey === ctx.requestId;
+    const final = own && this.isFinal(ctx);
+    if (notify) this.tap.cancel(transport, id, CANCELLED, final);
+    else if (final) this.tap.abandon(transport, id, CANCELLED);
+    if (own && !final) (ctx.unfinished ??= []).push({ transport, id });
+  }
+
+  /**
+   * Whether no attempt will follow the one being cancelled: the caller gave the call up, its
+   * deadline has passed, its attempts are spent, or its last error is not retried. Such a cancel
+   * tells the server so (`ABANDONED_META`), and it may abort even a keyed call.
+   */
+  private isFinal(ctx: CallContext): boolean {
+    if (ctx.abandoned || this.closed || ctx.attempt + 1 >= ctx.policy.maxAttempts) return true;
+    if (ctx.deadlineAt !== undefined && this.scheduler.now() >= ctx.deadlineAt) return true;
+    const last = ctx.errors[ctx.errors.length - 1];
+    return last !== undefined && !last.retryable;
   }
 
   private replaySafe(ctx: CallContext, server: TxCapability | undefined): boolean {
@@ -794,4 +839,9 @@ export class TxClient {
   private eventBase(ctx: CallContext): { tool: string; requestId: string; attempt: number; time: number } {
     return { tool: ctx.tool, requestId: ctx.requestId, attempt: ctx.attempt, time: this.scheduler.now() };
   }
+}
+
+/** Whether `error` is the SDK's request timeout (it then sent `notifications/cancelled` itself). */
+function isRequestTimeout(error: unknown): boolean {
+  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
 }

@@ -28,3 +28,15 @@ export const NACK_REASONS = [
 
 /** One reason a server gives in a NACK. */
 export type NackReason = (typeof NACK_REASONS)[number];
+
+/**
+ * `params._meta.mcp_tx` of a `notifications/cancelled` by which the client gives a call up for
+ * good (its caller unsubscribed or aborted, its deadline passed, its last attempt is spent, or
+ * the client closed): no retry with that key follows, so a server may abort even a keyed call
+ * instead of finishing it to store its outcome. The client marks only calls whose key it made
+ * itself (the request id); a server honours the mark only for those.
+ *
+ * @example
+ * notification.params._meta = { mcp_tx: ABANDONED_META };
+ */
+export const ABANDONED_META: Readonly<{ abandoned: true }> = Object.freeze({ abandoned: true });

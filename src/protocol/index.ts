@@ -5,6 +5,7 @@ export {
   NACK_CODE,
   TX_FEATURES,
   NACK_REASONS,
+  ABANDONED_META,
   type TxFeature,
   type NackReason,
 } from './constants.js';

@@ -95,10 +95,11 @@ export class TxCallHandler {
 
   /**
    * Takes a client's `notifications/cancelled` for `id`; `true` when it should reach the server.
-   * A keyed call that is running finishes and is stored (unless `propagateCancellation`); a call
-   * the server has not seen yet is dropped here.
+   * A keyed call that is running finishes and is stored, so that a retry gets its outcome, unless
+   * `propagateCancellation` or the client `abandoned` the call (no retry follows); a call the
+   * server has not seen yet is dropped here.
    */
-  cancel(id: RequestId): boolean {
+  cancel(id: RequestId, abandoned = false): boolean {
     const call = this.#calls.get(id);
     if (call === undefined) return true;
     switch (call.state) {
@@ -115,7 +116,9 @@ export class TxCallHandler {
         this.#calls.forget(call);
         return false;
       case 'running':
-        if (call.claimed && !this.options.propagateCancellation) {
+        // An abandoned call is stopped only when its key is the request id (the client's own,
+        // never reused); a caller's key may come back, and must then find the stored outcome.
+        if (call.claimed && !this.options.propagateCancellation && !(abandoned && call.keyIsRequestId)) {
           call.cancelled = true;
           return false;
         }

@@ -54,6 +54,11 @@ export class TxCall {
     return this.request.id;
   }
 
+  /** The key is the request id: the client made it for this one call and will not reuse it. */
+  get keyIsRequestId(): boolean {
+    return this.key !== undefined && this.key === this.meta?.requestId;
+  }
+
   /** Whether the call's deadline has passed at `now` (when the deadline feature is on). */
   pastDeadline(now: number, features: ReadonlySet<ServerFeature>): boolean {
     const deadline = this.meta?.deadline;

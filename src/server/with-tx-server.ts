@@ -140,8 +140,13 @@ export class TxServerTransport implements Transport {
         return this.#calls.accept(request, extra);
       if (request.method === 'initialize') this.#noteInitialize(request.id, request.params);
     } else if ((message as { method?: unknown }).method === 'notifications/cancelled') {
-      const requestId = objectOrUndefined((message as { params?: unknown }).params)?.requestId;
-      if ((typeof requestId === 'string' || typeof requestId === 'number') && !this.#calls.cancel(requestId))
+      const params = objectOrUndefined((message as { params?: unknown }).params);
+      const requestId = params?.requestId;
+      const abandoned = objectOrUndefined(objectOrUndefined(params?._meta)?.[TX_KEY])?.abandoned === true;
+      if (
+        (typeof requestId === 'string' || typeof requestId === 'number') &&
+        !this.#calls.cancel(requestId, abandoned)
+      )
         return;
     }
     this.onmessage?.(message, extra);
@@ -208,6 +213,8 @@ export class TxServerTransport implements Transport {
  *   NACK with `retry_after_ms` `STORE_FAILURE_RETRY_AFTER_MS`, and the error goes to `onerror`.
  * - A client's `notifications/cancelled` for a running keyed call is swallowed: the call finishes
  *   and is stored for the retry (`propagateCancellation: true` forwards it and frees the key).
+ *   A cancel marked `_meta.mcp_tx.abandoned` (the client gives the call up: no retry follows) is
+ *   forwarded, and the key freed, as with `propagateCancellation`.
  * - When the connection drops, the server learns of it only once running keyed calls have
  *   answered (at most `gracePeriodMs`), so that their outcomes are stored, not aborted.
  *
