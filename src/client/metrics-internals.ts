@@ -58,7 +58,7 @@ export class LatencyRecorder {
 }
 
 /** The plain counters of {@link ToolState}, summed as they are into the totals. */
-const COUNTERS = [
+export const COUNTERS = [
   'calls',
   'completed',
   'attempts',

@@ -1,17 +1,5 @@
 import type { LatencySummary, MetricsSnapshot, ToolMetrics } from './metrics.js';
-
-const COUNTERS = [
-  'calls',
-  'completed',
-  'attempts',
-  'retries',
-  'acks',
-  'timeouts',
-  'dedupHits',
-  'cacheHits',
-  'breakerOpens',
-  'inFlight',
-] as const;
+import { COUNTERS } from './metrics-internals.js';
 
 /**
  * Adds up the metrics snapshots of several clients (a pool's members): counters, failures and
