@@ -12,7 +12,7 @@ async function connect(): Promise<TxClient> {
 
 /** Calls still remembered as waiting for an ACK (private: a leak shows nowhere else). */
 const awaitingAck = (client: TxClient): number =>
-  (client as unknown as { awaitingAck: Map<string, unknown> }).awaitingAck.size;
+  (client as unknown as { attempts: { awaitingAck: Map<string, unknown> } }).attempts.awaitingAck.size;
 
 describe('TxClient teardown', () => {
   it('should report no timeout when the caller unsubscribes, and forget the call', async () => {

@@ -63,3 +63,16 @@ export class RetryableResult extends TxError {
     super(`${info.tool}: tool returned an error result`, { info });
   }
 }
+
+/**
+ * The fields every event of `ctx` carries, at `now`.
+ *
+ * @example
+ * events.next({ type: 'ack', ...eventBase(ctx, scheduler.now()) });
+ */
+export function eventBase(
+  ctx: CallContext,
+  now: number,
+): { tool: string; requestId: string; attempt: number; time: number } {
+  return { tool: ctx.tool, requestId: ctx.requestId, attempt: ctx.attempt, time: now };
+}

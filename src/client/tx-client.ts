@@ -1,13 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type {
-  CallToolRequest,
-  CallToolResult,
-  ClientCapabilities,
-  Implementation,
-  RequestId,
-} from '@modelcontextprotocol/sdk/types.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ClientCapabilities, Implementation } from '@modelcontextprotocol/sdk/types.js';
 import { nanoid } from 'nanoid';
 import {
   type MonoTypeOperatorFunction,
@@ -32,17 +25,13 @@ import {
 } from '../operators/index.js';
 import {
   ACK_METHOD,
-  PROTOCOL_VERSION,
   CircuitOpenError,
   ClientClosedError,
   DEFAULT_MAX_INFLATED_BYTES,
   DeadlineExceededError,
   NackError,
   QueueFullError,
-  TimeoutError,
-  decodeAck,
   decodeResultMeta,
-  encodeRequestMeta,
   fingerprint,
   isTxError,
   parseTxCapability,
@@ -50,9 +39,7 @@ import {
   txCapabilities,
   type TxCapability,
   type TxError,
-  type TxRequestMeta,
 } from '../protocol/index.js';
-import { classifyFailure, isSessionExpired } from './classify.js';
 import { TxMetrics, metricsStream, type MetricsSnapshot } from './metrics.js';
 import {
   Connection,
@@ -61,9 +48,15 @@ import {
   type TransportFactory,
 } from './connection.js';
 import { CallDedup } from './call-dedup.js';
-import { TransportTap } from './transport-tap.js';
-import { ArgumentPacker, clientFeatures, unpackResponse, unpackResult } from './compression.js';
-import { RetryableResult, errorInfo, withAttemptErrors, type CallContext } from './call-context.js';
+import { AttemptRunner } from './attempt-runner.js';
+import { ArgumentPacker, clientFeatures } from './compression.js';
+import {
+  RetryableResult,
+  errorInfo,
+  eventBase,
+  withAttemptErrors,
+  type CallContext,
+} from './call-context.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_DEDUP_MAX_ENTRIES,
@@ -115,8 +108,6 @@ interface OwnTransport {
 
 const AckNotificationSchema = z.object({ method: z.literal(ACK_METHOD), params: z.unknown().optional() });
 const POLICY_KEYS = ['timeoutMs', 'deadlineMs', 'retry', 'idempotent', 'retryOnResult'] as const;
-const MAX_TIMER_MS = 2_147_483_647;
-const CANCELLED = 'cancelled by mcp-tx (timeout, deadline or unsubscribe)';
 
 /**
  * A reliable MCP client: every tool call is throttled, deadline-bounded, retried only when safe,
@@ -151,28 +142,20 @@ export class TxClient {
   private readonly recorder: TxMetrics;
   private readonly jobs = new Subject<Job>();
   private readonly live = new Set<Job>();
-  private readonly awaitingAck = new Map<string, CallContext>();
   private readonly policies = new Map<string, ResolvedPolicy>();
   private readonly retryOperators = new WeakMap<ResolvedPolicy, MonoTypeOperatorFunction<CallToolResult>>();
   private readonly safeTools = new Map<string, boolean>();
   private readonly dedup: CallDedup;
   private readonly scheduler: SchedulerLike;
   private readonly random: () => number;
-  /** Time is the wall clock (the default scheduler), so the SDK's request timer can be the attempt timeout. */
-  private readonly realTime: boolean;
   private readonly dedupWindowMs: number;
   private readonly packer: ArgumentPacker;
   private readonly maxInflatedBytes: number;
   private serverTx: TxCapability | null | undefined = null;
-  private readonly tap = new TransportTap({
-    ack: (params) => this.onAck(params),
-    incoming: (message) => unpackResponse(message, this.maxInflatedBytes),
-  });
-  /** Cancel through an AbortSignal per request: only if the transport tap cannot see requests go out. */
-  private cancelBySignal = false;
   private closed = false;
   private readonly connection: Connection;
   private readonly resilience: ToolResilience;
+  private readonly attempts: AttemptRunner;
 
   /**
    * Wraps an SDK `Client` you built. To speak mcp_tx with the server, give it
@@ -208,7 +191,6 @@ export class TxClient {
       share(),
     );
     this.scheduler = scheduler;
-    this.realTime = scheduler === asyncScheduler;
     this.random = random;
     this.dedupWindowMs = dedupWindowMs;
     this.dedup = new CallDedup(dedupWindowMs, dedupMaxEntries, scheduler);
@@ -224,12 +206,25 @@ export class TxClient {
     this.responses$ = this.events$.pipe(filter((e): e is TxResponseEvent => e.type === 'response'));
     const own = (options as { [OWN_TRANSPORT]?: OwnTransport })[OWN_TRANSPORT];
     this.connection = new Connection(sdk, own?.factory, own ? own.reconnect : false, scheduler, random);
+    this.attempts = new AttemptRunner({
+      sdk,
+      connection: this.connection,
+      recorder: this.recorder,
+      events: this.events,
+      scheduler,
+      packer: this.packer,
+      maxInflatedBytes: this.maxInflatedBytes,
+      server: () => this.server,
+      replaySafe: (ctx, server) => this.replaySafe(ctx, server),
+      isClosed: () => this.closed,
+      deadlineError: (ctx) => this.deadlineError(ctx),
+    });
     if (!own) this.connection.adopt();
     // A reconnected server may advertise other capabilities: read them again.
     this.connection.status$.subscribe((status) => {
       if (status === 'connected') this.serverTx = null;
     });
-    sdk.setNotificationHandler(AckNotificationSchema, (n) => this.onAck(n.params));
+    sdk.setNotificationHandler(AckNotificationSchema, (n) => this.attempts.onAck(n.params));
     this.jobs
       .pipe(
         boundedMergeMap((job) => this.runJob(job), {
@@ -452,12 +447,9 @@ export class TxClient {
       job.done = true;
       ctx.abandoned = job.outcome === undefined; // unsubscribed (or aborted) before it ended
       this.live.delete(job);
-      this.awaitingAck.delete(ctx.requestId);
       job.sub?.unsubscribe();
       job.release?.();
-      if (ctx.unfinished && job.outcome !== 'completed') {
-        for (const { transport, id } of ctx.unfinished) this.tap.abandon(transport, id, CANCELLED);
-      }
+      this.attempts.forget(ctx, job.outcome === 'completed');
     };
   }
 
@@ -480,7 +472,8 @@ export class TxClient {
             return subscriber.complete();
           }
           job.outcome = isTxError(error) ? error.code : 'ERROR';
-          if (this.events.observed) this.events.next({ type: 'failure', ...this.eventBase(ctx), error });
+          if (this.events.observed)
+            this.events.next({ type: 'failure', ...eventBase(ctx, this.scheduler.now()), error });
           subscriber.error(error);
         },
         complete: () => {
@@ -494,7 +487,9 @@ export class TxClient {
   /** The attempts of one call: each subscription to `attempt$` is one attempt; `retry` resubscribes. */
   private attempts$(ctx: CallContext): Observable<CallToolResult> {
     const breaker = this.resilience.breaker(ctx.tool);
-    const attempt$ = breaker ? this.attempt$(ctx).pipe(this.guard(ctx, breaker)) : this.attempt$(ctx);
+    const attempt$ = breaker
+      ? this.attempts.attempt$(ctx).pipe(this.guard(ctx, breaker))
+      : this.attempts.attempt$(ctx);
     const retried$ = ctx.policy.maxAttempts > 1 ? attempt$.pipe(this.retryFor(ctx.policy)) : attempt$;
     if (ctx.deadlineAt === undefined) return retried$;
     return retried$.pipe(
@@ -547,161 +542,6 @@ export class TxClient {
     return retry;
   }
 
-  /**
-   * One attempt per subscription: sends the request once connected, bounds it by the attempt
-   * timeout (scheduler time), and turns any failure into a classified {@link TxError}.
-   * Unsubscribing before the response aborts the SDK request, which cancels it on the server.
-   */
-  private attempt$(ctx: CallContext): Observable<CallToolResult> {
-    return new Observable<CallToolResult>((subscriber) => {
-      const attempt = ++ctx.attempt;
-      ctx.acked = false;
-      let timeoutMs = ctx.policy.timeoutMs;
-      if (ctx.deadlineAt !== undefined) {
-        const left = ctx.deadlineAt - this.scheduler.now();
-        if (left <= 0) return subscriber.error(this.deadlineError(ctx));
-        timeoutMs = Math.min(timeoutMs, left);
-      }
-      const server = this.server;
-      const ackExpected = server?.features.has('ack') ?? false;
-      let params: CallToolRequest['params'] = { name: ctx.tool, arguments: ctx.args };
-      let meta: TxRequestMeta | undefined;
-      if (server) {
-        meta = {
-          version: PROTOCOL_VERSION,
-          requestId: ctx.requestId,
-          idempotencyKey: ctx.idempotencyKey,
-          expectAck: ackExpected,
-          retryCount: attempt,
-          timeoutMs,
-          deadline: ctx.deadlineAt,
-        };
-        const packed = this.packer.pack(ctx, ctx.args, server);
-        params = packed
-          ? {
-              name: ctx.tool,
-              _meta: { mcp_tx: { ...encodeRequestMeta(meta, { peerVersion: server.version }), ...packed } },
-            }
-          : {
-              name: ctx.tool,
-              arguments: ctx.args,
-              _meta: { mcp_tx: encodeRequestMeta(meta, { peerVersion: server.version }) },
-            };
-      }
-      if (ackExpected && attempt === 0) this.awaitingAck.set(ctx.requestId, ctx);
-      if (this.events.observed) {
-        this.events.next({
-          type: 'request',
-          ...this.eventBase(ctx),
-          idempotencyKey: ctx.idempotencyKey,
-          meta,
-        });
-      }
-      let sent = false;
-      let settled = false;
-      let inFlight = false; // the SDK request is sent and has not answered
-      let controller: AbortController | undefined;
-      let sentOn: Transport | undefined; // the transport the request went out on
-      let sentId: RequestId | undefined; // its JSON-RPC id
-      const fail = (error: unknown): void => {
-        if (settled) return;
-        settled = true;
-        if (isSessionExpired(error)) this.connection.restart();
-        const typed =
-          error instanceof RetryableResult
-            ? error
-            : classifyFailure(error, {
-                info: errorInfo(ctx, this.scheduler.now()),
-                acked: ctx.acked,
-                sent,
-                ackExpected,
-                replaySafe: this.replaySafe(ctx, server),
-              });
-        ctx.errors.push(typed);
-        if (typed instanceof TimeoutError || typed.cause instanceof TimeoutError) {
-          this.recorder.timedOut(ctx.tool);
-          if (this.events.observed)
-            this.events.next({ type: 'timeout', ...this.eventBase(ctx), acked: ctx.acked });
-        }
-        if (typed instanceof NackError) this.recorder.nacked(ctx.tool, typed.reason);
-        if (typed instanceof NackError && this.events.observed) {
-          const { reason, retryable, retryAfterMs } = typed;
-          this.events.next({ type: 'nack', ...this.eventBase(ctx), reason, retryable, retryAfterMs });
-        }
-        subscriber.error(typed);
-      };
-      const send = (): void => {
-        sent = true;
-        inFlight = true;
-        ctx.sentAt = this.scheduler.now();
-        this.recorder.attemptSent(ctx.tool, attempt);
-        const timeout = this.realTime ? timeoutMs : Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
-        if (this.cancelBySignal) controller = new AbortController();
-        sentOn = this.sdk.transport;
-        this.tap.attach(sentOn);
-        this.sdk
-          .callTool(params, undefined, controller ? { signal: controller.signal, timeout } : { timeout })
-          .then(
-            (value) => {
-              inFlight = false;
-              if (settled) return;
-              let result: CallToolResult;
-              try {
-                result = unpackResult(value as CallToolResult, this.maxInflatedBytes, () =>
-                  errorInfo(ctx, this.scheduler.now()),
-                );
-              } catch (error) {
-                return fail(error);
-              }
-              if (result.isError && ctx.policy.retryOnResult?.(result)) {
-                return fail(new RetryableResult(result, errorInfo(ctx, this.scheduler.now())));
-              }
-              settled = true;
-              subscriber.next(result);
-              subscriber.complete();
-            },
-            (error: unknown) => {
-              const timedOut = !settled && isRequestTimeout(error); // the SDK's own timer: it sent a plain cancel
-              inFlight = false;
-              fail(error);
-              if (timedOut && sentId !== undefined) this.cancelled(ctx, sentOn, sentId, false);
-            },
-          );
-        sentId = this.tap.takeSentId();
-        // The request went out without passing the tap (another transport wrapper?): cancel
-        // through AbortSignals from now on.
-        if (!controller && inFlight && sentId === undefined) this.cancelBySignal = true;
-      };
-      // In real time the SDK's own timer per request is the attempt timeout (it cancels the
-      // request on the server too); a second timer would cost as much again. Under any other
-      // scheduler (virtual time in tests) the timeout runs on that scheduler.
-      const timer = this.realTime
-        ? undefined
-        : this.scheduler.schedule(() => {
-            if (settled) return;
-            fail(
-              new TimeoutError(`${ctx.tool}: no response within ${timeoutMs} ms`, {
-                info: errorInfo(ctx, this.scheduler.now()),
-                acked: ctx.acked,
-              }),
-            );
-          }, timeoutMs);
-      const status = this.connection.current;
-      const waiting =
-        status === 'connecting' || status === 'reconnecting'
-          ? this.connection.whenConnected().subscribe({ next: send, error: fail })
-          : (send(), undefined);
-      return () => {
-        timer?.unsubscribe();
-        waiting?.unsubscribe();
-        if (!inFlight) return;
-        settled = true; // cancelled by the caller, a deadline or a retry: no timeout to report
-        if (controller) controller.abort(CANCELLED);
-        else if (sentId !== undefined) this.cancelled(ctx, sentOn, sentId, true);
-      };
-    });
-  }
-
   private toTxResult(ctx: CallContext, result: CallToolResult): TxResult {
     let meta;
     try {
@@ -710,7 +550,7 @@ export class TxClient {
       meta = undefined; // malformed server meta: fall back to what the client saw
     }
     // A server may carry the ACK of a quick call on its response instead of a notification.
-    if (meta !== undefined && !ctx.acked && this.server?.features.has('ack')) this.acknowledge(ctx);
+    if (meta !== undefined && !ctx.acked && this.server?.features.has('ack')) this.attempts.acknowledge(ctx);
     const txResult: TxResult = {
       requestId: ctx.requestId,
       idempotencyKey: ctx.idempotencyKey,
@@ -723,60 +563,8 @@ export class TxClient {
       latencyMs: this.scheduler.now() - ctx.startedAt,
     };
     if (this.events.observed)
-      this.events.next({ type: 'response', ...this.eventBase(ctx), result: txResult });
+      this.events.next({ type: 'response', ...eventBase(ctx, this.scheduler.now()), result: txResult });
     return txResult;
-  }
-
-  private onAck(params: unknown): void {
-    let ack;
-    try {
-      ack = decodeAck(params);
-    } catch {
-      return; // malformed ACK: ignore it, the attempt timeout still bounds the call
-    }
-    const ctx = this.awaitingAck.get(ack.requestId);
-    if (!ctx || ctx.acked || ack.retryCount !== ctx.attempt) return; // late, unknown or duplicate
-    this.acknowledge(ctx);
-  }
-
-  /** The server accepted the current attempt of `ctx`, by notification or on its response. */
-  private acknowledge(ctx: CallContext): void {
-    ctx.acked = true;
-    this.recorder.acked(ctx.tool, this.scheduler.now() - ctx.sentAt);
-    if (this.events.observed) this.events.next({ type: 'ack', ...this.eventBase(ctx) });
-  }
-
-  /**
-   * Cancels (`notify`: by a notification of ours; else the SDK did, unmarked) attempt `id` of
-   * `ctx`. When no attempt follows, the server is told the call is given up, so that it stops a
-   * keyed execution; otherwise the attempt is remembered, to be given up if the call ends
-   * unanswered.
-   */
-  private cancelled(
-    ctx: CallContext,
-    transport: Transport | undefined,
-    id: RequestId,
-    notify: boolean,
-  ): void {
-    // Only a key of the client's own can be given up: a caller's key may come back in a later
-    // call, which must then get the stored outcome, not run the tool again.
-    const own = ctx.idempotencyKey === ctx.requestId;
-    const final = own && this.isFinal(ctx);
-    if (notify) this.tap.cancel(transport, id, CANCELLED, final);
-    else if (final) this.tap.abandon(transport, id, CANCELLED);
-    if (own && !final) (ctx.unfinished ??= []).push({ transport, id });
-  }
-
-  /**
-   * Whether no attempt will follow the one being cancelled: the caller gave the call up, its
-   * deadline has passed, its attempts are spent, or its last error is not retried. Such a cancel
-   * tells the server so (`ABANDONED_META`), and it may abort even a keyed call.
-   */
-  private isFinal(ctx: CallContext): boolean {
-    if (ctx.abandoned || this.closed || ctx.attempt + 1 >= ctx.policy.maxAttempts) return true;
-    if (ctx.deadlineAt !== undefined && this.scheduler.now() >= ctx.deadlineAt) return true;
-    const last = ctx.errors[ctx.errors.length - 1];
-    return last !== undefined && !last.retryable;
   }
 
   private replaySafe(ctx: CallContext, server: TxCapability | undefined): boolean {
@@ -818,7 +606,7 @@ export class TxClient {
         if (!this.events.observed) return;
         // half-open is entered by the attempt about to start; open and closed by one that ended
         const attempt = state === 'half-open' ? ctx.attempt + 1 : ctx.attempt;
-        this.events.next({ type: 'breaker', ...this.eventBase(ctx), attempt, state });
+        this.events.next({ type: 'breaker', ...eventBase(ctx, this.scheduler.now()), attempt, state });
       },
     });
   }
@@ -835,13 +623,4 @@ export class TxClient {
     ctx.errors.push(error);
     return error;
   }
-
-  private eventBase(ctx: CallContext): { tool: string; requestId: string; attempt: number; time: number } {
-    return { tool: ctx.tool, requestId: ctx.requestId, attempt: ctx.attempt, time: this.scheduler.now() };
-  }
-}
-
-/** Whether `error` is the SDK's request timeout (it then sent `notifications/cancelled` itself). */
-function isRequestTimeout(error: unknown): boolean {
-  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
 }

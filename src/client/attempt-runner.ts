@@ -1,0 +1,307 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  type CallToolRequest,
+  type CallToolResult,
+  type RequestId,
+  ErrorCode,
+  McpError,
+} from '@modelcontextprotocol/sdk/types.js';
+import { Observable, type SchedulerLike, type Subject, asyncScheduler } from 'rxjs';
+import {
+  PROTOCOL_VERSION,
+  NackError,
+  TimeoutError,
+  decodeAck,
+  encodeRequestMeta,
+  type TxCapability,
+  type TxError,
+  type TxRequestMeta,
+} from '../protocol/index.js';
+import { RetryableResult, errorInfo, eventBase, type CallContext } from './call-context.js';
+import { classifyFailure, isSessionExpired } from './classify.js';
+import { unpackResponse, unpackResult, type ArgumentPacker } from './compression.js';
+import type { Connection } from './connection.js';
+import type { TxEvent } from './events.js';
+import type { TxMetrics } from './metrics.js';
+import { TransportTap } from './transport-tap.js';
+
+const MAX_TIMER_MS = 2_147_483_647;
+const CANCELLED = 'cancelled by mcp-tx (timeout, deadline or unsubscribe)';
+
+/** What an attempt needs of the client it belongs to. */
+export interface AttemptHost {
+  readonly sdk: Client;
+  readonly connection: Connection;
+  readonly recorder: TxMetrics;
+  /** The client's event subject (events are built only while it is observed). */
+  readonly events: Subject<TxEvent>;
+  readonly scheduler: SchedulerLike;
+  readonly packer: ArgumentPacker;
+  readonly maxInflatedBytes: number;
+  /** What the server advertised, `undefined` for a plain MCP server. */
+  server(): TxCapability | undefined;
+  /** Whether a retry after an unknown outcome cannot run the tool twice. */
+  replaySafe(ctx: CallContext, server: TxCapability | undefined): boolean;
+  isClosed(): boolean;
+  /** The `DeadlineExceededError` of `ctx`, recorded among its errors. */
+  deadlineError(ctx: CallContext): TxError;
+}
+
+/**
+ * The attempts of a client's calls: each subscription to {@link attempt$} sends one request
+ * through the SDK, bounded by the attempt timeout, and fails with a classified `TxError`; ACKs
+ * (notifications, or carried on responses) are matched to the attempt they name; cancelling an
+ * attempt tells the server whether a retry follows (a call given up for good is marked
+ * `abandoned`, so that a `withTxServer` server stops its keyed execution).
+ *
+ * @example
+ * const attempts = new AttemptRunner(host);
+ * attempts.attempt$(ctx).pipe(retry(2)).subscribe(...);
+ */
+export class AttemptRunner {
+  /** Calls whose current attempt may still be ACKed, by request id. */
+  readonly awaitingAck = new Map<string, CallContext>();
+  readonly tap: TransportTap;
+  /** Time is the wall clock (the default scheduler), so the SDK's request timer can be the attempt timeout. */
+  readonly #realTime: boolean;
+  /** Cancel through an AbortSignal per request: only if the transport tap cannot see requests go out. */
+  #cancelBySignal = false;
+
+  constructor(private readonly host: AttemptHost) {
+    this.#realTime = host.scheduler === asyncScheduler;
+    this.tap = new TransportTap({
+      ack: (params) => this.onAck(params),
+      incoming: (message) => unpackResponse(message, host.maxInflatedBytes),
+    });
+  }
+
+  /**
+   * Forgets a call that ended: no ACK is expected for it any more, and attempts of it that were
+   * left running on the server for a retry are given up if it ended unanswered.
+   */
+  forget(ctx: CallContext, answered: boolean): void {
+    this.awaitingAck.delete(ctx.requestId);
+    if (answered || !ctx.unfinished) return;
+    for (const { transport, id } of ctx.unfinished) this.tap.abandon(transport, id, CANCELLED);
+  }
+
+  /**
+   * One attempt per subscription: sends the request once connected, bounds it by the attempt
+   * timeout (scheduler time), and turns any failure into a classified {@link TxError}.
+   * Unsubscribing before the response aborts the SDK request, which cancels it on the server.
+   */
+  attempt$(ctx: CallContext): Observable<CallToolResult> {
+    return new Observable<CallToolResult>((subscriber) => {
+      const attempt = ++ctx.attempt;
+      ctx.acked = false;
+      let timeoutMs = ctx.policy.timeoutMs;
+      if (ctx.deadlineAt !== undefined) {
+        const left = ctx.deadlineAt - this.host.scheduler.now();
+        if (left <= 0) return subscriber.error(this.host.deadlineError(ctx));
+        timeoutMs = Math.min(timeoutMs, left);
+      }
+      const server = this.host.server();
+      const ackExpected = server?.features.has('ack') ?? false;
+      let params: CallToolRequest['params'] = { name: ctx.tool, arguments: ctx.args };
+      let meta: TxRequestMeta | undefined;
+      if (server) {
+        meta = {
+          version: PROTOCOL_VERSION,
+          requestId: ctx.requestId,
+          idempotencyKey: ctx.idempotencyKey,
+          expectAck: ackExpected,
+          retryCount: attempt,
+          timeoutMs,
+          deadline: ctx.deadlineAt,
+        };
+        const packed = this.host.packer.pack(ctx, ctx.args, server);
+        params = packed
+          ? {
+              name: ctx.tool,
+              _meta: { mcp_tx: { ...encodeRequestMeta(meta, { peerVersion: server.version }), ...packed } },
+            }
+          : {
+              name: ctx.tool,
+              arguments: ctx.args,
+              _meta: { mcp_tx: encodeRequestMeta(meta, { peerVersion: server.version }) },
+            };
+      }
+      if (ackExpected && attempt === 0) this.awaitingAck.set(ctx.requestId, ctx);
+      if (this.host.events.observed) {
+        this.host.events.next({
+          type: 'request',
+          ...eventBase(ctx, this.host.scheduler.now()),
+          idempotencyKey: ctx.idempotencyKey,
+          meta,
+        });
+      }
+      let sent = false;
+      let settled = false;
+      let inFlight = false; // the SDK request is sent and has not answered
+      let controller: AbortController | undefined;
+      let sentOn: Transport | undefined; // the transport the request went out on
+      let sentId: RequestId | undefined; // its JSON-RPC id
+      const fail = (error: unknown): void => {
+        if (settled) return;
+        settled = true;
+        if (isSessionExpired(error)) this.host.connection.restart();
+        const typed =
+          error instanceof RetryableResult
+            ? error
+            : classifyFailure(error, {
+                info: errorInfo(ctx, this.host.scheduler.now()),
+                acked: ctx.acked,
+                sent,
+                ackExpected,
+                replaySafe: this.host.replaySafe(ctx, server),
+              });
+        ctx.errors.push(typed);
+        if (typed instanceof TimeoutError || typed.cause instanceof TimeoutError) {
+          this.host.recorder.timedOut(ctx.tool);
+          if (this.host.events.observed)
+            this.host.events.next({
+              type: 'timeout',
+              ...eventBase(ctx, this.host.scheduler.now()),
+              acked: ctx.acked,
+            });
+        }
+        if (typed instanceof NackError) this.host.recorder.nacked(ctx.tool, typed.reason);
+        if (typed instanceof NackError && this.host.events.observed) {
+          const { reason, retryable, retryAfterMs } = typed;
+          this.host.events.next({
+            type: 'nack',
+            ...eventBase(ctx, this.host.scheduler.now()),
+            reason,
+            retryable,
+            retryAfterMs,
+          });
+        }
+        subscriber.error(typed);
+      };
+      const send = (): void => {
+        sent = true;
+        inFlight = true;
+        ctx.sentAt = this.host.scheduler.now();
+        this.host.recorder.attemptSent(ctx.tool, attempt);
+        const timeout = this.#realTime ? timeoutMs : Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
+        if (this.#cancelBySignal) controller = new AbortController();
+        sentOn = this.host.sdk.transport;
+        this.tap.attach(sentOn);
+        this.host.sdk
+          .callTool(params, undefined, controller ? { signal: controller.signal, timeout } : { timeout })
+          .then(
+            (value) => {
+              inFlight = false;
+              if (settled) return;
+              let result: CallToolResult;
+              try {
+                result = unpackResult(value as CallToolResult, this.host.maxInflatedBytes, () =>
+                  errorInfo(ctx, this.host.scheduler.now()),
+                );
+              } catch (error) {
+                return fail(error);
+              }
+              if (result.isError && ctx.policy.retryOnResult?.(result)) {
+                return fail(new RetryableResult(result, errorInfo(ctx, this.host.scheduler.now())));
+              }
+              settled = true;
+              subscriber.next(result);
+              subscriber.complete();
+            },
+            (error: unknown) => {
+              const timedOut = !settled && isRequestTimeout(error); // the SDK's own timer: it sent a plain cancel
+              inFlight = false;
+              fail(error);
+              if (timedOut && sentId !== undefined) this.#cancelled(ctx, sentOn, sentId, false);
+            },
+          );
+        sentId = this.tap.takeSentId();
+        // The request went out without passing the tap (another transport wrapper?): cancel
+        // through AbortSignals from now on.
+        if (!controller && inFlight && sentId === undefined) this.#cancelBySignal = true;
+      };
+      // In real time the SDK's own timer per request is the attempt timeout (it cancels the
+      // request on the server too); a second timer would cost as much again. Under any other
+      // scheduler (virtual time in tests) the timeout runs on that scheduler.
+      const timer = this.#realTime
+        ? undefined
+        : this.host.scheduler.schedule(() => {
+            if (settled) return;
+            fail(
+              new TimeoutError(`${ctx.tool}: no response within ${timeoutMs} ms`, {
+                info: errorInfo(ctx, this.host.scheduler.now()),
+                acked: ctx.acked,
+              }),
+            );
+          }, timeoutMs);
+      const status = this.host.connection.current;
+      const waiting =
+        status === 'connecting' || status === 'reconnecting'
+          ? this.host.connection.whenConnected().subscribe({ next: send, error: fail })
+          : (send(), undefined);
+      return () => {
+        timer?.unsubscribe();
+        waiting?.unsubscribe();
+        if (!inFlight) return;
+        settled = true; // cancelled by the caller, a deadline or a retry: no timeout to report
+        if (controller) controller.abort(CANCELLED);
+        else if (sentId !== undefined) this.#cancelled(ctx, sentOn, sentId, true);
+      };
+    });
+  }
+
+  /** Takes an ACK notification's params: acknowledges the attempt it names, if it is the current one. */
+  onAck(params: unknown): void {
+    let ack;
+    try {
+      ack = decodeAck(params);
+    } catch {
+      return; // malformed ACK: ignore it, the attempt timeout still bounds the call
+    }
+    const ctx = this.awaitingAck.get(ack.requestId);
+    if (!ctx || ctx.acked || ack.retryCount !== ctx.attempt) return; // late, unknown or duplicate
+    this.acknowledge(ctx);
+  }
+
+  /** The server accepted the current attempt of `ctx`, by notification or on its response. */
+  acknowledge(ctx: CallContext): void {
+    ctx.acked = true;
+    this.host.recorder.acked(ctx.tool, this.host.scheduler.now() - ctx.sentAt);
+    if (this.host.events.observed)
+      this.host.events.next({ type: 'ack', ...eventBase(ctx, this.host.scheduler.now()) });
+  }
+
+  /**
+   * Cancels (`notify`: by a notification of ours; else the SDK did, unmarked) attempt `id` of
+   * `ctx`. When no attempt follows, the server is told the call is given up, so that it stops a
+   * keyed execution; otherwise the attempt is remembered, to be given up if the call ends
+   * unanswered.
+   */
+  #cancelled(ctx: CallContext, transport: Transport | undefined, id: RequestId, notify: boolean): void {
+    // Only a key of the client's own can be given up: a caller's key may come back in a later
+    // call, which must then get the stored outcome, not run the tool again.
+    const own = ctx.idempotencyKey === ctx.requestId;
+    const final = own && this.#isFinal(ctx);
+    if (notify) this.tap.cancel(transport, id, CANCELLED, final);
+    else if (final) this.tap.abandon(transport, id, CANCELLED);
+    if (own && !final) (ctx.unfinished ??= []).push({ transport, id });
+  }
+
+  /**
+   * Whether no attempt will follow the one being cancelled: the caller gave the call up, its
+   * deadline has passed, its attempts are spent, or its last error is not retried. Such a cancel
+   * tells the server so (`ABANDONED_META`), and it may abort even a keyed call.
+   */
+  #isFinal(ctx: CallContext): boolean {
+    if (ctx.abandoned || this.host.isClosed() || ctx.attempt + 1 >= ctx.policy.maxAttempts) return true;
+    if (ctx.deadlineAt !== undefined && this.host.scheduler.now() >= ctx.deadlineAt) return true;
+    const last = ctx.errors[ctx.errors.length - 1];
+    return last !== undefined && !last.retryable;
+  }
+}
+
+/** Whether `error` is the SDK's request timeout (it then sent `notifications/cancelled` itself). */
+function isRequestTimeout(error: unknown): boolean {
+  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
+}
