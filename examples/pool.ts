@@ -46,11 +46,12 @@ const worker = async (): Promise<void> => {
 await Promise.all([worker(), worker(), worker(), worker()]);
 console.log('served by:', servedBy);
 
-// The members' metrics added up (counters and mean exact; quantiles are the highest member's);
+// The members' metrics as one (histograms merged, so quantiles are exact);
 // `pool.members[i].metrics()` has each one's own.
 const { totals } = pool.metrics();
+const { mean, p50, p99 } = totals.latencyMs;
 console.log(
-  `pool metrics: ${totals.calls} calls, ${totals.completed} completed, mean ${totals.latencyMs.mean.toFixed(1)} ms`,
+  `pool metrics: ${totals.calls} calls, ${totals.completed} completed, mean ${mean.toFixed(1)} ms, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
 );
 pool.members.forEach((m, i) => console.log(`member ${i}: ${m.metrics().totals.calls} calls`));
 await pool.close();

@@ -141,6 +141,20 @@ describe('TxPool', () => {
     expect(queue).toEqual({ active: 0, queued: 0 });
   });
 
+  it("should give exact latency quantiles over the members' merged histograms", async () => {
+    const made = await poolOf(2, 'round-robin');
+    pool = made.pool;
+    // member 0 answers 9 quick calls, member 1 two slow ones: the pooled median is a quick one
+    const [quick, slow] = pool.members as [TxClient, TxClient];
+    for (let i = 0; i < 9; i++) await quick.call('echo', { text: `q${i}` });
+    for (let i = 0; i < 2; i++) await slow.call('slow', { ms: 60 });
+    const pooled = pool.metrics().totals.latencyMs;
+    expect(pooled.count).toBe(11);
+    expect(pooled.p50).toBeLessThan(30);
+    expect(pooled.p99).toBeGreaterThanOrEqual(60);
+    expect(slow.metrics().totals.latencyMs.p50).toBeGreaterThanOrEqual(60); // the slow member's median
+  });
+
   it('should warm every member up with pings that reach its server', async () => {
     const pairs = await Promise.all([1, 2].map(() => loggedPair(createToolServer().server)));
     pool = new TxPool(await Promise.all(pairs.map((p) => TxClient.connect(p.client))));

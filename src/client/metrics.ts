@@ -7,6 +7,15 @@ import { ToolState, countKey, sumTools, toolMetrics } from './metrics-internals.
 export const DEFAULT_METRICS_MAX_TOOLS = 1_000;
 /** The tool name that collects every tool past `maxTools` (merged with a real tool of that name). */
 export const OTHER_TOOL = '(other)';
+/**
+ * How a `TxClient` hands its recorder to the package's own code (a `TxPool` merging its members'
+ * histograms); a symbol, so it is no part of the public surface.
+ *
+ * @example
+ * const recorder = client[METRICS_RECORDER]();
+ */
+export const METRICS_RECORDER: unique symbol = Symbol('mcp-tx.metricsRecorder');
+
 const MAX_TIMER_MS = 2_147_483_647;
 const IDLE: QueueGauge = Object.freeze({ active: 0, queued: 0 });
 
@@ -180,6 +189,35 @@ export class TxMetrics {
   /** The live queue counts to read at each snapshot (a `QueueGauge` of `boundedMergeMap`). */
   setQueueGauge(gauge: QueueGauge): void {
     this.gauge = gauge;
+  }
+
+  /**
+   * One snapshot of several recorders as if they were one (a pool's members): counters added,
+   * and latency histograms merged, so the quantiles are exact.
+   *
+   * @example
+   * const { totals } = TxMetrics.snapshotOf([a, b]);
+   */
+  static snapshotOf(recorders: readonly TxMetrics[]): MetricsSnapshot {
+    const byTool = new Map<string, ToolState[]>();
+    let time = 0;
+    let active = 0;
+    let queued = 0;
+    for (const recorder of recorders) {
+      time = Math.max(time, recorder.scheduler.now());
+      active += recorder.gauge.active;
+      queued += recorder.gauge.queued;
+      for (const [name, state] of recorder.tools) {
+        const states = byTool.get(name);
+        if (states) states.push(state);
+        else byTool.set(name, [state]);
+      }
+    }
+    const tools: Record<string, ToolMetrics> = Object.fromEntries(
+      Array.from(byTool, ([name, states]) => [name, toolMetrics(sumTools(states, new ToolState()))]),
+    );
+    const all = recorders.flatMap((r) => [...r.tools.values()]);
+    return { time, totals: toolMetrics(sumTools(all, new ToolState())), tools, queue: { active, queued } };
   }
 
   /**

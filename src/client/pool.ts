@@ -3,9 +3,8 @@ import { Observable, type Subscription } from 'rxjs';
 import { ClientClosedError, ConnectionClosedError } from '../protocol/index.js';
 import type { ConnectionStatus, TransportFactory } from './connection.js';
 import type { TxResult } from './events.js';
-import type { MetricsSnapshot } from './metrics.js';
+import { METRICS_RECORDER, TxMetrics, type MetricsSnapshot } from './metrics.js';
 import type { CallOptions } from './options.js';
-import { mergeMetrics } from './pool-metrics.js';
 import { TxClient, type ConnectOptions } from './tx-client.js';
 import { validateWarmup, type WarmupConfig, type WarmupReport } from './warmup.js';
 
@@ -141,14 +140,14 @@ export class TxPool {
   }
 
   /**
-   * The members' metrics added up (see {@link mergeMetrics}: latency quantiles are the highest
-   * member's). `pool.members[i].metrics()` has each member's own.
+   * The members' metrics as one: counters added and latency histograms merged, so quantiles
+   * are exact. `pool.members[i].metrics()` has each member's own.
    *
    * @example
    * const { totals } = pool.metrics();
    */
   metrics(): MetricsSnapshot {
-    return mergeMetrics(this.members.map((m) => m.metrics()));
+    return TxMetrics.snapshotOf(this.members.map((m) => m[METRICS_RECORDER]()));
   }
 
   /**

@@ -40,7 +40,7 @@ import {
   type TxCapability,
   type TxError,
 } from '../protocol/index.js';
-import { TxMetrics, metricsStream, type MetricsSnapshot } from './metrics.js';
+import { METRICS_RECORDER, TxMetrics, metricsStream, type MetricsSnapshot } from './metrics.js';
 import {
   Connection,
   type ConnectionStatus,
@@ -358,6 +358,11 @@ export class TxClient {
    */
   metrics(): MetricsSnapshot {
     return this.recorder.snapshot();
+  }
+
+  /** The client's metrics recorder, for the package's own use (`TxPool` merges them). @internal */
+  [METRICS_RECORDER](): TxMetrics {
+    return this.recorder;
   }
 
   /**
