@@ -4,6 +4,7 @@ import type { SchedulerLike } from 'rxjs';
 import type { NackReason } from '../protocol/index.js';
 import type { StoredRecord } from './idempotency-store.js';
 import { nackResponse } from './nack.js';
+import { emptyStats, type TxServerStats } from './server-stats.js';
 import type { TxCall } from './tx-call.js';
 import { ackNotification, responseFor } from './jsonrpc-internals.js';
 
@@ -52,6 +53,8 @@ export class CallReplies {
     private readonly port: CallPort,
     private readonly acks: boolean,
     private readonly delay: AckDelay,
+    /** Counted here: the ACKs, NACKs and replays sent. */
+    private readonly stats: TxServerStats = emptyStats(),
   ) {}
 
   /** ACKs `call` once, if it asked for it and the ack feature is on; a keyed call's ACK may be held. */
@@ -59,9 +62,7 @@ export class CallReplies {
     const { meta } = call;
     if (call.acked || meta?.expectAck !== true || !this.acks) return;
     call.acked = true;
-    if (this.delay.ms === 0 || call.key === undefined) {
-      return this.send(ackNotification(meta.requestId, meta.retryCount), call.id);
-    }
+    if (this.delay.ms === 0 || call.key === undefined) return this.#sendAck(call.id, meta);
     this.#held.push(call.id);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
@@ -80,18 +81,25 @@ export class CallReplies {
       const meta = call?.meta;
       if (call === undefined || meta === undefined || call.cancelled) continue;
       if (call.state !== 'running' && call.state !== 'waiting') continue;
-      this.send(ackNotification(meta.requestId, meta.retryCount), call.id);
+      this.#sendAck(call.id, meta);
     }
+  }
+
+  #sendAck(id: RequestId, meta: { requestId: string; retryCount: number }): void {
+    this.stats.acks++;
+    this.send(ackNotification(meta.requestId, meta.retryCount), id);
   }
 
   /** Refuses request `id` with a NACK. */
   nack(id: RequestId, reason: NackReason, retryAfterMs?: number, detail?: string): void {
+    this.stats.nacks[reason] = (this.stats.nacks[reason] ?? 0) + 1;
     this.send(nackResponse(id, reason, { retryAfterMs, detail }), id);
   }
 
   /** Answers a duplicate with the stored outcome of its key's execution. */
   replay(call: TxCall, record: StoredRecord): void {
     const meta = { duplicate: true, requestId: call.meta?.requestId ?? '', attempts: record.attempts };
+    this.stats.replayed++;
     this.send(responseFor(call.id, record.outcome, meta), call.id);
   }
 

@@ -1,4 +1,5 @@
 export { withTxServer, TxServerTransport } from './with-tx-server.js';
+export type { TxServerStats } from './server-stats.js';
 export {
   DEFAULT_MAX_CONCURRENT,
   DEFAULT_MAX_QUEUE,

@@ -9,6 +9,7 @@ import type { ResolvedServerOptions } from './options.js';
 import { TxCall, prepareCall } from './tx-call.js';
 import { waitForKey } from './wait-for-key.js';
 import { storeOutcome } from './store-outcome.js';
+import { emptyStats, type TxServerStats } from './server-stats.js';
 import {
   internalError,
   outcomeOf,
@@ -37,6 +38,8 @@ export const STORE_FAILURE_RETRY_AFTER_MS = 1_000;
  * calls.settle(response) ?? passThrough();   // a response from the server
  */
 export class TxCallHandler {
+  /** What this connection's calls came to (the live counters; copy before keeping). */
+  readonly stats: TxServerStats = emptyStats();
   readonly #calls: CallTable;
   readonly #admission: Admission<TxCall>;
   readonly #replies: CallReplies;
@@ -47,11 +50,16 @@ export class TxCallHandler {
     private readonly port: CallPort,
   ) {
     this.#calls = new CallTable(options.store, port.report);
-    this.#replies = new CallReplies(port, options.features.has('ack'), {
-      ms: options.ackDelayMs,
-      scheduler: options.scheduler,
-      lookup: (id) => this.#calls.get(id),
-    });
+    this.#replies = new CallReplies(
+      port,
+      options.features.has('ack'),
+      {
+        ms: options.ackDelayMs,
+        scheduler: options.scheduler,
+        lookup: (id) => this.#calls.get(id),
+      },
+      this.stats,
+    );
     this.#admission = new Admission(options.maxConcurrent, options.maxQueue, (call) => this.#run(call));
   }
 
@@ -219,6 +227,7 @@ export class TxCallHandler {
     call.state = 'running';
     call.startedAt = now;
     this.#replies.ack(call);
+    this.stats.executed++;
     this.port.forward(call.request as JSONRPCMessage, call.extra);
     return true;
   }

@@ -14,6 +14,7 @@ import {
   type TxFeature,
 } from '../protocol/index.js';
 import { resolveServerOptions, type ResolvedServerOptions, type TxServerOptions } from './options.js';
+import { copyStats, type TxServerStats } from './server-stats.js';
 import { TxCallHandler } from './tx-call-handler.js';
 import { asRequest, asResponse, objectOrUndefined, withTxCapability } from './jsonrpc-internals.js';
 
@@ -70,6 +71,17 @@ export class TxServerTransport implements Transport {
   /** Tool calls being handled (queued, running or waiting for their key). */
   get activeCalls(): number {
     return this.#calls.active;
+  }
+
+  /**
+   * What this transport's tool calls came to so far: executions, duplicates answered without
+   * running the tool, ACK notifications and NACKs by reason (a copy).
+   *
+   * @example
+   * const { executed, replayed } = transport.stats;
+   */
+  get stats(): TxServerStats {
+    return copyStats(this.#calls.stats);
   }
 
   start(): Promise<void> {
