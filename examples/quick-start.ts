@@ -33,9 +33,13 @@ const second = await client.call('greet', { name: 'Promise' }, { idempotencyKey:
 const again = await client.call('greet', { name: 'Promise' }, { idempotencyKey: 'greet-1' });
 console.log(second.result.content, 'duplicate:', again.duplicate);
 
-// Errors are typed: code, retryable, info { tool, requestId, attempt, elapsedMs }.
+// Bad input is refused at once, with a RangeError or TypeError naming the field...
 await client.call('greet', { name: 'x' }, { timeoutMs: -1 }).catch((e: unknown) => {
-  console.log('bad input:', isTxError(e) ? e.code : String(e));
+  console.log('bad input:', String(e));
+});
+// ...and a call that fails rejects with a typed TxError: code, retryable, info { tool, requestId, attempt, elapsedMs }.
+await client.call('greet', { name: 'late' }, { deadline: Date.now() - 1 }).catch((e: unknown) => {
+  if (isTxError(e)) console.log('failed call:', e.code, 'retryable:', e.retryable, e.info);
 });
 
 events.unsubscribe();

@@ -8,7 +8,10 @@ const TIMEOUT_MS = 20_000;
 
 /** Per example, what its output must show: the lines a user should notice. */
 const CHECKS: Record<string, (stdout: string) => void> = {
-  'quick-start.ts': (out) => expect(out).toMatch(/Hello, Promise!.*duplicate: true/),
+  'quick-start.ts': (out) => {
+    expect(out).toMatch(/Hello, Promise!.*duplicate: true/);
+    expect(out).toMatch(/failed call: DEADLINE_EXCEEDED retryable: false/);
+  },
   'exactly-once.ts': (out) => {
     expect(out).toMatch(/^exactly once: charges == calls$/m);
     expect(out).toMatch(/^attempts sent: +\d+ \([1-9]\d* retries\)$/m);

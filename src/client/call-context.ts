@@ -74,5 +74,5 @@ export function eventBase(
   ctx: CallContext,
   now: number,
 ): { tool: string; requestId: string; attempt: number; time: number } {
-  return { tool: ctx.tool, requestId: ctx.requestId, attempt: ctx.attempt, time: now };
+  return { tool: ctx.tool, requestId: ctx.requestId, attempt: Math.max(ctx.attempt, 0), time: now };
 }
