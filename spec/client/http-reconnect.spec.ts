@@ -1,12 +1,12 @@
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { TxClient, httpTransport, txCapabilities, type ConnectionStatus } from '../../src/index.js';
-import { startHttpMcpServer } from '../helpers/http-server.js';
+import { startHttpMcpServer, startRestartableHttpMcpServer } from '../helpers/http-server.js';
 import { createToolServer } from '../helpers/tool-server.js';
 
 describe('TxClient over Streamable HTTP', () => {
   it('should re-initialize a new session after the server restarts (404 for the stale session)', async () => {
     const make = () => createToolServer({ capabilities: txCapabilities(['retry']) }).server;
-    let http = await startHttpMcpServer(make);
+    let http = await startRestartableHttpMcpServer(make);
     const port = Number(http.url.port);
     const client = await TxClient.connect(() => new StreamableHTTPClientTransport(http.url), {
       reconnect: { baseDelayMs: 5, maxDelayMs: 20 },
@@ -32,7 +32,7 @@ describe('TxClient over Streamable HTTP', () => {
 
   it('should ride out a network error while the server is down, then re-initialize when it is back', async () => {
     const make = () => createToolServer({ capabilities: txCapabilities(['retry']) }).server;
-    let http = await startHttpMcpServer(make);
+    let http = await startRestartableHttpMcpServer(make);
     const port = Number(http.url.port);
     const client = await TxClient.connect(() => httpTransport(http.url), {
       reconnect: { baseDelayMs: 5, maxDelayMs: 20 },

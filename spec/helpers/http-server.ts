@@ -35,7 +35,7 @@ export async function startHttpMcpServer(makeServer: () => McpServer, port = 0):
       .connect(transport)
       .then(() => transport.handleRequest(req, res));
   });
-  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+  await listen(http, port);
   const { port: bound } = http.address() as AddressInfo;
   return {
     url: new URL(`http://127.0.0.1:${bound}/mcp`),
@@ -46,4 +46,38 @@ export async function startHttpMcpServer(makeServer: () => McpServer, port = 0):
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** Listens on `port`, retrying for a while when it is still in use (a restart on the same port). */
+async function listen(http: Server, port: number): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, '127.0.0.1', () => {
+          http.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EADDRINUSE' || port === 0 || tries >= 40) throw error;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+/**
+ * A port for a server that a spec restarts on the same port: below Linux's ephemeral range
+ * (32768 and up), so that no `listen(0)` of another spec running meanwhile can take it while the
+ * server is down.
+ */
+export async function startRestartableHttpMcpServer(makeServer: () => McpServer): Promise<HttpMcpServer> {
+  for (let tries = 0; ; tries++) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    try {
+      return await startHttpMcpServer(makeServer, port);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EADDRINUSE' || tries >= 20) throw error;
+    }
+  }
 }

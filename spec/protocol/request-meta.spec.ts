@@ -140,10 +140,10 @@ describe('encodeRequestMeta for an MCP-Tx 0.1.x receiver', () => {
   const meta = { version: '0.2.0', requestId: 'r1', idempotencyKey: 'r1', expectAck: true, retryCount: 0 };
 
   it('should leave out a key equal to the request id for a 0.2 receiver', () => {
-    expect(encodeRequestMeta(meta, { peerVersion: '0.2.0' }).idempotency_key).toBeUndefined();
+    expect(encodeRequestMeta(meta, '0.2.0').idempotency_key).toBeUndefined();
   });
 
   it('should always send the key to a 0.1.x receiver, which reads a missing key as unkeyed', () => {
-    expect(encodeRequestMeta(meta, { peerVersion: '0.1.3' }).idempotency_key).toBe('r1');
+    expect(encodeRequestMeta(meta, '0.1.3').idempotency_key).toBe('r1');
   });
 });

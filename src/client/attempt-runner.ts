@@ -89,7 +89,7 @@ export class AttemptRunner {
   /**
    * One attempt per subscription: sends the request once connected, bounds it by the attempt
    * timeout (scheduler time), and turns any failure into a classified {@link TxError}.
-   * Unsubscribing before the response aborts the SDK request, which cancels it on the server.
+   * Unsubscribing before the response settles the SDK request and cancels it on the server.
    */
   attempt$(ctx: CallContext): Observable<CallToolResult> {
     return new Observable<CallToolResult>((subscriber) => {
@@ -115,17 +115,11 @@ export class AttemptRunner {
           timeoutMs,
           deadline: ctx.deadlineAt,
         };
+        const wire = encodeRequestMeta(meta, server.version);
         const packed = this.host.packer.pack(ctx, ctx.args, server);
         params = packed
-          ? {
-              name: ctx.tool,
-              _meta: { mcp_tx: { ...encodeRequestMeta(meta, { peerVersion: server.version }), ...packed } },
-            }
-          : {
-              name: ctx.tool,
-              arguments: ctx.args,
-              _meta: { mcp_tx: encodeRequestMeta(meta, { peerVersion: server.version }) },
-            };
+          ? { name: ctx.tool, _meta: { mcp_tx: { ...wire, ...packed } } }
+          : { name: ctx.tool, arguments: ctx.args, _meta: { mcp_tx: wire } };
       }
       if (ackExpected && attempt === 0) this.awaitingAck.set(ctx.requestId, ctx);
       if (this.host.events.observed) {
@@ -157,26 +151,7 @@ export class AttemptRunner {
                 replaySafe: this.host.replaySafe(ctx, server),
               });
         ctx.errors.push(typed);
-        if (typed instanceof TimeoutError || typed.cause instanceof TimeoutError) {
-          this.host.recorder.timedOut(ctx.tool);
-          if (this.host.events.observed)
-            this.host.events.next({
-              type: 'timeout',
-              ...eventBase(ctx, this.host.scheduler.now()),
-              acked: ctx.acked,
-            });
-        }
-        if (typed instanceof NackError) this.host.recorder.nacked(ctx.tool, typed.reason);
-        if (typed instanceof NackError && this.host.events.observed) {
-          const { reason, retryable, retryAfterMs } = typed;
-          this.host.events.next({
-            type: 'nack',
-            ...eventBase(ctx, this.host.scheduler.now()),
-            reason,
-            retryable,
-            retryAfterMs,
-          });
-        }
+        this.#report(ctx, typed);
         subscriber.error(typed);
       };
       const send = (): void => {
@@ -249,6 +224,21 @@ export class AttemptRunner {
         else if (sentId !== undefined) this.#cancelled(ctx, sentOn, sentId, true);
       };
     });
+  }
+
+  /** Counts a failed attempt's timeout or NACK, and emits its event when someone listens. */
+  #report(ctx: CallContext, error: TxError): void {
+    const { recorder, events, scheduler } = this.host;
+    if (error instanceof TimeoutError || error.cause instanceof TimeoutError) {
+      recorder.timedOut(ctx.tool);
+      if (events.observed)
+        events.next({ type: 'timeout', ...eventBase(ctx, scheduler.now()), acked: ctx.acked });
+    } else if (error instanceof NackError) {
+      recorder.nacked(ctx.tool, error.reason);
+      if (!events.observed) return;
+      const { reason, retryable, retryAfterMs } = error;
+      events.next({ type: 'nack', ...eventBase(ctx, scheduler.now()), reason, retryable, retryAfterMs });
+    }
   }
 
   /** Takes an ACK notification's params: acknowledges the attempt it names, if it is the current one. */

@@ -13,7 +13,7 @@ import {
   take,
   timer,
 } from 'rxjs';
-import { fullJitterBackoff, retryWithBackoff } from '../operators/index.js';
+import { fullJitterBackoff, retryWithBackoff, type BackoffStrategy } from '../operators/index.js';
 import { ConnectionClosedError } from '../protocol/index.js';
 
 /** Where the client's connection stands. */
@@ -24,7 +24,10 @@ export type TransportFactory = () => Transport | Promise<Transport>;
 
 /** How a lost connection is re-established (only when the client was given a {@link TransportFactory}). */
 export interface ReconnectConfig {
-  /** Connection attempts before giving up with `ConnectionClosedError`. @default 5, range 1..100 */
+  /**
+   * Connection attempts in a row before giving up with `ConnectionClosedError`; a connection that
+   * closes within `maxDelayMs` of being made counts as a failed attempt. @default 5, range 1..100
+   */
   maxAttempts?: number;
   /** Backoff before the second attempt (full jitter). @default 200 ms, range 1..60_000 */
   baseDelayMs?: number;
@@ -62,7 +65,7 @@ export class Connection {
   /** Connection attempts (failed, or closed before it was stable) since the last stable connection. */
   private attempts = 0;
   private connectedAt = 0;
-  private readonly backoff: ReturnType<typeof fullJitterBackoff>;
+  private readonly backoff: BackoffStrategy;
 
   constructor(
     private readonly sdk: Client,

@@ -149,8 +149,6 @@ export class TxClient {
   private readonly scheduler: SchedulerLike;
   private readonly random: () => number;
   private readonly dedupWindowMs: number;
-  private readonly packer: ArgumentPacker;
-  private readonly maxInflatedBytes: number;
   private serverTx: TxCapability | null | undefined = null;
   private closed = false;
   private readonly connection: Connection;
@@ -174,8 +172,6 @@ export class TxClient {
   ) {
     validateClientOptions(options);
     const compression = resolveCompression(options.compression, 'compression', false);
-    this.packer = new ArgumentPacker(compression);
-    this.maxInflatedBytes = compression?.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
     const {
       concurrency = DEFAULT_CONCURRENCY,
       maxQueue = DEFAULT_MAX_QUEUE,
@@ -212,8 +208,8 @@ export class TxClient {
       recorder: this.recorder,
       events: this.events,
       scheduler,
-      packer: this.packer,
-      maxInflatedBytes: this.maxInflatedBytes,
+      packer: new ArgumentPacker(compression),
+      maxInflatedBytes: compression?.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
       server: () => this.server,
       replaySafe: (ctx, server) => this.replaySafe(ctx, server),
       isClosed: () => this.closed,

@@ -42,16 +42,16 @@ export interface WireRequestMeta {
 
 /**
  * Encodes request meta for the wire. The idempotency key is left out when it equals the
- * request id (a 0.2 receiver defaults it to the request id), which keeps the meta small; pass
- * `{ peerVersion }` of an MCP-Tx 0.1.x receiver, which reads a missing key as "unkeyed", to
- * always send it.
+ * request id (a 0.2 receiver defaults it to the request id), which keeps the meta small; given
+ * the `peerVersion` of an MCP-Tx 0.1.x receiver, which reads a missing key as "unkeyed", it is
+ * always sent.
  *
  * @example
  * params._meta = { mcp_tx: encodeRequestMeta({ version: '0.2.0', requestId: 'r1', idempotencyKey: 'r1', expectAck: true, retryCount: 0 }) };
  */
-export function encodeRequestMeta(meta: TxRequestMeta, options?: { peerVersion?: string }): WireRequestMeta {
+export function encodeRequestMeta(meta: TxRequestMeta, peerVersion?: string): WireRequestMeta {
   const wire: WireRequestMeta = { version: meta.version, request_id: meta.requestId };
-  const implied = meta.idempotencyKey === meta.requestId && options?.peerVersion?.startsWith('0.1.') !== true;
+  const implied = meta.idempotencyKey === meta.requestId && peerVersion?.startsWith('0.1.') !== true;
   if (meta.idempotencyKey !== undefined && !implied) {
     wire.idempotency_key = meta.idempotencyKey;
   }

@@ -226,7 +226,8 @@ export class TxServerTransport implements Transport {
  * - A client's `notifications/cancelled` for a running keyed call is swallowed: the call finishes
  *   and is stored for the retry (`propagateCancellation: true` forwards it and frees the key).
  *   A cancel marked `_meta.mcp_tx.abandoned` (the client gives the call up: no retry follows) is
- *   forwarded, and the key freed, as with `propagateCancellation`.
+ *   forwarded, and the key freed, when the key is the request id (the client's own); a caller's
+ *   key may come back, so that call still finishes and is stored.
  * - When the connection drops, the server learns of it only once running keyed calls have
  *   answered (at most `gracePeriodMs`), so that their outcomes are stored, not aborted.
  *
