@@ -4,10 +4,8 @@ import {
   type CallToolRequest,
   type CallToolResult,
   type RequestId,
-  ErrorCode,
-  McpError,
 } from '@modelcontextprotocol/sdk/types.js';
-import { Observable, type SchedulerLike, type Subject, asyncScheduler } from 'rxjs';
+import { Observable, type SchedulerLike, type Subject } from 'rxjs';
 import {
   PROTOCOL_VERSION,
   NackError,
@@ -24,6 +22,7 @@ import { unpackResponse, unpackResult, type ArgumentPacker } from './compression
 import type { Connection } from './connection.js';
 import type { TxEvent } from './events.js';
 import type { TxMetrics } from './metrics.js';
+import { ToolResultCheck } from './tool-result-check.js';
 import { TransportTap } from './transport-tap.js';
 
 const MAX_TIMER_MS = 2_147_483_647;
@@ -49,8 +48,10 @@ export interface AttemptHost {
 }
 
 /**
- * The attempts of a client's calls: each subscription to {@link attempt$} sends one request
- * through the SDK, bounded by the attempt timeout, and fails with a classified `TxError`; ACKs
+ * The attempts of a client's calls: each subscription to {@link attempt$} sends one request on
+ * the SDK client's transport (checked as `Client.callTool` checks it; through `callTool` itself
+ * for an SDK whose checks cannot be made outside it), bounded by the attempt timeout, and fails
+ * with a classified `TxError`; ACKs
  * (notifications, or carried on responses) are matched to the attempt they name; cancelling an
  * attempt tells the server whether a retry follows (a call given up for good is marked
  * `abandoned`, so that a `withTxServer` server stops its keyed execution).
@@ -63,13 +64,13 @@ export class AttemptRunner {
   /** Calls whose current attempt may still be ACKed, by request id. */
   readonly awaitingAck = new Map<string, CallContext>();
   readonly tap: TransportTap;
-  /** Time is the wall clock (the default scheduler), so the SDK's request timer can be the attempt timeout. */
-  readonly #realTime: boolean;
-  /** Cancel through an AbortSignal per request: only if the transport tap cannot see requests go out. */
+  /** `Client.callTool`'s checks, made here for attempts the tap sends; `undefined`: attempts go through `callTool`. */
+  readonly #checks: ToolResultCheck | undefined;
+  /** Cancel through an AbortSignal per request: only if the transport tap cannot see `callTool`'s requests go out. */
   #cancelBySignal = false;
 
   constructor(private readonly host: AttemptHost) {
-    this.#realTime = host.scheduler === asyncScheduler;
+    this.#checks = ToolResultCheck.of(host.sdk);
     this.tap = new TransportTap({
       ack: (params) => this.onAck(params),
       incoming: (message) => unpackResponse(message, host.maxInflatedBytes),
@@ -89,7 +90,7 @@ export class AttemptRunner {
   /**
    * One attempt per subscription: sends the request once connected, bounds it by the attempt
    * timeout (scheduler time), and turns any failure into a classified {@link TxError}.
-   * Unsubscribing before the response settles the SDK request and cancels it on the server.
+   * Unsubscribing before the response stops waiting for it and cancels the request on the server.
    */
   attempt$(ctx: CallContext): Observable<CallToolResult> {
     return new Observable<CallToolResult>((subscriber) => {
@@ -132,7 +133,7 @@ export class AttemptRunner {
       }
       let sent = false;
       let settled = false;
-      let inFlight = false; // the SDK request is sent and has not answered
+      let inFlight = false; // the request is sent and has not answered
       let controller: AbortController | undefined;
       let sentOn: Transport | undefined; // the transport the request went out on
       let sentId: RequestId | undefined; // its JSON-RPC id
@@ -154,41 +155,67 @@ export class AttemptRunner {
         this.#report(ctx, typed);
         subscriber.error(typed);
       };
+      const succeed = (value: CallToolResult): void => {
+        if (settled) return;
+        let result: CallToolResult;
+        try {
+          result = unpackResult(value, this.host.maxInflatedBytes, () =>
+            errorInfo(ctx, this.host.scheduler.now()),
+          );
+        } catch (error) {
+          return fail(error);
+        }
+        if (result.isError && ctx.policy.retryOnResult?.(result)) {
+          return fail(new RetryableResult(result, errorInfo(ctx, this.host.scheduler.now())));
+        }
+        settled = true;
+        subscriber.next(result);
+        subscriber.complete();
+      };
       const send = (): void => {
         sent = true;
-        inFlight = true;
         ctx.sentAt = this.host.scheduler.now();
         this.host.recorder.attemptSent(ctx.tool, attempt);
-        const timeout = this.#realTime ? timeoutMs : Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
-        if (this.#cancelBySignal) controller = new AbortController();
         sentOn = this.host.sdk.transport;
         this.tap.attach(sentOn);
+        const checks = this.#checks;
+        if (checks) {
+          if (!sentOn) return fail(new Error('Not connected')); // as the SDK's request would
+          try {
+            checks.request(ctx.tool);
+          } catch (error) {
+            return fail(error);
+          }
+          inFlight = true;
+          sentId = this.tap.request(params, (response, failure) => {
+            inFlight = false;
+            if (settled) return;
+            if (response === undefined) return fail(failure);
+            let result: CallToolResult;
+            try {
+              result = checks.result(ctx.tool, response);
+            } catch (error) {
+              return fail(error);
+            }
+            succeed(result);
+          });
+          return;
+        }
+        // Through the SDK's own request: its timer is set past the attempt timeout, which ends
+        // the attempt first.
+        inFlight = true;
+        const timeout = Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
+        if (this.#cancelBySignal) controller = new AbortController();
         this.host.sdk
           .callTool(params, undefined, controller ? { signal: controller.signal, timeout } : { timeout })
           .then(
             (value) => {
               inFlight = false;
-              if (settled) return;
-              let result: CallToolResult;
-              try {
-                result = unpackResult(value as CallToolResult, this.host.maxInflatedBytes, () =>
-                  errorInfo(ctx, this.host.scheduler.now()),
-                );
-              } catch (error) {
-                return fail(error);
-              }
-              if (result.isError && ctx.policy.retryOnResult?.(result)) {
-                return fail(new RetryableResult(result, errorInfo(ctx, this.host.scheduler.now())));
-              }
-              settled = true;
-              subscriber.next(result);
-              subscriber.complete();
+              succeed(value as CallToolResult);
             },
             (error: unknown) => {
-              const timedOut = !settled && isRequestTimeout(error); // the SDK's own timer: it sent a plain cancel
               inFlight = false;
               fail(error);
-              if (timedOut && sentId !== undefined) this.#cancelled(ctx, sentOn, sentId, false);
             },
           );
         sentId = this.tap.takeSentId();
@@ -196,30 +223,25 @@ export class AttemptRunner {
         // through AbortSignals from now on.
         if (!controller && inFlight && sentId === undefined) this.#cancelBySignal = true;
       };
-      // In real time the SDK's own timer per request is the attempt timeout (it cancels the
-      // request on the server too); a second timer would cost as much again. Under any other
-      // scheduler (virtual time in tests) the timeout runs on that scheduler.
-      const timer = this.#realTime
-        ? undefined
-        : this.host.scheduler.schedule(() => {
-            if (settled) return;
-            fail(
-              new TimeoutError(`${ctx.tool}: no response within ${timeoutMs} ms`, {
-                info: errorInfo(ctx, this.host.scheduler.now()),
-                acked: ctx.acked,
-              }),
-            );
-          }, timeoutMs);
+      const timer = this.host.scheduler.schedule(() => {
+        if (settled) return;
+        fail(
+          new TimeoutError(`${ctx.tool}: no response within ${timeoutMs} ms`, {
+            info: errorInfo(ctx, this.host.scheduler.now()),
+            acked: ctx.acked,
+          }),
+        );
+      }, timeoutMs);
       const status = this.host.connection.current;
       const waiting =
         status === 'connecting' || status === 'reconnecting'
           ? this.host.connection.whenConnected().subscribe({ next: send, error: fail })
           : (send(), undefined);
       return () => {
-        timer?.unsubscribe();
+        timer.unsubscribe();
         waiting?.unsubscribe();
         if (!inFlight) return;
-        settled = true; // cancelled by the caller, a deadline or a retry: no timeout to report
+        settled = true; // cancelled by the caller, a deadline, a timeout or a retry
         if (controller) controller.abort(CANCELLED);
         else if (sentId !== undefined) this.#cancelled(ctx, sentOn, sentId, true);
       };
@@ -289,9 +311,4 @@ export class AttemptRunner {
     const last = ctx.errors[ctx.errors.length - 1];
     return last !== undefined && !last.retryable;
   }
-}
-
-/** Whether `error` is the SDK's request timeout (it then sent `notifications/cancelled` itself). */
-function isRequestTimeout(error: unknown): boolean {
-  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
 }

@@ -1,34 +1,64 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  McpError,
+  type CallToolRequest,
+  type JSONRPCMessage,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
 import { ABANDONED_META, ACK_METHOD, TX_KEY } from '../protocol/index.js';
 
 /** What the tap does with what it takes off the wire. */
 export interface TapHandlers {
   /** An ACK notification's params (never handed to the SDK). */
   readonly ack: (params: unknown) => void;
-  /** Every other incoming message, before the SDK sees it (e.g. to inflate a compressed result). */
+  /** Every other incoming message, before the SDK or a request's settle sees it (e.g. to inflate a compressed result). */
   readonly incoming: (message: JSONRPCMessage) => JSONRPCMessage;
 }
+
+/**
+ * Ends a request the tap sent itself: with the `result` or `error` member of its response, or
+ * with `failure` when it never got one (the send failed, or the transport closed).
+ */
+export type TapSettle = (response: TapResponse | undefined, failure?: unknown) => void;
+
+/** A response to a request the tap sent, as it came off the wire. */
+export interface TapResponse {
+  readonly result?: unknown;
+  readonly error?: { readonly code: number; readonly message: string; readonly data?: unknown };
+}
+
+/**
+ * JSON-RPC ids of the requests the tap sends are strings with this prefix, so they can never
+ * collide with the SDK's own (numbers counted from 0) and a late answer is known to be ours.
+ */
+const OWN_ID_PREFIX = 'tx:';
 
 /**
  * Sits on the SDK client's transport, one transport at a time (a reconnect brings a new one).
  *
  * Incoming ACK notifications are taken off before the SDK sees them: it would run each through
- * several schema parses only to hand it to a handler. Outgoing `tools/call` requests have their
- * JSON-RPC id noted, so that a call can be cancelled without an `AbortController` per request
- * (creating one costs about a quarter of the SDK's own per-call CPU): `Client.callTool` sends
- * synchronously, so the id of the request it sent is read with {@link takeSentId} right after.
+ * several schema parses only to hand it to a handler. `tools/call` attempts are sent by the tap
+ * itself ({@link request}) and their responses handed straight back: the SDK's request machinery
+ * (a promise chain, a timer and a schema-checked dispatch per message) cost about a third of a
+ * bare SDK call, and an attempt has its own timeout and cancellation anyway. A `tools/call` the
+ * SDK sends (for a tool whose output schema the SDK checks) has its JSON-RPC id noted instead,
+ * so that it can be cancelled without an `AbortController` per request: `Client.callTool` sends
+ * synchronously, so the id is read with {@link takeSentId} right after.
  *
  * @example
  * tap.attach(sdk.transport);
- * const pending = sdk.callTool(params);
- * const id = tap.takeSentId(); // later: tap.cancel(id, 'timed out')
+ * const id = tap.request(params, (response, failure) => settle(response, failure));
+ * // later: tap.cancel(sdk.transport, id, 'timed out')
  */
 export class TransportTap {
   #transport: Transport | undefined = undefined;
   #send: Transport['send'] | undefined = undefined;
   #deliver: ((message: JSONRPCMessage) => void) | undefined = undefined;
+  /** The tap's own requests on the current transport that are waiting for a response. */
+  #pending = new Map<RequestId, TapSettle>();
   #sentId: RequestId | undefined = undefined;
+  #nextId = 0;
 
   constructor(private readonly handlers: TapHandlers) {}
 
@@ -36,16 +66,31 @@ export class TransportTap {
   attach(transport: Transport | undefined): void {
     if (!transport || transport === this.#transport) return;
     const deliver = transport.onmessage;
+    const closed = transport.onclose;
     const send = transport.send.bind(transport);
     const { ack, incoming } = this.handlers;
+    const pending = new Map<RequestId, TapSettle>();
     this.#transport = transport;
     this.#send = send;
     this.#deliver = (message) => deliver?.(message);
+    this.#pending = pending;
     this.#sentId = undefined;
     transport.onmessage = (message, extra) => {
-      const { method, params } = message as { method?: unknown; params?: unknown };
-      if (method === ACK_METHOD) ack(params);
-      else deliver?.(incoming(message), extra);
+      const { method, params, id } = message as { method?: unknown; params?: unknown; id?: unknown };
+      if (method === ACK_METHOD) return ack(params);
+      if (method === undefined && isOwnId(id)) {
+        const settle = pending.get(id);
+        pending.delete(id);
+        // a late answer to a request given up (timed out, cancelled) reaches no one
+        return settle?.(incoming(message) as TapResponse);
+      }
+      deliver?.(incoming(message), extra);
+    };
+    transport.onclose = () => {
+      closed?.(); // the SDK first, so that a retry finds the connection already marked closed
+      const failure = new McpError(ErrorCode.ConnectionClosed, 'Connection closed');
+      for (const settle of pending.values()) settle(undefined, failure);
+      pending.clear();
     };
     transport.send = (message, options) => {
       const { method, id } = message as { method?: unknown; id?: RequestId };
@@ -54,7 +99,29 @@ export class TransportTap {
     };
   }
 
-  /** The JSON-RPC id of the `tools/call` sent through the tap since the last call, if one was. */
+  /**
+   * Sends `tools/call` with `params` on the attached transport under an id of the tap's own, and
+   * returns that id. `settle` is called once: with the response, or with
+   * the failure of the send or of the connection; never after the request is cancelled.
+   */
+  request(params: CallToolRequest['params'], settle: TapSettle): RequestId {
+    const send = this.#send;
+    if (!send) throw new Error('Not connected'); // attach() first; the SDK says the same
+    const id = `${OWN_ID_PREFIX}${++this.#nextId}`;
+    const pending = this.#pending;
+    pending.set(id, settle);
+    const failed = (error: unknown): void => {
+      if (pending.delete(id)) settle(undefined, error);
+    };
+    try {
+      send({ jsonrpc: '2.0', id, method: 'tools/call', params }).catch(failed);
+    } catch (error) {
+      failed(error); // a transport that throws instead of rejecting
+    }
+    return id;
+  }
+
+  /** The JSON-RPC id of the SDK's `tools/call` sent through the tap since the last call, if one was. */
   takeSentId(): RequestId | undefined {
     const id = this.#sentId;
     this.#sentId = undefined;
@@ -63,22 +130,23 @@ export class TransportTap {
 
   /**
    * Cancels request `id`, sent through `transport`, as the SDK's abort would: tells the server
-   * (`notifications/cancelled`, marked `abandoned` when no retry follows) and settles the SDK's
-   * pending request at once with an error response, so nothing waits for an answer that will
-   * not come. Nothing happens when the transport has been replaced since (its requests are gone
-   * with it).
+   * (`notifications/cancelled`, marked `abandoned` when no retry follows) and stops waiting for
+   * its answer (a request the SDK sent is settled at once with an error response, so nothing
+   * waits for an answer that will not come). Nothing happens when the transport has been
+   * replaced since (its requests are gone with it).
    */
   cancel(transport: Transport | undefined, id: RequestId, reason: string, abandoned = false): void {
     if (transport !== this.#transport || !this.#deliver) return;
     this.#notifyCancelled(id, reason, abandoned);
-    this.#deliver({ jsonrpc: '2.0', id, error: { code: ErrorCode.RequestTimeout, message: reason } });
+    if (isOwnId(id)) this.#pending.delete(id);
+    else this.#deliver({ jsonrpc: '2.0', id, error: { code: ErrorCode.RequestTimeout, message: reason } });
   }
 
   /**
    * Tells the server that request `id`, cancelled earlier with a retry to follow, is given up
    * after all (the retries ended without an answer): a `notifications/cancelled` marked
-   * `abandoned`, so that a keyed execution still running for it stops. The SDK's request was
-   * settled by the first cancel; nothing is delivered.
+   * `abandoned`, so that a keyed execution still running for it stops. The request was settled
+   * by the first cancel; nothing is delivered.
    */
   abandon(transport: Transport | undefined, id: RequestId, reason: string): void {
     if (transport === this.#transport) this.#notifyCancelled(id, reason, true);
@@ -90,4 +158,8 @@ export class TransportTap {
       : { requestId: id, reason };
     this.#send?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params }).catch(() => undefined);
   }
+}
+
+function isOwnId(id: unknown): id is string {
+  return typeof id === 'string' && id.startsWith(OWN_ID_PREFIX);
 }

@@ -1,0 +1,89 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  CallToolResultSchema,
+  ErrorCode,
+  McpError,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { TapResponse } from './transport-tap.js';
+
+/** The SDK's compiled output-schema check of one tool. */
+type OutputValidator = (value: unknown) => { valid: boolean; errorMessage?: string };
+
+/** The two lookups `Client.callTool` makes before and after its request (private SDK methods). */
+interface CallToolLookups {
+  isToolTaskRequired(tool: string): boolean;
+  getToolOutputValidator(tool: string): OutputValidator | undefined;
+}
+
+/**
+ * What `Client.callTool` does around its request, for attempts the client sends itself: refuse a
+ * tool that requires task-based execution, check the result against `CallToolResultSchema`, and
+ * check its structured content against the tool's output schema (as cached by `listTools`).
+ * `undefined` when this SDK's client does not expose the lookups it needs (another SDK version):
+ * attempts then go through `Client.callTool` itself.
+ *
+ * @example
+ * const checks = ToolResultCheck.of(sdk);
+ * const result = checks ? checks.result('echo', response) : await sdk.callTool(params);
+ */
+export class ToolResultCheck {
+  private constructor(private readonly lookups: CallToolLookups) {}
+
+  /** The checks of `sdk`, or `undefined` when they cannot be made outside `Client.callTool`. */
+  static of(sdk: Client): ToolResultCheck | undefined {
+    const lookups = sdk as unknown as Partial<CallToolLookups>;
+    if (typeof lookups.isToolTaskRequired !== 'function') return undefined;
+    if (typeof lookups.getToolOutputValidator !== 'function') return undefined;
+    return new ToolResultCheck(lookups as CallToolLookups);
+  }
+
+  /** Throws the SDK's `McpError` when `tool` must be called as a task, as `Client.callTool` does. */
+  request(tool: string): void {
+    if (this.lookups.isToolTaskRequired(tool)) {
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        `Tool "${tool}" requires task-based execution. Use client.experimental.tasks.callToolStream() instead.`,
+      );
+    }
+  }
+
+  /**
+   * The result `response` carries, checked as `Client.callTool` checks it; throws what it would
+   * throw: the server's error as an `McpError`, a schema error, or an `McpError` for structured
+   * content that is missing or does not match the tool's output schema.
+   */
+  result(tool: string, response: TapResponse): CallToolResult {
+    const { error } = response;
+    if (error !== undefined) throw McpError.fromError(error.code, error.message, error.data);
+    const parsed = CallToolResultSchema.safeParse(response.result);
+    if (!parsed.success) throw parsed.error;
+    const result = parsed.data;
+    const validator = this.lookups.getToolOutputValidator(tool);
+    if (!validator) return result;
+    if (!result.structuredContent && !result.isError) {
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        `Tool ${tool} has an output schema but did not return structured content`,
+      );
+    }
+    if (result.structuredContent) {
+      let check;
+      try {
+        check = validator(result.structuredContent);
+      } catch (e) {
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `Failed to validate structured content: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+      if (!check.valid) {
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `Structured content does not match the tool's output schema: ${check.errorMessage}`,
+        );
+      }
+    }
+    return result;
+  }
+}
