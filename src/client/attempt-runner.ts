@@ -16,17 +16,14 @@ import {
   type TxError,
   type TxRequestMeta,
 } from '../protocol/index.js';
-import { RetryableResult, errorInfo, eventBase, type CallContext } from './call-context.js';
-import { classifyFailure, isSessionExpired } from './classify.js';
-import { unpackResponse, unpackResult, type ArgumentPacker } from './compression.js';
+import { Attempt, CANCELLED, type AttemptOwner } from './attempt.js';
+import { eventBase, type CallContext } from './call-context.js';
+import { unpackResponse, type ArgumentPacker } from './compression.js';
 import type { Connection } from './connection.js';
 import type { TxEvent } from './events.js';
 import type { TxMetrics } from './metrics.js';
 import { ToolResultCheck } from './tool-result-check.js';
 import { TransportTap } from './transport-tap.js';
-
-const MAX_TIMER_MS = 2_147_483_647;
-const CANCELLED = 'cancelled by mcp-tx (timeout, deadline or unsubscribe)';
 
 /** What an attempt needs of the client it belongs to. */
 export interface AttemptHost {
@@ -60,17 +57,15 @@ export interface AttemptHost {
  * const attempts = new AttemptRunner(host);
  * attempts.attempt$(ctx).pipe(retry(2)).subscribe(...);
  */
-export class AttemptRunner {
+export class AttemptRunner implements AttemptOwner {
   /** Calls whose current attempt may still be ACKed, by request id. */
   readonly awaitingAck = new Map<string, CallContext>();
   readonly tap: TransportTap;
-  /** `Client.callTool`'s checks, made here for attempts the tap sends; `undefined`: attempts go through `callTool`. */
-  readonly #checks: ToolResultCheck | undefined;
-  /** Cancel through an AbortSignal per request: only if the transport tap cannot see `callTool`'s requests go out. */
-  #cancelBySignal = false;
+  readonly checks: ToolResultCheck | undefined;
+  cancelBySignal = false;
 
-  constructor(private readonly host: AttemptHost) {
-    this.#checks = ToolResultCheck.of(host.sdk);
+  constructor(readonly host: AttemptHost) {
+    this.checks = ToolResultCheck.of(host.sdk);
     this.tap = new TransportTap({
       ack: (params) => this.onAck(params),
       incoming: (message) => unpackResponse(message, host.maxInflatedBytes),
@@ -94,7 +89,7 @@ export class AttemptRunner {
    */
   attempt$(ctx: CallContext): Observable<CallToolResult> {
     return new Observable<CallToolResult>((subscriber) => {
-      const attempt = ++ctx.attempt;
+      const number = ++ctx.attempt;
       ctx.acked = false;
       let timeoutMs = ctx.policy.timeoutMs;
       if (ctx.deadlineAt !== undefined) {
@@ -112,7 +107,7 @@ export class AttemptRunner {
           requestId: ctx.requestId,
           idempotencyKey: ctx.idempotencyKey,
           expectAck: ackExpected,
-          retryCount: attempt,
+          retryCount: number,
           timeoutMs,
           deadline: ctx.deadlineAt,
         };
@@ -122,7 +117,7 @@ export class AttemptRunner {
           ? { name: ctx.tool, _meta: { mcp_tx: { ...wire, ...packed } } }
           : { name: ctx.tool, arguments: ctx.args, _meta: { mcp_tx: wire } };
       }
-      if (ackExpected && attempt === 0) this.awaitingAck.set(ctx.requestId, ctx);
+      if (ackExpected && number === 0) this.awaitingAck.set(ctx.requestId, ctx);
       if (this.host.events.observed) {
         this.host.events.next({
           type: 'request',
@@ -131,125 +126,14 @@ export class AttemptRunner {
           meta,
         });
       }
-      let sent = false;
-      let settled = false;
-      let inFlight = false; // the request is sent and has not answered
-      let controller: AbortController | undefined;
-      let sentOn: Transport | undefined; // the transport the request went out on
-      let sentId: RequestId | undefined; // its JSON-RPC id
-      const fail = (error: unknown): void => {
-        if (settled) return;
-        settled = true;
-        if (isSessionExpired(error)) this.host.connection.restart();
-        const typed =
-          error instanceof RetryableResult
-            ? error
-            : classifyFailure(error, {
-                info: errorInfo(ctx, this.host.scheduler.now()),
-                acked: ctx.acked,
-                sent,
-                ackExpected,
-                replaySafe: this.host.replaySafe(ctx, server),
-              });
-        ctx.errors.push(typed);
-        this.#report(ctx, typed);
-        subscriber.error(typed);
-      };
-      const succeed = (value: CallToolResult): void => {
-        if (settled) return;
-        let result: CallToolResult;
-        try {
-          result = unpackResult(value, this.host.maxInflatedBytes, () =>
-            errorInfo(ctx, this.host.scheduler.now()),
-          );
-        } catch (error) {
-          return fail(error);
-        }
-        if (result.isError && ctx.policy.retryOnResult?.(result)) {
-          return fail(new RetryableResult(result, errorInfo(ctx, this.host.scheduler.now())));
-        }
-        settled = true;
-        subscriber.next(result);
-        subscriber.complete();
-      };
-      const send = (): void => {
-        sent = true;
-        ctx.sentAt = this.host.scheduler.now();
-        this.host.recorder.attemptSent(ctx.tool, attempt);
-        sentOn = this.host.sdk.transport;
-        this.tap.attach(sentOn);
-        const checks = this.#checks;
-        if (checks) {
-          if (!sentOn) return fail(new Error('Not connected')); // as the SDK's request would
-          try {
-            checks.request(ctx.tool);
-          } catch (error) {
-            return fail(error);
-          }
-          inFlight = true;
-          sentId = this.tap.request(params, (response, failure) => {
-            inFlight = false;
-            if (settled) return;
-            if (response === undefined) return fail(failure);
-            let result: CallToolResult;
-            try {
-              result = checks.result(ctx.tool, response);
-            } catch (error) {
-              return fail(error);
-            }
-            succeed(result);
-          });
-          return;
-        }
-        // Through the SDK's own request: its timer is set past the attempt timeout, which ends
-        // the attempt first.
-        inFlight = true;
-        const timeout = Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
-        if (this.#cancelBySignal) controller = new AbortController();
-        this.host.sdk
-          .callTool(params, undefined, controller ? { signal: controller.signal, timeout } : { timeout })
-          .then(
-            (value) => {
-              inFlight = false;
-              succeed(value as CallToolResult);
-            },
-            (error: unknown) => {
-              inFlight = false;
-              fail(error);
-            },
-          );
-        sentId = this.tap.takeSentId();
-        // The request went out without passing the tap (another transport wrapper?): cancel
-        // through AbortSignals from now on.
-        if (!controller && inFlight && sentId === undefined) this.#cancelBySignal = true;
-      };
-      const timer = this.host.scheduler.schedule(() => {
-        if (settled) return;
-        fail(
-          new TimeoutError(`${ctx.tool}: no response within ${timeoutMs} ms`, {
-            info: errorInfo(ctx, this.host.scheduler.now()),
-            acked: ctx.acked,
-          }),
-        );
-      }, timeoutMs);
-      const status = this.host.connection.current;
-      const waiting =
-        status === 'connecting' || status === 'reconnecting'
-          ? this.host.connection.whenConnected().subscribe({ next: send, error: fail })
-          : (send(), undefined);
-      return () => {
-        timer.unsubscribe();
-        waiting?.unsubscribe();
-        if (!inFlight) return;
-        settled = true; // cancelled by the caller, a deadline, a timeout or a retry
-        if (controller) controller.abort(CANCELLED);
-        else if (sentId !== undefined) this.#cancelled(ctx, sentOn, sentId, true);
-      };
+      const attempt = new Attempt(this, ctx, subscriber, { params, timeoutMs, server, ackExpected });
+      attempt.start();
+      return attempt;
     });
   }
 
   /** Counts a failed attempt's timeout or NACK, and emits its event when someone listens. */
-  #report(ctx: CallContext, error: TxError): void {
+  report(ctx: CallContext, error: TxError): void {
     const { recorder, events, scheduler } = this.host;
     if (error instanceof TimeoutError || error.cause instanceof TimeoutError) {
       recorder.timedOut(ctx.tool);
@@ -290,7 +174,7 @@ export class AttemptRunner {
    * keyed execution; otherwise the attempt is remembered, to be given up if the call ends
    * unanswered.
    */
-  #cancelled(ctx: CallContext, transport: Transport | undefined, id: RequestId, notify: boolean): void {
+  cancelled(ctx: CallContext, transport: Transport | undefined, id: RequestId, notify: boolean): void {
     // Only a key of the client's own can be given up: a caller's key may come back in a later
     // call, which must then get the stored outcome, not run the tool again.
     const own = ctx.idempotencyKey === ctx.requestId;

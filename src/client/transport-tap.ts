@@ -12,15 +12,18 @@ import { ABANDONED_META, ACK_METHOD, TX_KEY } from '../protocol/index.js';
 export interface TapHandlers {
   /** An ACK notification's params (never handed to the SDK). */
   readonly ack: (params: unknown) => void;
-  /** Every other incoming message, before the SDK or a request's settle sees it (e.g. to inflate a compressed result). */
+  /** Every other incoming message, before the SDK or a request's waiter sees it (e.g. to inflate a compressed result). */
   readonly incoming: (message: JSONRPCMessage) => JSONRPCMessage;
 }
 
-/**
- * Ends a request the tap sent itself: with the `result` or `error` member of its response, or
- * with `failure` when it never got one (the send failed, or the transport closed).
- */
-export type TapSettle = (response: TapResponse | undefined, failure?: unknown) => void;
+/** Waits for a request the tap sent itself. */
+export interface TapWaiter {
+  /**
+   * Called once: with the response (its `result` or `error` member), or with `failure` when none
+   * will come (the send failed, or the transport closed); never after the request is cancelled.
+   */
+  settle(response: TapResponse | undefined, failure?: unknown): void;
+}
 
 /** A response to a request the tap sent, as it came off the wire. */
 export interface TapResponse {
@@ -48,7 +51,7 @@ const OWN_ID_PREFIX = 'tx:';
  *
  * @example
  * tap.attach(sdk.transport);
- * const id = tap.request(params, (response, failure) => settle(response, failure));
+ * const id = tap.request(params, attempt); // attempt.settle(response, failure) when it ends
  * // later: tap.cancel(sdk.transport, id, 'timed out')
  */
 export class TransportTap {
@@ -56,7 +59,7 @@ export class TransportTap {
   #send: Transport['send'] | undefined = undefined;
   #deliver: ((message: JSONRPCMessage) => void) | undefined = undefined;
   /** The tap's own requests on the current transport that are waiting for a response. */
-  #pending = new Map<RequestId, TapSettle>();
+  #pending = new Map<RequestId, TapWaiter>();
   #sentId: RequestId | undefined = undefined;
   #nextId = 0;
 
@@ -69,7 +72,7 @@ export class TransportTap {
     const closed = transport.onclose;
     const send = transport.send.bind(transport);
     const { ack, incoming } = this.handlers;
-    const pending = new Map<RequestId, TapSettle>();
+    const pending = new Map<RequestId, TapWaiter>();
     this.#transport = transport;
     this.#send = send;
     this.#deliver = (message) => deliver?.(message);
@@ -79,17 +82,17 @@ export class TransportTap {
       const { method, params, id } = message as { method?: unknown; params?: unknown; id?: unknown };
       if (method === ACK_METHOD) return ack(params);
       if (method === undefined && isOwnId(id)) {
-        const settle = pending.get(id);
+        const waiter = pending.get(id);
         pending.delete(id);
         // a late answer to a request given up (timed out, cancelled) reaches no one
-        return settle?.(incoming(message) as TapResponse);
+        return waiter?.settle(incoming(message) as TapResponse);
       }
       deliver?.(incoming(message), extra);
     };
     transport.onclose = () => {
       closed?.(); // the SDK first, so that a retry finds the connection already marked closed
       const failure = new McpError(ErrorCode.ConnectionClosed, 'Connection closed');
-      for (const settle of pending.values()) settle(undefined, failure);
+      for (const waiter of pending.values()) waiter.settle(undefined, failure);
       pending.clear();
     };
     transport.send = (message, options) => {
@@ -101,17 +104,16 @@ export class TransportTap {
 
   /**
    * Sends `tools/call` with `params` on the attached transport under an id of the tap's own, and
-   * returns that id. `settle` is called once: with the response, or with
-   * the failure of the send or of the connection; never after the request is cancelled.
+   * returns that id; `waiter` is told how it ends.
    */
-  request(params: CallToolRequest['params'], settle: TapSettle): RequestId {
+  request(params: CallToolRequest['params'], waiter: TapWaiter): RequestId {
     const send = this.#send;
     if (!send) throw new Error('Not connected'); // attach() first; the SDK says the same
     const id = `${OWN_ID_PREFIX}${++this.#nextId}`;
     const pending = this.#pending;
-    pending.set(id, settle);
+    pending.set(id, waiter);
     const failed = (error: unknown): void => {
-      if (pending.delete(id)) settle(undefined, error);
+      if (pending.delete(id)) waiter.settle(undefined, error);
     };
     try {
       send({ jsonrpc: '2.0', id, method: 'tools/call', params }).catch(failed);

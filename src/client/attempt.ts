@@ -1,0 +1,210 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { SchedulerAction, Subscriber, Subscription, Unsubscribable } from 'rxjs';
+import { TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
+import type { AttemptHost } from './attempt-runner.js';
+import { RetryableResult, errorInfo, type CallContext } from './call-context.js';
+import { classifyFailure, isSessionExpired } from './classify.js';
+import { unpackResult } from './compression.js';
+import type { ToolResultCheck } from './tool-result-check.js';
+import type { TapResponse, TapWaiter, TransportTap } from './transport-tap.js';
+
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** What an {@link Attempt} needs of the runner it belongs to. */
+export interface AttemptOwner {
+  readonly host: AttemptHost;
+  readonly tap: TransportTap;
+  /** `Client.callTool`'s checks, for requests the tap sends; `undefined`: attempts go through `callTool`. */
+  readonly checks: ToolResultCheck | undefined;
+  /** Cancel `callTool`'s requests through an AbortSignal each: the tap cannot see them go out. */
+  cancelBySignal: boolean;
+  /** Counts a failed attempt's timeout or NACK, and emits its event. */
+  report(ctx: CallContext, error: TxError): void;
+  /** Cancels request `id` of `ctx` on the server (`notify`: by a notification of ours). */
+  cancelled(ctx: CallContext, transport: Transport | undefined, id: RequestId, notify: boolean): void;
+}
+
+/** What an attempt sends, decided by the runner before it starts. */
+export interface AttemptRequest {
+  readonly params: CallToolRequest['params'];
+  readonly timeoutMs: number;
+  /** What the server advertised, `undefined` for a plain MCP server. */
+  readonly server: TxCapability | undefined;
+  /** The server would ACK this attempt. */
+  readonly ackExpected: boolean;
+}
+
+/**
+ * One attempt of a call, for one subscriber: sends the request once connected, bounds it by its
+ * timeout (scheduler time), and ends the subscriber once, with the checked result or with a
+ * classified {@link TxError}. Unsubscribing before the response stops waiting for it and cancels
+ * the request on the server. One object holds the attempt's whole state (no closure per step),
+ * since every call in flight keeps one.
+ *
+ * @example
+ * const attempt = new Attempt(owner, ctx, subscriber, request);
+ * attempt.start();
+ * return attempt; // the subscription's teardown
+ */
+export class Attempt implements TapWaiter, Unsubscribable {
+  #sent = false;
+  #settled = false;
+  /** The request is sent and has not answered. */
+  #inFlight = false;
+  #controller: AbortController | undefined = undefined;
+  /** The transport the request went out on, and its JSON-RPC id there. */
+  #sentOn: Transport | undefined = undefined;
+  #sentId: RequestId | undefined = undefined;
+  #timer: Subscription | undefined = undefined;
+  #waiting: Subscription | undefined = undefined;
+
+  constructor(
+    private readonly owner: AttemptOwner,
+    private readonly ctx: CallContext,
+    private readonly subscriber: Subscriber<CallToolResult>,
+    private readonly request: AttemptRequest,
+  ) {}
+
+  /** Starts the timeout, and sends now or once the connection is back. */
+  start(): void {
+    const { connection, scheduler } = this.owner.host;
+    this.#timer = scheduler.schedule(timedOut, this.request.timeoutMs, this);
+    const status = connection.current;
+    if (status === 'connecting' || status === 'reconnecting') {
+      this.#waiting = connection.whenConnected().subscribe({
+        next: () => this.#send(),
+        error: (error: unknown) => this.#fail(error),
+      });
+    } else {
+      this.#send();
+    }
+  }
+
+  /** The response to the request the tap sent, or why none will come (called by the tap). */
+  settle(response: TapResponse | undefined, failure?: unknown): void {
+    this.#inFlight = false;
+    if (this.#settled) return;
+    if (response === undefined) return this.#fail(failure);
+    let result: CallToolResult;
+    try {
+      result = (this.owner.checks as ToolResultCheck).result(this.ctx.tool, response);
+    } catch (error) {
+      return this.#fail(error);
+    }
+    this.#succeed(result);
+  }
+
+  /** The attempt timeout passed without an answer. */
+  timeout(): void {
+    if (this.#settled) return;
+    const { ctx } = this;
+    this.#fail(
+      new TimeoutError(`${ctx.tool}: no response within ${this.request.timeoutMs} ms`, {
+        info: errorInfo(ctx, this.owner.host.scheduler.now()),
+        acked: ctx.acked,
+      }),
+    );
+  }
+
+  /** Teardown: stops the timer and any wait, and cancels a request still in flight. */
+  unsubscribe(): void {
+    this.#timer?.unsubscribe();
+    this.#waiting?.unsubscribe();
+    if (!this.#inFlight) return;
+    this.#settled = true; // cancelled by the caller, a deadline, a timeout or a retry
+    this.#inFlight = false;
+    if (this.#controller) this.#controller.abort(CANCELLED);
+    else if (this.#sentId !== undefined) this.owner.cancelled(this.ctx, this.#sentOn, this.#sentId, true);
+  }
+
+  #send(): void {
+    const { owner, ctx } = this;
+    const { host, tap, checks } = owner;
+    this.#sent = true;
+    ctx.sentAt = host.scheduler.now();
+    host.recorder.attemptSent(ctx.tool, ctx.attempt);
+    const transport = host.sdk.transport;
+    this.#sentOn = transport;
+    tap.attach(transport);
+    if (!checks) return this.#sendThroughSdk();
+    if (!transport) return this.#fail(new Error('Not connected')); // as the SDK's request would
+    try {
+      checks.request(ctx.tool);
+    } catch (error) {
+      return this.#fail(error);
+    }
+    this.#inFlight = true;
+    this.#sentId = tap.request(this.request.params, this);
+  }
+
+  /** Through `Client.callTool`: its timer is set past the attempt timeout, which ends the attempt first. */
+  #sendThroughSdk(): void {
+    const { owner } = this;
+    this.#inFlight = true;
+    const timeout = Math.min(this.request.timeoutMs + 60_000, MAX_TIMER_MS);
+    if (owner.cancelBySignal) this.#controller = new AbortController();
+    const signal = this.#controller?.signal;
+    owner.host.sdk.callTool(this.request.params, undefined, signal ? { signal, timeout } : { timeout }).then(
+      (value) => {
+        this.#inFlight = false;
+        this.#succeed(value as CallToolResult);
+      },
+      (error: unknown) => {
+        this.#inFlight = false;
+        this.#fail(error);
+      },
+    );
+    this.#sentId = owner.tap.takeSentId();
+    // The request went out without passing the tap (another transport wrapper?): cancel
+    // through AbortSignals from now on.
+    if (!this.#controller && this.#inFlight && this.#sentId === undefined) owner.cancelBySignal = true;
+  }
+
+  #succeed(value: CallToolResult): void {
+    if (this.#settled) return;
+    const { ctx, owner } = this;
+    const { scheduler, maxInflatedBytes } = owner.host;
+    let result: CallToolResult;
+    try {
+      result = unpackResult(value, maxInflatedBytes, () => errorInfo(ctx, scheduler.now()));
+    } catch (error) {
+      return this.#fail(error);
+    }
+    if (result.isError && ctx.policy.retryOnResult?.(result)) {
+      return this.#fail(new RetryableResult(result, errorInfo(ctx, scheduler.now())));
+    }
+    this.#settled = true;
+    this.subscriber.next(result);
+    this.subscriber.complete();
+  }
+
+  #fail(error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    const { ctx, owner, request } = this;
+    const { host } = owner;
+    if (isSessionExpired(error)) host.connection.restart();
+    const typed =
+      error instanceof RetryableResult
+        ? error
+        : classifyFailure(error, {
+            info: errorInfo(ctx, host.scheduler.now()),
+            acked: ctx.acked,
+            sent: this.#sent,
+            ackExpected: request.ackExpected,
+            replaySafe: host.replaySafe(ctx, request.server),
+          });
+    ctx.errors.push(typed);
+    owner.report(ctx, typed);
+    this.subscriber.error(typed);
+  }
+}
+
+/** The reason given to the server for every cancel of an attempt. */
+export const CANCELLED = 'cancelled by mcp-tx (timeout, deadline or unsubscribe)';
+
+/** The attempt timer's work (a plain function, so that scheduling it allocates no closure). */
+function timedOut(this: SchedulerAction<Attempt>, attempt?: Attempt): void {
+  attempt?.timeout();
+}
