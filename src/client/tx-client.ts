@@ -7,7 +7,6 @@ import {
   Observable,
   type SchedulerLike,
   type Subscriber,
-  type Subscription,
   Subject,
   asyncScheduler,
   filter,
@@ -49,14 +48,9 @@ import {
 } from './connection.js';
 import { CallDedup } from './call-dedup.js';
 import { AttemptRunner } from './attempt-runner.js';
+import { CallJob, type JobHost } from './call-job.js';
 import { ArgumentPacker, clientFeatures } from './compression.js';
-import {
-  RetryableResult,
-  errorInfo,
-  eventBase,
-  withAttemptErrors,
-  type CallContext,
-} from './call-context.js';
+import { errorInfo, eventBase, withAttemptErrors, type CallContext } from './call-context.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_DEDUP_MAX_ENTRIES,
@@ -87,16 +81,6 @@ export interface ConnectOptions extends TxClientOptions {
   clientInfo?: Implementation;
   /** Extra client capabilities; `experimental.mcp_tx` is added. */
   capabilities?: ClientCapabilities;
-}
-
-interface Job {
-  readonly ctx: CallContext;
-  readonly subscriber: Subscriber<TxResult>;
-  sub: Subscription | undefined;
-  release: (() => void) | undefined;
-  done: boolean;
-  /** How the call ended, for metrics: `completed` or an error code. */
-  outcome: string | undefined;
 }
 
 /** How `connect` hands the transport it owns to the constructor (a symbol: invisible to option validation). */
@@ -140,8 +124,9 @@ export class TxClient {
   /** Emits once, when the client closes: ends `metrics$`. */
   private readonly closing = new Subject<void>();
   private readonly recorder: TxMetrics;
-  private readonly jobs = new Subject<Job>();
-  private readonly live = new Set<Job>();
+  private readonly jobs = new Subject<CallJob>();
+  private readonly live = new Set<CallJob>();
+  private readonly jobHost: JobHost;
   private readonly policies = new Map<string, ResolvedPolicy>();
   private readonly retryOperators = new WeakMap<ResolvedPolicy, MonoTypeOperatorFunction<CallToolResult>>();
   private readonly safeTools = new Map<string, boolean>();
@@ -202,6 +187,20 @@ export class TxClient {
     this.responses$ = this.events$.pipe(filter((e): e is TxResponseEvent => e.type === 'response'));
     const own = (options as { [OWN_TRANSPORT]?: OwnTransport })[OWN_TRANSPORT];
     this.connection = new Connection(sdk, own?.factory, own ? own.reconnect : false, scheduler, random);
+    this.jobHost = {
+      attempts$: (ctx) => this.attempts$(ctx),
+      toTxResult: (ctx, result) => this.toTxResult(ctx, result),
+      failed: (ctx, error) => {
+        if (this.events.observed)
+          this.events.next({ type: 'failure', ...eventBase(ctx, this.scheduler.now()), error });
+      },
+      ended: (job) => {
+        const { ctx, outcome } = job;
+        this.recorder.callEnded(ctx.tool, outcome ?? 'CANCELLED', this.scheduler.now() - ctx.startedAt);
+        this.live.delete(job);
+        this.attempts.forget(ctx, outcome === 'completed');
+      },
+    };
     this.attempts = new AttemptRunner({
       sdk,
       connection: this.connection,
@@ -223,13 +222,13 @@ export class TxClient {
     sdk.setNotificationHandler(AckNotificationSchema, (n) => this.attempts.onAck(n.params));
     this.jobs
       .pipe(
-        boundedMergeMap((job) => this.runJob(job), {
+        boundedMergeMap((job) => new Observable<never>((slot) => job.run(slot, this.closed)), {
           concurrency,
           maxQueue,
           gauge: (gauge) => this.recorder.setQueueGauge(gauge),
           onOverflow: (job) => {
-            job.outcome = 'QUEUE_FULL';
-            job.subscriber.error(
+            job.fail(
+              'QUEUE_FULL',
               new QueueFullError(`${job.ctx.tool}: ${maxQueue} calls already queued`, {
                 info: errorInfo(job.ctx, this.scheduler.now()),
               }),
@@ -397,8 +396,8 @@ export class TxClient {
     if (this.closed) return;
     this.closed = true;
     for (const job of [...this.live]) {
-      job.outcome = 'CLIENT_CLOSED';
-      job.subscriber.error(
+      job.fail(
+        'CLIENT_CLOSED',
         new ClientClosedError(`${job.ctx.tool}: client closed`, {
           info: errorInfo(job.ctx, this.scheduler.now()),
         }),
@@ -418,7 +417,7 @@ export class TxClient {
     args: Record<string, unknown> | undefined,
     options: CallOptions | undefined,
     idempotencyKey: string,
-  ): () => void {
+  ): CallJob {
     const policy = this.policyFor(tool, options);
     const startedAt = this.scheduler.now();
     const at = options?.deadline;
@@ -439,50 +438,11 @@ export class TxClient {
       abandoned: false,
       unfinished: undefined,
     };
-    const job: Job = { ctx, subscriber, sub: undefined, release: undefined, done: false, outcome: undefined };
+    const job = new CallJob(ctx, subscriber, this.jobHost);
     this.recorder.callStarted(tool);
     this.live.add(job);
     this.jobs.next(job);
-    return () => {
-      this.recorder.callEnded(tool, job.outcome ?? 'CANCELLED', this.scheduler.now() - startedAt);
-      job.done = true;
-      ctx.abandoned = job.outcome === undefined; // unsubscribed (or aborted) before it ended
-      this.live.delete(job);
-      job.sub?.unsubscribe();
-      job.release?.();
-      this.attempts.forget(ctx, job.outcome === 'completed');
-    };
-  }
-
-  private runJob(job: Job): Observable<never> {
-    return new Observable<never>((slot) => {
-      if (job.done || this.closed) return slot.complete(); // cancelled or closed while it waited in the queue
-      const { ctx, subscriber } = job;
-      job.release = () => slot.complete();
-      job.sub = this.attempts$(ctx).subscribe({
-        next: (result) => {
-          job.outcome = 'completed';
-          subscriber.next(this.toTxResult(ctx, result));
-        },
-        error: (error: unknown) => {
-          slot.complete();
-          if (error instanceof RetryableResult) {
-            // retryOnResult asked for more attempts and they ran out: the last result is the answer
-            job.outcome = 'completed';
-            subscriber.next(this.toTxResult(ctx, error.result));
-            return subscriber.complete();
-          }
-          job.outcome = isTxError(error) ? error.code : 'ERROR';
-          if (this.events.observed)
-            this.events.next({ type: 'failure', ...eventBase(ctx, this.scheduler.now()), error });
-          subscriber.error(error);
-        },
-        complete: () => {
-          slot.complete();
-          subscriber.complete();
-        },
-      });
-    });
+    return job;
   }
 
   /** The attempts of one call: each subscription to `attempt$` is one attempt; `retry` resubscribes. */
