@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, ClientCapabilities, Implementation } from '@modelcontextprotocol/sdk/types.js';
-import { nanoid } from 'nanoid';
+import { callId } from './call-id.js';
 import {
   type MonoTypeOperatorFunction,
   Observable,
@@ -314,10 +314,10 @@ export class TxClient {
       const cache = this.resilience.cache(name);
       // The common call (no key, no signal, no cache) starts directly: no intermediate Observables.
       if (key === undefined && !signal && !cache) {
-        return this.start(subscriber, name, args, options, nanoid());
+        return this.start(subscriber, name, args, options, callId());
       }
       const start = () =>
-        new Observable<TxResult>((s) => this.start(s, name, args, options, key ?? nanoid()));
+        new Observable<TxResult>((s) => this.start(s, name, args, options, key ?? callId()));
       const run = () =>
         key !== undefined && this.dedupWindowMs > 0
           ? this.dedup.join(key, fingerprint(name, args), start, () => this.recorder.dedupHit(name))
@@ -427,7 +427,7 @@ export class TxClient {
       tool,
       args,
       policy,
-      requestId: options?.idempotencyKey === undefined ? idempotencyKey : nanoid(),
+      requestId: options?.idempotencyKey === undefined ? idempotencyKey : callId(),
       idempotencyKey,
       startedAt,
       deadlineAt,
