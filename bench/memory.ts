@@ -78,27 +78,31 @@ export async function heapPerInFlightCall(n: number): Promise<{ bare: number; tx
 
 /**
  * Bytes each completed keyed call keeps in the client's dedup window, excluding the result it
- * stores: `n` keyed calls and `n` unkeyed calls whose results are both kept alive by the test.
+ * stores: the same `n` keyed calls through a client with the window and one without it
+ * (`dedupWindowMs: 0`), the results (which hold the keys) kept alive by the test in both.
  */
 export async function heapPerDedupEntry(n: number): Promise<number> {
   const server = new McpServer({ name: 'bench-dedup', version: '1.0.0' });
   server.registerTool('noop', {}, () => ({ content: [] }));
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client = await lib.TxClient.connect(clientSide, { dedupMaxEntries: n * 2 });
-  const run = async (keyed: boolean): Promise<number> => {
+  const windowed = await lib.TxClient.connect(clientSide, { dedupMaxEntries: n * 2 });
+  const unwindowed = new lib.TxClient(windowed.sdk, { dedupWindowMs: 0 });
+  const run = async (client: typeof windowed, prefix: string): Promise<number> => {
     const kept: unknown[] = [];
     const before = heap();
     for (let i = 0; i < n; i++) {
-      kept.push(await client.call('noop', {}, keyed ? { idempotencyKey: `key-${i}` } : undefined));
+      kept.push(await client.call('noop', {}, { idempotencyKey: `${prefix}-${i}` }));
     }
     const after = heap();
     kept.length = 0;
     return after - before;
   };
-  await run(false); // warm up
-  const unkeyed = await run(false);
-  const keyed = await run(true);
-  await client.close();
-  return (keyed - unkeyed) / n;
+  await run(unwindowed, 'warm-a'); // warm up both paths
+  await run(windowed, 'warm-b');
+  const without = await run(unwindowed, 'off');
+  const withWindow = await run(windowed, 'on');
+  await unwindowed.close();
+  await windowed.close();
+  return (withWindow - without) / n;
 }

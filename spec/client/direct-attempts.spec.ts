@@ -8,6 +8,9 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import { TxClient, type TxError } from '../../src/index.js';
+import { withTxServer } from '../../src/server/index.js';
+import { textOf } from '../helpers/text.js';
+import { createToolServer } from '../helpers/tool-server.js';
 import { ToolResultCheck } from '../../src/client/tool-result-check.js';
 
 /** A `tools/call` the peer received, with a way to answer it. */
@@ -127,7 +130,7 @@ describe('TxClient attempts sent by the transport tap', () => {
     client.sdk.onerror = (e) => sdkErrors.push(e);
     const late = failure(client.call('echo', {}));
     const call = await nextCall(peer.calls, 1);
-    expect(call.id).toEqual(expect.stringMatching(/^tx:\d+$/));
+    expect(call.id).toEqual(expect.stringMatching(/^tx[\w-]{4}:\d+$/));
     // not idempotent, plain server: a timeout after sending leaves the outcome unknown
     expect(await late).toMatchObject({ code: 'AMBIGUOUS_OUTCOME' });
     expect(peer.cancelled).toEqual([call.id]);
@@ -190,6 +193,27 @@ describe('TxClient attempts sent by the transport tap', () => {
     expect(await timedOut).toMatchObject({ code: 'AMBIGUOUS_OUTCOME' });
     expect(peer.cancelled).toEqual([second.id]);
     await client.close();
+  });
+});
+
+describe('two TxClients wrapping one SDK client', () => {
+  it('should each get the answers and ACKs of their own calls', async () => {
+    const { server, log } = createToolServer({ hangs: 0 });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(withTxServer(serverSide, { ackDelayMs: 0 }));
+    const first = await TxClient.connect(clientSide);
+    const second = new TxClient(first.sdk);
+    const acks: string[] = [];
+    first.acks$.subscribe(() => acks.push('first'));
+    second.acks$.subscribe(() => acks.push('second'));
+    const [a, b] = await Promise.all([
+      first.call('echo', { text: 'a' }, { timeoutMs: 2_000 }),
+      second.call('echo', { text: 'b' }, { timeoutMs: 2_000 }),
+    ]);
+    expect([textOf(a), textOf(b)]).toEqual(['a', 'b']);
+    expect(acks.sort()).toEqual(['first', 'second']);
+    expect(log.runs.echo).toBe(2);
+    await second.close();
   });
 });
 

@@ -147,17 +147,22 @@ export class AttemptRunner implements AttemptOwner {
     }
   }
 
-  /** Takes an ACK notification's params: acknowledges the attempt it names, if it is the current one. */
-  onAck(params: unknown): void {
+  /**
+   * Takes an ACK notification's params: acknowledges the attempt it names, if it is the current
+   * one. `false` when it names no call of this client (another client on the same SDK client
+   * may be waiting for it).
+   */
+  onAck(params: unknown): boolean {
     let ack;
     try {
       ack = decodeAck(params);
     } catch {
-      return; // malformed ACK: ignore it, the attempt timeout still bounds the call
+      return true; // malformed ACK: ignore it, the attempt timeout still bounds the call
     }
     const ctx = this.awaitingAck.get(ack.requestId);
-    if (!ctx || ctx.acked || ack.retryCount !== ctx.attempt) return; // late, unknown or duplicate
-    this.acknowledge(ctx);
+    if (!ctx) return false;
+    if (!ctx.acked && ack.retryCount === ctx.attempt) this.acknowledge(ctx); // else late or duplicate
+    return true;
   }
 
   /** The server accepted the current attempt of `ctx`, by notification or on its response. */

@@ -6,12 +6,13 @@ import {
   type JSONRPCMessage,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
+import { nanoid } from 'nanoid';
 import { ABANDONED_META, ACK_METHOD, TX_KEY } from '../protocol/index.js';
 
 /** What the tap does with what it takes off the wire. */
 export interface TapHandlers {
-  /** An ACK notification's params (never handed to the SDK). */
-  readonly ack: (params: unknown) => void;
+  /** An ACK notification's params; `true` when it acknowledged a call of ours (else it is passed on). */
+  readonly ack: (params: unknown) => boolean;
   /** Every other incoming message, before the SDK or a request's waiter sees it (e.g. to inflate a compressed result). */
   readonly incoming: (message: JSONRPCMessage) => JSONRPCMessage;
 }
@@ -32,16 +33,19 @@ export interface TapResponse {
 }
 
 /**
- * JSON-RPC ids of the requests the tap sends are strings with this prefix, so they can never
- * collide with the SDK's own (numbers counted from 0) and a late answer is known to be ours.
+ * The prefix of the JSON-RPC ids a tap gives its requests: strings, so that they never collide
+ * with the SDK's own (numbers counted from 0), with a random tag per tap, so that two clients
+ * wrapping one SDK client (two taps on one transport) never take each other's answers.
  */
-const OWN_ID_PREFIX = 'tx:';
+function ownIdPrefix(): string {
+  return `tx${nanoid(4)}:`;
+}
 
 /**
  * Sits on the SDK client's transport, one transport at a time (a reconnect brings a new one).
  *
- * Incoming ACK notifications are taken off before the SDK sees them: it would run each through
- * several schema parses only to hand it to a handler. `tools/call` attempts are sent by the tap
+ * Incoming ACK notifications of the client's calls are taken off before the SDK sees them: it
+ * would run each through several schema parses only to hand it to a handler. `tools/call` attempts are sent by the tap
  * itself ({@link request}) and their responses handed straight back: the SDK's request machinery
  * (a promise chain, a timer and a schema-checked dispatch per message) cost about a third of a
  * bare SDK call, and an attempt has its own timeout and cancellation anyway. A `tools/call` the
@@ -61,6 +65,7 @@ export class TransportTap {
   /** The tap's own requests on the current transport that are waiting for a response. */
   #pending = new Map<RequestId, TapWaiter>();
   #sentId: RequestId | undefined = undefined;
+  readonly #prefix = ownIdPrefix();
   #nextId = 0;
 
   constructor(private readonly handlers: TapHandlers) {}
@@ -80,8 +85,8 @@ export class TransportTap {
     this.#sentId = undefined;
     transport.onmessage = (message, extra) => {
       const { method, params, id } = message as { method?: unknown; params?: unknown; id?: unknown };
-      if (method === ACK_METHOD) return ack(params);
-      if (method === undefined && isOwnId(id)) {
+      if (method === ACK_METHOD && ack(params)) return;
+      if (method === undefined && this.#isOwn(id)) {
         const waiter = pending.get(id);
         pending.delete(id);
         // a late answer to a request given up (timed out, cancelled) reaches no one
@@ -109,7 +114,7 @@ export class TransportTap {
   request(params: CallToolRequest['params'], waiter: TapWaiter): RequestId {
     const send = this.#send;
     if (!send) throw new Error('Not connected'); // attach() first; the SDK says the same
-    const id = `${OWN_ID_PREFIX}${++this.#nextId}`;
+    const id = `${this.#prefix}${++this.#nextId}`;
     const pending = this.#pending;
     pending.set(id, waiter);
     const failed = (error: unknown): void => {
@@ -140,7 +145,7 @@ export class TransportTap {
   cancel(transport: Transport | undefined, id: RequestId, reason: string, abandoned = false): void {
     if (transport !== this.#transport || !this.#deliver) return;
     this.#notifyCancelled(id, reason, abandoned);
-    if (isOwnId(id)) this.#pending.delete(id);
+    if (this.#isOwn(id)) this.#pending.delete(id);
     else this.#deliver({ jsonrpc: '2.0', id, error: { code: ErrorCode.RequestTimeout, message: reason } });
   }
 
@@ -154,14 +159,14 @@ export class TransportTap {
     if (transport === this.#transport) this.#notifyCancelled(id, reason, true);
   }
 
+  #isOwn(id: unknown): id is string {
+    return typeof id === 'string' && id.startsWith(this.#prefix);
+  }
+
   #notifyCancelled(id: RequestId, reason: string, abandoned: boolean): void {
     const params = abandoned
       ? { requestId: id, reason, _meta: { [TX_KEY]: ABANDONED_META } }
       : { requestId: id, reason };
     this.#send?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params }).catch(() => undefined);
   }
-}
-
-function isOwnId(id: unknown): id is string {
-  return typeof id === 'string' && id.startsWith(OWN_ID_PREFIX);
 }

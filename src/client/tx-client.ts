@@ -219,7 +219,7 @@ export class TxClient {
     this.connection.status$.subscribe((status) => {
       if (status === 'connected') this.serverTx = null;
     });
-    sdk.setNotificationHandler(AckNotificationSchema, (n) => this.attempts.onAck(n.params));
+    sdk.setNotificationHandler(AckNotificationSchema, (n) => void this.attempts.onAck(n.params));
     this.jobs
       .pipe(
         boundedMergeMap((job) => new Observable<never>((slot) => job.run(slot, this.closed)), {
