@@ -2,11 +2,17 @@ import { type Observable, type SchedulerLike, finalize, map, of, share, tap, thr
 import { IdempotencyConflictError } from '../protocol/index.js';
 import type { TxResult } from './events.js';
 
-interface Entry {
+/** A key in flight: its duplicates share its execution. */
+interface Flight {
   readonly fingerprint: string;
   shared: Observable<TxResult> | undefined;
-  result: TxResult | undefined;
-  expiresAt: number;
+}
+
+/** A key completed within the window: its duplicates get its result. */
+interface Done {
+  readonly fingerprint: string;
+  readonly result: TxResult;
+  readonly expiresAt: number;
 }
 
 /**
@@ -19,9 +25,9 @@ interface Entry {
  */
 export class CallDedup {
   /** Keys in flight. */
-  private readonly flights = new Map<string, Entry>();
+  private readonly flights = new Map<string, Flight>();
   /** Completed keys, in completion order: expiry and eviction scan from the front. */
-  private readonly done = new Map<string, Entry>();
+  private readonly done = new Map<string, Done>();
 
   constructor(
     private readonly windowMs: number,
@@ -48,7 +54,7 @@ export class CallDedup {
     const now = this.scheduler.now();
     this.expire(now);
     const existing = this.flights.get(key) ?? this.done.get(key);
-    if (existing && existing.expiresAt > now) {
+    if (existing && (!('expiresAt' in existing) || existing.expiresAt > now)) {
       if (existing.fingerprint !== fingerprint) {
         return throwError(
           () =>
@@ -58,10 +64,10 @@ export class CallDedup {
         );
       }
       onHit?.();
-      if (existing.result) return of({ ...existing.result, duplicate: true, latencyMs: 0 });
+      if ('result' in existing) return of({ ...existing.result, duplicate: true, latencyMs: 0 });
       if (existing.shared) return existing.shared.pipe(map((r) => ({ ...r, duplicate: true })));
     }
-    const entry: Entry = { fingerprint, shared: undefined, result: undefined, expiresAt: Infinity };
+    const entry: Flight = { fingerprint, shared: undefined };
     entry.shared = start().pipe(
       tap((result) => this.complete(key, entry, result)),
       finalize(() => {
@@ -74,13 +80,16 @@ export class CallDedup {
     return entry.shared;
   }
 
-  private complete(key: string, entry: Entry, result: TxResult): void {
-    entry.result = result;
+  private complete(key: string, entry: Flight, result: TxResult): void {
     entry.shared = undefined;
-    entry.expiresAt = this.scheduler.now() + this.windowMs;
     if (this.flights.get(key) === entry) this.flights.delete(key);
+    const done: Done = {
+      fingerprint: entry.fingerprint,
+      result,
+      expiresAt: this.scheduler.now() + this.windowMs,
+    };
     this.done.delete(key);
-    this.done.set(key, entry);
+    this.done.set(key, done);
     for (const oldest of this.done.keys()) {
       if (this.done.size <= this.maxEntries) break;
       this.done.delete(oldest);
