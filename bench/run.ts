@@ -33,10 +33,17 @@ async function measureTransport(kind: Kind): Promise<TransportResult> {
   const tx = await txTarget(kind);
   const sequential = await compare(bare.call, tx.call, { warmup, n, runs, width: 1 });
   const parallel = await compare(bare.call, tx.call, { warmup: warmup / 2, n: nPar, runs, width: 50 });
-  await bare.close();
   await tx.close();
+  let clientOnly: TransportResult['clientOnly'];
+  if (kind !== 'http') {
+    // The client layer alone: TxClient against the very server the bare SDK calls.
+    const plain = await txTarget(kind, {}, false);
+    clientOnly = await compare(bare.call, plain.call, { warmup: warmup / 2, n: nPar, runs, width: 50 });
+    await plain.close();
+  }
+  await bare.close();
   process.stderr.write(`  ${kind}: done\n`);
-  return { kind, sequential, parallel };
+  return { kind, sequential, parallel, clientOnly };
 }
 
 /** Bytes of `_meta.mcp_tx` on the wire for a default call. */

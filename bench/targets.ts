@@ -50,9 +50,12 @@ export async function bareTarget(kind: Kind): Promise<Target> {
   };
 }
 
-/** A TxClient of `kind`, against the decorated server. */
-export async function txTarget(kind: Kind, options: TxClientOptions = {}): Promise<Target> {
-  const { transport, close } = await connectTransport(kind, true);
+/**
+ * A TxClient of `kind`, against the server behind `withTxServer` (or, `decorated: false`, the
+ * plain server: the client layer alone, in fallback mode).
+ */
+export async function txTarget(kind: Kind, options: TxClientOptions = {}, decorated = true): Promise<Target> {
+  const { transport, close } = await connectTransport(kind, decorated);
   const client = await lib.TxClient.connect(transport, { concurrency: 64, ...options });
   return {
     call: (i) => client.call('echo', { v: i }),
