@@ -77,7 +77,7 @@ const partial = {
   quick,
   transports,
   metaBytes: await metaBytes(),
-  heapPerInFlight: await heapPerInFlightCall(quick ? 2_000 : 5_000),
+  heapPerInFlight: heapPerInFlightCall(quick ? 2_000 : 5_000, quick ? 1 : 3),
   heapPerDedupEntry: await heapPerDedupEntry(quick ? 2_000 : 10_000),
   seed: await seedTable(quick ? 1_000 : 5_000),
   serverStore: await measureServerStore(SERVER_STORE_SIZES[quick ? 'quick' : 'full']),
