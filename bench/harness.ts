@@ -57,23 +57,3 @@ export function medianTiming(runs: readonly Timing[]): Timing {
     p99Us: median(runs.map((r) => r.p99Us)),
   };
 }
-
-/**
- * Warms both sides up, then alternates timed runs of `bare` and `tx` (so drift hits both alike)
- * and returns the median of each.
- */
-export async function compare(
-  bare: Call,
-  tx: Call,
-  { warmup, n, runs, width }: { warmup: number; n: number; runs: number; width: number },
-): Promise<{ bare: Timing; tx: Timing }> {
-  await timeCalls(bare, warmup, width);
-  await timeCalls(tx, warmup, width);
-  const b: Timing[] = [];
-  const t: Timing[] = [];
-  for (let r = 0; r < runs; r++) {
-    b.push(await timeCalls(bare, n, width));
-    t.push(await timeCalls(tx, n, width));
-  }
-  return { bare: medianTiming(b), tx: medianTiming(t) };
-}

@@ -87,7 +87,7 @@ export function toMarkdown(r: BenchResults): string {
     `# mcp-tx benchmarks`,
     '',
     `${r.date}, Node ${r.machine.node}, ${r.machine.cpu} × ${r.machine.cores} cores (${r.machine.platform})${r.quick ? ', quick run' : ''}.`,
-    'Bare SDK `Client.callTool` against a plain `McpServer` echo tool vs `TxClient.call` against the same server behind `withTxServer`, in one run; medians of alternating runs.',
+    'Bare SDK `Client.callTool` against a plain `McpServer` echo tool vs `TxClient.call` against the same server behind `withTxServer`, in one run: each side in processes of its own, the processes alternating, the median of the rounds.',
     '',
     '| transport | mode | bare ops/s | mcp-tx ops/s | ratio | bare p50 | mcp-tx p50 | bare p99 | mcp-tx p99 |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',

@@ -1,49 +1,48 @@
 /**
- * `npm run bench`: bare SDK vs mcp-tx over in-memory, stdio and Streamable HTTP, memory, the
- * guide's scenario table, the server's store memory and decorator CPU; writes
- * bench/results/latest.{md,json}. `--quick` for a smoke run.
+ * `npm run bench`: bare SDK vs mcp-tx over in-memory, stdio and Streamable HTTP (each side in
+ * processes of its own, see throughput.ts), the client layer alone, memory, the guide's scenario
+ * table, the server's store memory and decorator CPU; writes bench/results/latest.{md,json}.
+ * `--quick` for a smoke run.
  */
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, platform } from 'node:os';
-import { compare } from './harness.js';
 import { lib, server as serverLib } from './lib.js';
 import { heapPerDedupEntry, heapPerInFlightCall } from './memory.js';
 import { judge, toMarkdown, type BenchResults, type TransportResult } from './report.js';
 import { seedTable } from './seed-table.js';
 import { SERVER_STORE_SIZES, measureServerStore } from './server-store.js';
-import { bareTarget, echoServer, txTarget, type Kind } from './targets.js';
+import { echoServer, type Kind } from './targets.js';
+import { measureSides, type Side, type ThroughputSizes } from './throughput.js';
 
 const quick = process.argv.includes('--quick');
-const sizes: Record<Kind, { warmup: number; n: number; runs: number; nPar: number }> = quick
+const sizes: Record<Kind, ThroughputSizes> = quick
   ? {
-      'in-memory': { warmup: 5_000, n: 2_000, runs: 3, nPar: 5_000 },
-      stdio: { warmup: 1_000, n: 500, runs: 3, nPar: 2_000 },
-      http: { warmup: 200, n: 200, runs: 3, nPar: 500 },
+      'in-memory': { warmup: 5_000, n: 2_000, nPar: 5_000, runs: 2 },
+      stdio: { warmup: 1_000, n: 500, nPar: 2_000, runs: 2 },
+      http: { warmup: 200, n: 200, nPar: 500, runs: 2 },
     }
   : {
-      'in-memory': { warmup: 40_000, n: 10_000, runs: 5, nPar: 30_000 },
-      stdio: { warmup: 5_000, n: 3_000, runs: 5, nPar: 10_000 },
-      http: { warmup: 1_000, n: 1_000, runs: 3, nPar: 3_000 },
+      'in-memory': { warmup: 40_000, n: 10_000, nPar: 30_000, runs: 3 },
+      stdio: { warmup: 5_000, n: 3_000, nPar: 10_000, runs: 3 },
+      http: { warmup: 1_000, n: 1_000, nPar: 2_000, runs: 2 },
     };
+const rounds = quick ? 1 : 3;
 
-async function measureTransport(kind: Kind): Promise<TransportResult> {
-  const { warmup, n, runs, nPar } = sizes[kind];
-  const bare = await bareTarget(kind);
-  const tx = await txTarget(kind);
-  const sequential = await compare(bare.call, tx.call, { warmup, n, runs, width: 1 });
-  const parallel = await compare(bare.call, tx.call, { warmup: warmup / 2, n: nPar, runs, width: 50 });
-  await tx.close();
-  let clientOnly: TransportResult['clientOnly'];
-  if (kind !== 'http') {
-    // The client layer alone: TxClient against the very server the bare SDK calls.
-    const plain = await txTarget(kind, {}, false);
-    clientOnly = await compare(bare.call, plain.call, { warmup: warmup / 2, n: nPar, runs, width: 50 });
-    await plain.close();
-  }
-  await bare.close();
+function measureTransport(kind: Kind): TransportResult {
+  // the client layer alone is measured where the server is not across the network anyway
+  const sides: Side[] = kind === 'http' ? ['bare', 'tx'] : ['bare', 'tx', 'client'];
+  const m = measureSides(kind, sides, sizes[kind], rounds);
+  const bare = m.get('bare')!;
+  const tx = m.get('tx')!;
+  const client = m.get('client');
   process.stderr.write(`  ${kind}: done\n`);
-  return { kind, sequential, parallel, clientOnly };
+  return {
+    kind,
+    sequential: { bare: bare.sequential, tx: tx.sequential },
+    parallel: { bare: bare.parallel, tx: tx.parallel },
+    clientOnly: client && { bare: bare.parallel, tx: client.parallel },
+  };
 }
 
 /** Bytes of `_meta.mcp_tx` on the wire for a default call. */
@@ -65,7 +64,7 @@ async function metaBytes(): Promise<number> {
 
 process.stderr.write(`mcp-tx bench${quick ? ' (quick)' : ''}\n`);
 const transports: TransportResult[] = [];
-for (const kind of ['in-memory', 'stdio', 'http'] as const) transports.push(await measureTransport(kind));
+for (const kind of ['in-memory', 'stdio', 'http'] as const) transports.push(measureTransport(kind));
 const partial = {
   date: new Date().toISOString().slice(0, 10),
   machine: {

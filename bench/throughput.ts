@@ -1,0 +1,98 @@
+/**
+ * Throughput and latency of one side at a time, each in a fresh process: the bare SDK, TxClient
+ * against the server behind `withTxServer`, or TxClient against the plain server (the client
+ * layer alone). One process per side and round, the sides alternating so that machine drift hits
+ * them alike; the median of the rounds. Two clients in one process share the SDK's transport and
+ * schema code, whose call sites then see both clients' messages (numeric and string ids, with
+ * and without `_meta`) and run slower for both: measured over stdio, the client layer alone came
+ * out 0.82 to 0.91 × bare when both ran in one process, 1.00 × in processes of their own.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { medianTiming, timeCalls, type Timing } from './harness.js';
+import { bareTarget, txTarget, type Kind, type Target } from './targets.js';
+
+/** What runs: the bare SDK, the full stack, or the client layer alone. */
+export type Side = 'bare' | 'tx' | 'client';
+
+/** How many calls each process makes. */
+export interface ThroughputSizes {
+  /** Calls before timing, at 50 in flight (the JIT settles). */
+  warmup: number;
+  /** Calls per timed sequential run. */
+  n: number;
+  /** Calls per timed run at 50 in flight. */
+  nPar: number;
+  /** Timed runs per mode in each process. */
+  runs: number;
+}
+
+/** One side's figures: one call at a time, and 50 in flight. */
+export interface SideTiming {
+  sequential: Timing;
+  parallel: Timing;
+}
+
+const self = fileURLToPath(import.meta.url);
+
+async function target(kind: Kind, side: Side): Promise<Target> {
+  if (side === 'bare') return bareTarget(kind);
+  return txTarget(kind, {}, side === 'tx');
+}
+
+/** Measures `side` over `kind` in this process. */
+async function measureHere(kind: Kind, side: Side, sizes: ThroughputSizes): Promise<SideTiming> {
+  const t = await target(kind, side);
+  await timeCalls(t.call, sizes.warmup, 50);
+  const seq: Timing[] = [];
+  const par: Timing[] = [];
+  for (let r = 0; r < sizes.runs; r++) {
+    seq.push(await timeCalls(t.call, sizes.n, 1));
+    par.push(await timeCalls(t.call, sizes.nPar, 50));
+  }
+  await t.close();
+  return { sequential: medianTiming(seq), parallel: medianTiming(par) };
+}
+
+/**
+ * Measures each of `sides` over `kind`, each in processes of its own, `rounds` times
+ * alternating; the median of the rounds per side.
+ */
+export function measureSides(
+  kind: Kind,
+  sides: readonly Side[],
+  sizes: ThroughputSizes,
+  rounds: number,
+): Map<Side, SideTiming> {
+  const samples = new Map<Side, SideTiming[]>(sides.map((s) => [s, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const side of sides) {
+      const out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', self, '--side', kind, side, JSON.stringify(sizes)],
+        { encoding: 'utf8', maxBuffer: 1 << 20 },
+      );
+      samples.get(side)?.push(JSON.parse(out) as SideTiming);
+    }
+  }
+  return new Map(
+    [...samples].map(([side, xs]) => [
+      side,
+      {
+        sequential: medianTiming(xs.map((x) => x.sequential)),
+        parallel: medianTiming(xs.map((x) => x.parallel)),
+      },
+    ]),
+  );
+}
+
+// `node --import tsx bench/throughput.ts --side KIND SIDE SIZES_JSON`: one side, in this process.
+if (process.argv[1] === self) {
+  const at = process.argv.indexOf('--side');
+  if (at !== -1) {
+    const [kind, side, sizes] = process.argv.slice(at + 1) as [Kind, Side, string];
+    const timing = await measureHere(kind, side, JSON.parse(sizes) as ThroughputSizes);
+    process.stdout.write(`${JSON.stringify(timing)}\n`);
+    process.exit(0);
+  }
+}
