@@ -53,11 +53,15 @@ const VARIANTS: readonly [string, () => Promise<Variant>][] = [
   ['bare SDK', bare],
   ['TxClient, plain server (fallback: limits, retries, metrics)', () => tx('', 'plain')],
   [
-    '+ withTxServer: meta, ACK, result meta (no idempotency)',
+    '+ withTxServer: request and result meta (no ACK, no idempotency)',
+    () => tx('', { features: ['retry', 'deadline'] }),
+  ],
+  [
+    '+ an ACK notification per call (unkeyed calls are ACKed at once)',
     () => tx('', { features: ['ack', 'retry', 'deadline'] }),
   ],
   [
-    '+ idempotency, store of 100 entries',
+    '+ idempotency instead (keyed: the ACK rides on the response), store of 100 entries',
     () => tx('', { store: new serverLib.MemoryIdempotencyStore({ maxEntries: 100 }) }),
   ],
   ['+ idempotency, default store (10,000 entries): the default', () => tx('', {})],

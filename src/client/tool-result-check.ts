@@ -5,6 +5,7 @@ import {
   McpError,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
+import { TX_KEY } from '../protocol/index.js';
 import type { TapResponse } from './transport-tap.js';
 
 /** The SDK's compiled output-schema check of one tool. */
@@ -56,9 +57,7 @@ export class ToolResultCheck {
   result(tool: string, response: TapResponse): CallToolResult {
     const { error } = response;
     if (error !== undefined) throw McpError.fromError(error.code, error.message, error.data);
-    const parsed = CallToolResultSchema.safeParse(response.result);
-    if (!parsed.success) throw parsed.error;
-    const result = parsed.data;
+    const result = parseResult(response.result);
     const validator = this.lookups.getToolOutputValidator(tool);
     if (!validator) return result;
     if (!result.structuredContent && !result.isError) {
@@ -86,4 +85,25 @@ export class ToolResultCheck {
     }
     return result;
   }
+}
+
+/**
+ * `value` parsed with the SDK's `CallToolResultSchema`, `_meta.mcp_tx` aside: the schema lets any
+ * `_meta` member through unchecked, yet parsing the one mcp_tx puts on every response tripled
+ * the parse's cost (`decodeResultMeta` checks it). Throws the schema's error.
+ */
+function parseResult(value: unknown): CallToolResult {
+  const meta = (value as { _meta?: Record<string, unknown> } | null | undefined)?._meta;
+  const tx = typeof meta === 'object' && meta !== null ? meta[TX_KEY] : undefined;
+  if (tx === undefined) {
+    const parsed = CallToolResultSchema.safeParse(value);
+    if (!parsed.success) throw parsed.error;
+    return parsed.data;
+  }
+  const { [TX_KEY]: _tx, ...rest } = meta as Record<string, unknown>;
+  const parsed = CallToolResultSchema.safeParse({ ...(value as object), _meta: rest });
+  if (!parsed.success) throw parsed.error;
+  const result = parsed.data; // a fresh object of zod's
+  result._meta = { ...result._meta, [TX_KEY]: tx };
+  return result;
 }

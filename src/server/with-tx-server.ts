@@ -1,10 +1,5 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  isJSONRPCRequest,
-  type JSONRPCMessage,
-  type MessageExtraInfo,
-  type RequestId,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { from, race, timer } from 'rxjs';
 import {
   TX_KEY,
@@ -16,7 +11,13 @@ import {
 import { resolveServerOptions, type ResolvedServerOptions, type TxServerOptions } from './options.js';
 import { copyStats, type TxServerStats } from './server-stats.js';
 import { TxCallHandler } from './tx-call-handler.js';
-import { asRequest, asResponse, objectOrUndefined, withTxCapability } from './jsonrpc-internals.js';
+import {
+  asRequest,
+  asResponse,
+  isAcceptedRequest,
+  objectOrUndefined,
+  withTxCapability,
+} from './jsonrpc-internals.js';
 
 /**
  * A server {@link Transport} with mcp_tx reliability: it ACKs, NACKs, deduplicates by
@@ -148,7 +149,7 @@ export class TxServerTransport implements Transport {
         return;
       }
       // Only a request the SDK will accept is tracked: one it drops as malformed is never answered.
-      if (request.method === 'tools/call' && isJSONRPCRequest(message))
+      if (request.method === 'tools/call' && isAcceptedRequest(request))
         return this.#calls.accept(request, extra);
       if (request.method === 'initialize') this.#noteInitialize(request.id, request.params);
     } else if ((message as { method?: unknown }).method === 'notifications/cancelled') {
