@@ -242,6 +242,14 @@ describe('ToolResultCheck', () => {
     expect(ToolResultCheck.of({ isToolTaskRequired: () => false } as unknown as Client)).toBeUndefined();
   });
 
+  it('should leave a client that enforces strict capabilities to Client.callTool', () => {
+    const strict = new Client({ name: 'strict', version: '1.0.0' }, { enforceStrictCapabilities: true });
+    expect(ToolResultCheck.of(strict)).toBeUndefined();
+    expect(ToolResultCheck.of(new Client({ name: 'loose', version: '1.0.0' }))).toBeInstanceOf(
+      ToolResultCheck,
+    );
+  });
+
   it("should turn an error response into the SDK's McpError", () => {
     const sdk = { isToolTaskRequired: () => false, getToolOutputValidator: () => undefined };
     const check = ToolResultCheck.of(sdk as unknown as Client) as ToolResultCheck;

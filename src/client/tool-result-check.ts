@@ -21,8 +21,9 @@ interface CallToolLookups {
  * What `Client.callTool` does around its request, for attempts the client sends itself: refuse a
  * tool that requires task-based execution, check the result against `CallToolResultSchema`, and
  * check its structured content against the tool's output schema (as cached by `listTools`).
- * `undefined` when this SDK's client does not expose the lookups it needs (another SDK version):
- * attempts then go through `Client.callTool` itself.
+ * `undefined` when this SDK's client does not expose the lookups it needs (another SDK version),
+ * or enforces strict capabilities (a check per request of its own): attempts then go through
+ * `Client.callTool` itself.
  *
  * @example
  * const checks = ToolResultCheck.of(sdk);
@@ -33,6 +34,9 @@ export class ToolResultCheck {
 
   /** The checks of `sdk`, or `undefined` when they cannot be made outside `Client.callTool`. */
   static of(sdk: Client): ToolResultCheck | undefined {
+    // a client told to enforce strict capabilities checks the server's before each request
+    const options = (sdk as unknown as { _options?: { enforceStrictCapabilities?: boolean } })._options;
+    if (options?.enforceStrictCapabilities === true) return undefined;
     const lookups = sdk as unknown as Partial<CallToolLookups>;
     if (typeof lookups.isToolTaskRequired !== 'function') return undefined;
     if (typeof lookups.getToolOutputValidator !== 'function') return undefined;
