@@ -47,7 +47,7 @@ export interface CacheConfig {
 
 /** What may differ per tool: timeouts, retries and whether a retry after an unknown outcome is safe. */
 export interface ToolPolicy {
-  /** Per-attempt timeout, ms. @default 30_000, range 1..2_147_483_647 */
+  /** Per-attempt timeout, ms, from the attempt's start (a wait for a reconnect included). @default 30_000, range 1..2_147_483_647 */
   timeoutMs?: number;
   /** Overall time budget per call from its start, ms (all attempts and backoff). No default. */
   deadlineMs?: number;
