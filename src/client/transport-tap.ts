@@ -45,13 +45,14 @@ function ownIdPrefix(): string {
  * Sits on the SDK client's transport, one transport at a time (a reconnect brings a new one).
  *
  * Incoming ACK notifications of the client's calls are taken off before the SDK sees them: it
- * would run each through several schema parses only to hand it to a handler. `tools/call` attempts are sent by the tap
- * itself ({@link request}) and their responses handed straight back: the SDK's request machinery
- * (a promise chain, a timer and a schema-checked dispatch per message) cost about a third of a
- * bare SDK call, and an attempt has its own timeout and cancellation anyway. A `tools/call` the
- * SDK sends (for a tool whose output schema the SDK checks) has its JSON-RPC id noted instead,
- * so that it can be cancelled without an `AbortController` per request: `Client.callTool` sends
- * synchronously, so the id is read with {@link takeSentId} right after.
+ * would run each through several schema parses only to hand it to a handler. Attempts are sent
+ * by the tap itself ({@link request}) and their responses handed straight back: the SDK's
+ * request machinery (a promise chain, a timer and a schema-checked dispatch per message) cost
+ * about a third of a bare SDK call, and an attempt has its own timeout and cancellation anyway.
+ * Where attempts go through `Client.callTool` instead (an SDK client whose checks cannot be made
+ * outside it), the JSON-RPC id of each `tools/call` it sends is noted, so that it can be
+ * cancelled without an `AbortController` per request: `Client.callTool` sends synchronously, so
+ * the id is read with {@link takeSentId} right after.
  *
  * @example
  * tap.attach(sdk.transport);
