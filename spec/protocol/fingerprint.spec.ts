@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { fingerprint } from '../../src/protocol/index.js';
+import { canonicalJson, fingerprint } from '../../src/protocol/index.js';
 
 describe('fingerprint', () => {
   it('should be 32 hex characters and stable under key order', () => {
@@ -21,5 +22,19 @@ describe('fingerprint', () => {
 
   it('should treat absent arguments as {}', () => {
     expect(fingerprint('t', undefined)).toBe(fingerprint('t', {}));
+  });
+});
+
+describe('fingerprint, as specified', () => {
+  it('should be the first 32 hex digits of SHA-256 over "tool\\n" and the canonical JSON', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.jsonValue(), (tool, v) => {
+        const expected = createHash('sha256')
+          .update(`${tool}\n${canonicalJson({ v })}`)
+          .digest('hex')
+          .slice(0, 32);
+        expect(fingerprint(tool, { v })).toBe(expected);
+      }),
+    );
   });
 });
