@@ -13,7 +13,7 @@ import { judge, toMarkdown, type BenchResults, type TransportResult } from './re
 import { seedTable } from './seed-table.js';
 import { SERVER_STORE_SIZES, measureServerStore } from './server-store.js';
 import { echoServer, type Kind } from './targets.js';
-import { measureSides, type Side, type ThroughputSizes } from './throughput.js';
+import { measureSides, ratiosPerRound, type Side, type ThroughputSizes } from './throughput.js';
 
 const quick = process.argv.includes('--quick');
 const sizes: Record<Kind, ThroughputSizes> = quick
@@ -35,16 +35,21 @@ const rounds: Record<Kind, number> = quick
 function measureTransport(kind: Kind): TransportResult {
   // the client layer alone is measured where the server is not across the network anyway
   const sides: Side[] = kind === 'http' ? ['bare', 'tx'] : ['bare', 'tx', 'client'];
-  const m = measureSides(kind, sides, sizes[kind], rounds[kind]);
-  const bare = m.get('bare')!;
-  const tx = m.get('tx')!;
-  const client = m.get('client');
+  const result = measureSides(kind, sides, sizes[kind], rounds[kind]);
+  const bare = result.medians.get('bare')!;
+  const tx = result.medians.get('tx')!;
+  const client = result.medians.get('client');
   process.stderr.write(`  ${kind}: done\n`);
   return {
     kind,
     sequential: { bare: bare.sequential, tx: tx.sequential },
     parallel: { bare: bare.parallel, tx: tx.parallel },
     clientOnly: client && { bare: bare.parallel, tx: client.parallel },
+    ratios: {
+      sequential: ratiosPerRound(result, 'tx', 'bare', 'sequential'),
+      parallel: ratiosPerRound(result, 'tx', 'bare', 'parallel'),
+      clientOnly: client && ratiosPerRound(result, 'client', 'bare', 'parallel'),
+    },
   };
 }
 

@@ -54,16 +54,22 @@ async function measureHere(kind: Kind, side: Side, sizes: ThroughputSizes): Prom
   return { sequential: medianTiming(seq), parallel: medianTiming(par) };
 }
 
+/** Each side's figures per round, and their medians. */
+export interface SidesResult {
+  medians: Map<Side, SideTiming>;
+  rounds: Map<Side, SideTiming[]>;
+}
+
 /**
  * Measures each of `sides` over `kind`, each in processes of its own, `rounds` times
- * alternating; the median of the rounds per side.
+ * alternating; each round's figures and the median of the rounds per side.
  */
 export function measureSides(
   kind: Kind,
   sides: readonly Side[],
   sizes: ThroughputSizes,
   rounds: number,
-): Map<Side, SideTiming> {
+): SidesResult {
   const samples = new Map<Side, SideTiming[]>(sides.map((s) => [s, []]));
   for (let r = 0; r < rounds; r++) {
     for (const side of sides) {
@@ -75,7 +81,7 @@ export function measureSides(
       samples.get(side)?.push(JSON.parse(out) as SideTiming);
     }
   }
-  return new Map(
+  const medians = new Map(
     [...samples].map(([side, xs]) => [
       side,
       {
@@ -84,6 +90,22 @@ export function measureSides(
       },
     ]),
   );
+  return { medians, rounds: samples };
+}
+
+/**
+ * `side`'s ops/s over `base`'s, round by round (the processes of one round ran minutes apart from
+ * the next round's at most, so slow drift of the machine cancels out within a round).
+ */
+export function ratiosPerRound(
+  result: SidesResult,
+  side: Side,
+  base: Side,
+  mode: keyof SideTiming,
+): number[] {
+  const of = result.rounds.get(side) ?? [];
+  const against = result.rounds.get(base) ?? [];
+  return of.map((t, r) => t[mode].opsPerSec / (against[r]?.[mode].opsPerSec ?? Number.NaN));
 }
 
 // `node --import tsx bench/throughput.ts --side KIND SIDE SIZES_JSON`: one side, in this process.
