@@ -194,7 +194,7 @@ describe('TxClient attempts sent by the transport tap', () => {
     });
     const client = new TxClient(sdk, { retry: false, timeoutMs: 30 });
 
-    const mismatched = failure(client.call('typed', {}, { timeoutMs: 5_000 })); // answered long before;
+    const mismatched = failure(client.call('typed', {}, { timeoutMs: 5_000 })); // answered long before that
     const first = await nextCall(peer.calls, 1);
     expect(typeof first.id).toBe('number'); // the SDK's own request
     first.reply({ content: [], structuredContent: { n: 'one' } });
