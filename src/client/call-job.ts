@@ -53,11 +53,13 @@ export class CallJob implements Observer<CallToolResult>, Unsubscribable {
     this.subscriber.error(error);
   }
 
+  /** An attempt answered: the caller gets its {@link TxResult}. */
   next(result: CallToolResult): void {
     this.outcome = 'completed';
     this.subscriber.next(this.host.toTxResult(this.ctx, result));
   }
 
+  /** The attempts failed for good (or `retryOnResult` ran out: the last result is the answer). */
   error(error: unknown): void {
     this.#slot?.complete();
     if (error instanceof RetryableResult) {
@@ -71,6 +73,7 @@ export class CallJob implements Observer<CallToolResult>, Unsubscribable {
     this.subscriber.error(error);
   }
 
+  /** The attempts completed after their answer: the slot is freed and the caller's call ends. */
   complete(): void {
     this.#slot?.complete();
     this.subscriber.complete();
