@@ -17,7 +17,7 @@ import {
   type TxRequestMeta,
 } from '../protocol/index.js';
 import { Attempt, CANCELLED, type AttemptOwner } from './attempt.js';
-import { eventBase, type CallContext } from './call-context.js';
+import { deadlineError, eventBase, type CallContext } from './call-context.js';
 import { unpackResponse, type ArgumentPacker } from './compression.js';
 import type { Connection } from './connection.js';
 import type { TxEvent } from './events.js';
@@ -40,18 +40,16 @@ export interface AttemptHost {
   /** Whether a retry after an unknown outcome cannot run the tool twice. */
   replaySafe(ctx: CallContext, server: TxCapability | undefined): boolean;
   isClosed(): boolean;
-  /** The `DeadlineExceededError` of `ctx`, recorded among its errors. */
-  deadlineError(ctx: CallContext): TxError;
 }
 
 /**
  * The attempts of a client's calls: each subscription to {@link attempt$} sends one request on
  * the SDK client's transport (checked as `Client.callTool` checks it; through `callTool` itself
  * for an SDK whose checks cannot be made outside it), bounded by the attempt timeout, and fails
- * with a classified `TxError`; ACKs
- * (notifications, or carried on responses) are matched to the attempt they name; cancelling an
- * attempt tells the server whether a retry follows (a call given up for good is marked
- * `abandoned`, so that a `withTxServer` server stops its keyed execution).
+ * with a classified `TxError`; ACKs (notifications, or carried on responses) are matched to the
+ * attempt they name; cancelling an attempt tells the server whether a retry follows (a call
+ * given up for good is marked `abandoned`, so that a `withTxServer` server stops its keyed
+ * execution).
  *
  * @example
  * const attempts = new AttemptRunner(host);
@@ -94,7 +92,7 @@ export class AttemptRunner implements AttemptOwner {
       let timeoutMs = ctx.policy.timeoutMs;
       if (ctx.deadlineAt !== undefined) {
         const left = ctx.deadlineAt - this.host.scheduler.now();
-        if (left <= 0) return subscriber.error(this.host.deadlineError(ctx));
+        if (left <= 0) return subscriber.error(deadlineError(ctx, this.host.scheduler.now()));
         timeoutMs = Math.min(timeoutMs, left);
       }
       const server = this.host.server();

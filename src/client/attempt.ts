@@ -8,8 +8,7 @@ import { classifyFailure, isSessionExpired } from './classify.js';
 import { unpackResult } from './compression.js';
 import type { ToolResultCheck } from './tool-result-check.js';
 import type { TapResponse, TapWaiter, TransportTap } from './transport-tap.js';
-
-const MAX_TIMER_MS = 2_147_483_647;
+import { MAX_TIMER_MS } from '../operators/config-internals.js';
 
 /** What an {@link Attempt} needs of the runner it belongs to. */
 export interface AttemptOwner {

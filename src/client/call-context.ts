@@ -1,6 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { TxError, type TxErrorInfo } from '../protocol/index.js';
+import { DeadlineExceededError, TxError, type TxErrorInfo } from '../protocol/index.js';
 import type { ResolvedPolicy } from './policy.js';
 
 /** Everything one logical call carries across its attempts. */
@@ -38,6 +38,20 @@ export function errorInfo(ctx: CallContext, now: number): TxErrorInfo {
     attempt: Math.max(ctx.attempt, 0),
     elapsedMs: now - ctx.startedAt,
   };
+}
+
+/** The `DeadlineExceededError` of `ctx` at `now`, recorded among its errors. */
+export function deadlineError(ctx: CallContext, now: number): TxError {
+  const error = new DeadlineExceededError(
+    `${ctx.tool}: deadline exceeded after ${ctx.attempt + 1} attempt(s)`,
+    {
+      info: errorInfo(ctx, now),
+      cause: ctx.errors[ctx.errors.length - 1],
+      attemptErrors: [...ctx.errors],
+    },
+  );
+  ctx.errors.push(error);
+  return error;
 }
 
 /** Gives the final error of a call the list of every attempt's error. */

@@ -1,5 +1,5 @@
 import { type Observable, type SchedulerLike, asyncScheduler, interval, map } from 'rxjs';
-import { checkKeys, checkNumber, checkScheduler } from '../operators/config-internals.js';
+import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../operators/config-internals.js';
 import type { QueueGauge } from '../operators/bounded-merge-map.js';
 import { ToolState, countKey, sumTools, toolMetrics } from './metrics-internals.js';
 
@@ -16,7 +16,6 @@ export const OTHER_TOOL = '(other)';
  */
 export const METRICS_RECORDER: unique symbol = Symbol('mcp-tx.metricsRecorder');
 
-const MAX_TIMER_MS = 2_147_483_647;
 const IDLE: QueueGauge = Object.freeze({ active: 0, queued: 0 });
 
 /**

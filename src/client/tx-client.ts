@@ -3,7 +3,6 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, ClientCapabilities, Implementation } from '@modelcontextprotocol/sdk/types.js';
 import { callId } from './call-id.js';
 import {
-  type MonoTypeOperatorFunction,
   Observable,
   type SchedulerLike,
   type Subscriber,
@@ -14,30 +13,18 @@ import {
   takeUntil,
 } from 'rxjs';
 import { z } from 'zod';
-import type { CircuitBreaker } from '../operators/index.js';
-import {
-  boundedMergeMap,
-  circuitBreaker,
-  deadline as deadlineOperator,
-  retryWithBackoff,
-  type CircuitState,
-} from '../operators/index.js';
+import { boundedMergeMap } from '../operators/index.js';
 import {
   ACK_METHOD,
-  CircuitOpenError,
   ClientClosedError,
   DEFAULT_MAX_INFLATED_BYTES,
-  DeadlineExceededError,
-  NackError,
   QueueFullError,
   decodeResultMeta,
   fingerprint,
-  isTxError,
   parseTxCapability,
   resolveCompression,
   txCapabilities,
   type TxCapability,
-  type TxError,
 } from '../protocol/index.js';
 import { METRICS_RECORDER, TxMetrics, metricsStream, type MetricsSnapshot } from './metrics.js';
 import {
@@ -47,10 +34,11 @@ import {
   type TransportFactory,
 } from './connection.js';
 import { CallDedup } from './call-dedup.js';
+import { AttemptPipeline } from './attempt-pipeline.js';
 import { AttemptRunner } from './attempt-runner.js';
 import { CallJob, type JobHost } from './call-job.js';
 import { ArgumentPacker, clientFeatures } from './compression.js';
-import { errorInfo, eventBase, withAttemptErrors, type CallContext } from './call-context.js';
+import { errorInfo, eventBase, type CallContext } from './call-context.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_DEDUP_MAX_ENTRIES,
@@ -128,17 +116,16 @@ export class TxClient {
   private readonly live = new Set<CallJob>();
   private readonly jobHost: JobHost;
   private readonly policies = new Map<string, ResolvedPolicy>();
-  private readonly retryOperators = new WeakMap<ResolvedPolicy, MonoTypeOperatorFunction<CallToolResult>>();
   private readonly safeTools = new Map<string, boolean>();
   private readonly dedup: CallDedup;
   private readonly scheduler: SchedulerLike;
-  private readonly random: () => number;
   private readonly dedupWindowMs: number;
   private serverTx: TxCapability | null | undefined = null;
   private closed = false;
   private readonly connection: Connection;
   private readonly resilience: ToolResilience;
   private readonly attempts: AttemptRunner;
+  private readonly pipeline: AttemptPipeline;
 
   /**
    * Wraps an SDK `Client` you built. To speak mcp_tx with the server, give it
@@ -172,7 +159,6 @@ export class TxClient {
       share(),
     );
     this.scheduler = scheduler;
-    this.random = random;
     this.dedupWindowMs = dedupWindowMs;
     this.dedup = new CallDedup(dedupWindowMs, dedupMaxEntries, scheduler);
     this.resilience = new ToolResilience(
@@ -188,7 +174,7 @@ export class TxClient {
     const own = (options as { [OWN_TRANSPORT]?: OwnTransport })[OWN_TRANSPORT];
     this.connection = new Connection(sdk, own?.factory, own ? own.reconnect : false, scheduler, random);
     this.jobHost = {
-      attempts$: (ctx) => this.attempts$(ctx),
+      attempts$: (ctx) => this.pipeline.attempts$(ctx),
       toTxResult: (ctx, result) => this.toTxResult(ctx, result),
       failed: (ctx, error) => {
         if (this.events.observed)
@@ -212,7 +198,15 @@ export class TxClient {
       server: () => this.server,
       replaySafe: (ctx, server) => this.replaySafe(ctx, server),
       isClosed: () => this.closed,
-      deadlineError: (ctx) => this.deadlineError(ctx),
+    });
+    this.pipeline = new AttemptPipeline({
+      attempts: this.attempts,
+      resilience: this.resilience,
+      connection: this.connection,
+      recorder: this.recorder,
+      events: this.events,
+      scheduler,
+      random,
     });
     if (!own) this.connection.adopt();
     // A reconnected server may advertise other capabilities: read them again.
@@ -445,64 +439,6 @@ export class TxClient {
     return job;
   }
 
-  /** The attempts of one call: each subscription to `attempt$` is one attempt; `retry` resubscribes. */
-  private attempts$(ctx: CallContext): Observable<CallToolResult> {
-    const breaker = this.resilience.breaker(ctx.tool);
-    const attempt$ = breaker
-      ? this.attempts.attempt$(ctx).pipe(this.guard(ctx, breaker))
-      : this.attempts.attempt$(ctx);
-    const retried$ = ctx.policy.maxAttempts > 1 ? attempt$.pipe(this.retryFor(ctx.policy)) : attempt$;
-    if (ctx.deadlineAt === undefined) return retried$;
-    return retried$.pipe(
-      deadlineOperator<CallToolResult>({
-        at: ctx.deadlineAt,
-        scheduler: this.scheduler,
-        with: () => this.deadlineError(ctx),
-      }),
-    );
-  }
-
-  /**
-   * The retry operator of a policy, built once: what it needs of a call it reads from the
-   * typed error (`info`), so one operator serves every call of the policy.
-   */
-  private retryFor(policy: ResolvedPolicy): MonoTypeOperatorFunction<CallToolResult> {
-    let retry = this.retryOperators.get(policy);
-    if (!retry) {
-      retry = retryWithBackoff<CallToolResult>({
-        maxAttempts: policy.maxAttempts,
-        backoff: policy.backoff,
-        random: this.random,
-        scheduler: this.scheduler,
-        shouldRetry: (error) => {
-          if (!isTxError(error) || !error.retryable || this.connection.current === 'closed') return false;
-          // An open circuit fails the call at once: waiting out the reset timeout inside the call
-          // would hold its concurrency slot and hide the outage from the caller.
-          if (error instanceof CircuitOpenError) return false;
-          return error instanceof NackError && error.retryAfterMs !== undefined
-            ? { retry: true, delayMs: error.retryAfterMs }
-            : true;
-        },
-        onRetry: ({ error, attempt, delayMs }) => {
-          if (!this.events.observed) return;
-          const { tool, requestId } = (error as TxError).info;
-          this.events.next({
-            type: 'retry',
-            tool,
-            requestId,
-            attempt,
-            delayMs,
-            error,
-            time: this.scheduler.now(),
-          });
-        },
-        onGiveUp: (errors) => withAttemptErrors(errors[errors.length - 1] as TxError, errors as TxError[]),
-      });
-      this.retryOperators.set(policy, retry);
-    }
-    return retry;
-  }
-
   private toTxResult(ctx: CallContext, result: CallToolResult): TxResult {
     let meta;
     try {
@@ -544,44 +480,5 @@ export class TxClient {
       if (this.policies.size < 10_000) this.policies.set(tool, policy);
     }
     return policy;
-  }
-
-  /**
-   * The tool's circuit breaker around one attempt (inside the retries, so each attempt counts and
-   * a retry that meets an open circuit fails fast). A refused attempt counts as an attempt that
-   * was not sent, as one refused by the deadline.
-   */
-  private guard(ctx: CallContext, breaker: CircuitBreaker): MonoTypeOperatorFunction<CallToolResult> {
-    return circuitBreaker<CallToolResult>(breaker, {
-      rejectWith: (retryAfterMs) => {
-        ctx.attempt++;
-        const error = new CircuitOpenError(`${ctx.tool}: circuit open; retry in ${retryAfterMs} ms`, {
-          info: errorInfo(ctx, this.scheduler.now()),
-          retryAfterMs,
-        });
-        ctx.errors.push(error);
-        return error;
-      },
-      onStateChange: (state: CircuitState) => {
-        if (state === 'open') this.recorder.breakerOpened(ctx.tool);
-        if (!this.events.observed) return;
-        // half-open is entered by the attempt about to start; open and closed by one that ended
-        const attempt = state === 'half-open' ? ctx.attempt + 1 : ctx.attempt;
-        this.events.next({ type: 'breaker', ...eventBase(ctx, this.scheduler.now()), attempt, state });
-      },
-    });
-  }
-
-  private deadlineError(ctx: CallContext): TxError {
-    const error = new DeadlineExceededError(
-      `${ctx.tool}: deadline exceeded after ${ctx.attempt + 1} attempt(s)`,
-      {
-        info: errorInfo(ctx, this.scheduler.now()),
-        cause: ctx.errors[ctx.errors.length - 1],
-        attemptErrors: [...ctx.errors],
-      },
-    );
-    ctx.errors.push(error);
-    return error;
   }
 }

@@ -8,10 +8,9 @@ import type {
   ToolPolicy,
   TxClientOptions,
 } from './options.js';
+import { MAX_TIMER_MS } from '../operators/config-internals.js';
 
 type Check = (value: unknown, field: string) => void;
-
-const MAX_TIMER_MS = 2_147_483_647;
 
 function number(min: number, max: number, { integer = false, infinity = false } = {}): Check {
   return (value, field) => {

@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Observable, type SchedulerLike, firstValueFrom, throwError, timeout } from 'rxjs';
-import { checkKeys, checkNumber } from '../operators/config-internals.js';
+import { checkKeys, checkNumber, MAX_TIMER_MS } from '../operators/config-internals.js';
 import { TimeoutError } from '../protocol/index.js';
 import type { TxResult } from './events.js';
 import type { CallOptions } from './options.js';
@@ -149,7 +149,7 @@ export function validateWarmup(config: unknown, where = 'warmup'): asserts confi
   checkKeys(config, KNOWN, where);
   const { rounds, calls, timeoutMs, throwOnFailure } = config as Record<string, unknown>;
   if (rounds !== undefined) checkNumber(rounds, `${where}.rounds`, 1, 1_000, { integer: true });
-  if (timeoutMs !== undefined) checkNumber(timeoutMs, `${where}.timeoutMs`, 1, 2_147_483_647);
+  if (timeoutMs !== undefined) checkNumber(timeoutMs, `${where}.timeoutMs`, 1, MAX_TIMER_MS);
   if (throwOnFailure !== undefined && typeof throwOnFailure !== 'boolean') {
     throw new TypeError(`${where}.throwOnFailure must be a boolean, got ${typeof throwOnFailure}`);
   }

@@ -3,6 +3,9 @@
  * the offending field, at construction time, so a bad config never reaches a running stream.
  */
 
+/** The longest delay a JavaScript timer takes (2^31 - 1 ms); a longer one fires at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** Throws unless `config` is an object whose own keys are all in `known`. */
 export function checkKeys(config: unknown, known: readonly string[], where: string): void {
   if (typeof config !== 'object' || config === null) {

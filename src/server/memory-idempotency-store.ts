@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { checkKeys, checkNumber, checkScheduler } from '../operators/config-internals.js';
+import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../operators/config-internals.js';
 import {
   ClaimReleasedError,
   type ClaimResult,
@@ -87,7 +87,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   constructor(options: MemoryIdempotencyStoreOptions = {}) {
     checkKeys(options, KNOWN, 'MemoryIdempotencyStore');
     const { ttlMs = DEFAULT_IDEMPOTENCY_TTL_MS, maxEntries = DEFAULT_MAX_STORE_ENTRIES, scheduler } = options;
-    checkNumber(ttlMs, 'ttlMs', 1, 2 ** 31 - 1);
+    checkNumber(ttlMs, 'ttlMs', 1, MAX_TIMER_MS);
     checkNumber(maxEntries, 'maxEntries', 1, 1e9, { integer: true });
     checkScheduler(scheduler, 'scheduler');
     this.#ttlMs = ttlMs;

@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { checkKeys, checkNumber, checkScheduler } from '../operators/config-internals.js';
+import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../operators/config-internals.js';
 import {
   resolveCompression,
   type CompressionConfig,
@@ -71,8 +71,6 @@ export const DEFAULT_IN_PROGRESS_WAIT_MS = 30_000;
  * withTxServer(transport, { ackDelayMs: 0 }); // an ACK notification for every call, before the tool runs
  */
 export const DEFAULT_ACK_DELAY_MS = 20;
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Options of {@link withTxServer}.

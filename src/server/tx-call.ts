@@ -11,8 +11,7 @@ import {
 } from '../protocol/index.js';
 import type { ServerFeature } from './options.js';
 import { objectOrUndefined, type RequestView } from './jsonrpc-internals.js';
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { MAX_TIMER_MS } from '../operators/config-internals.js';
 
 /**
  * Where a `tools/call` is: waiting for its idempotency claim, queued for a slot, running in the
