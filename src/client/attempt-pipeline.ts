@@ -83,9 +83,21 @@ export class AttemptPipeline {
             : true;
         },
         onRetry: ({ error, attempt, delayMs }) => {
-          if (!events.observed) return;
           const { tool, requestId } = (error as TxError).info;
-          events.next({ type: 'retry', tool, requestId, attempt, delayMs, error, time: scheduler.now() });
+          // one operator serves every call of the policy: a watched call is found by its id
+          const watcher = this.host.attempts.watched.get(requestId)?.watcher;
+          if (!events.observed && !watcher) return;
+          const event = {
+            type: 'retry',
+            tool,
+            requestId,
+            attempt,
+            delayMs,
+            error,
+            time: scheduler.now(),
+          } as const;
+          if (events.observed) events.next(event);
+          watcher?.(event);
         },
         onGiveUp: (errors) => withAttemptErrors(errors[errors.length - 1] as TxError, errors as TxError[]),
       });

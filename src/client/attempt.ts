@@ -1,9 +1,11 @@
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { SchedulerAction, Subscriber, Subscription, Unsubscribable } from 'rxjs';
 import { TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
-import { RetryableResult, errorInfo, type CallContext } from './call-context.js';
+import { RetryableResult, errorInfo, eventBase, publish, type CallContext } from './call-context.js';
+import type { TxProgressEvent } from './events.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
 import { unpackResult } from './compression.js';
 import type { ToolResultCheck } from './tool-result-check.js';
@@ -32,6 +34,8 @@ export interface AttemptRequest {
   readonly server: TxCapability | undefined;
   /** The server would ACK this attempt. */
   readonly ackExpected: boolean;
+  /** The call asks for progress: a `progressToken` goes with the request. */
+  readonly progress: boolean;
 }
 
 /**
@@ -56,6 +60,9 @@ export class Attempt implements TapWaiter, Unsubscribable {
   #sentOn: Transport | undefined = undefined;
   #sentId: RequestId | undefined = undefined;
   #timer: Subscription | undefined = undefined;
+  /** When the attempt started, and the length of its running timer (restarted by progress). */
+  #startedAt = 0;
+  #timeoutMs = 0;
   #waiting: Subscription | undefined = undefined;
 
   constructor(
@@ -68,7 +75,9 @@ export class Attempt implements TapWaiter, Unsubscribable {
   /** Starts the timeout, and sends now or once the connection is back. */
   start(): void {
     const { connection, scheduler } = this.owner.host;
-    this.#timer = scheduler.schedule(timedOut, this.request.timeoutMs, this);
+    this.#startedAt = scheduler.now();
+    this.#timeoutMs = this.request.timeoutMs;
+    this.#timer = scheduler.schedule(timedOut, this.#timeoutMs, this);
     const status = connection.current;
     if (status === 'connecting' || status === 'reconnecting') {
       this.#waiting = connection.whenConnected().subscribe({
@@ -94,12 +103,29 @@ export class Attempt implements TapWaiter, Unsubscribable {
     this.#succeed(result);
   }
 
+  /**
+   * A progress notification of this attempt (called by the tap, or by `callTool`'s `onprogress`):
+   * restarts the timeout if the policy says so (past `maxTotalTimeoutMs` the attempt times out
+   * instead, as the SDK's request does), and becomes a `progress` event.
+   */
+  progress(params: Record<string, unknown>): void {
+    const { progress, total, message } = params;
+    if (this.#settled || typeof progress !== 'number') return; // malformed: the timeout still bounds it
+    const { ctx, owner } = this;
+    const { scheduler, events } = owner.host;
+    if (ctx.policy.resetTimeoutOnProgress && !this.#restartTimer()) return;
+    const event: TxProgressEvent = { type: 'progress', ...eventBase(ctx, scheduler.now()), progress };
+    if (typeof total === 'number') event.total = total;
+    if (typeof message === 'string') event.message = message;
+    publish(events, ctx, event);
+  }
+
   /** The attempt timeout passed without an answer. */
   timeout(): void {
     if (this.#settled) return;
     const { ctx } = this;
     this.#fail(
-      new TimeoutError(`${ctx.tool}: no response within ${this.request.timeoutMs} ms`, {
+      new TimeoutError(`${ctx.tool}: no response within ${this.#timeoutMs} ms`, {
         info: errorInfo(ctx, this.owner.host.scheduler.now()),
         acked: ctx.acked,
       }),
@@ -115,6 +141,33 @@ export class Attempt implements TapWaiter, Unsubscribable {
     this.#inFlight = false;
     if (this.#controller) this.#controller.abort(CANCELLED);
     else if (this.#sentId !== undefined) this.owner.cancelled(this.ctx, this.#sentOn, this.#sentId, true);
+  }
+
+  /**
+   * Restarts the attempt timer for a progress: a full `timeoutMs` again, within what is left of
+   * `maxTotalTimeoutMs` and of the deadline. `false` when the attempt ended instead.
+   */
+  #restartTimer(): boolean {
+    const { ctx, owner } = this;
+    const { scheduler } = owner.host;
+    const now = scheduler.now();
+    const { timeoutMs, maxTotalTimeoutMs } = ctx.policy;
+    let left = timeoutMs;
+    if (maxTotalTimeoutMs !== undefined) {
+      const total = this.#startedAt + maxTotalTimeoutMs - now;
+      if (total <= 0) {
+        this.#timeoutMs = maxTotalTimeoutMs;
+        this.timeout();
+        return false;
+      }
+      left = Math.min(left, total);
+    }
+    // past the deadline, the call's deadline ends it (DeadlineExceededError), not this timer
+    if (ctx.deadlineAt !== undefined) left = Math.min(left, Math.max(ctx.deadlineAt - now, 0));
+    this.#timer?.unsubscribe();
+    this.#timeoutMs = now - this.#startedAt + left;
+    this.#timer = scheduler.schedule(timedOut, left, this);
+    return true;
   }
 
   #send(): void {
@@ -134,7 +187,7 @@ export class Attempt implements TapWaiter, Unsubscribable {
       return this.#fail(error);
     }
     this.#inFlight = true;
-    this.#sentId = tap.request(this.request.params, this);
+    this.#sentId = tap.request(this.request.params, this, this.request.progress);
   }
 
   /** Through `Client.callTool`: its timer is set past the attempt timeout, which ends the attempt first. */
@@ -144,7 +197,12 @@ export class Attempt implements TapWaiter, Unsubscribable {
     const timeout = Math.min(this.request.timeoutMs + 60_000, MAX_TIMER_MS);
     if (owner.cancelBySignal) this.#controller = new AbortController();
     const signal = this.#controller?.signal;
-    owner.host.sdk.callTool(this.request.params, undefined, signal ? { signal, timeout } : { timeout }).then(
+    const options: RequestOptions = signal ? { signal, timeout } : { timeout };
+    if (this.request.progress) {
+      options.onprogress = (progress) => this.progress(progress);
+      options.resetTimeoutOnProgress = this.ctx.policy.resetTimeoutOnProgress;
+    }
+    owner.host.sdk.callTool(this.request.params, undefined, options).then(
       (value) => {
         this.#inFlight = false;
         this.#succeed(value as CallToolResult);

@@ -1,7 +1,12 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { DeadlineExceededError, TxError, type TxErrorInfo } from '../protocol/index.js';
+import type { Subject } from 'rxjs';
+import type { TxCallEvent, TxEvent } from './events.js';
 import type { ResolvedPolicy } from './policy.js';
+
+/** Hears one call's own events (a `stream$` subscriber, an `onProgress` callback). */
+export type CallWatcher = (event: TxCallEvent) => void;
 
 /** Everything one logical call carries across its attempts. */
 export interface CallContext {
@@ -28,6 +33,8 @@ export interface CallContext {
    * server), made only when there is one: if the call ends unanswered, each is given up.
    */
   unfinished: { readonly transport: Transport | undefined; readonly id: RequestId }[] | undefined;
+  /** Hears this call's own events; set for streamed calls and calls given `onProgress` (they ask for progress). */
+  readonly watcher: CallWatcher | undefined;
 }
 
 /** The `info` of errors raised for `ctx` at `now`. */
@@ -89,4 +96,23 @@ export function eventBase(
   now: number,
 ): { tool: string; requestId: string; attempt: number; time: number } {
   return { tool: ctx.tool, requestId: ctx.requestId, attempt: Math.max(ctx.attempt, 0), time: now };
+}
+
+/**
+ * Whether an event of `ctx` has anyone to hear it: a subscriber of `events$` or the call's own
+ * watcher. Events are built only then (nothing is allocated while no one listens).
+ */
+export function watched(events: Subject<TxEvent>, ctx: CallContext): boolean {
+  return events.observed || ctx.watcher !== undefined;
+}
+
+/**
+ * Hands an event of `ctx` to `events$` and to the call's own watcher.
+ *
+ * @example
+ * if (watched(events, ctx)) publish(events, ctx, { type: 'ack', ...eventBase(ctx, scheduler.now()) });
+ */
+export function publish(events: Subject<TxEvent>, ctx: CallContext, event: TxCallEvent): void {
+  if (events.observed) events.next(event);
+  ctx.watcher?.(event);
 }

@@ -9,6 +9,8 @@ import {
 import { nanoid } from 'nanoid';
 import { ABANDONED_META, ACK_METHOD, TX_KEY } from '../protocol/index.js';
 
+const PROGRESS_METHOD = 'notifications/progress';
+
 /** What the tap does with what it takes off the wire. */
 export interface TapHandlers {
   /** An ACK notification's params; `true` when it acknowledged a call of ours (else it is passed on). */
@@ -24,6 +26,8 @@ export interface TapWaiter {
    * will come (the send failed, or the transport closed); never after the request is cancelled.
    */
   settle(response: TapResponse | undefined, failure?: unknown): void;
+  /** A `notifications/progress` for the request's progress token (its id), params as sent. */
+  progress?(params: Record<string, unknown>): void;
 }
 
 /** A response to a request the tap sent, as it came off the wire. */
@@ -87,6 +91,11 @@ export class TransportTap {
     transport.onmessage = (message, extra) => {
       const { method, params, id } = message as { method?: unknown; params?: unknown; id?: unknown };
       if (method === ACK_METHOD && ack(params)) return;
+      if (method === PROGRESS_METHOD) {
+        const token = (params as { progressToken?: unknown } | undefined)?.progressToken;
+        // progress of a request given up (an abandoned attempt) reaches no one, not even the SDK
+        if (this.#isOwn(token)) return pending.get(token)?.progress?.(params as Record<string, unknown>);
+      }
       if (method === undefined && this.#isOwn(id)) {
         const waiter = pending.get(id);
         pending.delete(id);
@@ -110,12 +119,15 @@ export class TransportTap {
 
   /**
    * Sends `tools/call` with `params` on the attached transport under an id of the tap's own, and
-   * returns that id; `waiter` is told how it ends.
+   * returns that id; `waiter` is told how it ends. With `progress`, the id is the request's
+   * `progressToken` too (as the SDK does), and the server's progress goes to `waiter.progress`:
+   * each attempt has a token of its own, so an abandoned attempt's progress reaches no later one.
    */
-  request(params: CallToolRequest['params'], waiter: TapWaiter): RequestId {
+  request(params: CallToolRequest['params'], waiter: TapWaiter, progress = false): RequestId {
     const send = this.#send;
     if (!send) throw new Error('Not connected'); // attach() first; the SDK says the same
     const id = `${this.#prefix}${++this.#nextId}`;
+    if (progress) params = { ...params, _meta: { ...params._meta, progressToken: id } };
     const pending = this.#pending;
     pending.set(id, waiter);
     const failed = (error: unknown): void => {

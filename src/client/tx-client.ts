@@ -38,7 +38,15 @@ import { AttemptPipeline } from './attempt-pipeline.js';
 import { AttemptRunner } from './attempt-runner.js';
 import { CallJob, type JobHost } from './call-job.js';
 import { ArgumentPacker, clientFeatures } from './compression.js';
-import { errorInfo, eventBase, type CallContext } from './call-context.js';
+import {
+  errorInfo,
+  eventBase,
+  publish,
+  watched,
+  type CallContext,
+  type CallWatcher,
+} from './call-context.js';
+import { refuseCall, unsentCall$, type UnsentHost } from './unsent-call.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_DEDUP_MAX_ENTRIES,
@@ -48,7 +56,9 @@ import {
 } from './defaults.js';
 import type {
   TxAckEvent,
+  TxCallEvent,
   TxEvent,
+  TxProgressEvent,
   TxNackEvent,
   TxRequestEvent,
   TxResponseEvent,
@@ -79,7 +89,15 @@ interface OwnTransport {
 }
 
 const AckNotificationSchema = z.object({ method: z.literal(ACK_METHOD), params: z.unknown().optional() });
-const POLICY_KEYS = ['timeoutMs', 'deadlineMs', 'retry', 'idempotent', 'retryOnResult'] as const;
+const POLICY_KEYS = [
+  'timeoutMs',
+  'deadlineMs',
+  'retry',
+  'idempotent',
+  'retryOnResult',
+  'resetTimeoutOnProgress',
+  'maxTotalTimeoutMs',
+] as const;
 
 /**
  * A reliable MCP client: every tool call is throttled, deadline-bounded, retried only when safe,
@@ -126,6 +144,8 @@ export class TxClient {
   private readonly resilience: ToolResilience;
   private readonly attempts: AttemptRunner;
   private readonly pipeline: AttemptPipeline;
+  /** What calls answered without a request of their own need to be counted and shown. */
+  private readonly unsent: UnsentHost;
 
   /**
    * Wraps an SDK `Client` you built. To speak mcp_tx with the server, give it
@@ -154,6 +174,7 @@ export class TxClient {
       metricsIntervalMs = DEFAULT_METRICS_INTERVAL_MS,
     } = options;
     this.recorder = new TxMetrics({ scheduler });
+    this.unsent = { recorder: this.recorder, events: this.events, scheduler };
     this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(
       takeUntil(this.closing),
       share(),
@@ -294,31 +315,75 @@ export class TxClient {
    * const { result } = await firstValueFrom(client.call$('search', { q: 'mcp' }, { timeoutMs: 2_000 }));
    */
   call$(name: string, args?: Record<string, unknown>, options?: CallOptions): Observable<TxResult> {
+    return this.#call$(name, args, options, undefined);
+  }
+
+  /**
+   * Calls a tool as {@link call$} does (same options; unsubscribing gives the call up), and
+   * emits the call's own events as they happen: `request`, `ack`, `nack`, `progress`, `retry`,
+   * `timeout`, `task`, then the `response` carrying the {@link TxResult}, and completes; a failed
+   * call errors with its {@link TxError}. Cold: each subscription is one call. A `progressToken`
+   * goes with each attempt, so the server's progress arrives as `progress` events. A call
+   * answered by the dedup window or the result cache emits its `response` alone.
+   *
+   * @example
+   * client.stream$('index', { dir: '.' }).subscribe((e) => {
+   *   if (e.type === 'progress') console.log(`${e.progress}/${e.total ?? '?'} ${e.message ?? ''}`);
+   *   if (e.type === 'response') console.log('done after', e.result.attempts, 'attempt(s)');
+   * });
+   */
+  stream$(name: string, args?: Record<string, unknown>, options?: CallOptions): Observable<TxCallEvent> {
+    return new Observable<TxCallEvent>((subscriber) =>
+      this.#call$(name, args, options, (event) => subscriber.next(event)).subscribe({
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );
+  }
+
+  /** One call, its events also handed to `stream` (`stream$`). */
+  #call$(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    options: CallOptions | undefined,
+    stream: CallWatcher | undefined,
+  ): Observable<TxResult> {
     return new Observable<TxResult>((subscriber) => {
-      if (typeof name !== 'string' || name.length === 0) {
-        throw new TypeError('tool name must be a non-empty string');
+      let cache;
+      try {
+        if (typeof name !== 'string' || name.length === 0) {
+          throw new TypeError('tool name must be a non-empty string');
+        }
+        if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+          throw new TypeError(`arguments of ${name} must be an object`);
+        }
+        if (options !== undefined) validateCallOptions(options);
+        if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
+        cache = this.resilience.cache(name);
+      } catch (error) {
+        return refuseCall(this.unsent, subscriber, typeof name === 'string' ? name : String(name), error);
       }
-      if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
-        throw new TypeError(`arguments of ${name} must be an object`);
-      }
-      if (options !== undefined) validateCallOptions(options);
-      if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
       const key = options?.idempotencyKey;
       const signal = options?.signal;
-      const cache = this.resilience.cache(name);
+      const watcher = watcherOf(stream, options?.onProgress);
       // The common call (no key, no signal, no cache) starts directly: no intermediate Observables.
       if (key === undefined && !signal && !cache) {
-        return this.start(subscriber, name, args, options, callId());
+        return this.start(subscriber, name, args, options, callId(), watcher);
       }
-      const start = () =>
-        new Observable<TxResult>((s) => this.start(s, name, args, options, key ?? callId()));
+      let sent = false;
+      const start = () => {
+        sent = true;
+        return new Observable<TxResult>((s) => this.start(s, name, args, options, key ?? callId(), watcher));
+      };
       const run = () =>
         key !== undefined && this.dedupWindowMs > 0
           ? this.dedup.join(key, fingerprint(name, args), start, () => this.recorder.dedupHit(name))
           : start();
-      const result$ = cache
+      let result$ = cache
         ? cache.join(fingerprint(name, args), run, () => this.recorder.cacheHit(name))
         : run();
+      // answered (or refused) by the dedup window or the cache: it still counts and shows
+      if (!sent) result$ = unsentCall$(this.unsent, name, result$, watcher);
       return (signal ? abortable(result$, signal) : result$).subscribe(subscriber);
     });
   }
@@ -411,6 +476,7 @@ export class TxClient {
     args: Record<string, unknown> | undefined,
     options: CallOptions | undefined,
     idempotencyKey: string,
+    watcher: CallWatcher | undefined,
   ): CallJob {
     const policy = this.policyFor(tool, options);
     const startedAt = this.scheduler.now();
@@ -431,7 +497,9 @@ export class TxClient {
       errors: [],
       abandoned: false,
       unfinished: undefined,
+      watcher,
     };
+    if (watcher) this.attempts.watched.set(ctx.requestId, ctx);
     const job = new CallJob(ctx, subscriber, this.jobHost);
     this.recorder.callStarted(tool);
     this.live.add(job);
@@ -459,8 +527,12 @@ export class TxClient {
       attempts: Math.max(meta?.attempts ?? 0, ctx.attempt + 1),
       latencyMs: this.scheduler.now() - ctx.startedAt,
     };
-    if (this.events.observed)
-      this.events.next({ type: 'response', ...eventBase(ctx, this.scheduler.now()), result: txResult });
+    if (watched(this.events, ctx))
+      publish(this.events, ctx, {
+        type: 'response',
+        ...eventBase(ctx, this.scheduler.now()),
+        result: txResult,
+      });
     return txResult;
   }
 
@@ -481,4 +553,21 @@ export class TxClient {
     }
     return policy;
   }
+}
+
+/**
+ * The watcher of a call: its stream's, and its `onProgress` (behind a Subject, so that an error
+ * it throws is reported as RxJS reports a subscriber's, not thrown into the transport).
+ */
+function watcherOf(
+  stream: CallWatcher | undefined,
+  onProgress: ((progress: TxProgressEvent) => void) | undefined,
+): CallWatcher | undefined {
+  if (!onProgress) return stream;
+  const progress$ = new Subject<TxProgressEvent>();
+  progress$.subscribe(onProgress);
+  return (event) => {
+    if (event.type === 'progress') progress$.next(event);
+    stream?.(event);
+  };
 }

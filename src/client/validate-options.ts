@@ -93,6 +93,8 @@ const callPolicyShape: Record<keyof CallOptions & keyof ToolPolicy, Check> = {
   retry,
   idempotent: ofType('boolean'),
   retryOnResult: ofType('function'),
+  resetTimeoutOnProgress: ofType('boolean'),
+  maxTotalTimeoutMs: number(1, MAX_TIMER_MS),
 };
 
 const toolShape: Record<keyof ToolPolicy, Check> = {
@@ -106,6 +108,7 @@ const callShape: Record<keyof CallOptions, Check> = {
   deadline,
   idempotencyKey: key,
   signal,
+  onProgress: ofType('function'),
 };
 
 const tools: Check = (value, field) => {
