@@ -32,7 +32,7 @@ export function refuseCall(
   tool: string,
   error: unknown,
 ): void {
-  const { recorder, events, scheduler } = host;
+  const { recorder, scheduler } = host;
   recorder.callStarted(tool);
   recorder.callEnded(tool, outcomeOf(error), 0);
   failureEvent(host, tool, error, scheduler.now());
