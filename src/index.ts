@@ -41,6 +41,7 @@ export {
   DEFAULT_BREAKER_HALF_OPEN_MAX_CALLS,
   DEFAULT_CACHE_TTL_MS,
   DEFAULT_CACHE_MAX_ENTRIES,
+  DEFAULT_TASK_POLL_MS,
   toPrometheus,
   perRequestSignalFetch,
   httpTransport,

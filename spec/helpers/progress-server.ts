@@ -1,3 +1,4 @@
+import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -6,8 +7,12 @@ import { z } from 'zod';
 export interface ProgressLog {
   /** The `progressToken` of each `index` run, in order (`undefined`: none was sent). */
   tokens: unknown[];
-  /** Runs per tool. */
+  /** Runs per tool (for task tools: tasks created). */
   runs: Record<string, number>;
+  /** Ids of the tasks created, in order. */
+  tasks: string[];
+  /** Ids of the tasks whose work saw them cancelled. */
+  cancelled: string[];
 }
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -17,15 +22,26 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  * - `index { steps, delayMs }`: `steps` progress notifications (`progress: i, total: steps,
  *   message: 'run R step i'`), one every `delayMs`, then answers `indexed steps (run R)`. It goes on
  *   after a cancel (a `withTxServer` execution left running for a retry keeps reporting).
+ * - `render { ms }` (`taskSupport: 'required'`) and `convert { ms }` (`'optional'`): task tools
+ *   registered with the SDK's experimental tasks API over its `InMemoryTaskStore`: each creates a
+ *   task (poll interval 20 ms), works `ms` in the background, and stores `rendered|converted (task N)`.
  */
-export function createProgressServer(options: { capabilities?: ServerCapabilities } = {}): {
+export function createProgressServer(
+  options: { capabilities?: ServerCapabilities; taskStore?: InMemoryTaskStore; log?: ProgressLog } = {},
+): {
   server: McpServer;
   log: ProgressLog;
 } {
-  const log: ProgressLog = { tokens: [], runs: {} };
+  const log: ProgressLog = options.log ?? { tokens: [], runs: {}, tasks: [], cancelled: [] };
   const server = new McpServer(
     { name: 'progress-server', version: '1.0.0' },
-    options.capabilities ? { capabilities: options.capabilities } : undefined,
+    {
+      capabilities: {
+        ...options.capabilities,
+        tasks: { requests: { tools: { call: {} } }, cancel: {}, list: {} },
+      },
+      taskStore: options.taskStore ?? new InMemoryTaskStore(),
+    },
   );
   server.registerTool(
     'index',
@@ -43,5 +59,33 @@ export function createProgressServer(options: { capabilities?: ServerCapabilitie
       return { content: [{ type: 'text', text: `indexed ${steps} (run ${run})` }] };
     },
   );
+  for (const [name, taskSupport, verb] of [
+    ['render', 'required', 'rendered'],
+    ['convert', 'optional', 'converted'],
+  ] as const) {
+    server.experimental.tasks.registerToolTask(
+      name,
+      { inputSchema: { ms: z.number() }, execution: { taskSupport } },
+      {
+        createTask: async ({ ms }, { taskStore, taskRequestedTtl }) => {
+          const n = (log.runs[name] = (log.runs[name] ?? 0) + 1);
+          const task = await taskStore.createTask({ ttl: taskRequestedTtl ?? 60_000, pollInterval: 20 });
+          log.tasks.push(task.taskId);
+          void (async () => {
+            await wait(ms);
+            const now = await taskStore.getTask(task.taskId);
+            if (now.status === 'cancelled') return void log.cancelled.push(task.taskId);
+            await taskStore.storeTaskResult(task.taskId, 'completed', {
+              content: [{ type: 'text', text: `${verb} (task ${n})` }],
+            });
+          })().catch(() => undefined);
+          return { task };
+        },
+        getTask: (_args, { taskId, taskStore }) => taskStore.getTask(taskId),
+        getTaskResult: async (_args, { taskId, taskStore }) =>
+          (await taskStore.getTaskResult(taskId)) as { content: [] },
+      },
+    );
+  }
   return { server, log };
 }

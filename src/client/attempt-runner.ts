@@ -24,6 +24,7 @@ import type { TxEvent } from './events.js';
 import type { TxMetrics } from './metrics.js';
 import { ToolResultCheck } from './tool-result-check.js';
 import { TransportTap } from './transport-tap.js';
+import { cancelTask } from './task-run.js';
 
 /** What an attempt needs of the client it belongs to. */
 export interface AttemptHost {
@@ -79,6 +80,7 @@ export class AttemptRunner implements AttemptOwner {
   forget(ctx: CallContext, answered: boolean): void {
     this.awaitingAck.delete(ctx.requestId);
     if (ctx.watcher) this.watched.delete(ctx.requestId);
+    if (!answered && ctx.task) cancelTask(this.host, ctx); // given up, or past its deadline
     if (answered || !ctx.unfinished) return;
     for (const { transport, id } of ctx.unfinished) this.tap.abandon(transport, id, CANCELLED);
   }
@@ -120,8 +122,10 @@ export class AttemptRunner implements AttemptOwner {
           ? { name: ctx.tool, _meta: { mcp_tx: { ...wire, ...packed } } }
           : { name: ctx.tool, arguments: ctx.args, _meta: { mcp_tx: wire } };
       }
+      if (ctx.taskRequest) params = { ...params, task: ctx.taskRequest };
       if (ackExpected && number === 0) this.awaitingAck.set(ctx.requestId, ctx);
-      if (watched(this.host.events, ctx)) {
+      // an attempt that resumes the call's task sends no tools/call: its task events tell
+      if (ctx.task === undefined && watched(this.host.events, ctx)) {
         publish(this.host.events, ctx, {
           type: 'request',
           ...eventBase(ctx, this.host.scheduler.now()),
@@ -133,7 +137,7 @@ export class AttemptRunner implements AttemptOwner {
         params,
         timeoutMs,
         server,
-        ackExpected,
+        ackExpected: ackExpected && ctx.task === undefined,
         progress: ctx.watcher !== undefined,
       });
       attempt.start();

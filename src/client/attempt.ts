@@ -4,11 +4,19 @@ import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextpr
 import type { SchedulerAction, Subscriber, Subscription, Unsubscribable } from 'rxjs';
 import { TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
-import { RetryableResult, errorInfo, eventBase, publish, type CallContext } from './call-context.js';
+import {
+  RetryableResult,
+  errorInfo,
+  eventBase,
+  publish,
+  type CallContext,
+  type CallTask,
+} from './call-context.js';
 import type { TxProgressEvent } from './events.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
 import { unpackResult } from './compression.js';
-import type { ToolResultCheck } from './tool-result-check.js';
+import { checkedResult, type ToolResultCheck } from './tool-result-check.js';
+import { TaskRun, createdTask, reportTask, type TaskWaiter } from './task-run.js';
 import type { TapResponse, TapWaiter, TransportTap } from './transport-tap.js';
 import { MAX_TIMER_MS } from '../operators/config-internals.js';
 
@@ -50,7 +58,7 @@ export interface AttemptRequest {
  * attempt.start();
  * return attempt; // the subscription's teardown
  */
-export class Attempt implements TapWaiter, Unsubscribable {
+export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
   #sent = false;
   #settled = false;
   /** The request is sent and has not answered. */
@@ -64,6 +72,8 @@ export class Attempt implements TapWaiter, Unsubscribable {
   #startedAt = 0;
   #timeoutMs = 0;
   #waiting: Subscription | undefined = undefined;
+  /** The call's MCP task being followed, once created (or resumed). */
+  #task: TaskRun | undefined = undefined;
 
   constructor(
     private readonly owner: AttemptOwner,
@@ -96,11 +106,31 @@ export class Attempt implements TapWaiter, Unsubscribable {
     if (response === undefined) return this.#fail(failure);
     let result: CallToolResult;
     try {
-      result = (this.owner.checks as ToolResultCheck).result(this.ctx.tool, response);
+      if (this.ctx.taskRequest && response.error === undefined) {
+        const task = createdTask(response.result);
+        if (task) return this.#followTask(task);
+      }
+      result = checkedResult(this.owner.checks, this.ctx.tool, response);
     } catch (error) {
       return this.#fail(error);
     }
     this.#succeed(result);
+  }
+
+  /** The task's result, from `tasks/result` (called by the task run). */
+  taskDone(value: unknown): void {
+    let result: CallToolResult;
+    try {
+      result = checkedResult(this.owner.checks, this.ctx.tool, { result: value });
+    } catch (error) {
+      return this.#fail(error);
+    }
+    this.#succeed(result);
+  }
+
+  /** The task phase failed (called by the task run): a retry resumes the task. */
+  taskFailed(error: unknown): void {
+    this.#fail(error);
   }
 
   /**
@@ -136,6 +166,7 @@ export class Attempt implements TapWaiter, Unsubscribable {
   unsubscribe(): void {
     this.#timer?.unsubscribe();
     this.#waiting?.unsubscribe();
+    this.#task?.stop(); // the task itself is cancelled when the call ends unanswered
     if (!this.#inFlight) return;
     this.#settled = true; // cancelled by the caller, a deadline, a timeout or a retry
     this.#inFlight = false;
@@ -176,18 +207,35 @@ export class Attempt implements TapWaiter, Unsubscribable {
     this.#sent = true;
     ctx.sentAt = host.scheduler.now();
     host.recorder.attemptSent(ctx.tool, ctx.attempt);
+    if (ctx.task) return this.#followTask(ctx.task); // resumed by id: no second task
     const transport = host.sdk.transport;
     this.#sentOn = transport;
     tap.attach(transport);
-    if (!checks) return this.#sendThroughSdk();
+    // a task call goes through the tap whatever the SDK: callTool would refuse or not follow it
+    if (!checks && !ctx.taskRequest) return this.#sendThroughSdk();
     if (!transport) return this.#fail(new Error('Not connected')); // as the SDK's request would
     try {
-      checks.request(ctx.tool);
+      if (!ctx.taskRequest) checks?.request(ctx.tool);
     } catch (error) {
       return this.#fail(error);
     }
     this.#inFlight = true;
     this.#sentId = tap.request(this.request.params, this, this.request.progress);
+  }
+
+  /**
+   * Follows the call's task (just created, or resumed after a failed attempt): the attempt
+   * timeout now bounds each task request instead of the whole run, which may take far longer.
+   */
+  #followTask(task: CallTask): void {
+    const { ctx, owner } = this;
+    this.#timer?.unsubscribe();
+    if (ctx.task === undefined) {
+      ctx.task = task;
+      reportTask(owner.host, ctx, undefined);
+    }
+    this.#task = new TaskRun(owner.host, ctx, this, this.request.timeoutMs);
+    this.#task.start();
   }
 
   /** Through `Client.callTool`: its timer is set past the attempt timeout, which ends the attempt first. */
@@ -250,7 +298,8 @@ export class Attempt implements TapWaiter, Unsubscribable {
             acked: ctx.acked,
             sent: this.#sent,
             ackExpected: request.ackExpected,
-            replaySafe: host.replaySafe(ctx, request.server),
+            // once the task exists, a retry resumes it: it cannot run the tool twice
+            replaySafe: ctx.task !== undefined || host.replaySafe(ctx, request.server),
           });
     ctx.errors.push(typed);
     owner.report(ctx, typed);

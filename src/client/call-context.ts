@@ -33,8 +33,23 @@ export interface CallContext {
    * server), made only when there is one: if the call ends unanswered, each is given up.
    */
   unfinished: { readonly transport: Transport | undefined; readonly id: RequestId }[] | undefined;
+  /** What the call asks of a task (`params.task` of its `tools/call`), for a call run as an MCP task. */
+  readonly taskRequest: { ttl?: number } | undefined;
+  /** The task the server created for the call, once it did: a retry resumes it by id, never creates another. */
+  task: CallTask | undefined;
   /** Hears this call's own events; set for streamed calls and calls given `onProgress` (they ask for progress). */
   readonly watcher: CallWatcher | undefined;
+}
+
+/** A call's MCP task, as last seen. */
+export interface CallTask {
+  readonly taskId: string;
+  status: string;
+  statusMessage: string | undefined;
+  /** How long to wait between two polls of its status, ms. */
+  pollMs: number;
+  /** `_meta.mcp_tx` of the `CreateTaskResult` (a replay of a keyed call says `duplicate`). */
+  readonly meta: unknown;
 }
 
 /** The `info` of errors raised for `ctx` at `now`. */

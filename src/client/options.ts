@@ -100,12 +100,18 @@ export interface CallOptions extends Omit<ToolPolicy, 'breaker' | 'cache'> {
    * sent with each attempt, and only the current attempt's progress is reported.
    */
   onProgress?: (progress: TxProgressEvent) => void;
+  /**
+   * Run the call as an MCP task (spec 2025-11-25) with this time to live of its result on the
+   * server: for a tool whose `execution.taskSupport` is `'optional'` (a `'required'` one always
+   * runs as a task). Status arrives as `task` events, the task's result is the call's.
+   */
+  task?: { ttlMs?: number };
 }
 
 /** Options of a {@link TxClient}: defaults for every call plus client-wide limits. */
 export interface TxClientOptions extends Omit<
   CallOptions,
-  'idempotencyKey' | 'signal' | 'deadline' | 'onProgress'
+  'idempotencyKey' | 'signal' | 'deadline' | 'onProgress' | 'task'
 > {
   /** A circuit breaker for every tool (each its own); a tool's `breaker` overrides it. @default off */
   breaker?: BreakerConfig | false;

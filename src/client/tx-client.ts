@@ -47,6 +47,7 @@ import {
   type CallWatcher,
 } from './call-context.js';
 import { refuseCall, unsentCall$, type UnsentHost } from './unsent-call.js';
+import { taskRequestOf } from './task-run.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_DEDUP_MAX_ENTRIES,
@@ -497,6 +498,8 @@ export class TxClient {
       errors: [],
       abandoned: false,
       unfinished: undefined,
+      taskRequest: taskRequestOf(this.sdk, tool, options?.task),
+      task: undefined,
       watcher,
     };
     if (watcher) this.attempts.watched.set(ctx.requestId, ctx);
@@ -510,7 +513,8 @@ export class TxClient {
   private toTxResult(ctx: CallContext, result: CallToolResult): TxResult {
     let meta;
     try {
-      meta = decodeResultMeta(result._meta?.mcp_tx);
+      // a task's result carries none: the CreateTaskResult's tells of the call
+      meta = decodeResultMeta(result._meta?.mcp_tx ?? ctx.task?.meta);
     } catch {
       meta = undefined; // malformed server meta: fall back to what the client saw
     }

@@ -103,12 +103,15 @@ const toolShape: Record<keyof ToolPolicy, Check> = {
   cache: orFalse(cacheShape),
 };
 
+const taskShape: Record<'ttlMs', Check> = { ttlMs: number(1, Number.MAX_SAFE_INTEGER, { integer: true }) };
+
 const callShape: Record<keyof CallOptions, Check> = {
   ...callPolicyShape,
   deadline,
   idempotencyKey: key,
   signal,
   onProgress: ofType('function'),
+  task: (value, field) => checkShape(value, taskShape, field),
 };
 
 const tools: Check = (value, field) => {

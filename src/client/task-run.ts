@@ -1,0 +1,190 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  CallToolResultSchema,
+  CreateTaskResultSchema,
+  ErrorCode,
+  GetTaskResultSchema,
+  McpError,
+  type GetTaskResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { SchedulerAction, Subscription } from 'rxjs';
+import { MAX_TIMER_MS } from '../operators/config-internals.js';
+import { TimeoutError } from '../protocol/index.js';
+import type { AttemptHost } from './attempt-runner.js';
+import { errorInfo, eventBase, publish, watched, type CallContext, type CallTask } from './call-context.js';
+import { DEFAULT_TASK_POLL_MS } from './defaults.js';
+
+/** How a {@link TaskRun} ends its attempt. */
+export interface TaskWaiter {
+  /** The task's result (the raw `tasks/result` payload). */
+  taskDone(result: unknown): void;
+  /** Why the task phase failed (a request's error, a timeout, a cancelled task). */
+  taskFailed(error: unknown): void;
+}
+
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+/**
+ * The task a `tools/call` created, read from its response (a `CreateTaskResult`), or
+ * `undefined` when the server answered with a plain result instead.
+ *
+ * @example
+ * const task = createdTask(response.result); // { taskId, status, ... } | undefined
+ */
+export function createdTask(result: unknown): CallTask | undefined {
+  const task = (result as { task?: unknown } | null | undefined)?.task;
+  if (typeof task !== 'object' || task === null) return undefined;
+  const parsed = CreateTaskResultSchema.parse(result); // a malformed task is the server's error
+  return {
+    taskId: parsed.task.taskId,
+    status: parsed.task.status,
+    statusMessage: parsed.task.statusMessage,
+    pollMs: parsed.task.pollInterval ?? DEFAULT_TASK_POLL_MS,
+    meta: parsed._meta?.mcp_tx,
+  };
+}
+
+/**
+ * What a call asks of a task (`params.task`): the caller's `task` option, else an empty request
+ * for a tool the server listed with `taskSupport: 'required'`; `undefined`: a plain call.
+ *
+ * @example
+ * taskRequestOf(sdk, 'render', { ttlMs: 60_000 }); // { ttl: 60_000 }
+ */
+export function taskRequestOf(
+  sdk: Client,
+  tool: string,
+  option: { ttlMs?: number } | undefined,
+): { ttl?: number } | undefined {
+  if (option) return option.ttlMs === undefined ? {} : { ttl: option.ttlMs };
+  // a private lookup of the SDK's client, filled by listTools (Client.callTool reads it too)
+  const lookup = (sdk as unknown as { isToolTaskRequired?: (tool: string) => boolean }).isToolTaskRequired;
+  return typeof lookup === 'function' && lookup.call(sdk, tool) ? {} : undefined;
+}
+
+/**
+ * Emits the `task` event of `ctx`'s task when its status (or status message) is news.
+ *
+ * @example
+ * reportTask(host, ctx, { status: 'working' });
+ */
+export function reportTask(host: AttemptHost, ctx: CallContext, update: GetTaskResult | undefined): void {
+  const task = ctx.task as CallTask;
+  if (update !== undefined) {
+    if (update.status === task.status && update.statusMessage === task.statusMessage) return;
+    task.status = update.status;
+    task.statusMessage = update.statusMessage;
+    if (update.pollInterval !== undefined) task.pollMs = update.pollInterval;
+  }
+  if (!watched(host.events, ctx)) return;
+  const base = eventBase(ctx, host.scheduler.now());
+  const { taskId, status, statusMessage } = task;
+  publish(
+    host.events,
+    ctx,
+    statusMessage === undefined
+      ? { type: 'task', ...base, taskId, status }
+      : { type: 'task', ...base, taskId, status, statusMessage },
+  );
+}
+
+/**
+ * The task phase of a call (MCP tasks, spec 2025-11-25): polls `tasks/get` at the task's poll
+ * interval (scheduler time), reports each new status, and once the task is terminal (or needs
+ * input) fetches `tasks/result`; each request is bounded by the attempt timeout. A failed request
+ * fails the attempt with a retryable error, and the retry resumes the same task by id.
+ *
+ * @example
+ * const run = new TaskRun(host, ctx, attempt, timeoutMs);
+ * run.start();
+ * // attempt.taskDone(result) or attempt.taskFailed(error); run.stop() on teardown
+ */
+export class TaskRun {
+  #controller: AbortController | undefined = undefined;
+  #timer: Subscription | undefined = undefined;
+  #stopped = false;
+
+  constructor(
+    private readonly host: AttemptHost,
+    private readonly ctx: CallContext,
+    private readonly waiter: TaskWaiter,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Polls the task now. */
+  start(): void {
+    this.#request('tasks/get', this.timeoutMs).then((value) => {
+      if (this.#stopped) return;
+      const update = value as GetTaskResult;
+      reportTask(this.host, this.ctx, update);
+      if (update.status === 'cancelled') {
+        const id = update.taskId;
+        return this.#fail(new McpError(ErrorCode.InvalidRequest, `task ${id} was cancelled`));
+      }
+      if (TERMINAL.has(update.status)) return this.#result(this.timeoutMs);
+      // input_required: tasks/result delivers the server's requests and waits for the end
+      if (update.status === 'input_required') return this.#result(MAX_TIMER_MS);
+      const task = this.ctx.task as CallTask;
+      this.#timer = this.host.scheduler.schedule(pollAgain, Math.max(task.pollMs, 0), this);
+    }, this.#fail);
+  }
+
+  /** Stops polling and waiting (the attempt ended or was torn down). */
+  stop(): void {
+    this.#stopped = true;
+    this.#timer?.unsubscribe();
+    this.#controller?.abort();
+  }
+
+  #result(timeoutMs: number): void {
+    this.#request('tasks/result', timeoutMs).then((value) => {
+      if (!this.#stopped) this.waiter.taskDone(value);
+    }, this.#fail);
+  }
+
+  readonly #fail = (error: unknown): void => {
+    if (!this.#stopped) this.waiter.taskFailed(error);
+  };
+
+  /** One task request, bounded by `timeoutMs` of scheduler time. */
+  #request(method: 'tasks/get' | 'tasks/result', timeoutMs: number): Promise<unknown> {
+    const { sdk, scheduler } = this.host;
+    const ctx = this.ctx;
+    const controller = (this.#controller = new AbortController());
+    const schema = method === 'tasks/get' ? GetTaskResultSchema : CallToolResultSchema;
+    const params = { taskId: (ctx.task as CallTask).taskId };
+    return new Promise((resolve, reject) => {
+      const timer = scheduler.schedule(() => {
+        controller.abort();
+        reject(
+          new TimeoutError(`${ctx.tool}: no answer to ${method} within ${timeoutMs} ms`, {
+            info: errorInfo(ctx, scheduler.now()),
+            acked: true,
+          }),
+        );
+      }, timeoutMs);
+      const timeout = Math.min(timeoutMs + 60_000, MAX_TIMER_MS); // ours ends it first
+      sdk
+        .request({ method, params }, schema, { signal: controller.signal, timeout })
+        .then(resolve, reject)
+        .finally(() => timer.unsubscribe());
+    });
+  }
+}
+
+/**
+ * Asks the server to cancel `ctx`'s task (the call was given up, or its deadline passed), best
+ * effort: the answer is not awaited, and an error (a task already ended) is ignored.
+ *
+ * @example
+ * if (!answered && ctx.task) cancelTask(host, ctx);
+ */
+export function cancelTask(host: AttemptHost, ctx: CallContext): void {
+  const task = ctx.task;
+  if (!task || TERMINAL.has(task.status) || !host.sdk.transport) return;
+  host.sdk.experimental.tasks.cancelTask(task.taskId).catch(() => undefined);
+}
+
+function pollAgain(this: SchedulerAction<TaskRun>, run?: TaskRun): void {
+  run?.start();
+}
