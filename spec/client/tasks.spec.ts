@@ -84,4 +84,67 @@ describe('TxClient and MCP tasks (real McpServer with the SDK task store, in mem
       async () => (await client.sdk.experimental.tasks.getTask(taskId)).status === 'cancelled',
     );
   });
+
+  it('should resume its task by id after a reconnect instead of creating a second one', async () => {
+    const taskStore = new InMemoryTaskStore();
+    const log: ProgressLog = { tokens: [], runs: {}, tasks: [], cancelled: [] };
+    const serverSides: Transport[] = [];
+    const factory = async (): Promise<Transport> => {
+      const { server } = createProgressServer({ taskStore, log });
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      await server.connect(serverSide);
+      serverSides.push(serverSide);
+      return clientSide;
+    };
+    client = await TxClient.connect(factory, {
+      timeoutMs: 2_000,
+      retry: { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 10 },
+      // the reconnect takes longer than a poll interval: a poll fails, and the retry resumes the task
+      reconnect: { baseDelayMs: 100, maxDelayMs: 100 },
+    });
+    const done = lastValueFrom(client.stream$('render', { ms: 300 }).pipe(toArray()));
+    await until(() => log.tasks.length === 1);
+    await sleep(30);
+    await serverSides[0]?.close(); // the connection drops while the task runs
+    const all = await done;
+    expect(text((all[all.length - 1] as Extract<TxCallEvent, { type: 'response' }>).result)).toBe(
+      'rendered (task 1)',
+    );
+    expect(log.runs.render).toBe(1);
+    expect(log.tasks).toHaveLength(1);
+    expect(serverSides.length).toBeGreaterThan(1);
+    // one tools/call, then only task requests: the retry resumed the task
+    expect(all.filter((e) => e.type === 'request')).toHaveLength(1);
+    expect(all.some((e) => e.type === 'retry')).toBe(true);
+    expect(statuses(all)).toEqual(['working', 'completed']);
+  });
+
+  it('should get the same task when a keyed call that created one is retried (withTxServer, exactly once)', async () => {
+    const { server, log } = createProgressServer({ capabilities: txCapabilities() });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    // the first CreateTaskResult is lost on its way back
+    const send = serverSide.send.bind(serverSide);
+    let dropped = 0;
+    serverSide.send = (message: JSONRPCMessage, options) => {
+      const result = (message as { result?: { task?: unknown } }).result;
+      if (result?.task !== undefined && dropped++ === 0) return Promise.resolve();
+      return send(message, options);
+    };
+    await server.connect(withTxServer(serverSide, { ackDelayMs: 0 }));
+    client = await TxClient.connect(clientSide, {
+      timeoutMs: 150,
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    const events = await lastValueFrom(
+      client.stream$('render', { ms: 200 }, { idempotencyKey: 'render-1' }).pipe(toArray()),
+    );
+    const response = events[events.length - 1] as Extract<TxCallEvent, { type: 'response' }>;
+    expect(text(response.result)).toBe('rendered (task 1)');
+    expect(response.result.duplicate).toBe(true); // the retry was answered with the stored CreateTaskResult
+    expect(dropped).toBe(2);
+    expect(log.runs.render).toBe(1);
+    expect(log.tasks).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'request')).toHaveLength(2);
+    expect(events.map((e) => e.type)).toContain('timeout');
+  });
 });
