@@ -1,8 +1,8 @@
 import { lastValueFrom, toArray } from 'rxjs';
-import { TxClient, type TxProgressEvent } from '../../src/index.js';
+import { TxClient, type TxProgressEvent, type TxTaskEvent } from '../../src/index.js';
 import { stdioTransport } from '../helpers/stdio.js';
 
-describe('stream$ and MCP progress over stdio with a real child process', () => {
+describe('stream$, MCP progress and MCP tasks over stdio with a real child process', () => {
   describe.each([
     ['a plain McpServer', [], ['request', 'progress', 'progress', 'progress', 'response']],
     [
@@ -28,6 +28,14 @@ describe('stream$ and MCP progress over stdio with a real child process', () => 
         [2, 3],
         [3, 3],
       ]);
+    });
+
+    it("should run a task tool ('required') to its result, with task events", async () => {
+      const events = await lastValueFrom(client.stream$('render', { ms: 50 }).pipe(toArray()));
+      const statuses = events.filter((e): e is TxTaskEvent => e.type === 'task').map((e) => e.status);
+      expect(statuses).toEqual(['working', 'completed']);
+      const { result } = await client.call('render', { ms: 10 });
+      expect(result.content).toEqual([{ type: 'text', text: 'rendered (task 2)' }]);
     });
 
     it('should keep a call alive past its timeout while progress restarts it', async () => {
