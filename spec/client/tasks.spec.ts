@@ -49,6 +49,39 @@ describe('TxClient and MCP tasks (real McpServer with the SDK task store, in mem
     expect(log.runs.render).toBe(3);
   });
 
+  it('should stream the progress a task reports under the token of the request that created it', async () => {
+    const { client } = await plain();
+    const events = await lastValueFrom(client.stream$('render', { ms: 150, steps: 2 }).pipe(toArray()));
+    expect(events.map((e) => e.type)).toEqual([
+      'request',
+      'task',
+      'progress',
+      'progress',
+      'task',
+      'response',
+    ]);
+  });
+
+  it("should take a task's status notification as soon as it comes, without waiting for the next poll", async () => {
+    const { server, log } = createProgressServer();
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    client = await TxClient.connect(clientSide, { timeoutMs: 2_000 });
+    // a long poll interval: only the server's notifications/tasks/status can end the wait early
+    const send = serverSide.send.bind(serverSide);
+    serverSide.send = (message: JSONRPCMessage, options) => {
+      const result = (message as { result?: { task?: { pollInterval?: number }; pollInterval?: number } })
+        .result;
+      if (result?.task) result.task.pollInterval = 60_000; // tools/call (CreateTaskResult)
+      if (result?.pollInterval !== undefined) result.pollInterval = 60_000; // tasks/get
+      return send(message, options);
+    };
+    const started = Date.now();
+    expect(text(await client.call('render', { ms: 30 }))).toBe('rendered (task 1)');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(log.tasks).toHaveLength(1);
+  });
+
   it("should make a call to an 'optional' tool a task only when it asks (task: { ttlMs })", async () => {
     const { client } = await plain();
     const asTask = await lastValueFrom(

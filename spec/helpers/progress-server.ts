@@ -22,9 +22,10 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  * - `index { steps, delayMs }`: `steps` progress notifications (`progress: i, total: steps,
  *   message: 'run R step i'`), one every `delayMs`, then answers `indexed steps (run R)`. It goes on
  *   after a cancel (a `withTxServer` execution left running for a retry keeps reporting).
- * - `render { ms }` (`taskSupport: 'required'`) and `convert { ms }` (`'optional'`): task tools
- *   registered with the SDK's experimental tasks API over its `InMemoryTaskStore`: each creates a
- *   task (poll interval 20 ms), works `ms` in the background, and stores `rendered|converted (task N)`.
+ * - `render { ms, steps? }` (`taskSupport: 'required'`) and `convert { ms, steps? }` (`'optional'`):
+ *   task tools registered with the SDK's experimental tasks API over its `InMemoryTaskStore`: each
+ *   creates a task (poll interval 20 ms), works `ms` in the background (reporting `steps` progress
+ *   notifications on the way when given a token), and stores `rendered|converted (task N)`.
  */
 export function createProgressServer(
   options: { capabilities?: ServerCapabilities; taskStore?: InMemoryTaskStore; log?: ProgressLog } = {},
@@ -65,14 +66,23 @@ export function createProgressServer(
   ] as const) {
     server.experimental.tasks.registerToolTask(
       name,
-      { inputSchema: { ms: z.number() }, execution: { taskSupport } },
+      { inputSchema: { ms: z.number(), steps: z.number().optional() }, execution: { taskSupport } },
       {
-        createTask: async ({ ms }, { taskStore, taskRequestedTtl }) => {
+        createTask: async ({ ms, steps = 0 }, { taskStore, taskRequestedTtl, _meta, sendNotification }) => {
           const n = (log.runs[name] = (log.runs[name] ?? 0) + 1);
           const task = await taskStore.createTask({ ttl: taskRequestedTtl ?? 60_000, pollInterval: 20 });
           log.tasks.push(task.taskId);
+          const progressToken = _meta?.progressToken;
           void (async () => {
-            await wait(ms);
+            // progress of the task's work, under the token of the request that created it
+            for (let i = 1; i <= steps; i++) {
+              await wait(ms / (steps + 1));
+              if (progressToken !== undefined) {
+                const params = { progressToken, progress: i, total: steps };
+                await sendNotification({ method: 'notifications/progress', params });
+              }
+            }
+            await wait(steps > 0 ? ms / (steps + 1) : ms);
             const now = await taskStore.getTask(task.taskId);
             if (now.status === 'cancelled') return void log.cancelled.push(task.taskId);
             await taskStore.storeTaskResult(task.taskId, 'completed', {

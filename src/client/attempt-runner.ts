@@ -24,7 +24,7 @@ import type { TxEvent } from './events.js';
 import type { TxMetrics } from './metrics.js';
 import { ToolResultCheck } from './tool-result-check.js';
 import { TransportTap } from './transport-tap.js';
-import { cancelTask } from './task-run.js';
+import { cancelTask, type TaskRun } from './task-run.js';
 
 /** What an attempt needs of the client it belongs to. */
 export interface AttemptHost {
@@ -59,6 +59,8 @@ export interface AttemptHost {
 export class AttemptRunner implements AttemptOwner {
   /** Calls whose current attempt may still be ACKed, by request id. */
   readonly awaitingAck = new Map<string, CallContext>();
+  /** The tasks being followed, by task id (a status notification is routed to its run). */
+  readonly tasks = new Map<string, TaskRun>();
   /** Calls with a watcher of their own (streamed, or given `onProgress`), by request id. */
   readonly watched = new Map<string, CallContext>();
   readonly tap: TransportTap;
@@ -69,6 +71,10 @@ export class AttemptRunner implements AttemptOwner {
     this.checks = ToolResultCheck.of(host.sdk);
     this.tap = new TransportTap({
       ack: (params) => this.onAck(params),
+      taskStatus: (params) => {
+        const taskId = (params as { taskId?: unknown } | undefined)?.taskId;
+        if (typeof taskId === 'string') this.tasks.get(taskId)?.notified(params);
+      },
       incoming: (message) => unpackResponse(message, host.maxInflatedBytes),
     });
   }

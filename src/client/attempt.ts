@@ -4,15 +4,8 @@ import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextpr
 import type { SchedulerAction, Subscriber, Subscription, Unsubscribable } from 'rxjs';
 import { TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
-import {
-  RetryableResult,
-  errorInfo,
-  eventBase,
-  publish,
-  type CallContext,
-  type CallTask,
-} from './call-context.js';
-import type { TxProgressEvent } from './events.js';
+import { RetryableResult, errorInfo, publish, type CallContext, type CallTask } from './call-context.js';
+import { progressEvent, timeoutAfterProgress } from './attempt-progress.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
 import { unpackResult } from './compression.js';
 import { checkedResult, type ToolResultCheck } from './tool-result-check.js';
@@ -28,6 +21,8 @@ export interface AttemptOwner {
   readonly checks: ToolResultCheck | undefined;
   /** Cancel `callTool`'s requests through an AbortSignal each: the tap cannot see them go out. */
   cancelBySignal: boolean;
+  /** The tasks being followed, by task id. */
+  readonly tasks: Map<string, TaskRun>;
   /** Counts a failed attempt's timeout or NACK, and emits its event. */
   report(ctx: CallContext, error: TxError): void;
   /** Cancels request `id` of `ctx` on the server (`notify`: by a notification of ours). */
@@ -139,14 +134,23 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
    * instead, as the SDK's request does), and becomes a `progress` event.
    */
   progress(params: Record<string, unknown>): void {
-    const { progress, total, message } = params;
-    if (this.#settled || typeof progress !== 'number') return; // malformed: the timeout still bounds it
+    if (this.#settled) return;
     const { ctx, owner } = this;
     const { scheduler, events } = owner.host;
-    if (ctx.policy.resetTimeoutOnProgress && !this.#restartTimer()) return;
-    const event: TxProgressEvent = { type: 'progress', ...eventBase(ctx, scheduler.now()), progress };
-    if (typeof total === 'number') event.total = total;
-    if (typeof message === 'string') event.message = message;
+    const now = scheduler.now();
+    const event = progressEvent(ctx, now, params);
+    if (!event) return;
+    // a task's run is bounded per task request, not by this timer
+    if (ctx.policy.resetTimeoutOnProgress && !this.#task) {
+      const left = timeoutAfterProgress(ctx.policy, this.#startedAt, ctx.deadlineAt, now);
+      this.#timer?.unsubscribe();
+      if (left === undefined) {
+        this.#timeoutMs = ctx.policy.maxTotalTimeoutMs as number;
+        return this.timeout();
+      }
+      this.#timeoutMs = now - this.#startedAt + left;
+      this.#timer = scheduler.schedule(timedOut, left, this);
+    }
     publish(events, ctx, event);
   }
 
@@ -166,39 +170,15 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
   unsubscribe(): void {
     this.#timer?.unsubscribe();
     this.#waiting?.unsubscribe();
-    this.#task?.stop(); // the task itself is cancelled when the call ends unanswered
+    if (this.#task) {
+      this.#task.stop(); // the task itself is cancelled when the call ends unanswered
+      if (this.#sentId !== undefined) this.owner.tap.unfollow(this.#sentId);
+    }
     if (!this.#inFlight) return;
     this.#settled = true; // cancelled by the caller, a deadline, a timeout or a retry
     this.#inFlight = false;
     if (this.#controller) this.#controller.abort(CANCELLED);
     else if (this.#sentId !== undefined) this.owner.cancelled(this.ctx, this.#sentOn, this.#sentId, true);
-  }
-
-  /**
-   * Restarts the attempt timer for a progress: a full `timeoutMs` again, within what is left of
-   * `maxTotalTimeoutMs` and of the deadline. `false` when the attempt ended instead.
-   */
-  #restartTimer(): boolean {
-    const { ctx, owner } = this;
-    const { scheduler } = owner.host;
-    const now = scheduler.now();
-    const { timeoutMs, maxTotalTimeoutMs } = ctx.policy;
-    let left = timeoutMs;
-    if (maxTotalTimeoutMs !== undefined) {
-      const total = this.#startedAt + maxTotalTimeoutMs - now;
-      if (total <= 0) {
-        this.#timeoutMs = maxTotalTimeoutMs;
-        this.timeout();
-        return false;
-      }
-      left = Math.min(left, total);
-    }
-    // past the deadline, the call's deadline ends it (DeadlineExceededError), not this timer
-    if (ctx.deadlineAt !== undefined) left = Math.min(left, Math.max(ctx.deadlineAt - now, 0));
-    this.#timer?.unsubscribe();
-    this.#timeoutMs = now - this.#startedAt + left;
-    this.#timer = scheduler.schedule(timedOut, left, this);
-    return true;
   }
 
   #send(): void {
@@ -233,8 +213,10 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
     if (ctx.task === undefined) {
       ctx.task = task;
       reportTask(owner.host, ctx, undefined);
+      // the server may report progress of the task under this attempt's token
+      if (this.request.progress && this.#sentId !== undefined) owner.tap.follow(this.#sentId, this);
     }
-    this.#task = new TaskRun(owner.host, ctx, this, this.request.timeoutMs);
+    this.#task = new TaskRun(owner, ctx, this, this.request.timeoutMs);
     this.#task.start();
   }
 

@@ -5,6 +5,7 @@ import {
   ErrorCode,
   GetTaskResultSchema,
   McpError,
+  TaskSchema,
   type GetTaskResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { SchedulerAction, Subscription } from 'rxjs';
@@ -88,35 +89,72 @@ export function reportTask(host: AttemptHost, ctx: CallContext, update: GetTaskR
   );
 }
 
+/** What a {@link TaskRun} needs of the runner it belongs to. */
+export interface TaskOwner {
+  readonly host: AttemptHost;
+  /** The runs being followed, by task id: status notifications are routed to them. */
+  readonly tasks: Map<string, TaskRun>;
+}
+
 /**
  * The task phase of a call (MCP tasks, spec 2025-11-25): polls `tasks/get` at the task's poll
- * interval (scheduler time), reports each new status, and once the task is terminal (or needs
- * input) fetches `tasks/result`; each request is bounded by the attempt timeout. A failed request
- * fails the attempt with a retryable error, and the retry resumes the same task by id.
+ * interval (scheduler time), reports each new status (also as `notifications/tasks/status` tell
+ * it), and once the task is terminal (or needs input) fetches `tasks/result`; each request is
+ * bounded by the attempt timeout. A failed request fails the attempt with a retryable error, and
+ * the retry resumes the same task by id.
  *
  * @example
- * const run = new TaskRun(host, ctx, attempt, timeoutMs);
+ * const run = new TaskRun(runner, ctx, attempt, timeoutMs);
  * run.start();
  * // attempt.taskDone(result) or attempt.taskFailed(error); run.stop() on teardown
  */
 export class TaskRun {
   #controller: AbortController | undefined = undefined;
+  /** The wait before the next poll, while one runs. */
   #timer: Subscription | undefined = undefined;
   #stopped = false;
 
   constructor(
-    private readonly host: AttemptHost,
+    private readonly owner: TaskOwner,
     private readonly ctx: CallContext,
     private readonly waiter: TaskWaiter,
     private readonly timeoutMs: number,
   ) {}
 
-  /** Polls the task now. */
+  /** Starts following the task: polls it now. */
   start(): void {
+    this.owner.tasks.set((this.ctx.task as CallTask).taskId, this);
+    this.poll();
+  }
+
+  /** Stops polling and waiting (the attempt ended or was torn down). */
+  stop(): void {
+    this.#stopped = true;
+    this.#timer?.unsubscribe();
+    this.#controller?.abort();
+    const { tasks } = this.owner;
+    const { taskId } = this.ctx.task as CallTask;
+    if (tasks.get(taskId) === this) tasks.delete(taskId);
+  }
+
+  /** A `notifications/tasks/status` for the task: reported, and a terminal one polled at once. */
+  notified(params: unknown): void {
+    const parsed = TaskSchema.safeParse(params);
+    if (this.#stopped || !parsed.success) return;
+    reportTask(this.owner.host, this.ctx, parsed.data);
+    if (this.#timer !== undefined && TERMINAL.has(parsed.data.status)) {
+      this.#timer.unsubscribe();
+      this.poll();
+    }
+  }
+
+  /** One poll of `tasks/get`, then the result or the next poll. */
+  poll(): void {
+    this.#timer = undefined;
     this.#request('tasks/get', this.timeoutMs).then((value) => {
       if (this.#stopped) return;
       const update = value as GetTaskResult;
-      reportTask(this.host, this.ctx, update);
+      reportTask(this.owner.host, this.ctx, update);
       if (update.status === 'cancelled') {
         const id = update.taskId;
         return this.#fail(new McpError(ErrorCode.InvalidRequest, `task ${id} was cancelled`));
@@ -125,15 +163,8 @@ export class TaskRun {
       // input_required: tasks/result delivers the server's requests and waits for the end
       if (update.status === 'input_required') return this.#result(MAX_TIMER_MS);
       const task = this.ctx.task as CallTask;
-      this.#timer = this.host.scheduler.schedule(pollAgain, Math.max(task.pollMs, 0), this);
+      this.#timer = this.owner.host.scheduler.schedule(pollAgain, Math.max(task.pollMs, 0), this);
     }, this.#fail);
-  }
-
-  /** Stops polling and waiting (the attempt ended or was torn down). */
-  stop(): void {
-    this.#stopped = true;
-    this.#timer?.unsubscribe();
-    this.#controller?.abort();
   }
 
   #result(timeoutMs: number): void {
@@ -148,7 +179,7 @@ export class TaskRun {
 
   /** One task request, bounded by `timeoutMs` of scheduler time. */
   #request(method: 'tasks/get' | 'tasks/result', timeoutMs: number): Promise<unknown> {
-    const { sdk, scheduler } = this.host;
+    const { sdk, scheduler } = this.owner.host;
     const ctx = this.ctx;
     const controller = (this.#controller = new AbortController());
     const schema = method === 'tasks/get' ? GetTaskResultSchema : CallToolResultSchema;
@@ -186,5 +217,5 @@ export function cancelTask(host: AttemptHost, ctx: CallContext): void {
 }
 
 function pollAgain(this: SchedulerAction<TaskRun>, run?: TaskRun): void {
-  run?.start();
+  run?.poll();
 }

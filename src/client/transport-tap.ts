@@ -10,11 +10,14 @@ import { nanoid } from 'nanoid';
 import { ABANDONED_META, ACK_METHOD, TX_KEY } from '../protocol/index.js';
 
 const PROGRESS_METHOD = 'notifications/progress';
+const TASK_STATUS_METHOD = 'notifications/tasks/status';
 
 /** What the tap does with what it takes off the wire. */
 export interface TapHandlers {
   /** An ACK notification's params; `true` when it acknowledged a call of ours (else it is passed on). */
   readonly ack: (params: unknown) => boolean;
+  /** A `notifications/tasks/status`'s params (seen, then passed on to the SDK). */
+  readonly taskStatus?: (params: unknown) => void;
   /** Every other incoming message, before the SDK or a request's waiter sees it (e.g. to inflate a compressed result). */
   readonly incoming: (message: JSONRPCMessage) => JSONRPCMessage;
 }
@@ -69,6 +72,8 @@ export class TransportTap {
   #deliver: ((message: JSONRPCMessage) => void) | undefined = undefined;
   /** The tap's own requests on the current transport that are waiting for a response. */
   #pending = new Map<RequestId, TapWaiter>();
+  /** Requests answered with a task, whose progress token stays alive while the task runs. */
+  #following = new Map<RequestId, TapWaiter>();
   #sentId: RequestId | undefined = undefined;
   readonly #prefix = ownIdPrefix();
   #nextId = 0;
@@ -83,10 +88,12 @@ export class TransportTap {
     const send = transport.send.bind(transport);
     const { ack, incoming } = this.handlers;
     const pending = new Map<RequestId, TapWaiter>();
+    const following = new Map<RequestId, TapWaiter>();
     this.#transport = transport;
     this.#send = send;
     this.#deliver = (message) => deliver?.(message);
     this.#pending = pending;
+    this.#following = following;
     this.#sentId = undefined;
     transport.onmessage = (message, extra) => {
       const { method, params, id } = message as { method?: unknown; params?: unknown; id?: unknown };
@@ -94,8 +101,12 @@ export class TransportTap {
       if (method === PROGRESS_METHOD) {
         const token = (params as { progressToken?: unknown } | undefined)?.progressToken;
         // progress of a request given up (an abandoned attempt) reaches no one, not even the SDK
-        if (this.#isOwn(token)) return pending.get(token)?.progress?.(params as Record<string, unknown>);
+        if (this.#isOwn(token)) {
+          const waiter = pending.get(token) ?? following.get(token);
+          return waiter?.progress?.(params as Record<string, unknown>);
+        }
       }
+      if (method === TASK_STATUS_METHOD) this.handlers.taskStatus?.(params);
       if (method === undefined && this.#isOwn(id)) {
         const waiter = pending.get(id);
         pending.delete(id);
@@ -109,6 +120,7 @@ export class TransportTap {
       const failure = new McpError(ErrorCode.ConnectionClosed, 'Connection closed');
       for (const waiter of pending.values()) waiter.settle(undefined, failure);
       pending.clear();
+      following.clear();
     };
     transport.send = (message, options) => {
       const { method, id } = message as { method?: unknown; id?: RequestId };
@@ -139,6 +151,19 @@ export class TransportTap {
       failed(error); // a transport that throws instead of rejecting
     }
     return id;
+  }
+
+  /**
+   * Keeps routing the progress of request `id` (answered with a task: its progress token lives
+   * on, as the SDK's does for tasks) to `waiter`, until {@link unfollow}.
+   */
+  follow(id: RequestId, waiter: TapWaiter): void {
+    if (this.#isOwn(id)) this.#following.set(id, waiter);
+  }
+
+  /** Stops routing the progress of request `id`. */
+  unfollow(id: RequestId): void {
+    this.#following.delete(id);
   }
 
   /** The JSON-RPC id of the SDK's `tools/call` sent through the tap since the last call, if one was. */
