@@ -24,13 +24,16 @@ const statuses = (events: readonly TxCallEvent[]) =>
 
 describe('TxClient and MCP tasks (real McpServer with the SDK task store, in memory)', () => {
   let client: TxClient | undefined;
+  const stores: InMemoryTaskStore[] = [];
   afterEach(async () => {
     await client?.close();
     client = undefined;
+    for (const store of stores.splice(0)) store.cleanup();
   });
 
   async function plain() {
-    const { server, log } = createProgressServer();
+    const { server, log, taskStore } = createProgressServer();
+    stores.push(taskStore);
     client = await connectInMemory(server, { timeoutMs: 2_000 });
     return { client, log };
   }
@@ -63,7 +66,8 @@ describe('TxClient and MCP tasks (real McpServer with the SDK task store, in mem
   });
 
   it("should take a task's status notification as soon as it comes, without waiting for the next poll", async () => {
-    const { server, log } = createProgressServer();
+    const { server, log, taskStore } = createProgressServer();
+    stores.push(taskStore);
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);
     client = await TxClient.connect(clientSide, { timeoutMs: 2_000 });
@@ -120,6 +124,7 @@ describe('TxClient and MCP tasks (real McpServer with the SDK task store, in mem
 
   it('should resume its task by id after a reconnect instead of creating a second one', async () => {
     const taskStore = new InMemoryTaskStore();
+    stores.push(taskStore);
     const log: ProgressLog = { tokens: [], runs: {}, tasks: [], cancelled: [] };
     const serverSides: Transport[] = [];
     const factory = async (): Promise<Transport> => {
@@ -153,7 +158,8 @@ describe('TxClient and MCP tasks (real McpServer with the SDK task store, in mem
   });
 
   it('should get the same task when a keyed call that created one is retried (withTxServer, exactly once)', async () => {
-    const { server, log } = createProgressServer({ capabilities: txCapabilities() });
+    const { server, log, taskStore } = createProgressServer({ capabilities: txCapabilities() });
+    stores.push(taskStore);
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     // the first CreateTaskResult is lost on its way back
     const send = serverSide.send.bind(serverSide);

@@ -16,6 +16,8 @@ export interface ProgressLog {
 }
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A wait that does not keep the process alive (a task's background work outlives its test). */
+const idle = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * An McpServer whose tools report progress through `extra.sendNotification`, as MCP tools do:
@@ -32,7 +34,10 @@ export function createProgressServer(
 ): {
   server: McpServer;
   log: ProgressLog;
+  /** The server's task store (its `cleanup()` clears the timer it keeps per task). */
+  taskStore: InMemoryTaskStore;
 } {
+  const taskStore = options.taskStore ?? new InMemoryTaskStore();
   const log: ProgressLog = options.log ?? { tokens: [], runs: {}, tasks: [], cancelled: [] };
   const server = new McpServer(
     { name: 'progress-server', version: '1.0.0' },
@@ -41,7 +46,7 @@ export function createProgressServer(
         ...options.capabilities,
         tasks: { requests: { tools: { call: {} } }, cancel: {}, list: {} },
       },
-      taskStore: options.taskStore ?? new InMemoryTaskStore(),
+      taskStore,
     },
   );
   server.registerTool(
@@ -76,13 +81,13 @@ export function createProgressServer(
           void (async () => {
             // progress of the task's work, under the token of the request that created it
             for (let i = 1; i <= steps; i++) {
-              await wait(ms / (steps + 1));
+              await idle(ms / (steps + 1));
               if (progressToken !== undefined) {
                 const params = { progressToken, progress: i, total: steps };
                 await sendNotification({ method: 'notifications/progress', params });
               }
             }
-            await wait(steps > 0 ? ms / (steps + 1) : ms);
+            await idle(steps > 0 ? ms / (steps + 1) : ms);
             const now = await taskStore.getTask(task.taskId);
             if (now.status === 'cancelled') return void log.cancelled.push(task.taskId);
             await taskStore.storeTaskResult(task.taskId, 'completed', {
@@ -97,5 +102,5 @@ export function createProgressServer(
       },
     );
   }
-  return { server, log };
+  return { server, log, taskStore };
 }

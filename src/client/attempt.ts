@@ -21,6 +21,8 @@ export interface AttemptOwner {
   readonly checks: ToolResultCheck | undefined;
   /** Cancel `callTool`'s requests through an AbortSignal each: the tap cannot see them go out. */
   cancelBySignal: boolean;
+  /** The server accepted the current attempt of `ctx` (its ACK rode on a response). */
+  acknowledge(ctx: CallContext): void;
   /** The tasks being followed, by task id. */
   readonly tasks: Map<string, TaskRun>;
   /** Counts a failed attempt's timeout or NACK, and emits its event. */
@@ -212,6 +214,8 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
     this.#timer?.unsubscribe();
     if (ctx.task === undefined) {
       ctx.task = task;
+      // a withTxServer server's ACK may ride on the CreateTaskResult, as on a quick result
+      if (task.meta !== undefined && !ctx.acked && this.request.ackExpected) owner.acknowledge(ctx);
       reportTask(owner.host, ctx, undefined);
       // the server may report progress of the task under this attempt's token
       if (this.request.progress && this.#sentId !== undefined) owner.tap.follow(this.#sentId, this);
