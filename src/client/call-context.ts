@@ -1,5 +1,5 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, RequestId, TaskStatus } from '@modelcontextprotocol/sdk/types.js';
 import { DeadlineExceededError, TxError, type TxErrorInfo } from '../protocol/index.js';
 import type { Subject } from 'rxjs';
 import type { TxCallEvent, TxEvent } from './events.js';
@@ -44,7 +44,7 @@ export interface CallContext {
 /** A call's MCP task, as last seen. */
 export interface CallTask {
   readonly taskId: string;
-  status: string;
+  status: TaskStatus;
   statusMessage: string | undefined;
   /** How long to wait between two polls of its status, ms. */
   pollMs: number;

@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, TaskStatus } from '@modelcontextprotocol/sdk/types.js';
 import type { CircuitState } from '../operators/index.js';
 import type { NackReason, TxRequestMeta } from '../protocol/index.js';
 
@@ -102,7 +102,7 @@ export interface TxTaskEvent extends EventBase {
   /** The task's id on the server. */
   taskId: string;
   /** `working`, `input_required`, `completed`, `failed` or `cancelled`. */
-  status: string;
+  status: TaskStatus;
   /** The server's description of the status, if any. */
   statusMessage?: string;
 }
