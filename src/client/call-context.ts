@@ -5,7 +5,12 @@ import type { Subject } from 'rxjs';
 import type { TxCallEvent, TxEvent } from './events.js';
 import type { ResolvedPolicy } from './policy.js';
 
-/** Hears one call's own events (a `stream$` subscriber, an `onProgress` callback). */
+/**
+ * Hears one call's own events (a `stream$` subscriber, an `onProgress` callback).
+ *
+ * @example
+ * const watcher: CallWatcher = (event) => subscriber.next(event);
+ */
 export type CallWatcher = (event: TxCallEvent) => void;
 
 /** Everything one logical call carries across its attempts. */
@@ -41,7 +46,12 @@ export interface CallContext {
   readonly watcher: CallWatcher | undefined;
 }
 
-/** A call's MCP task, as last seen. */
+/**
+ * A call's MCP task, as last seen.
+ *
+ * @example
+ * const task: CallTask = { taskId: 't1', status: 'working', statusMessage: undefined, pollMs: 1_000, meta: undefined };
+ */
 export interface CallTask {
   readonly taskId: string;
   status: TaskStatus;
@@ -116,6 +126,9 @@ export function eventBase(
 /**
  * Whether an event of `ctx` has anyone to hear it: a subscriber of `events$` or the call's own
  * watcher. Events are built only then (nothing is allocated while no one listens).
+ *
+ * @example
+ * if (watched(events, ctx)) publish(events, ctx, { type: 'ack', ...eventBase(ctx, now) });
  */
 export function watched(events: Subject<TxEvent>, ctx: CallContext): boolean {
   return events.observed || ctx.watcher !== undefined;

@@ -15,7 +15,12 @@ import type { AttemptHost } from './attempt-runner.js';
 import { errorInfo, eventBase, publish, watched, type CallContext, type CallTask } from './call-context.js';
 import { DEFAULT_TASK_POLL_MS } from './defaults.js';
 
-/** How a {@link TaskRun} ends its attempt. */
+/**
+ * How a {@link TaskRun} ends its attempt.
+ *
+ * @example
+ * const waiter: TaskWaiter = { taskDone: (r) => done(r), taskFailed: (e) => fail(e) };
+ */
 export interface TaskWaiter {
   /** The task's result (the raw `tasks/result` payload). */
   taskDone(result: unknown): void;
@@ -89,7 +94,12 @@ export function reportTask(host: AttemptHost, ctx: CallContext, update: GetTaskR
   );
 }
 
-/** What a {@link TaskRun} needs of the runner it belongs to. */
+/**
+ * What a {@link TaskRun} needs of the runner it belongs to.
+ *
+ * @example
+ * const owner: TaskOwner = { host, tasks: new Map() };
+ */
 export interface TaskOwner {
   readonly host: AttemptHost;
   /** The runs being followed, by task id: status notifications are routed to them. */

@@ -5,7 +5,12 @@ import type { CallWatcher } from './call-context.js';
 import type { TxEvent, TxResponseEvent, TxResult } from './events.js';
 import type { TxMetrics } from './metrics.js';
 
-/** What the accounting of calls that send nothing needs of the client. */
+/**
+ * What the accounting of calls that send nothing needs of the client.
+ *
+ * @example
+ * const host: UnsentHost = { recorder, events, scheduler };
+ */
 export interface UnsentHost {
   readonly recorder: TxMetrics;
   /** The client's event subject (events are built only while it is observed). */
@@ -13,7 +18,12 @@ export interface UnsentHost {
   readonly scheduler: SchedulerLike;
 }
 
-/** The metrics outcome of a call that failed with `error`: its code, `INVALID_ARGUMENT` for a `TypeError`/`RangeError`. */
+/**
+ * The metrics outcome of a call that failed with `error`: its code, `INVALID_ARGUMENT` for a `TypeError`/`RangeError`.
+ *
+ * @example
+ * outcomeOf(new RangeError('callOptions.timeoutMs must be ...')); // 'INVALID_ARGUMENT'
+ */
 export function outcomeOf(error: unknown): string {
   if (isTxError(error)) return error.code;
   return error instanceof TypeError || error instanceof RangeError ? 'INVALID_ARGUMENT' : 'ERROR';
