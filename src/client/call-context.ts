@@ -50,12 +50,14 @@ export interface CallContext {
  * A call's MCP task, as last seen.
  *
  * @example
- * const task: CallTask = { taskId: 't1', status: 'working', statusMessage: undefined, pollMs: 1_000, meta: undefined };
+ * const task: CallTask = { taskId: 't1', status: 'working', statusMessage: undefined, lastUpdatedAt: '', pollMs: 1_000, meta: undefined };
  */
 export interface CallTask {
   readonly taskId: string;
   status: TaskStatus;
   statusMessage: string | undefined;
+  /** The server's time of the status (ISO 8601): an older one is stale. */
+  lastUpdatedAt: string;
   /** How long to wait between two polls of its status, ms. */
   pollMs: number;
   /** `_meta.mcp_tx` of the `CreateTaskResult` (a replay of a keyed call says `duplicate`). */

@@ -45,6 +45,7 @@ export function createdTask(result: unknown): CallTask | undefined {
     taskId: parsed.task.taskId,
     status: parsed.task.status,
     statusMessage: parsed.task.statusMessage,
+    lastUpdatedAt: parsed.task.lastUpdatedAt,
     pollMs: parsed.task.pollInterval ?? DEFAULT_TASK_POLL_MS,
     meta: parsed._meta?.mcp_tx,
   };
@@ -69,7 +70,9 @@ export function taskRequestOf(
 }
 
 /**
- * Emits the `task` event of `ctx`'s task when its status (or status message) is news.
+ * Emits the `task` event of `ctx`'s task when its status (or status message) is news. A status
+ * older than the one known (a poll answered before a status notification that overtook it) or
+ * after a terminal one is not news.
  *
  * @example
  * reportTask(host, ctx, { status: 'working' });
@@ -78,7 +81,10 @@ export function reportTask(host: AttemptHost, ctx: CallContext, update: GetTaskR
   const task = ctx.task as CallTask;
   if (update !== undefined) {
     if (update.status === task.status && update.statusMessage === task.statusMessage) return;
+    if (TERMINAL.has(task.status) || Date.parse(update.lastUpdatedAt) < Date.parse(task.lastUpdatedAt))
+      return;
     task.status = update.status;
+    task.lastUpdatedAt = update.lastUpdatedAt;
     task.statusMessage = update.statusMessage;
     if (update.pollInterval !== undefined) task.pollMs = update.pollInterval;
   }
@@ -163,16 +169,15 @@ export class TaskRun {
     this.#timer = undefined;
     this.#request('tasks/get', this.timeoutMs).then((value) => {
       if (this.#stopped) return;
-      const update = value as GetTaskResult;
-      reportTask(this.owner.host, this.ctx, update);
-      if (update.status === 'cancelled') {
-        const id = update.taskId;
-        return this.#fail(new McpError(ErrorCode.InvalidRequest, `task ${id} was cancelled`));
-      }
-      if (TERMINAL.has(update.status)) return this.#result(this.timeoutMs);
-      // input_required: tasks/result delivers the server's requests and waits for the end
-      if (update.status === 'input_required') return this.#result(MAX_TIMER_MS);
+      reportTask(this.owner.host, this.ctx, value as GetTaskResult);
+      // the freshest status known (a notification may have brought a newer one than this answer)
       const task = this.ctx.task as CallTask;
+      if (task.status === 'cancelled') {
+        return this.#fail(new McpError(ErrorCode.InvalidRequest, `task ${task.taskId} was cancelled`));
+      }
+      if (TERMINAL.has(task.status)) return this.#result(this.timeoutMs);
+      // input_required: tasks/result delivers the server's requests and waits for the end
+      if (task.status === 'input_required') return this.#result(MAX_TIMER_MS);
       this.#timer = this.owner.host.scheduler.schedule(pollAgain, Math.max(task.pollMs, 0), this);
     }, this.#fail);
   }
