@@ -30,6 +30,7 @@ export {
   type MetricsSnapshot,
   type ToolMetrics,
   type LatencySummary,
+  LATENCY_RELATIVE_ACCURACY,
   metricsStream,
   TxMetrics,
 } from './metrics.js';

@@ -12,7 +12,7 @@ import {
   share,
   takeUntil,
 } from 'rxjs';
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { boundedMergeMap } from '../operators/index.js';
 import {
   ACK_METHOD,
@@ -78,6 +78,8 @@ interface OwnTransport {
   reconnect: ReconnectConfig | false;
 }
 
+// `zod/v4`, member by member, as the SDK imports it: a bundle then holds only the parts the SDK
+// already loads (`import { z } from 'zod'` would keep all of zod classic, locales included).
 const AckNotificationSchema = z.object({ method: z.literal(ACK_METHOD), params: z.unknown().optional() });
 const POLICY_KEYS = ['timeoutMs', 'deadlineMs', 'retry', 'idempotent', 'retryOnResult'] as const;
 
