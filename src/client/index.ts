@@ -51,4 +51,4 @@ export {
   type WarmupConfig,
   type WarmupCall,
   type WarmupReport,
-} from './warmup.js';
+} from './warmup-config.js';
