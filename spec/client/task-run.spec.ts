@@ -1,7 +1,8 @@
 import { Subject, asyncScheduler } from 'rxjs';
 import type { AttemptHost } from '../../src/client/attempt-runner.js';
 import type { CallContext } from '../../src/client/call-context.js';
-import { createdTask, reportTask, taskRequestOf } from '../../src/client/task-run.js';
+import { taskRequestOf } from '../../src/client/task-call.js';
+import { reportTask } from '../../src/client/task-run.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { TxEvent, TxTaskEvent } from '../../src/index.js';
 
@@ -15,28 +16,6 @@ const task = (status: string, lastUpdatedAt: string, statusMessage?: string) => 
 });
 
 describe('task run helpers', () => {
-  describe('createdTask', () => {
-    it('should read the task of a CreateTaskResult, with its mcp_tx meta', () => {
-      const result = {
-        task: { ...task('working', 'x'), pollInterval: 50 },
-        _meta: { mcp_tx: { duplicate: true } },
-      };
-      expect(createdTask(result)).toEqual({
-        taskId: 't1',
-        status: 'working',
-        statusMessage: undefined,
-        lastUpdatedAt: 'x',
-        pollMs: 50,
-        meta: { duplicate: true },
-      });
-    });
-
-    it('should take a plain result as no task, and throw on a malformed task', () => {
-      expect(createdTask({ content: [] })).toBeUndefined();
-      expect(() => createdTask({ task: { taskId: 3 } })).toThrow();
-    });
-  });
-
   describe('taskRequestOf', () => {
     const sdk = (required: boolean) => ({ isToolTaskRequired: () => required }) as unknown as Client;
     it('should ask for a task when the call does, or when the tool requires one', () => {
@@ -66,7 +45,7 @@ describe('task run helpers', () => {
           status: 'working',
           statusMessage: undefined,
           lastUpdatedAt: '2026-01-01T00:00:01.000Z',
-          pollMs: 1,
+          pollInterval: 1,
           meta: undefined,
         },
       } as unknown as CallContext;

@@ -1,4 +1,5 @@
 import { VirtualTimeScheduler } from 'rxjs';
+import { loadTaskRun } from '../../src/client/task-call.js';
 import { TxClient, type TxEvent, type TxTaskEvent } from '../../src/index.js';
 import { scriptedPeer, type ScriptedPeer } from '../helpers/scripted-peer.js';
 
@@ -17,6 +18,9 @@ async function advanceTo(scheduler: VirtualTimeScheduler, to: number): Promise<v
 }
 
 describe('TxClient and MCP tasks in virtual time (scripted peer)', () => {
+  // the task run is loaded on first use: loaded here, it is then there within the same millisecond
+  beforeAll(() => loadTaskRun());
+
   let scheduler: VirtualTimeScheduler;
   let peer: ScriptedPeer;
   let client: TxClient;

@@ -24,7 +24,8 @@ import type { TxEvent } from './events.js';
 import type { TxMetrics } from './metrics.js';
 import { ToolResultCheck } from './tool-result-check.js';
 import { TransportTap } from './transport-tap.js';
-import { cancelTask, type TaskRun } from './task-run.js';
+import { loadTaskRun } from './task-call.js';
+import type { TaskRun } from './task-run.js';
 
 /** What an attempt needs of the client it belongs to. */
 export interface AttemptHost {
@@ -86,7 +87,8 @@ export class AttemptRunner implements AttemptOwner {
   forget(ctx: CallContext, answered: boolean): void {
     this.awaitingAck.delete(ctx.requestId);
     if (ctx.watcher) this.watched.delete(ctx.requestId);
-    if (!answered && ctx.task) cancelTask(this.host, ctx); // given up, or past its deadline
+    // given up, or past its deadline: the task is cancelled (its run is loaded by then)
+    if (!answered && ctx.task) void loadTaskRun().then((run) => run.cancelTask(this.host, ctx), noop);
     if (answered || !ctx.unfinished) return;
     for (const { transport, id } of ctx.unfinished) this.tap.abandon(transport, id, CANCELLED);
   }
@@ -221,3 +223,5 @@ export class AttemptRunner implements AttemptOwner {
     return last !== undefined && !last.retryable;
   }
 }
+
+function noop(): void {}

@@ -1,7 +1,7 @@
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { SchedulerAction, Subscriber, Subscription, Unsubscribable } from 'rxjs';
+import { from, type SchedulerAction, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs';
 import { TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
 import { RetryableResult, errorInfo, publish, type CallContext, type CallTask } from './call-context.js';
@@ -9,7 +9,8 @@ import { progressEvent, timeoutAfterProgress } from './attempt-progress.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
 import { unpackResult } from './compression.js';
 import { checkedResult, type ToolResultCheck } from './tool-result-check.js';
-import { TaskRun, createdTask, reportTask, type TaskWaiter } from './task-run.js';
+import { loadTaskRun } from './task-call.js';
+import type { TaskRun, TaskWaiter } from './task-run.js';
 import type { TapResponse, TapWaiter, TransportTap } from './transport-tap.js';
 import { MAX_TIMER_MS } from '../operators/config-internals.js';
 
@@ -71,6 +72,8 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
   #waiting: Subscription | undefined = undefined;
   /** The call's MCP task being followed, once created (or resumed). */
   #task: TaskRun | undefined = undefined;
+  /** The attempt follows the call's task (its run may still be loading). */
+  #following = false;
 
   constructor(
     private readonly owner: AttemptOwner,
@@ -79,12 +82,19 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
     private readonly request: AttemptRequest,
   ) {}
 
-  /** Starts the timeout, and sends now or once the connection is back. */
+  /** Starts the timeout, and sends now or once the connection is back (and the codec in, if loading). */
   start(): void {
-    const { connection, scheduler } = this.owner.host;
+    const { scheduler, packer } = this.owner.host;
     this.#startedAt = scheduler.now();
     this.#timeoutMs = this.request.timeoutMs;
     this.#timer = scheduler.schedule(timedOut, this.#timeoutMs, this);
+    // compression on and its codec still loading (`new TxClient` in a browser): send once it is in
+    if (packer.ready) this.#waiting = from(packer.ready).subscribe(() => this.#sendWhenConnected());
+    else this.#sendWhenConnected();
+  }
+
+  #sendWhenConnected(): void {
+    const { connection } = this.owner.host;
     const status = connection.current;
     if (status === 'connecting' || status === 'reconnecting') {
       this.#waiting = connection.whenConnected().subscribe({
@@ -101,12 +111,15 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
     this.#inFlight = false;
     if (this.#settled) return;
     if (response === undefined) return this.#fail(failure);
+    if (this.#following) return; // a copy of the CreateTaskResult (a duplicated message)
     let result: CallToolResult;
+    const created = this.ctx.taskRequest && (response.result as { task?: unknown } | undefined)?.task;
+    if (typeof created === 'object' && created !== null) {
+      // a CreateTaskResult: the call runs as a task
+      const meta = (response.result as { _meta?: { mcp_tx?: unknown } })._meta?.mcp_tx;
+      return this.#followTask({ ...(created as CallTask), meta });
+    }
     try {
-      if (this.ctx.taskRequest && response.error === undefined) {
-        const task = createdTask(response.result);
-        if (task) return this.#followTask(task);
-      }
       result = checkedResult(this.owner.checks, this.ctx.tool, response);
     } catch (error) {
       return this.#fail(error);
@@ -143,7 +156,7 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
     const event = progressEvent(ctx, now, params);
     if (!event) return;
     // a task's run is bounded per task request, not by this timer
-    if (ctx.policy.resetTimeoutOnProgress && !this.#task) {
+    if (ctx.policy.resetTimeoutOnProgress && !this.#following) {
       const left = timeoutAfterProgress(ctx.policy, this.#startedAt, ctx.deadlineAt, now);
       this.#timer?.unsubscribe();
       if (left === undefined) {
@@ -172,8 +185,8 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
   unsubscribe(): void {
     this.#timer?.unsubscribe();
     this.#waiting?.unsubscribe();
-    if (this.#task) {
-      this.#task.stop(); // the task itself is cancelled when the call ends unanswered
+    if (this.#following) {
+      this.#task?.stop(); // the task itself is cancelled when the call ends unanswered
       if (this.#sentId !== undefined) this.owner.tap.unfollow(this.#sentId);
     }
     if (!this.#inFlight) return;
@@ -189,7 +202,7 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
     this.#sent = true;
     ctx.sentAt = host.scheduler.now();
     host.recorder.attemptSent(ctx.tool, ctx.attempt);
-    if (ctx.task) return this.#followTask(ctx.task); // resumed by id: no second task
+    if (ctx.task) return this.#followTask(); // resumed by id: no second task
     const transport = host.sdk.transport;
     this.#sentOn = transport;
     tap.attach(transport);
@@ -209,19 +222,27 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
    * Follows the call's task (just created, or resumed after a failed attempt): the attempt
    * timeout now bounds each task request instead of the whole run, which may take far longer.
    */
-  #followTask(task: CallTask): void {
+  #followTask(created?: CallTask): void {
     const { ctx, owner } = this;
     this.#timer?.unsubscribe();
-    if (ctx.task === undefined) {
-      ctx.task = task;
+    this.#following = true;
+    if (created) {
+      ctx.task = created;
       // a withTxServer server's ACK may ride on the CreateTaskResult, as on a quick result
-      if (task.meta !== undefined && !ctx.acked && this.request.ackExpected) owner.acknowledge(ctx);
-      reportTask(owner.host, ctx, undefined);
-      // the server may report progress of the task under this attempt's token
-      if (this.request.progress && this.#sentId !== undefined) owner.tap.follow(this.#sentId, this);
+      if (created.meta !== undefined && !ctx.acked && this.request.ackExpected) owner.acknowledge(ctx);
+      // the server may report progress of the task under this attempt's token, and a lost
+      // connection ends the wait at once
+      if (this.#sentId !== undefined) owner.tap.follow(this.#sentId, this);
     }
-    this.#task = new TaskRun(owner, ctx, this, this.request.timeoutMs);
-    this.#task.start();
+    // the task run is loaded on first use (in a browser bundle, a chunk of its own)
+    this.#waiting = from(loadTaskRun()).subscribe({
+      next: ({ TaskRun, reportTask }) => {
+        if (created) reportTask(owner.host, ctx, undefined);
+        this.#task = new TaskRun(owner, ctx, this, this.request.timeoutMs);
+        this.#task.start();
+      },
+      error: (error: unknown) => this.#fail(error),
+    });
   }
 
   /** Through `Client.callTool`: its timer is set past the attempt timeout, which ends the attempt first. */

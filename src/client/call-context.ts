@@ -47,20 +47,21 @@ export interface CallContext {
 }
 
 /**
- * A call's MCP task, as last seen.
+ * A call's MCP task as the server last described it (the wire's `Task`, checked when its run
+ * starts), with the `_meta.mcp_tx` of the `CreateTaskResult` (a replay of a keyed call says
+ * `duplicate`).
  *
  * @example
- * const task: CallTask = { taskId: 't1', status: 'working', statusMessage: undefined, lastUpdatedAt: '', pollMs: 1_000, meta: undefined };
+ * ctx.task = { ...createTaskResult.task, meta: createTaskResult._meta?.mcp_tx };
  */
 export interface CallTask {
   readonly taskId: string;
   status: TaskStatus;
-  statusMessage: string | undefined;
+  statusMessage?: string | undefined;
   /** The server's time of the status (ISO 8601): an older one is stale. */
   lastUpdatedAt: string;
-  /** How long to wait between two polls of its status, ms. */
-  pollMs: number;
-  /** `_meta.mcp_tx` of the `CreateTaskResult` (a replay of a keyed call says `duplicate`). */
+  /** How long to wait between two polls of its status, ms (the SDK's default when absent). */
+  pollInterval?: number | undefined;
   readonly meta: unknown;
 }
 

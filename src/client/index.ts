@@ -33,6 +33,7 @@ export {
   type MetricsSnapshot,
   type ToolMetrics,
   type LatencySummary,
+  LATENCY_RELATIVE_ACCURACY,
   metricsStream,
   TxMetrics,
 } from './metrics.js';
@@ -53,4 +54,4 @@ export {
   type WarmupConfig,
   type WarmupCall,
   type WarmupReport,
-} from './warmup.js';
+} from './warmup-config.js';

@@ -1,7 +1,5 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
   CallToolResultSchema,
-  CreateTaskResultSchema,
   ErrorCode,
   GetTaskResultSchema,
   McpError,
@@ -15,6 +13,9 @@ import type { AttemptHost } from './attempt-runner.js';
 import { errorInfo, eventBase, publish, watched, type CallContext, type CallTask } from './call-context.js';
 import { DEFAULT_TASK_POLL_MS } from './defaults.js';
 
+/** The statuses a task does not leave. */
+const TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
+
 /**
  * How a {@link TaskRun} ends its attempt.
  *
@@ -26,47 +27,6 @@ export interface TaskWaiter {
   taskDone(result: unknown): void;
   /** Why the task phase failed (a request's error, a timeout, a cancelled task). */
   taskFailed(error: unknown): void;
-}
-
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
-
-/**
- * The task a `tools/call` created, read from its response (a `CreateTaskResult`), or
- * `undefined` when the server answered with a plain result instead.
- *
- * @example
- * const task = createdTask(response.result); // { taskId, status, ... } | undefined
- */
-export function createdTask(result: unknown): CallTask | undefined {
-  const task = (result as { task?: unknown } | null | undefined)?.task;
-  if (typeof task !== 'object' || task === null) return undefined;
-  const parsed = CreateTaskResultSchema.parse(result); // a malformed task is the server's error
-  return {
-    taskId: parsed.task.taskId,
-    status: parsed.task.status,
-    statusMessage: parsed.task.statusMessage,
-    lastUpdatedAt: parsed.task.lastUpdatedAt,
-    pollMs: parsed.task.pollInterval ?? DEFAULT_TASK_POLL_MS,
-    meta: parsed._meta?.mcp_tx,
-  };
-}
-
-/**
- * What a call asks of a task (`params.task`): the caller's `task` option, else an empty request
- * for a tool the server listed with `taskSupport: 'required'`; `undefined`: a plain call.
- *
- * @example
- * taskRequestOf(sdk, 'render', { ttlMs: 60_000 }); // { ttl: 60_000 }
- */
-export function taskRequestOf(
-  sdk: Client,
-  tool: string,
-  option: { ttlMs?: number } | undefined,
-): { ttl?: number } | undefined {
-  if (option) return option.ttlMs === undefined ? {} : { ttl: option.ttlMs };
-  // a private lookup of the SDK's client, filled by listTools (Client.callTool reads it too)
-  const lookup = (sdk as unknown as { isToolTaskRequired?: (tool: string) => boolean }).isToolTaskRequired;
-  return typeof lookup === 'function' && lookup.call(sdk, tool) ? {} : undefined;
 }
 
 /**
@@ -86,7 +46,7 @@ export function reportTask(host: AttemptHost, ctx: CallContext, update: GetTaskR
     task.status = update.status;
     task.lastUpdatedAt = update.lastUpdatedAt;
     task.statusMessage = update.statusMessage;
-    if (update.pollInterval !== undefined) task.pollMs = update.pollInterval;
+    if (update.pollInterval !== undefined) task.pollInterval = update.pollInterval;
   }
   if (!watched(host.events, ctx)) return;
   const base = eventBase(ctx, host.scheduler.now());
@@ -137,9 +97,15 @@ export class TaskRun {
     private readonly timeoutMs: number,
   ) {}
 
-  /** Starts following the task: polls it now. */
+  /** Starts following the task: polls it now (a task without an id or status fails the attempt). */
   start(): void {
-    this.owner.tasks.set((this.ctx.task as CallTask).taskId, this);
+    const { taskId, status } = this.ctx.task as CallTask;
+    if (typeof taskId !== 'string' || typeof status !== 'string') {
+      return this.#fail(
+        new McpError(ErrorCode.InvalidParams, 'invalid CreateTaskResult: no taskId or status'),
+      );
+    }
+    this.owner.tasks.set(taskId, this);
     this.poll();
   }
 
@@ -178,7 +144,8 @@ export class TaskRun {
       if (TERMINAL.has(task.status)) return this.#result(this.timeoutMs);
       // input_required: tasks/result delivers the server's requests and waits for the end
       if (task.status === 'input_required') return this.#result(MAX_TIMER_MS);
-      this.#timer = this.owner.host.scheduler.schedule(pollAgain, Math.max(task.pollMs, 0), this);
+      const wait = Math.max(task.pollInterval ?? DEFAULT_TASK_POLL_MS, 0);
+      this.#timer = this.owner.host.scheduler.schedule(pollAgain, wait, this);
     }, this.#fail);
   }
 
@@ -218,6 +185,10 @@ export class TaskRun {
   }
 }
 
+function pollAgain(this: SchedulerAction<TaskRun>, run?: TaskRun): void {
+  run?.poll();
+}
+
 /**
  * Asks the server to cancel `ctx`'s task (the call was given up, or its deadline passed), best
  * effort: the answer is not awaited, and an error (a task already ended) is ignored.
@@ -229,8 +200,4 @@ export function cancelTask(host: AttemptHost, ctx: CallContext): void {
   const task = ctx.task;
   if (!task || TERMINAL.has(task.status) || !host.sdk.transport) return;
   host.sdk.experimental.tasks.cancelTask(task.taskId).catch(() => undefined);
-}
-
-function pollAgain(this: SchedulerAction<TaskRun>, run?: TaskRun): void {
-  run?.poll();
 }

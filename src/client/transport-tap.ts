@@ -72,8 +72,6 @@ export class TransportTap {
   #deliver: ((message: JSONRPCMessage) => void) | undefined = undefined;
   /** The tap's own requests on the current transport that are waiting for a response. */
   #pending = new Map<RequestId, TapWaiter>();
-  /** Requests answered with a task, whose progress token stays alive while the task runs. */
-  #following = new Map<RequestId, TapWaiter>();
   #sentId: RequestId | undefined = undefined;
   readonly #prefix = ownIdPrefix();
   #nextId = 0;
@@ -88,12 +86,10 @@ export class TransportTap {
     const send = transport.send.bind(transport);
     const { ack, incoming } = this.handlers;
     const pending = new Map<RequestId, TapWaiter>();
-    const following = new Map<RequestId, TapWaiter>();
     this.#transport = transport;
     this.#send = send;
     this.#deliver = (message) => deliver?.(message);
     this.#pending = pending;
-    this.#following = following;
     this.#sentId = undefined;
     transport.onmessage = (message, extra) => {
       const { method, params, id } = message as { method?: unknown; params?: unknown; id?: unknown };
@@ -102,8 +98,7 @@ export class TransportTap {
         const token = (params as { progressToken?: unknown } | undefined)?.progressToken;
         // progress of a request given up (an abandoned attempt) reaches no one, not even the SDK
         if (this.#isOwn(token)) {
-          const waiter = pending.get(token) ?? following.get(token);
-          return waiter?.progress?.(params as Record<string, unknown>);
+          return pending.get(token)?.progress?.(params as Record<string, unknown>);
         }
       }
       if (method === TASK_STATUS_METHOD) this.handlers.taskStatus?.(params);
@@ -120,7 +115,6 @@ export class TransportTap {
       const failure = new McpError(ErrorCode.ConnectionClosed, 'Connection closed');
       for (const waiter of pending.values()) waiter.settle(undefined, failure);
       pending.clear();
-      following.clear();
     };
     transport.send = (message, options) => {
       const { method, id } = message as { method?: unknown; id?: RequestId };
@@ -154,16 +148,17 @@ export class TransportTap {
   }
 
   /**
-   * Keeps routing the progress of request `id` (answered with a task: its progress token lives
-   * on, as the SDK's does for tasks) to `waiter`, until {@link unfollow}.
+   * Keeps request `id` (answered with a task: its progress token lives on, as the SDK's does for
+   * tasks) waiting, until {@link unfollow}: its progress still reaches `waiter`, and a lost
+   * connection settles it.
    */
   follow(id: RequestId, waiter: TapWaiter): void {
-    if (this.#isOwn(id)) this.#following.set(id, waiter);
+    this.#pending.set(id, waiter);
   }
 
-  /** Stops routing the progress of request `id`. */
+  /** Stops waiting on request `id`. */
   unfollow(id: RequestId): void {
-    this.#following.delete(id);
+    this.#pending.delete(id);
   }
 
   /** The JSON-RPC id of the SDK's `tools/call` sent through the tap since the last call, if one was. */

@@ -11,8 +11,9 @@ import {
   filter,
   share,
   takeUntil,
+  throwError,
 } from 'rxjs';
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { boundedMergeMap } from '../operators/index.js';
 import {
   ACK_METHOD,
@@ -38,6 +39,7 @@ import { AttemptPipeline } from './attempt-pipeline.js';
 import { AttemptRunner } from './attempt-runner.js';
 import { CallJob, type JobHost } from './call-job.js';
 import { ArgumentPacker, clientFeatures } from './compression.js';
+import { loadCompressionCodec } from './compression-codec.js';
 import {
   errorInfo,
   eventBase,
@@ -46,8 +48,8 @@ import {
   type CallContext,
   type CallWatcher,
 } from './call-context.js';
-import { refuseCall, unsentCall$, type UnsentHost } from './unsent-call.js';
-import { taskRequestOf } from './task-run.js';
+import { unsentCall$, type UnsentHost } from './unsent-call.js';
+import { taskRequestOf } from './task-call.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_DEDUP_MAX_ENTRIES,
@@ -70,7 +72,7 @@ import { resolvePolicy, type ResolvedPolicy } from './policy.js';
 import { validateCallOptions, validateClientOptions, validateReconnect } from './validate-options.js';
 import { ToolResilience } from './tool-resilience.js';
 import { abortable } from './abortable.js';
-import { warmup, type WarmupConfig, type WarmupReport } from './warmup.js';
+import type { WarmupConfig, WarmupReport } from './warmup-config.js';
 
 /** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
 export interface ConnectOptions extends TxClientOptions {
@@ -89,6 +91,8 @@ interface OwnTransport {
   reconnect: ReconnectConfig | false;
 }
 
+// `zod/v4`, member by member, as the SDK imports it: a bundle then holds only the parts the SDK
+// already loads (`import { z } from 'zod'` would keep all of zod classic, locales included).
 const AckNotificationSchema = z.object({ method: z.literal(ACK_METHOD), params: z.unknown().optional() });
 const POLICY_KEYS = [
   'timeoutMs',
@@ -276,6 +280,7 @@ export class TxClient {
     // compression: off unless turned on (the constructor below validates the value)
     const compress = txOptions.compression !== undefined && txOptions.compression !== false;
     const tx = txCapabilities(clientFeatures(compress));
+    if (compress) await loadCompressionCodec(); // in before any message: a compressed result is read from the first
     const sdk = new Client(clientInfo, {
       capabilities: { ...capabilities, experimental: { ...capabilities.experimental, ...tx.experimental } },
     });
@@ -362,7 +367,8 @@ export class TxClient {
         if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
         cache = this.resilience.cache(name);
       } catch (error) {
-        return refuseCall(this.unsent, subscriber, typeof name === 'string' ? name : String(name), error);
+        const refused$ = throwError(() => error);
+        return unsentCall$(this.unsent, String(name), refused$, undefined).subscribe(subscriber);
       }
       const key = options?.idempotencyKey;
       const signal = options?.signal;
@@ -428,7 +434,9 @@ export class TxClient {
    * @example
    * const { pingMs, failures } = await client.warmup({ rounds: 3, timeoutMs: 1_000 });
    */
-  warmup(config?: WarmupConfig): Promise<WarmupReport> {
+  async warmup(config?: WarmupConfig): Promise<WarmupReport> {
+    // loaded when first used: a browser page that never warms up does not carry it
+    const { warmup } = await import('./warmup.js');
     return warmup(this, this.scheduler, config);
   }
 

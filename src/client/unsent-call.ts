@@ -1,8 +1,8 @@
-import { Observable, type SchedulerLike, type Subject, type Subscriber } from 'rxjs';
+import { Observable, type SchedulerLike, type Subject } from 'rxjs';
 import { isTxError } from '../protocol/index.js';
 import { callId } from './call-id.js';
 import type { CallWatcher } from './call-context.js';
-import type { TxEvent, TxResponseEvent, TxResult } from './events.js';
+import type { TxEvent, TxResult } from './events.js';
 import type { TxMetrics } from './metrics.js';
 
 /**
@@ -19,41 +19,12 @@ export interface UnsentHost {
 }
 
 /**
- * The metrics outcome of a call that failed with `error`: its code, `INVALID_ARGUMENT` for a `TypeError`/`RangeError`.
- *
- * @example
- * outcomeOf(new RangeError('callOptions.timeoutMs must be ...')); // 'INVALID_ARGUMENT'
- */
-export function outcomeOf(error: unknown): string {
-  if (isTxError(error)) return error.code;
-  return error instanceof TypeError || error instanceof RangeError ? 'INVALID_ARGUMENT' : 'ERROR';
-}
-
-/**
- * Fails a call refused before it started (invalid arguments or options, client closed): it counts
- * as a call that failed in 0 ms and shows as a `failure` event, then `subscriber` gets `error`.
- *
- * @example
- * if (!valid) return refuseCall(host, subscriber, name, new TypeError('bad options'));
- */
-export function refuseCall(
-  host: UnsentHost,
-  subscriber: Subscriber<unknown>,
-  tool: string,
-  error: unknown,
-): void {
-  const { recorder, scheduler } = host;
-  recorder.callStarted(tool);
-  recorder.callEnded(tool, outcomeOf(error), 0);
-  failureEvent(host, tool, error, scheduler.now());
-  subscriber.error(error);
-}
-
-/**
- * A call answered without a request of its own: by the dedup window or the result cache (a kept
- * result, or an identical call in flight), or refused there (an idempotency conflict). It counts
- * among the calls like any other and shows on `events$` (and to its watcher) as a `response`
- * carrying the result (`duplicate` or `cached`; the request id is the result's), or as a `failure`.
+ * A call that sends no request of its own: answered by the dedup window or the result cache (a
+ * kept result, or an identical call in flight), or refused (an idempotency conflict; invalid
+ * arguments or options, a closed client: `result$` then fails at once). It counts among the calls
+ * like any other (a `TypeError`/`RangeError` under `INVALID_ARGUMENT`), and shows on `events$`
+ * (and to its watcher) as a `response` carrying the result (`duplicate` or `cached`; the request
+ * id is the result's), or as a `failure`.
  *
  * @example
  * const result$ = sent ? started$ : unsentCall$(host, 'search', answered$, undefined);
@@ -73,22 +44,38 @@ export function unsentCall$(
       next: (result) => {
         outcome = 'completed';
         if (events.observed || watcher) {
-          const event: TxResponseEvent = {
+          const { requestId, attempts } = result;
+          const event = {
             type: 'response',
             tool,
-            requestId: result.requestId,
-            attempt: Math.max(result.attempts - 1, 0),
+            requestId,
+            attempt: Math.max(attempts - 1, 0),
             time: scheduler.now(),
             result,
-          };
+          } as const;
           if (events.observed) events.next(event);
           watcher?.(event);
         }
         subscriber.next(result);
       },
       error: (error: unknown) => {
-        outcome = outcomeOf(error);
-        failureEvent(host, tool, error, scheduler.now());
+        const tx = isTxError(error) && error.info.requestId !== '' ? error.info : undefined;
+        outcome = isTxError(error)
+          ? error.code
+          : error instanceof TypeError || error instanceof RangeError
+            ? 'INVALID_ARGUMENT'
+            : 'ERROR';
+        if (events.observed) {
+          const requestId = tx?.requestId ?? callId();
+          events.next({
+            type: 'failure',
+            tool,
+            requestId,
+            attempt: tx?.attempt ?? 0,
+            time: scheduler.now(),
+            error,
+          });
+        }
         subscriber.error(error);
       },
       complete: () => subscriber.complete(),
@@ -98,11 +85,4 @@ export function unsentCall$(
       recorder.callEnded(tool, outcome ?? 'CANCELLED', scheduler.now() - startedAt);
     };
   });
-}
-
-function failureEvent(host: UnsentHost, tool: string, error: unknown, time: number): void {
-  if (!host.events.observed) return;
-  const info = isTxError(error) && error.info.requestId !== '' ? error.info : undefined;
-  const requestId = info?.requestId ?? callId();
-  host.events.next({ type: 'failure', tool, requestId, attempt: info?.attempt ?? 0, time, error });
 }
