@@ -62,8 +62,6 @@ export class AttemptRunner implements AttemptOwner {
   readonly awaitingAck = new Map<string, CallContext>();
   /** The tasks being followed, by task id (a status notification is routed to its run). */
   readonly tasks = new Map<string, TaskRun>();
-  /** Calls with a watcher of their own (streamed, or given `onProgress`), by request id. */
-  readonly watched = new Map<string, CallContext>();
   readonly tap: TransportTap;
   readonly checks: ToolResultCheck | undefined;
   cancelBySignal = false;
@@ -72,10 +70,6 @@ export class AttemptRunner implements AttemptOwner {
     this.checks = ToolResultCheck.of(host.sdk);
     this.tap = new TransportTap({
       ack: (params) => this.onAck(params),
-      taskStatus: (params) => {
-        const taskId = (params as { taskId?: unknown } | undefined)?.taskId;
-        if (typeof taskId === 'string') this.tasks.get(taskId)?.notified(params);
-      },
       incoming: (message) => unpackResponse(message, host.maxInflatedBytes),
     });
   }
@@ -86,9 +80,9 @@ export class AttemptRunner implements AttemptOwner {
    */
   forget(ctx: CallContext, answered: boolean): void {
     this.awaitingAck.delete(ctx.requestId);
-    if (ctx.watcher) this.watched.delete(ctx.requestId);
     // given up, or past its deadline: the task is cancelled (its run is loaded by then)
-    if (!answered && ctx.task) void loadTaskRun().then((run) => run.cancelTask(this.host, ctx), noop);
+    // (best effort: a failed load is ignored, as a failed cancel is)
+    if (!answered && ctx.task) void loadTaskRun().then((run) => run.cancelTask(this.host, ctx), String);
     if (answered || !ctx.unfinished) return;
     for (const { transport, id } of ctx.unfinished) this.tap.abandon(transport, id, CANCELLED);
   }
@@ -145,7 +139,7 @@ export class AttemptRunner implements AttemptOwner {
         params,
         timeoutMs,
         server,
-        ackExpected: ackExpected && ctx.task === undefined,
+        ackExpected,
         progress: ctx.watcher !== undefined,
       });
       attempt.start();
@@ -223,5 +217,3 @@ export class AttemptRunner implements AttemptOwner {
     return last !== undefined && !last.retryable;
   }
 }
-
-function noop(): void {}

@@ -4,13 +4,21 @@ import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextpr
 import { from, type SchedulerAction, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs';
 import { TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
-import { RetryableResult, errorInfo, publish, type CallContext, type CallTask } from './call-context.js';
-import { progressEvent, timeoutAfterProgress } from './attempt-progress.js';
+import {
+  RetryableResult,
+  errorInfo,
+  eventBase,
+  publish,
+  type CallContext,
+  type CallTask,
+} from './call-context.js';
+import { timeoutAfterProgress } from './attempt-progress.js';
+import type { TxProgressEvent } from './events.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
 import { unpackResult } from './compression.js';
 import { checkedResult, type ToolResultCheck } from './tool-result-check.js';
 import { loadTaskRun } from './task-call.js';
-import type { TaskRun, TaskWaiter } from './task-run.js';
+import type { TaskRun } from './task-run.js';
 import type { TapResponse, TapWaiter, TransportTap } from './transport-tap.js';
 import { MAX_TIMER_MS } from '../operators/config-internals.js';
 
@@ -56,7 +64,7 @@ export interface AttemptRequest {
  * attempt.start();
  * return attempt; // the subscription's teardown
  */
-export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
+export class Attempt implements TapWaiter, Unsubscribable {
   #sent = false;
   #settled = false;
   /** The request is sent and has not answered. */
@@ -66,9 +74,8 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
   #sentOn: Transport | undefined = undefined;
   #sentId: RequestId | undefined = undefined;
   #timer: Subscription | undefined = undefined;
-  /** When the attempt started, and the length of its running timer (restarted by progress). */
+  /** When the attempt started (progress may restart its timer, within `maxTotalTimeoutMs`). */
   #startedAt = 0;
-  #timeoutMs = 0;
   #waiting: Subscription | undefined = undefined;
   /** The call's MCP task being followed, once created (or resumed). */
   #task: TaskRun | undefined = undefined;
@@ -86,8 +93,7 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
   start(): void {
     const { scheduler, packer } = this.owner.host;
     this.#startedAt = scheduler.now();
-    this.#timeoutMs = this.request.timeoutMs;
-    this.#timer = scheduler.schedule(timedOut, this.#timeoutMs, this);
+    this.#timer = scheduler.schedule(timedOut, this.request.timeoutMs, this);
     // compression on and its codec still loading (`new TxClient` in a browser): send once it is in
     if (packer.ready) this.#waiting = from(packer.ready).subscribe(() => this.#sendWhenConnected());
     else this.#sendWhenConnected();
@@ -106,16 +112,19 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
     }
   }
 
-  /** The response to the request the tap sent, or why none will come (called by the tap). */
+  /**
+   * The response to the request the tap sent, or why none will come (called by the tap); for a
+   * task, its result or why the task phase failed (called by the task run: a retry resumes it).
+   */
   settle(response: TapResponse | undefined, failure?: unknown): void {
     this.#inFlight = false;
     if (this.#settled) return;
     if (response === undefined) return this.#fail(failure);
-    if (this.#following) return; // a copy of the CreateTaskResult (a duplicated message)
     let result: CallToolResult;
     const created = this.ctx.taskRequest && (response.result as { task?: unknown } | undefined)?.task;
     if (typeof created === 'object' && created !== null) {
-      // a CreateTaskResult: the call runs as a task
+      // a CreateTaskResult: the call runs as a task (a copy of it, duplicated on the way, is not news)
+      if (this.#following) return;
       const meta = (response.result as { _meta?: { mcp_tx?: unknown } })._meta?.mcp_tx;
       return this.#followTask({ ...(created as CallTask), meta });
     }
@@ -127,45 +136,28 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
     this.#succeed(result);
   }
 
-  /** The task's result, from `tasks/result` (called by the task run). */
-  taskDone(value: unknown): void {
-    let result: CallToolResult;
-    try {
-      result = checkedResult(this.owner.checks, this.ctx.tool, { result: value });
-    } catch (error) {
-      return this.#fail(error);
-    }
-    this.#succeed(result);
-  }
-
-  /** The task phase failed (called by the task run): a retry resumes the task. */
-  taskFailed(error: unknown): void {
-    this.#fail(error);
-  }
-
   /**
    * A progress notification of this attempt (called by the tap, or by `callTool`'s `onprogress`):
    * restarts the timeout if the policy says so (past `maxTotalTimeoutMs` the attempt times out
    * instead, as the SDK's request does), and becomes a `progress` event.
    */
   progress(params: Record<string, unknown>): void {
-    if (this.#settled) return;
+    const { progress, total, message } = params;
+    // malformed (no numeric progress): ignored, the attempt timeout still bounds the attempt
+    if (this.#settled || typeof progress !== 'number') return;
     const { ctx, owner } = this;
     const { scheduler, events } = owner.host;
     const now = scheduler.now();
-    const event = progressEvent(ctx, now, params);
-    if (!event) return;
     // a task's run is bounded per task request, not by this timer
     if (ctx.policy.resetTimeoutOnProgress && !this.#following) {
-      const left = timeoutAfterProgress(ctx.policy, this.#startedAt, ctx.deadlineAt, now);
+      const left = timeoutAfterProgress(ctx.policy, this.#startedAt, now);
       this.#timer?.unsubscribe();
-      if (left === undefined) {
-        this.#timeoutMs = ctx.policy.maxTotalTimeoutMs as number;
-        return this.timeout();
-      }
-      this.#timeoutMs = now - this.#startedAt + left;
+      if (left === undefined) return this.timeout();
       this.#timer = scheduler.schedule(timedOut, left, this);
     }
+    const event: TxProgressEvent = { type: 'progress', ...eventBase(ctx, now), progress };
+    if (typeof total === 'number') event.total = total;
+    if (typeof message === 'string') event.message = message;
     publish(events, ctx, event);
   }
 
@@ -174,7 +166,7 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
     if (this.#settled) return;
     const { ctx } = this;
     this.#fail(
-      new TimeoutError(`${ctx.tool}: no response within ${this.#timeoutMs} ms`, {
+      new TimeoutError(`${ctx.tool}: no response within ${this.request.timeoutMs} ms`, {
         info: errorInfo(ctx, this.owner.host.scheduler.now()),
         acked: ctx.acked,
       }),
@@ -228,18 +220,15 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
     this.#following = true;
     if (created) {
       ctx.task = created;
-      // a withTxServer server's ACK may ride on the CreateTaskResult, as on a quick result
-      if (created.meta !== undefined && !ctx.acked && this.request.ackExpected) owner.acknowledge(ctx);
       // the server may report progress of the task under this attempt's token, and a lost
       // connection ends the wait at once
       if (this.#sentId !== undefined) owner.tap.follow(this.#sentId, this);
     }
     // the task run is loaded on first use (in a browser bundle, a chunk of its own)
     this.#waiting = from(loadTaskRun()).subscribe({
-      next: ({ TaskRun, reportTask }) => {
-        if (created) reportTask(owner.host, ctx, undefined);
-        this.#task = new TaskRun(owner, ctx, this, this.request.timeoutMs);
-        this.#task.start();
+      next: ({ TaskRun }) => {
+        this.#task = new TaskRun(owner, ctx, this, this.request);
+        this.#task.start(created !== undefined);
       },
       error: (error: unknown) => this.#fail(error),
     });
@@ -249,14 +238,12 @@ export class Attempt implements TapWaiter, TaskWaiter, Unsubscribable {
   #sendThroughSdk(): void {
     const { owner } = this;
     this.#inFlight = true;
-    const timeout = Math.min(this.request.timeoutMs + 60_000, MAX_TIMER_MS);
+    const { timeoutMs, progress } = this.request;
+    // progress may restart our timer: the SDK's is then set past any restart
+    const timeout = progress ? MAX_TIMER_MS : Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
     if (owner.cancelBySignal) this.#controller = new AbortController();
-    const signal = this.#controller?.signal;
-    const options: RequestOptions = signal ? { signal, timeout } : { timeout };
-    if (this.request.progress) {
-      options.onprogress = (progress) => this.progress(progress);
-      options.resetTimeoutOnProgress = this.ctx.policy.resetTimeoutOnProgress;
-    }
+    const options = { signal: this.#controller?.signal, timeout } as RequestOptions;
+    if (progress) options.onprogress = (p) => this.progress(p);
     owner.host.sdk.callTool(this.request.params, undefined, options).then(
       (value) => {
         this.#inFlight = false;

@@ -39,7 +39,7 @@ export interface CallContext {
    */
   unfinished: { readonly transport: Transport | undefined; readonly id: RequestId }[] | undefined;
   /** What the call asks of a task (`params.task` of its `tools/call`), for a call run as an MCP task. */
-  readonly taskRequest: { ttl?: number } | undefined;
+  readonly taskRequest: { ttl?: number | undefined } | undefined;
   /** The task the server created for the call, once it did: a retry resumes it by id, never creates another. */
   task: CallTask | undefined;
   /** Hears this call's own events; set for streamed calls and calls given `onProgress` (they ask for progress). */
@@ -134,7 +134,7 @@ export function eventBase(
  * if (watched(events, ctx)) publish(events, ctx, { type: 'ack', ...eventBase(ctx, now) });
  */
 export function watched(events: Subject<TxEvent>, ctx: CallContext): boolean {
-  return events.observed || ctx.watcher !== undefined;
+  return events.observed || !!ctx.watcher;
 }
 
 /**

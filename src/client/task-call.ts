@@ -1,4 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type * as TaskRunModule from './task-run.js';
 
 /**
  * What every call needs of MCP tasks, kept apart from the task run itself (`task-run.ts`), which
@@ -6,19 +7,15 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
  * a chunk of its own).
  */
 
-let loading: Promise<typeof import('./task-run.js')> | undefined;
-
 /**
- * Loads the task run once (a dynamic `import()`); a failed load may be tried again.
+ * Loads the task run (a dynamic `import()`; the module loader keeps it once loaded, and tries a
+ * failed load again).
  *
  * @example
  * const { TaskRun } = await loadTaskRun();
  */
-export function loadTaskRun(): Promise<typeof import('./task-run.js')> {
-  return (loading ??= import('./task-run.js').catch((error: unknown) => {
-    loading = undefined;
-    throw error;
-  }));
+export function loadTaskRun(): Promise<typeof TaskRunModule> {
+  return import('./task-run.js');
 }
 
 /**
@@ -32,9 +29,10 @@ export function taskRequestOf(
   sdk: Client,
   tool: string,
   option: { ttlMs?: number } | undefined,
-): { ttl?: number } | undefined {
-  if (option) return option.ttlMs === undefined ? {} : { ttl: option.ttlMs };
+): { ttl?: number | undefined } | undefined {
+  if (option) return { ttl: option.ttlMs }; // undefined: the server's default (not sent)
   // a private lookup of the SDK's client, filled by listTools (Client.callTool reads it too)
-  const lookup = (sdk as unknown as { isToolTaskRequired?: (tool: string) => boolean }).isToolTaskRequired;
-  return typeof lookup === 'function' && lookup.call(sdk, tool) ? {} : undefined;
+  return (sdk as unknown as { isToolTaskRequired?(tool: string): boolean }).isToolTaskRequired?.(tool)
+    ? {}
+    : undefined;
 }

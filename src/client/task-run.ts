@@ -12,22 +12,10 @@ import { TimeoutError } from '../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
 import { errorInfo, eventBase, publish, watched, type CallContext, type CallTask } from './call-context.js';
 import { DEFAULT_TASK_POLL_MS } from './defaults.js';
+import type { TapWaiter, TransportTap } from './transport-tap.js';
 
 /** The statuses a task does not leave. */
 const TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
-
-/**
- * How a {@link TaskRun} ends its attempt.
- *
- * @example
- * const waiter: TaskWaiter = { taskDone: (r) => done(r), taskFailed: (e) => fail(e) };
- */
-export interface TaskWaiter {
-  /** The task's result (the raw `tasks/result` payload). */
-  taskDone(result: unknown): void;
-  /** Why the task phase failed (a request's error, a timeout, a cancelled task). */
-  taskFailed(error: unknown): void;
-}
 
 /**
  * Emits the `task` event of `ctx`'s task when its status (or status message) is news. A status
@@ -64,12 +52,16 @@ export function reportTask(host: AttemptHost, ctx: CallContext, update: GetTaskR
  * What a {@link TaskRun} needs of the runner it belongs to.
  *
  * @example
- * const owner: TaskOwner = { host, tasks: new Map() };
+ * const owner: TaskOwner = runner; // an AttemptRunner
  */
 export interface TaskOwner {
   readonly host: AttemptHost;
+  /** The server accepted the current attempt of `ctx` (its ACK rode on a response). */
+  acknowledge(ctx: CallContext): void;
   /** The runs being followed, by task id: status notifications are routed to them. */
   readonly tasks: Map<string, TaskRun>;
+  /** The tap on the SDK client's transport, which sees status notifications. */
+  readonly tap: TransportTap;
 }
 
 /**
@@ -82,7 +74,7 @@ export interface TaskOwner {
  * @example
  * const run = new TaskRun(runner, ctx, attempt, timeoutMs);
  * run.start();
- * // attempt.taskDone(result) or attempt.taskFailed(error); run.stop() on teardown
+ * // attempt.settle({ result }) or attempt.settle(undefined, error); run.stop() on teardown
  */
 export class TaskRun {
   #controller: AbortController | undefined = undefined;
@@ -93,19 +85,33 @@ export class TaskRun {
   constructor(
     private readonly owner: TaskOwner,
     private readonly ctx: CallContext,
-    private readonly waiter: TaskWaiter,
-    private readonly timeoutMs: number,
+    private readonly waiter: TapWaiter,
+    private readonly request: { readonly timeoutMs: number; readonly ackExpected: boolean },
   ) {}
 
-  /** Starts following the task: polls it now (a task without an id or status fails the attempt). */
-  start(): void {
-    const { taskId, status } = this.ctx.task as CallTask;
+  /**
+   * Starts following the task (`created`: just now, else resumed): polls it now. A task without
+   * an id or status fails the attempt.
+   */
+  start(created: boolean): void {
+    const { owner, ctx } = this;
+    const { taskId, status, meta } = ctx.task as CallTask;
     if (typeof taskId !== 'string' || typeof status !== 'string') {
       return this.#fail(
         new McpError(ErrorCode.InvalidParams, 'invalid CreateTaskResult: no taskId or status'),
       );
     }
-    this.owner.tasks.set(taskId, this);
+    if (created) {
+      // a withTxServer server's ACK may ride on the CreateTaskResult, as on a quick result
+      if (meta !== undefined && !ctx.acked && this.request.ackExpected) owner.acknowledge(ctx);
+      reportTask(owner.host, ctx, undefined);
+    }
+    const { tasks, tap } = owner;
+    tasks.set(taskId, this);
+    tap.onTaskStatus ??= (params) => {
+      const id = (params as { taskId?: unknown } | undefined)?.taskId;
+      if (typeof id === 'string') tasks.get(id)?.notified(params);
+    };
     this.poll();
   }
 
@@ -133,7 +139,7 @@ export class TaskRun {
   /** One poll of `tasks/get`, then the result or the next poll. */
   poll(): void {
     this.#timer = undefined;
-    this.#request('tasks/get', this.timeoutMs).then((value) => {
+    this.#request('tasks/get', this.request.timeoutMs).then((value) => {
       if (this.#stopped) return;
       reportTask(this.owner.host, this.ctx, value as GetTaskResult);
       // the freshest status known (a notification may have brought a newer one than this answer)
@@ -141,7 +147,7 @@ export class TaskRun {
       if (task.status === 'cancelled') {
         return this.#fail(new McpError(ErrorCode.InvalidRequest, `task ${task.taskId} was cancelled`));
       }
-      if (TERMINAL.has(task.status)) return this.#result(this.timeoutMs);
+      if (TERMINAL.has(task.status)) return this.#result(this.request.timeoutMs);
       // input_required: tasks/result delivers the server's requests and waits for the end
       if (task.status === 'input_required') return this.#result(MAX_TIMER_MS);
       const wait = Math.max(task.pollInterval ?? DEFAULT_TASK_POLL_MS, 0);
@@ -151,12 +157,12 @@ export class TaskRun {
 
   #result(timeoutMs: number): void {
     this.#request('tasks/result', timeoutMs).then((value) => {
-      if (!this.#stopped) this.waiter.taskDone(value);
+      if (!this.#stopped) this.waiter.settle({ result: value });
     }, this.#fail);
   }
 
   readonly #fail = (error: unknown): void => {
-    if (!this.#stopped) this.waiter.taskFailed(error);
+    if (!this.#stopped) this.waiter.settle(undefined, error);
   };
 
   /** One task request, bounded by `timeoutMs` of scheduler time. */

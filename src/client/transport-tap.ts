@@ -16,8 +16,6 @@ const TASK_STATUS_METHOD = 'notifications/tasks/status';
 export interface TapHandlers {
   /** An ACK notification's params; `true` when it acknowledged a call of ours (else it is passed on). */
   readonly ack: (params: unknown) => boolean;
-  /** A `notifications/tasks/status`'s params (seen, then passed on to the SDK). */
-  readonly taskStatus?: (params: unknown) => void;
   /** Every other incoming message, before the SDK or a request's waiter sees it (e.g. to inflate a compressed result). */
   readonly incoming: (message: JSONRPCMessage) => JSONRPCMessage;
 }
@@ -76,6 +74,12 @@ export class TransportTap {
   readonly #prefix = ownIdPrefix();
   #nextId = 0;
 
+  /**
+   * Sees each `notifications/tasks/status`'s params (then passed on to the SDK); set by the task
+   * run once it is loaded.
+   */
+  declare onTaskStatus: ((params: unknown) => void) | undefined;
+
   constructor(private readonly handlers: TapHandlers) {}
 
   /** Taps `transport`, unless it is the one already tapped. */
@@ -101,7 +105,7 @@ export class TransportTap {
           return pending.get(token)?.progress?.(params as Record<string, unknown>);
         }
       }
-      if (method === TASK_STATUS_METHOD) this.handlers.taskStatus?.(params);
+      if (method === TASK_STATUS_METHOD) this.onTaskStatus?.(params);
       if (method === undefined && this.#isOwn(id)) {
         const waiter = pending.get(id);
         pending.delete(id);

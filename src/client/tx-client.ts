@@ -61,7 +61,6 @@ import type {
   TxAckEvent,
   TxCallEvent,
   TxEvent,
-  TxProgressEvent,
   TxNackEvent,
   TxRequestEvent,
   TxResponseEvent,
@@ -367,12 +366,23 @@ export class TxClient {
         if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
         cache = this.resilience.cache(name);
       } catch (error) {
-        const refused$ = throwError(() => error);
-        return unsentCall$(this.unsent, String(name), refused$, undefined).subscribe(subscriber);
+        return unsentCall$(
+          this.unsent,
+          String(name),
+          throwError(() => error),
+          undefined,
+        ).subscribe(subscriber);
       }
       const key = options?.idempotencyKey;
       const signal = options?.signal;
-      const watcher = watcherOf(stream, options?.onProgress);
+      const onProgress = options?.onProgress;
+      // onProgress is called as the SDK calls its onprogress: an error it throws is not caught
+      const watcher: CallWatcher | undefined = onProgress
+        ? (event) => {
+            if (event.type === 'progress') onProgress(event);
+            stream?.(event);
+          }
+        : stream;
       // The common call (no key, no signal, no cache) starts directly: no intermediate Observables.
       if (key === undefined && !signal && !cache) {
         return this.start(subscriber, name, args, options, callId(), watcher);
@@ -510,7 +520,6 @@ export class TxClient {
       task: undefined,
       watcher,
     };
-    if (watcher) this.attempts.watched.set(ctx.requestId, ctx);
     const job = new CallJob(ctx, subscriber, this.jobHost);
     this.recorder.callStarted(tool);
     this.live.add(job);
@@ -565,21 +574,4 @@ export class TxClient {
     }
     return policy;
   }
-}
-
-/**
- * The watcher of a call: its stream's, and its `onProgress` (behind a Subject, so that an error
- * it throws is reported as RxJS reports a subscriber's, not thrown into the transport).
- */
-function watcherOf(
-  stream: CallWatcher | undefined,
-  onProgress: ((progress: TxProgressEvent) => void) | undefined,
-): CallWatcher | undefined {
-  if (!onProgress) return stream;
-  const progress$ = new Subject<TxProgressEvent>();
-  progress$.subscribe(onProgress);
-  return (event) => {
-    if (event.type === 'progress') progress$.next(event);
-    stream?.(event);
-  };
 }

@@ -24,7 +24,7 @@ export interface UnsentHost {
  * arguments or options, a closed client: `result$` then fails at once). It counts among the calls
  * like any other (a `TypeError`/`RangeError` under `INVALID_ARGUMENT`), and shows on `events$`
  * (and to its watcher) as a `response` carrying the result (`duplicate` or `cached`; the request
- * id is the result's), or as a `failure`.
+ * id is the result's), or as a `failure`; its `attempt` is 0 (it made none of its own).
  *
  * @example
  * const result$ = sent ? started$ : unsentCall$(host, 'search', answered$, undefined);
@@ -38,43 +38,31 @@ export function unsentCall$(
   return new Observable<TxResult>((subscriber) => {
     const { recorder, events, scheduler } = host;
     const startedAt = scheduler.now();
-    let outcome: string | undefined;
+    let outcome = 'CANCELLED';
     recorder.callStarted(tool);
     const sub = result$.subscribe({
       next: (result) => {
         outcome = 'completed';
-        if (events.observed || watcher) {
-          const { requestId, attempts } = result;
-          const event = {
-            type: 'response',
-            tool,
-            requestId,
-            attempt: Math.max(attempts - 1, 0),
-            time: scheduler.now(),
-            result,
-          } as const;
-          if (events.observed) events.next(event);
-          watcher?.(event);
-        }
+        const { requestId } = result;
+        const event = {
+          type: 'response',
+          tool,
+          requestId,
+          attempt: 0,
+          time: scheduler.now(),
+          result,
+        } as const;
+        if (events.observed) events.next(event);
+        watcher?.(event);
         subscriber.next(result);
       },
       error: (error: unknown) => {
-        const tx = isTxError(error) && error.info.requestId !== '' ? error.info : undefined;
-        outcome = isTxError(error)
-          ? error.code
-          : error instanceof TypeError || error instanceof RangeError
-            ? 'INVALID_ARGUMENT'
-            : 'ERROR';
+        // not a TxError: a TypeError or RangeError of the arguments or options
+        const tx = isTxError(error) ? error : undefined;
+        outcome = tx?.code ?? 'INVALID_ARGUMENT';
         if (events.observed) {
-          const requestId = tx?.requestId ?? callId();
-          events.next({
-            type: 'failure',
-            tool,
-            requestId,
-            attempt: tx?.attempt ?? 0,
-            time: scheduler.now(),
-            error,
-          });
+          const requestId = tx?.info.requestId || callId();
+          events.next({ type: 'failure', tool, requestId, attempt: 0, time: scheduler.now(), error });
         }
         subscriber.error(error);
       },
@@ -82,7 +70,7 @@ export function unsentCall$(
     });
     return () => {
       sub.unsubscribe();
-      recorder.callEnded(tool, outcome ?? 'CANCELLED', scheduler.now() - startedAt);
+      recorder.callEnded(tool, outcome, scheduler.now() - startedAt);
     };
   });
 }

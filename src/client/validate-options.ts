@@ -111,7 +111,7 @@ const callShape: Record<keyof CallOptions, Check> = {
   idempotencyKey: key,
   signal,
   onProgress: ofType('function'),
-  task: (value, field) => checkShape(value, taskShape, field),
+  task: orFalse(taskShape),
 };
 
 const tools: Check = (value, field) => {
