@@ -1,7 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { SchedulerAction, Subscriber, Subscription, Unsubscribable } from 'rxjs';
-import { TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
+import { ConnectionClosedError, TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
 import { RetryableResult, errorInfo, type CallContext } from './call-context.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
@@ -120,14 +120,18 @@ export class Attempt implements TapWaiter, Unsubscribable {
   #send(): void {
     const { owner, ctx } = this;
     const { host, tap, checks } = owner;
+    const transport = host.sdk.transport;
+    // Nothing can be sent (the connection is gone): the call fails as never sent, at once.
+    if (!transport) {
+      const info = errorInfo(ctx, host.scheduler.now());
+      return this.#fail(new ConnectionClosedError(`${ctx.tool}: not connected`, { info }));
+    }
     this.#sent = true;
     ctx.sentAt = host.scheduler.now();
     host.recorder.attemptSent(ctx.tool, ctx.attempt);
-    const transport = host.sdk.transport;
     this.#sentOn = transport;
     tap.attach(transport);
     if (!checks) return this.#sendThroughSdk();
-    if (!transport) return this.#fail(new Error('Not connected')); // as the SDK's request would
     try {
       checks.request(ctx.tool);
     } catch (error) {

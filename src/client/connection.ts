@@ -15,6 +15,7 @@ import {
 } from 'rxjs';
 import { fullJitterBackoff, retryWithBackoff, type BackoffStrategy } from '../operators/index.js';
 import { ConnectionClosedError } from '../protocol/index.js';
+import { connectAttempt } from './connect-attempt.js';
 
 /** Where the client's connection stands. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -139,7 +140,9 @@ export class Connection {
   }
 
   private onTransportClosed(): void {
-    if (this.connecting || this.status.closed || this.status.value === 'closed') return;
+    // Only the loss of a live connection starts a reconnect: a second report of the same loss
+    // (some transports fire onclose twice) finds the status already moved on.
+    if (this.connecting || this.status.closed || this.status.value !== 'connected') return;
     if (!this.factory || this.config.maxAttempts === 0) {
       this.status.next('closed');
       return;
@@ -170,10 +173,9 @@ export class Connection {
       this.attempts++;
       this.connecting = true;
       try {
-        await this.sdk.connect(transport, { timeout: initializeTimeoutMs });
+        await connectAttempt(this.sdk, transport, initializeTimeoutMs);
       } catch (error) {
         this.lastError = error;
-        await transport.close().catch(() => undefined);
         throw error;
       } finally {
         this.connecting = false;
