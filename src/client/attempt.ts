@@ -124,7 +124,12 @@ export class Attempt implements TapWaiter, Unsubscribable {
     // Nothing can be sent (the connection is gone): the call fails as never sent, at once.
     if (!transport) {
       const info = errorInfo(ctx, host.scheduler.now());
-      return this.#fail(new ConnectionClosedError(`${ctx.tool}: not connected`, { info }));
+      const { connection } = host;
+      const { message, cause } =
+        connection.current === 'closed'
+          ? connection.closedReason
+          : { message: 'not connected', cause: undefined };
+      return this.#fail(new ConnectionClosedError(`${ctx.tool}: ${message}`, { info, cause }));
     }
     this.#sent = true;
     ctx.sentAt = host.scheduler.now();

@@ -189,6 +189,7 @@ export class Connection {
         random: this.random,
         scheduler: this.scheduler,
         onGiveUp: (errors) => {
+          this.lastError = errors[errors.length - 1];
           this.status.next('closed');
           return this.closedError(errors[errors.length - 1]);
         },
@@ -199,6 +200,12 @@ export class Connection {
   private async makeTransport(): Promise<Transport> {
     if (!this.factory) throw new Error('no transport factory to reconnect with');
     return this.factory();
+  }
+
+  /** Why the connection is closed, in words (`connection closed: <last error>`), and that error. */
+  get closedReason(): { readonly message: string; readonly cause: unknown } {
+    const cause = this.lastError;
+    return { message: `connection closed${cause instanceof Error ? `: ${cause.message}` : ''}`, cause };
   }
 
   private closedError(cause: unknown = this.lastError): ConnectionClosedError {
