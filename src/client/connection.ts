@@ -87,6 +87,11 @@ export class Connection {
     };
   }
 
+  /** How long one `initialize` may take (the bound of the other requests a connection makes). */
+  get initializeTimeoutMs(): number {
+    return this.config.initializeTimeoutMs;
+  }
+
   /** The current status. */
   get current(): ConnectionStatus {
     return this.status.value;

@@ -60,6 +60,7 @@ import { validateCallOptions, validateClientOptions, validateReconnect } from '.
 import { ToolResilience } from './tool-resilience.js';
 import { abortable } from './abortable.js';
 import { warmup, type WarmupConfig, type WarmupReport } from './warmup.js';
+import { readToolSafety } from './tool-annotations.js';
 
 /** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
 export interface ConnectOptions extends TxClientOptions {
@@ -371,15 +372,17 @@ export class TxClient {
    * `idempotentHint` (safe to retry after an unknown outcome). `connect` calls it once.
    */
   async refreshTools(): Promise<void> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.sdk.listTools(cursor === undefined ? undefined : { cursor });
-      for (const tool of page.tools) {
-        const { readOnlyHint, idempotentHint } = tool.annotations ?? {};
-        this.safeTools.set(tool.name, readOnlyHint === true || idempotentHint === true);
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
+    // bounded by the client's options (the SDK would wait 60 s for a lost answer), and retried
+    const { timeoutMs, maxAttempts, backoff } = resolvePolicy([this.options]);
+    const { scheduler = asyncScheduler, random = Math.random } = this.options;
+    const safe = await readToolSafety(this.sdk, {
+      timeoutMs: Math.min(timeoutMs, this.connection.initializeTimeoutMs),
+      maxAttempts: Math.max(maxAttempts, 2), // internal and read-only: retried even with retry: false
+      backoff,
+      random,
+      scheduler,
+    });
+    safe.forEach((isSafe, tool) => this.safeTools.set(tool, isSafe));
   }
 
   /**
