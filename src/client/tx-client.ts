@@ -45,6 +45,7 @@ import {
   DEFAULT_DEDUP_WINDOW_MS,
   DEFAULT_MAX_QUEUE,
   DEFAULT_METRICS_INTERVAL_MS,
+  MAX_TOOL_ENTRIES,
 } from './defaults.js';
 import type {
   TxAckEvent,
@@ -480,7 +481,7 @@ export class TxClient {
     let policy = this.policies.get(tool);
     if (!policy) {
       policy = resolvePolicy([this.options, toolPolicy]);
-      if (this.policies.size < 10_000) this.policies.set(tool, policy);
+      if (this.policies.size < MAX_TOOL_ENTRIES) this.policies.set(tool, policy);
     }
     return policy;
   }
