@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { boundedMergeMap } from '../operators/index.js';
 import {
   ACK_METHOD,
+  AbortedError,
   ClientClosedError,
   DEFAULT_MAX_INFLATED_BYTES,
   QueueFullError,
@@ -312,8 +313,8 @@ export class TxClient {
       if (key === undefined && !signal && !cache) {
         return this.start(subscriber, name, args, options, callId());
       }
-      const start = () =>
-        new Observable<TxResult>((s) => this.start(s, name, args, options, key ?? callId()));
+      const id = key ?? callId();
+      const start = () => new Observable<TxResult>((s) => this.start(s, name, args, options, id));
       const run = () =>
         key !== undefined && this.dedupWindowMs > 0
           ? this.dedup.join(key, fingerprint(name, args), start, () => this.recorder.dedupHit(name))
@@ -321,7 +322,14 @@ export class TxClient {
       const result$ = cache
         ? cache.join(fingerprint(name, args), run, () => this.recorder.cacheHit(name))
         : run();
-      return (signal ? abortable(result$, signal) : result$).subscribe(subscriber);
+      if (!signal) return result$.subscribe(subscriber);
+      const calledAt = this.scheduler.now();
+      const aborted = (reason: unknown) => {
+        const why = reason instanceof Error ? `: ${reason.message}` : '';
+        const info = { tool: name, requestId: id, attempt: 0, elapsedMs: this.scheduler.now() - calledAt };
+        return new AbortedError(`${name}: aborted by its signal${why}`, { info, cause: reason });
+      };
+      return abortable(result$, signal, aborted).subscribe(subscriber);
     });
   }
 
