@@ -2,17 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { timer } from 'rxjs';
-
-/**
- * The part of a Node `ChildProcess` this module uses, read off a stdio transport (no `node:*`
- * import: the client runs in browsers too, where no transport has one).
- */
-interface ChildLike {
-  readonly exitCode: number | null;
-  readonly signalCode: string | null;
-  kill(signal?: string): boolean;
-  once(event: 'exit', listener: () => void): unknown;
-}
+import { childProcessOf, describeExit, hasExited, type ChildLike } from './child-process-internals.js';
 
 /** How long a child that outlived its failed attempt is given to exit after SIGTERM, before SIGKILL. */
 const KILL_GRACE_MS = 2_000;
@@ -69,7 +59,7 @@ async function release(sdk: Client, transport: Transport, child: ChildLike | und
 
 /** Ends `child` (SIGTERM, then SIGKILL after a grace period) and resolves once it exited. */
 function end(child: ChildLike): Promise<void> {
-  if (exited(child)) return Promise.resolve();
+  if (hasExited(child)) return Promise.resolve();
   return new Promise<void>((resolve) => {
     // real time: a process outlives any virtual clock
     const killer = timer(KILL_GRACE_MS).subscribe(() => child.kill('SIGKILL'));
@@ -81,34 +71,20 @@ function end(child: ChildLike): Promise<void> {
   });
 }
 
-function exited(child: ChildLike): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
-}
-
-/**
- * The child process a stdio transport spawns when started, if it has one: the SDK's transport
- * keeps it in `_process` and forgets it (and its exit code) when it closes, so it is read as soon
- * as the transport has started.
- */
+/** The child process `transport` spawns when started, if it is a stdio transport. */
 function watchChild(transport: Transport): () => ChildLike | undefined {
   let child: ChildLike | undefined;
   const start = transport.start;
   transport.start = async function (this: Transport) {
     await start.call(this);
-    const process = (transport as { _process?: unknown })._process;
-    if (isChildLike(process)) child = process;
+    child = childProcessOf(transport);
   };
   return () => child;
 }
 
-function isChildLike(value: unknown): value is ChildLike {
-  const v = value as Partial<ChildLike> | null | undefined;
-  return typeof v?.kill === 'function' && typeof v.once === 'function' && 'exitCode' in (v as object);
-}
-
 /** What went wrong with an attempt, in words a user can act on (the SDK's error as `cause`). */
 function describe(error: unknown, initializeTimeoutMs: number, child: ChildLike | undefined): Error {
-  const exit = child && exited(child) ? exitText(child) : undefined;
+  const exit = child && hasExited(child) ? describeExit(child) : undefined;
   if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
     return new Error(`initialize timed out after ${initializeTimeoutMs} ms`, { cause: error });
   }
@@ -119,10 +95,4 @@ function describe(error: unknown, initializeTimeoutMs: number, child: ChildLike 
     return new Error('the server closed the connection before answering initialize', { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));
-}
-
-function exitText(child: ChildLike): string {
-  return child.exitCode !== null
-    ? `exited with code ${child.exitCode}`
-    : `was killed by ${String(child.signalCode)}`;
 }
