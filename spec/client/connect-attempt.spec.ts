@@ -68,7 +68,7 @@ describe('TxClient connection attempts over stdio', () => {
     const factory = () => track(child(plan[made++] === 'hung' ? HUNG : [ECHO_SERVER]));
     // long enough for a server to start on a loaded machine, short enough for the hung child
     const client = await TxClient.connect(factory, {
-      reconnect: { ...fastReconnect, initializeTimeoutMs: 3_000 },
+      reconnect: { ...fastReconnect, initializeTimeoutMs: 8_000 },
     });
     const statuses: ConnectionStatus[] = [];
     client.status$.subscribe((s) => statuses.push(s));

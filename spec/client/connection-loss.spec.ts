@@ -49,11 +49,12 @@ describe('TxClient when the connection closes for good with calls queued', () =>
     await serverSide.close();
     await calls.all;
     expect(calls.codes).toEqual(new Map([['CONNECTION_CLOSED', 2_000]]));
-    expect(calls.lastAt() - lostAt).toBeLessThan(1_000); // measured ~40 ms; no call waits on a timer
+    // ~40 ms on an idle machine; far below the 30 s attempt timeout even on a loaded one
+    expect(calls.lastAt() - lostAt).toBeLessThan(10_000);
     const started = performance.now();
     const error = await client.call('echo', { text: 'x' }).catch((e: unknown) => e);
     expect(isConnectionClosedError(error)).toBe(true);
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(5_000);
     await client.close();
   });
 

@@ -73,7 +73,7 @@ export class Attempt implements TapWaiter, Unsubscribable {
     if (status === 'connecting' || status === 'reconnecting') {
       this.#waiting = connection.whenConnected().subscribe({
         next: () => this.#send(),
-        error: (error: unknown) => this.#fail(error),
+        error: () => this.#failNotSent(),
       });
     } else {
       this.#send();
@@ -122,15 +122,7 @@ export class Attempt implements TapWaiter, Unsubscribable {
     const { host, tap, checks } = owner;
     const transport = host.sdk.transport;
     // Nothing can be sent (the connection is gone): the call fails as never sent, at once.
-    if (!transport) {
-      const info = errorInfo(ctx, host.scheduler.now());
-      const { connection } = host;
-      const { message, cause } =
-        connection.current === 'closed'
-          ? connection.closedReason
-          : { message: 'not connected', cause: undefined };
-      return this.#fail(new ConnectionClosedError(`${ctx.tool}: ${message}`, { info, cause }));
-    }
+    if (!transport) return this.#failNotSent();
     this.#sent = true;
     ctx.sentAt = host.scheduler.now();
     host.recorder.attemptSent(ctx.tool, ctx.attempt);
@@ -167,6 +159,18 @@ export class Attempt implements TapWaiter, Unsubscribable {
     // The request went out without passing the tap (another transport wrapper?): cancel
     // through AbortSignals from now on.
     if (!this.#controller && this.#inFlight && this.#sentId === undefined) owner.cancelBySignal = true;
+  }
+
+  /** Nothing was (or can be) sent: the connection is gone; the error says why it closed. */
+  #failNotSent(): void {
+    const { ctx, owner } = this;
+    const { connection, scheduler } = owner.host;
+    const info = errorInfo(ctx, scheduler.now());
+    const { message, cause } =
+      connection.current === 'closed'
+        ? connection.closedReason
+        : { message: 'not connected', cause: undefined };
+    this.#fail(new ConnectionClosedError(`${ctx.tool}: ${message}`, { info, cause }));
   }
 
   #succeed(value: CallToolResult): void {
