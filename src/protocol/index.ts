@@ -29,7 +29,7 @@ export {
   type TxNack,
 } from './response-meta.js';
 export { txCapabilities, parseTxCapability, negotiateFeatures, type TxCapability } from './capability.js';
-export { canonicalJson, MAX_CANONICAL_DEPTH } from './canonical-json.js';
+export { canonicalJson, jsonLengthExceeds, MAX_CANONICAL_DEPTH } from './canonical-json.js';
 export { fingerprint } from './fingerprint.js';
 export {
   compressJson,

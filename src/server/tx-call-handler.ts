@@ -4,12 +4,14 @@ import type { NackReason } from '../protocol/index.js';
 import { Admission } from './admission.js';
 import { CallReplies, type CallPort } from './call-replies.js';
 import { CallTable } from './call-table.js';
-import type { ClaimResult, StoredRecord } from './idempotency-store.js';
+import type { ClaimResult, StoredRecord, TxOutcome } from './idempotency-store.js';
 import type { ResolvedServerOptions } from './options.js';
 import { TxCall, prepareCall } from './tx-call.js';
 import { waitForKey } from './wait-for-key.js';
 import { storeOutcome } from './store-outcome.js';
 import { emptyStats, type TxServerStats } from './server-stats.js';
+import { RunBounds } from './run-bounds.js';
+import { stoppedOutcome, type StopReason } from './stopped-run.js';
 import {
   internalError,
   outcomeOf,
@@ -29,7 +31,8 @@ export const STORE_FAILURE_RETRY_AFTER_MS = 1_000;
 
 /**
  * The life of every `tools/call` through one decorated transport: claim by idempotency key,
- * admission, ACK, forward, store and answer, replay to duplicates, NACKs, cancellation, drain.
+ * admission, ACK, forward, store and answer, replay to duplicates, NACKs, cancellation, drain,
+ * and the run bound (deadline, `maxRunMs`) past which a running call is stopped.
  * It knows nothing about the transport; {@link TxServerTransport} feeds it messages.
  *
  * @example
@@ -43,6 +46,7 @@ export class TxCallHandler {
   readonly #calls: CallTable;
   readonly #admission: Admission<TxCall>;
   readonly #replies: CallReplies;
+  readonly #bounds: RunBounds;
   #accepting = true;
 
   constructor(
@@ -61,6 +65,7 @@ export class TxCallHandler {
       this.stats,
     );
     this.#admission = new Admission(options.maxConcurrent, options.maxQueue, (call) => this.#run(call));
+    this.#bounds = new RunBounds(options.scheduler, (now) => this.#expire(now));
   }
 
   /** Calls tracked (not yet answered). */
@@ -73,11 +78,16 @@ export class TxCallHandler {
     return this.#calls.has(id);
   }
 
+  /** The request still being handled under this JSON-RPC id, if any. */
+  request(id: RequestId): RequestView | undefined {
+    return this.#calls.get(id)?.request;
+  }
+
   /** Takes a `tools/call` from the client. */
   accept(request: RequestView, extra: MessageExtraInfo | undefined): void {
     if (!this.#accepting) return this.#replies.nack(request.id, 'shutting_down');
-    const { features, scheduler, compression } = this.options;
-    const call = prepareCall(request, extra, features, scheduler.now(), compression);
+    const { features, scheduler, compression, maxKeyedArgsBytes } = this.options;
+    const call = prepareCall(request, extra, features, scheduler.now(), compression, maxKeyedArgsBytes);
     if (!(call instanceof TxCall)) return this.#replies.nack(request.id, call.reason, undefined, call.detail);
     this.#calls.add(call);
     if (call.key === undefined) this.#admit(call);
@@ -92,8 +102,8 @@ export class TxCallHandler {
     const call = this.#calls.get(response.id);
     if (call === undefined || call.state !== 'running') return undefined;
     call.state = 'settling';
-    this.#admission.done(this.options.scheduler.now() - call.startedAt);
-    if (call.claimed) return this.#store(call, response, options);
+    this.#slotFreed(this.options.scheduler.now() - call.startedAt);
+    if (call.claimed) return this.#store(call, outcomeOf(response), options);
     this.#calls.forget(call);
     if (call.meta === undefined || response.result === undefined)
       return this.port.send(response as JSONRPCMessage, options);
@@ -131,7 +141,7 @@ export class TxCallHandler {
           return false;
         }
         // The server aborts the handler and sends no response (the SDK drops it): forget it now.
-        this.#admission.done();
+        this.#slotFreed();
         this.#calls.drop(call);
         return true;
       default:
@@ -148,7 +158,7 @@ export class TxCallHandler {
 
   /**
    * The connection is gone: drops calls the server has not started, lets running keyed calls
-   * finish so that their outcome is stored, and resolves once they have.
+   * finish so that their outcome is stored (or their run bound stop them), and resolves once they have.
    */
   disconnect(): Promise<void> {
     this.#accepting = false;
@@ -158,7 +168,7 @@ export class TxCallHandler {
         this.#stopWaiting(call);
         this.#calls.forget(call);
       } else if (call.state === 'running' && !call.claimed) {
-        this.#admission.done();
+        this.#slotFreed();
         this.#calls.forget(call);
       } else {
         call.cancelled = true;
@@ -167,11 +177,24 @@ export class TxCallHandler {
     return this.#calls.whenIdle();
   }
 
-  /** Gives up on running keyed calls (the server is about to abort them): releases their claims. */
-  abandon(): void {
+  /**
+   * The server is closing while calls still run (its grace period is over, it is about to abort
+   * them): each is stopped, and a keyed one's outcome recorded as unknown, never its key released
+   * while the tool may still be running.
+   */
+  stopRunning(): void {
+    for (const call of this.#calls.list())
+      if (call.state === 'running') this.#stop(call, 'shutting_down', false);
+  }
+
+  /**
+   * The server behind the transport is gone (its process died): nothing it ran can still finish or
+   * take effect later, so running calls are forgotten and their keys released for a retry to run.
+   */
+  releaseRunning(): void {
     for (const call of this.#calls.list()) {
       if (call.state !== 'running') continue;
-      this.#admission.done();
+      this.#slotFreed();
       this.#calls.drop(call);
     }
   }
@@ -226,6 +249,8 @@ export class TxCallHandler {
     }
     call.state = 'running';
     call.startedAt = now;
+    call.runUntil = call.runBound(now, this.options.maxRunMs, this.options.features);
+    this.#bounds.arm(call.runUntil);
     this.#replies.ack(call);
     this.stats.executed++;
     this.port.forward(call.request as JSONRPCMessage, call.extra);
@@ -234,14 +259,13 @@ export class TxCallHandler {
 
   #wait(call: TxCall, completion: Promise<StoredRecord>): void {
     const { scheduler, inProgressWaitMs, features } = this.options;
-    if (!this.#admission.holdWaiter())
-      return this.#refuse(call, 'overloaded', this.#admission.retryAfterMs());
+    // A duplicate joins the running execution: it takes no slot and no queue room, whatever the load.
     call.state = 'waiting';
     this.#replies.ack(call);
     const now = scheduler.now();
     call.waitUntil ??= now + call.waitBound(now, inProgressWaitMs, features);
     waitForKey(call, completion, scheduler, Math.max(0, call.waitUntil - now), {
-      stopped: () => this.#admission.dropWaiter(),
+      stopped: () => undefined,
       completed: (record) => this.#replay(call, record),
       released: () => {
         call.state = 'claiming'; // the execution gave its key back: this duplicate may run it
@@ -261,11 +285,57 @@ export class TxCallHandler {
   #stopWaiting(call: TxCall): void {
     call.timer?.unsubscribe();
     call.timer = undefined;
-    this.#admission.dropWaiter();
   }
 
-  async #store(call: TxCall, response: ResponseView, options?: TransportSendOptions): Promise<void> {
-    const stored = await storeOutcome(this.options.store, call, response, this.port.report);
+  /** Gives a slot back; with no execution left, the run-bound timer stops too (no open handle). */
+  #slotFreed(durationMs?: number): void {
+    this.#admission.done(durationMs);
+    if (this.#admission.running === 0) this.#bounds.stop();
+  }
+
+  /** Stops the running calls past their bound at `now`; returns the earliest bound of those left. */
+  #expire(now: number): number {
+    let next = Infinity;
+    for (const call of this.#calls.list()) {
+      if (call.state !== 'running') continue;
+      if (call.runUntil > now) next = Math.min(next, call.runUntil);
+      else
+        this.#stop(
+          call,
+          call.pastDeadline(now, this.options.features) ? 'deadline_exceeded' : 'max_run_time',
+        );
+    }
+    return next;
+  }
+
+  /**
+   * Stops a running call: the tool's signal is aborted (a `notifications/cancelled` handed to the
+   * server, which then drops the tool's response; `abort` false when the server is closing and
+   * aborts it itself), its slot freed, and the caller answered with the outcome-unknown error,
+   * which a keyed call's store keeps for every retry instead of a second run.
+   */
+  #stop(call: TxCall, reason: StopReason, abort = true): void {
+    const ranMs = this.options.scheduler.now() - call.startedAt;
+    call.state = 'settling';
+    this.stats.stopped++;
+    this.#slotFreed(ranMs);
+    if (abort) {
+      const params = { requestId: call.id, reason: `mcp_tx: ${reason}` };
+      this.port.forward({ jsonrpc: '2.0', method: 'notifications/cancelled', params }, undefined);
+    }
+    const outcome = stoppedOutcome(reason, ranMs);
+    if (call.claimed) {
+      void this.#store(call, outcome);
+      return;
+    }
+    this.#calls.forget(call);
+    if (call.cancelled) return;
+    const meta = { duplicate: false, requestId: call.meta?.requestId ?? '', attempts: 1 };
+    this.#replies.send(responseFor(call.id, outcome, meta), call.id);
+  }
+
+  async #store(call: TxCall, outcome: TxOutcome, options?: TransportSendOptions): Promise<void> {
+    const stored = await storeOutcome(this.options.store, call, outcome, this.port.report);
     if (stored === undefined) this.#calls.drop(call);
     else this.#calls.forget(call);
     if (call.cancelled) return;

@@ -17,6 +17,7 @@ import {
   isAcceptedRequest,
   objectOrUndefined,
   withTxCapability,
+  type RequestView,
 } from './jsonrpc-internals.js';
 
 /**
@@ -105,7 +106,8 @@ export class TxServerTransport implements Transport {
           return this.inner.send(withTxCapability(response, init.features), options);
       }
     }
-    return this.inner.send(message, options);
+    // Calls still running when the connection dropped answer into a closed transport: nothing to say.
+    return this.#innerClosed ? Promise.resolve() : this.inner.send(message, options);
   }
 
   /**
@@ -116,10 +118,27 @@ export class TxServerTransport implements Transport {
     return this.#calls.drain();
   }
 
-  /** Drains for at most `gracePeriodMs`, then closes the inner transport. */
+  /**
+   * Drains for at most `gracePeriodMs`, then closes the inner transport; a keyed call still
+   * running then is stopped and its outcome recorded as unknown (`OUTCOME_UNKNOWN_CODE`), so that
+   * a retry elsewhere gets that answer rather than a second run beside a tool that may not stop.
+   */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
     return this.#closing;
+  }
+
+  /**
+   * For a proxy: the server process behind this transport died, so nothing it was running can
+   * still finish or take effect later. Running calls are forgotten and their keys released (a
+   * retry runs them again, on the next server), then the transport closes.
+   *
+   * @example
+   * child.on('exit', () => void transport.serverExited());
+   */
+  serverExited(): Promise<void> {
+    this.#calls.releaseRunning();
+    return this.close();
   }
 
   async #shutdown(): Promise<void> {
@@ -142,12 +161,8 @@ export class TxServerTransport implements Transport {
   #receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
     const request = asRequest(message);
     if (request !== undefined) {
-      if (this.#calls.has(request.id)) {
-        // A request with the id of one still in flight is a copy the network duplicated (or a
-        // client error): the first copy's response answers that id, so this one is dropped.
-        // Answering it (even with a NACK) would settle the client's request before the real answer.
-        return;
-      }
+      const inFlight = this.#calls.request(request.id);
+      if (inFlight !== undefined) return this.#reusedId(request, inFlight);
       // Only a request the SDK will accept is tracked: one it drops as malformed is never answered.
       if (request.method === 'tools/call' && isAcceptedRequest(request))
         return this.#calls.accept(request, extra);
@@ -163,6 +178,30 @@ export class TxServerTransport implements Transport {
         return;
     }
     this.onmessage?.(message, extra);
+  }
+
+  /**
+   * A request came with the JSON-RPC id of a tool call still in flight. A copy of that very
+   * request (the network duplicated it, or the client sent it again) is dropped: the first copy's
+   * response answers the id, and an error now would settle the client's request before it. Any
+   * other request (a `ping`, another call) breaks JSON-RPC's rule of unique ids: it is answered
+   * with an Invalid Request error and reported, never passed on (its answer would be taken for
+   * the call's). Both are reported on `onerror`.
+   */
+  #reusedId(request: RequestView, inFlight: RequestView): void {
+    const copy = request.method === inFlight.method && sameParams(request.params, inFlight.params);
+    const id = JSON.stringify(request.id);
+    if (copy) {
+      this.onerror?.(new Error(`mcp_tx: dropped a copy of request ${id}, which is still in flight`));
+      return;
+    }
+    const message = `Invalid Request: id ${id} is in use by a tools/call still in flight`;
+    this.onerror?.(
+      new Error(`mcp_tx: ${request.method} reused the id ${id} of a tools/call in flight; refused`),
+    );
+    this.inner
+      .send({ jsonrpc: '2.0', id: request.id, error: { code: -32600, message } })
+      .catch((e: unknown) => this.onerror?.(e instanceof Error ? e : new Error(String(e))));
   }
 
   #noteInitialize(id: RequestId, params: unknown): void {
@@ -192,9 +231,10 @@ export class TxServerTransport implements Transport {
   }
 
   /**
-   * The connection is gone. Running keyed calls may still finish and be stored (the server answers
-   * into this decorator), so the server learns of the close only once they have, or the grace
-   * period is over; then their claims are released and the server aborts them.
+   * The connection is gone. Running keyed calls still finish and are stored (the server answers
+   * into this decorator), so the server learns of the close only once they have: their keys are
+   * never released while a tool may run, and each is bounded by its deadline and `maxRunMs`.
+   * After `close()`'s grace period, calls still running are stopped (outcome unknown) instead.
    */
   #innerClose(): void {
     if (this.#innerClosed) return;
@@ -203,11 +243,11 @@ export class TxServerTransport implements Transport {
     const notify = (): void => {
       if (this.#closeNotified) return;
       this.#closeNotified = true;
-      this.#calls.abandon();
+      this.#calls.stopRunning();
       this.onclose?.();
     };
     if (this.#graceSpent || this.#calls.active === 0) return notify();
-    void this.#within(settled).then(notify);
+    void settled.then(notify);
   }
 }
 
@@ -230,7 +270,13 @@ export class TxServerTransport implements Transport {
  *   forwarded, and the key freed, when the key is the request id (the client's own); a caller's
  *   key may come back, so that call still finishes and is stored.
  * - When the connection drops, the server learns of it only once running keyed calls have
- *   answered (at most `gracePeriodMs`), so that their outcomes are stored, not aborted.
+ *   answered, so that their outcomes are stored, not aborted; a retry meanwhile (on another
+ *   connection sharing the store) waits for that outcome or gets `in_progress`.
+ * - A running call is stopped at its request's `deadline` or after `maxRunMs`: the tool's signal
+ *   is aborted, its slot freed, and the call (and every retry of its key) answered with an
+ *   `OUTCOME_UNKNOWN_CODE` error rather than a second run.
+ * - A request reusing the JSON-RPC id of a tools/call in flight gets an Invalid Request error
+ *   (a copy of that very request is dropped); both are reported on `onerror`.
  *
  * @example
  * const server = new McpServer({ name: 'payments', version: '1.0.0' });
@@ -239,4 +285,14 @@ export class TxServerTransport implements Transport {
  */
 export function withTxServer(transport: Transport, options?: TxServerOptions): TxServerTransport {
   return new TxServerTransport(transport, options);
+}
+
+/** Whether two requests' params are the same JSON (a copy keeps the key order, so no sort is needed). */
+function sameParams(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
 }

@@ -133,7 +133,8 @@ export class ProxyRelay {
   private childDied(): void {
     const dead = this.lifetime;
     this.lifetime = this.newLifetime();
-    void dead.link.close();
+    // Its calls died with it: their keys go back, and the client's retries run them on the next child.
+    void dead.tx.serverExited();
     // A client still waiting for its initialize hands it to the next child as it sent it.
     const initialize = this.child.unansweredInitialize;
     if (initialize) this.lifetime.link.deliver(initialize);
