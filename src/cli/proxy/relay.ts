@@ -2,12 +2,14 @@ import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { firstValueFrom, from, race, timer, type Subscription } from 'rxjs';
 import {
+  nackResponse,
   withTxServer,
   type IdempotencyStore,
   type TxServerOptions,
   type TxServerTransport,
 } from '../../server/index.js';
 import type { ChildSupervisor } from './child.js';
+import type { OversizedMessage } from './message-limit.js';
 
 /**
  * The client-facing side of one child lifetime: what `withTxServer` decorates. Sends go to the
@@ -118,6 +120,24 @@ export class ProxyRelay {
       else this.settle.reject(error);
     })();
     return this.closing;
+  }
+
+  /**
+   * The client sent a message over the proxy's limit, skipped unread: a request gets a NACK
+   * `invalid_request` naming the limit (the tool did not run), a response to the child's request
+   * becomes an error for the child; the connection and the child live on.
+   */
+  refuseOversized(m: OversizedMessage, limit: number): void {
+    const what = `${m.bytes} bytes, over the proxy's message limit of ${limit} bytes (--max-message-bytes)`;
+    this.log(`client sent a message of ${what}${m.method ? ` (${m.method})` : ''}; skipped`);
+    if (m.id === undefined) return;
+    if (m.method !== undefined) {
+      const nack = nackResponse(m.id, 'invalid_request', { detail: `the request is ${what}` });
+      this.upstream.send(nack).catch((e: unknown) => this.log(`send to client failed: ${String(e)}`));
+      return;
+    }
+    const message = `mcp-tx proxy: the client's response is ${what}`;
+    this.child.send({ jsonrpc: '2.0', id: m.id, error: { code: -32600, message } });
   }
 
   private newLifetime(): Lifetime {
