@@ -102,13 +102,14 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
 
   // Our stdout is the MCP channel: a client that went away must not crash us with EPIPE.
   process.stdout.on('error', (e) => log(`stdout: ${e.message}`));
-  let relay: ProxyRelay | undefined;
+  // The relay answers oversized messages; it exists once the transport is started.
+  const late: { relay?: ProxyRelay } = {};
   const upstream = limitMessages(new StdioServerTransport(), maxMessageBytes, (m) =>
-    relay?.refuseOversized(m, maxMessageBytes),
+    late.relay?.refuseOversized(m, maxMessageBytes),
   );
-  relay = await startRelay(upstream);
-  const started = relay;
-  process.stdin.once('end', () => void started.close());
-  signal?.addEventListener('abort', () => void started.close(), { once: true });
-  await started.closed;
+  const relay = await startRelay(upstream);
+  late.relay = relay;
+  process.stdin.once('end', () => void relay.close());
+  signal?.addEventListener('abort', () => void relay.close(), { once: true });
+  await relay.closed;
 }
