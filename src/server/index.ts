@@ -28,7 +28,7 @@ export {
   type MemoryIdempotencyStoreOptions,
 } from './memory-idempotency-store.js';
 export { nackResponse } from './nack.js';
-export { STORE_FAILURE_RETRY_AFTER_MS } from './tx-call-handler.js';
+export { STORE_FAILURE_RETRY_AFTER_MS } from './call-endings.js';
 export { OUTCOME_UNKNOWN_CODE, stoppedOutcome, type StopReason } from './stopped-run.js';
 export {
   DEFAULT_COMPRESSION_THRESHOLD_BYTES,

@@ -1,14 +1,17 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { MAX_TIMER_MS } from '../operators/config-internals.js';
+import type { ServerFeature } from './options.js';
+import type { StopReason } from './stopped-run.js';
+import type { TxCall } from './tx-call.js';
 
 /**
  * One timer for the run bounds of every running call of a connection: it is armed for the
- * earliest bound and, when it fires, `expire` stops the calls past theirs and says when the next
- * bound falls. A timer per call would cost an allocation and a timer-list entry on every call for
+ * earliest bound and, when it fires, stops the calls past theirs (at their deadline, or past
+ * `maxRunMs`) and is armed again for the next bound. A timer per call would cost an allocation and a timer-list entry on every call for
  * a bound that is almost never reached; this one fires about once per bound-length in steady use.
  *
  * @example
- * const bounds = new RunBounds(scheduler, (now) => stopCallsPast(now)); // returns the next bound
+ * const bounds = new RunBounds(scheduler, () => table.list(), (call, why) => stop(call, why), features);
  * bounds.arm(call.runUntil);
  */
 export class RunBounds {
@@ -17,8 +20,11 @@ export class RunBounds {
 
   constructor(
     private readonly scheduler: SchedulerLike,
-    /** Stops the calls whose bound is at or before `now`; returns the earliest bound left (Infinity: none). */
-    private readonly expire: (now: number) => number,
+    /** The calls of the connection (those `running` have a `runUntil`). */
+    private readonly calls: () => Iterable<TxCall>,
+    /** Stops a running call past its bound. */
+    private readonly stopCall: (call: TxCall, reason: StopReason) => void,
+    private readonly features: ReadonlySet<ServerFeature>,
   ) {}
 
   /** Makes sure the timer fires by `at` (scheduler time). */
@@ -40,7 +46,13 @@ export class RunBounds {
   #fire(): void {
     this.#timer = undefined;
     this.#at = Infinity;
-    const next = this.expire(this.scheduler.now());
+    const now = this.scheduler.now();
+    let next = Infinity;
+    for (const call of this.calls()) {
+      if (call.state !== 'running') continue;
+      if (call.runUntil > now) next = Math.min(next, call.runUntil);
+      else this.stopCall(call, call.pastDeadline(now, this.features) ? 'deadline_exceeded' : 'max_run_time');
+    }
     if (next !== Infinity) this.arm(next);
   }
 }

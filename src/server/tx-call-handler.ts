@@ -1,33 +1,17 @@
 import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { NackReason } from '../protocol/index.js';
 import { Admission } from './admission.js';
 import { CallReplies, type CallPort } from './call-replies.js';
 import { CallTable } from './call-table.js';
-import type { ClaimResult, StoredRecord, TxOutcome } from './idempotency-store.js';
+import type { ClaimResult, StoredRecord } from './idempotency-store.js';
 import type { ResolvedServerOptions } from './options.js';
 import { TxCall, prepareCall } from './tx-call.js';
 import { waitForKey } from './wait-for-key.js';
-import { storeOutcome } from './store-outcome.js';
+import { CallEndings } from './call-endings.js';
 import { emptyStats, type TxServerStats } from './server-stats.js';
 import { RunBounds } from './run-bounds.js';
 import { stoppedOutcome, type StopReason } from './stopped-run.js';
-import {
-  internalError,
-  outcomeOf,
-  responseFor,
-  type RequestView,
-  type ResponseView,
-} from './jsonrpc-internals.js';
-
-/**
- * `retry_after_ms` of the `overloaded` NACK sent when the idempotency store fails: without a
- * claim the tool must not run, and a store outage is usually over in about a second.
- *
- * @example
- * if (nack.reason === 'overloaded' && nack.retryAfterMs === STORE_FAILURE_RETRY_AFTER_MS) alertOps();
- */
-export const STORE_FAILURE_RETRY_AFTER_MS = 1_000;
+import { outcomeOf, responseFor, type RequestView, type ResponseView } from './jsonrpc-internals.js';
 
 /**
  * The life of every `tools/call` through one decorated transport: claim by idempotency key,
@@ -47,6 +31,7 @@ export class TxCallHandler {
   readonly #admission: Admission<TxCall>;
   readonly #replies: CallReplies;
   readonly #bounds: RunBounds;
+  readonly #endings: CallEndings;
   #accepting = true;
 
   constructor(
@@ -65,7 +50,13 @@ export class TxCallHandler {
       this.stats,
     );
     this.#admission = new Admission(options.maxConcurrent, options.maxQueue, (call) => this.#run(call));
-    this.#bounds = new RunBounds(options.scheduler, (now) => this.#expire(now));
+    this.#endings = new CallEndings(options.store, this.#calls, this.#replies, port);
+    this.#bounds = new RunBounds(
+      options.scheduler,
+      () => this.#calls.list(),
+      (call, reason) => this.#stop(call, reason),
+      options.features,
+    );
   }
 
   /** Calls tracked (not yet answered). */
@@ -103,7 +94,7 @@ export class TxCallHandler {
     if (call === undefined || call.state !== 'running') return undefined;
     call.state = 'settling';
     this.#slotFreed(this.options.scheduler.now() - call.startedAt);
-    if (call.claimed) return this.#store(call, outcomeOf(response), options);
+    if (call.claimed) return this.#endings.stored(call, outcomeOf(response), options);
     this.#calls.forget(call);
     if (call.meta === undefined || response.result === undefined)
       return this.port.send(response as JSONRPCMessage, options);
@@ -152,7 +143,7 @@ export class TxCallHandler {
   /** Stops accepting calls, NACKs the queued ones, and resolves once every tracked call is answered. */
   drain(): Promise<void> {
     this.#accepting = false;
-    for (const call of this.#admission.takeQueued()) this.#refuse(call, 'shutting_down');
+    for (const call of this.#admission.takeQueued()) this.#endings.refuse(call, 'shutting_down');
     return this.#calls.whenIdle();
   }
 
@@ -208,7 +199,7 @@ export class TxCallHandler {
         call.meta?.requestId ?? '',
       );
     } catch (e) {
-      return this.#storeFailed(call, e);
+      return this.#endings.storeFailed(call, e);
     }
     call.claimed = claim.status === 'claimed';
     if (call.cancelled || call.state !== 'claiming') return this.#calls.drop(call);
@@ -217,13 +208,13 @@ export class TxCallHandler {
         return this.#admit(call);
       case 'completed':
         this.#replies.ack(call);
-        return this.#replay(call, claim.record);
+        return this.#endings.replayed(call, claim.record);
       case 'in_flight':
         return this.#wait(call, claim.completion);
       case 'conflict':
-        return this.#refuse(call, 'idempotency_conflict');
+        return this.#endings.refuse(call, 'idempotency_conflict');
       default: // a store breaking its contract must not leave the call hanging
-        return this.#storeFailed(
+        return this.#endings.storeFailed(
           call,
           new TypeError(
             `idempotency store: unknown claim status ${String((claim as { status?: unknown } | null)?.status)}`,
@@ -233,9 +224,9 @@ export class TxCallHandler {
   }
 
   #admit(call: TxCall): void {
-    if (!this.#accepting) return this.#refuse(call, 'shutting_down');
+    if (!this.#accepting) return this.#endings.refuse(call, 'shutting_down');
     const admitted = this.#admission.admit(call);
-    if (admitted === 'full') return this.#refuse(call, 'overloaded', this.#admission.retryAfterMs());
+    if (admitted === 'full') return this.#endings.refuse(call, 'overloaded', this.#admission.retryAfterMs());
     if (admitted === 'queued') call.state = 'queued';
     else if (!this.#run(call)) this.#admission.done();
   }
@@ -244,7 +235,7 @@ export class TxCallHandler {
   #run(call: TxCall): boolean {
     const now = this.options.scheduler.now();
     if (call.pastDeadline(now, this.options.features)) {
-      this.#refuse(call, 'deadline_exceeded');
+      this.#endings.refuse(call, 'deadline_exceeded');
       return false;
     }
     call.state = 'running';
@@ -266,20 +257,15 @@ export class TxCallHandler {
     call.waitUntil ??= now + call.waitBound(now, inProgressWaitMs, features);
     waitForKey(call, completion, scheduler, Math.max(0, call.waitUntil - now), {
       stopped: () => undefined,
-      completed: (record) => this.#replay(call, record),
+      completed: (record) => this.#endings.replayed(call, record),
       released: () => {
         call.state = 'claiming'; // the execution gave its key back: this duplicate may run it
         void this.#claim(call);
       },
-      timedOut: () => this.#refuse(call, 'in_progress', Math.max(1, Math.round(this.#admission.averageMs))),
-      failed: (error) => this.#storeFailed(call, error),
+      timedOut: () =>
+        this.#endings.refuse(call, 'in_progress', Math.max(1, Math.round(this.#admission.averageMs))),
+      failed: (error) => this.#endings.storeFailed(call, error),
     });
-  }
-
-  /** Without a working store the tool must not run: a retryable `overloaded` NACK. */
-  #storeFailed(call: TxCall, error: unknown): void {
-    this.port.report(error);
-    this.#refuse(call, 'overloaded', STORE_FAILURE_RETRY_AFTER_MS, 'idempotency store unavailable');
   }
 
   #stopWaiting(call: TxCall): void {
@@ -291,21 +277,6 @@ export class TxCallHandler {
   #slotFreed(durationMs?: number): void {
     this.#admission.done(durationMs);
     if (this.#admission.running === 0) this.#bounds.stop();
-  }
-
-  /** Stops the running calls past their bound at `now`; returns the earliest bound of those left. */
-  #expire(now: number): number {
-    let next = Infinity;
-    for (const call of this.#calls.list()) {
-      if (call.state !== 'running') continue;
-      if (call.runUntil > now) next = Math.min(next, call.runUntil);
-      else
-        this.#stop(
-          call,
-          call.pastDeadline(now, this.options.features) ? 'deadline_exceeded' : 'max_run_time',
-        );
-    }
-    return next;
   }
 
   /**
@@ -324,35 +295,7 @@ export class TxCallHandler {
       this.port.forward({ jsonrpc: '2.0', method: 'notifications/cancelled', params }, undefined);
     }
     const outcome = stoppedOutcome(reason, ranMs);
-    if (call.claimed) {
-      void this.#store(call, outcome);
-      return;
-    }
-    this.#calls.forget(call);
-    if (call.cancelled) return;
-    const meta = { duplicate: false, requestId: call.meta?.requestId ?? '', attempts: 1 };
-    this.#replies.send(responseFor(call.id, outcome, meta), call.id);
-  }
-
-  async #store(call: TxCall, outcome: TxOutcome, options?: TransportSendOptions): Promise<void> {
-    const stored = await storeOutcome(this.options.store, call, outcome, this.port.report);
-    if (stored === undefined) this.#calls.drop(call);
-    else this.#calls.forget(call);
-    if (call.cancelled) return;
-    if (stored === undefined)
-      return this.port.send(internalError(call.id, 'Internal error: the tool result is not JSON'));
-    const meta = { duplicate: false, requestId: call.meta?.requestId ?? '', attempts: stored.attempts };
-    return this.port.send(responseFor(call.id, stored.outcome, meta), options);
-  }
-
-  #replay(call: TxCall, record: StoredRecord): void {
-    this.#replies.replay(call, record);
-    this.#calls.forget(call);
-  }
-
-  /** NACKs a tracked call and forgets it (its claim released). */
-  #refuse(call: TxCall, reason: NackReason, retryAfterMs?: number, detail?: string): void {
-    if (!call.cancelled) this.#replies.nack(call.id, reason, retryAfterMs, detail);
-    this.#calls.drop(call);
+    if (call.claimed) void this.#endings.stored(call, outcome);
+    else this.#endings.answered(call, outcome);
   }
 }

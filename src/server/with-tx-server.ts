@@ -11,6 +11,7 @@ import {
 import { resolveServerOptions, type ResolvedServerOptions, type TxServerOptions } from './options.js';
 import { copyStats, type TxServerStats } from './server-stats.js';
 import { TxCallHandler } from './tx-call-handler.js';
+import { reusedIdAnswer } from './reused-id.js';
 import {
   asRequest,
   asResponse,
@@ -180,27 +181,13 @@ export class TxServerTransport implements Transport {
     this.onmessage?.(message, extra);
   }
 
-  /**
-   * A request came with the JSON-RPC id of a tool call still in flight. A copy of that very
-   * request (the network duplicated it, or the client sent it again) is dropped: the first copy's
-   * response answers the id, and an error now would settle the client's request before it. Any
-   * other request (a `ping`, another call) breaks JSON-RPC's rule of unique ids: it is answered
-   * with an Invalid Request error and reported, never passed on (its answer would be taken for
-   * the call's). Both are reported on `onerror`.
-   */
+  /** A request with the JSON-RPC id of a tools/call in flight: reported, and answered unless a copy. */
   #reusedId(request: RequestView, inFlight: RequestView): void {
-    const copy = request.method === inFlight.method && sameParams(request.params, inFlight.params);
-    const id = JSON.stringify(request.id);
-    if (copy) {
-      this.onerror?.(new Error(`mcp_tx: dropped a copy of request ${id}, which is still in flight`));
-      return;
-    }
-    const message = `Invalid Request: id ${id} is in use by a tools/call still in flight`;
-    this.onerror?.(
-      new Error(`mcp_tx: ${request.method} reused the id ${id} of a tools/call in flight; refused`),
-    );
+    const { report, reply } = reusedIdAnswer(request, inFlight);
+    this.onerror?.(report);
+    if (reply === undefined) return;
     this.inner
-      .send({ jsonrpc: '2.0', id: request.id, error: { code: -32600, message } })
+      .send(reply)
       .catch((e: unknown) => this.onerror?.(e instanceof Error ? e : new Error(String(e))));
   }
 
@@ -285,14 +272,4 @@ export class TxServerTransport implements Transport {
  */
 export function withTxServer(transport: Transport, options?: TxServerOptions): TxServerTransport {
   return new TxServerTransport(transport, options);
-}
-
-/** Whether two requests' params are the same JSON (a copy keeps the key order, so no sort is needed). */
-function sameParams(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  try {
-    return JSON.stringify(a) === JSON.stringify(b);
-  } catch {
-    return false;
-  }
 }
