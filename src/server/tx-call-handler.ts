@@ -64,11 +64,6 @@ export class TxCallHandler {
     return this.#calls.size;
   }
 
-  /** Whether a request with this JSON-RPC id is still being handled. */
-  has(id: RequestId): boolean {
-    return this.#calls.has(id);
-  }
-
   /** The request still being handled under this JSON-RPC id, if any. */
   request(id: RequestId): RequestView | undefined {
     return this.#calls.get(id)?.request;
