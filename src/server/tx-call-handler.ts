@@ -171,6 +171,7 @@ export class TxCallHandler {
   stopRunning(): void {
     for (const call of this.#calls.list())
       if (call.state === 'running') this.#stop(call, 'shutting_down', false);
+    this.#bounds.stop(); // nothing runs any more, and nothing new is accepted
   }
 
   /**
@@ -268,10 +269,12 @@ export class TxCallHandler {
     call.timer = undefined;
   }
 
-  /** Gives a slot back; with no execution left, the run-bound timer stops too (no open handle). */
+  /**
+   * Gives a slot back. The run-bound timer stays armed while idle (re-arming it per call would
+   * cost a timer per sequential call); it goes with the connection (`stopRunning`).
+   */
   #slotFreed(durationMs?: number): void {
     this.#admission.done(durationMs);
-    if (this.#admission.running === 0) this.#bounds.stop();
   }
 
   /**
