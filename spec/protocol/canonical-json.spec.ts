@@ -58,6 +58,17 @@ describe('canonicalJson', () => {
       );
     });
 
+    it('should equal it on large values too (a survey, then JSON.stringify with or without a key list)', () => {
+      fc.assert(
+        fc.property(fc.jsonValue(), (value) => {
+          const many = Array.from({ length: 1_100 }, (_, i) => (i % 2 === 0 ? value : { z: i, a: value }));
+          expect(canonicalJson(many)).toBe(reference(many));
+          expect(canonicalJson([...many, new Boxed(1)])).toBe(reference([...many, { inner: 1 }]));
+        }),
+        { numRuns: 25 },
+      );
+    });
+
     it('should be idempotent', () => {
       fc.assert(
         fc.property(fc.jsonValue(), (value) => {
