@@ -96,3 +96,23 @@ describe('withTxServer admission of a duplicate of a running keyed call', () => 
     }
   });
 });
+
+describe('withTxServer close() after the connection dropped', () => {
+  it('should stop a keyed call still running once the grace period is over, recording its outcome as unknown', async () => {
+    const store = new MemoryIdempotencyStore();
+    const log = newLog();
+    log.gates.set('stuck', gate());
+    const pair = await connectPair({ store, gracePeriodMs: 20 }, { log });
+    void txCall(pair.client, 'counter', { id: 'stuck' }, meta({ requestId: 's' })).catch(() => undefined);
+    await until(() => log.total === 1);
+    await pair.close(); // the connection drops: the call goes on
+    expect(pair.server.isConnected()).toBe(true);
+    await pair.transport.close(); // the server shuts down: after 20 ms the call is stopped
+    expect(pair.server.isConnected()).toBe(false);
+    expect(log.aborted).toEqual(['stuck']);
+    await until(() => store.size === 1);
+    expect(await store.get('s')).toMatchObject({
+      outcome: { error: { data: { mcp_tx: { stopped: 'shutting_down' } } } },
+    });
+  });
+});

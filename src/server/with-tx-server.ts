@@ -147,6 +147,7 @@ export class TxServerTransport implements Transport {
     this.#graceSpent = true;
     await this.inner.close();
     this.#innerClose(); // in case the inner transport does not call onclose itself
+    this.#notifyClose(); // the connection may have dropped before: calls still running stop now
   }
 
   /** Resolves when `promise` does or the grace period ends, whichever is first. */
@@ -227,14 +228,16 @@ export class TxServerTransport implements Transport {
     if (this.#innerClosed) return;
     this.#innerClosed = true;
     const settled = this.#calls.disconnect();
-    const notify = (): void => {
-      if (this.#closeNotified) return;
-      this.#closeNotified = true;
-      this.#calls.stopRunning();
-      this.onclose?.();
-    };
-    if (this.#graceSpent || this.#calls.active === 0) return notify();
-    void settled.then(notify);
+    if (this.#graceSpent || this.#calls.active === 0) return this.#notifyClose();
+    void settled.then(() => this.#notifyClose());
+  }
+
+  /** Tells the server the connection is gone (once), stopping calls still running. */
+  #notifyClose(): void {
+    if (this.#closeNotified) return;
+    this.#closeNotified = true;
+    this.#calls.stopRunning();
+    this.onclose?.();
   }
 }
 

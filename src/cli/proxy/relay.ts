@@ -13,8 +13,7 @@ import type { OversizedMessage } from './message-limit.js';
 
 /**
  * The client-facing side of one child lifetime: what `withTxServer` decorates. Sends go to the
- * real upstream transport; closing it tells the decorator that the server side of its calls is
- * gone, which is the decorator's own path for giving back the claims of calls that never finished.
+ * real upstream transport until the lifetime ends (its child died, or the relay closed).
  */
 class ChildLifetimeLink implements Transport {
   onclose?: (() => void) | undefined;
@@ -58,8 +57,9 @@ interface Lifetime {
  * A pure message relay between a client-facing transport and a supervised child server, with
  * `withTxServer` in front of the child: ACK, NACK and exactly-once by idempotency key for any
  * MCP server. Each child lifetime gets its own decorator over one shared store; when the child
- * dies, its decorator is closed, which releases the claims of the calls it was running (they are
- * answered by nothing; the client's retry runs them on the next child or replays the stored result).
+ * dies, its decorator is told so (`serverExited`), which releases the claims of the calls it was
+ * running (they are answered by nothing; the client's retry runs them on the next child or
+ * replays the stored result).
  *
  * @example
  * const relay = new ProxyRelay(new StdioServerTransport(), child, { store });
