@@ -1,6 +1,10 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { MemoryIdempotencyStore, type IdempotencyStore } from '../../server/index.js';
+import {
+  DEFAULT_MAX_INFLATED_BYTES,
+  MemoryIdempotencyStore,
+  type IdempotencyStore,
+} from '../../server/index.js';
 import { ChildSupervisor, type ChildCommand, type RestartConfig } from './child.js';
 import { serveHttp, type HttpEndpoint } from './http.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, limitMessages } from './message-limit.js';
@@ -73,7 +77,12 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
       `maxMessageBytes must be an integer from 1024 to ${2 ** 30}, got ${maxMessageBytes}`,
     );
   }
-  const serverOptions = { store, ...(maxConcurrent !== undefined ? { maxConcurrent } : {}) };
+  const serverOptions = {
+    store,
+    // Compressed arguments never inflate past what the child may read: one message must not kill it.
+    compression: { maxInflatedBytes: Math.min(DEFAULT_MAX_INFLATED_BYTES, maxMessageBytes) },
+    ...(maxConcurrent !== undefined ? { maxConcurrent } : {}),
+  };
   const startRelay = async (upstream: Transport): Promise<ProxyRelay> => {
     const supervisor = new ChildSupervisor({ maxMessageBytes, ...child }, restart, log);
     await supervisor.start();
