@@ -1,11 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { timer } from 'rxjs';
-import { childProcessOf, describeExit, hasExited, type ChildLike } from './child-process-internals.js';
-
-/** How long a child that outlived its failed attempt is given to exit after SIGTERM, before SIGKILL. */
-const KILL_GRACE_MS = 2_000;
+import { watchChild, type WatchedChild } from '#child-process';
 
 /**
  * Connects `sdk` over `transport` (initialize included, bounded by `initializeTimeoutMs`), as one
@@ -47,44 +43,19 @@ function closeOnce(transport: Transport): void {
 }
 
 /** Detaches the SDK client from a transport whose attempt failed, closes it, and ends its child. */
-async function release(sdk: Client, transport: Transport, child: ChildLike | undefined): Promise<void> {
+async function release(sdk: Client, transport: Transport, child: WatchedChild | undefined): Promise<void> {
   // The SDK drops the transport only when it reports a close, which a stdio child that ignores
   // the end of its stdin does seconds later: report it now, and never again.
   const detach = sdk.transport === transport ? transport.onclose : undefined;
   transport.onclose = undefined;
   detach?.();
   await transport.close().catch(() => undefined);
-  if (child) await end(child);
-}
-
-/** Ends `child` (SIGTERM, then SIGKILL after a grace period) and resolves once it exited. */
-function end(child: ChildLike): Promise<void> {
-  if (hasExited(child)) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    // real time: a process outlives any virtual clock
-    const killer = timer(KILL_GRACE_MS).subscribe(() => child.kill('SIGKILL'));
-    child.once('exit', () => {
-      killer.unsubscribe();
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-/** The child process `transport` spawns when started, if it is a stdio transport. */
-function watchChild(transport: Transport): () => ChildLike | undefined {
-  let child: ChildLike | undefined;
-  const start = transport.start;
-  transport.start = async function (this: Transport) {
-    await start.call(this);
-    child = childProcessOf(transport);
-  };
-  return () => child;
+  await child?.end();
 }
 
 /** What went wrong with an attempt, in words a user can act on (the SDK's error as `cause`). */
-function describe(error: unknown, initializeTimeoutMs: number, child: ChildLike | undefined): Error {
-  const exit = child && hasExited(child) ? describeExit(child) : undefined;
+function describe(error: unknown, initializeTimeoutMs: number, child: WatchedChild | undefined): Error {
+  const exit = child?.exit();
   if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
     return new Error(`initialize timed out after ${initializeTimeoutMs} ms`, { cause: error });
   }

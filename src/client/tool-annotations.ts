@@ -1,39 +1,35 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { type SchedulerLike, defer, lastValueFrom } from 'rxjs';
-import { retryWithBackoff, type BackoffStrategy } from '../operators/index.js';
-
-/** How {@link readToolSafety} bounds and retries each `tools/list` page. */
-export interface ToolListConfig {
-  /** Longest wait for one page, ms (the SDK's own default is 60 s). */
-  readonly timeoutMs: number;
-  /** Requests per page at most, the first included. */
-  readonly maxAttempts: number;
-  readonly backoff: BackoffStrategy;
-  readonly random: () => number;
-  readonly scheduler: SchedulerLike;
-}
 
 /**
  * Reads the server's tool list, page by page, and tells for each tool whether it is annotated
  * `readOnlyHint` or `idempotentHint` (safe to retry after an unknown outcome). Each page's
- * request is bounded by `timeoutMs` and, lost or timed out, sent again (listing is read-only):
- * a lost response costs one timeout, not the SDK's 60 s default.
+ * request is bounded by `timeoutMs` and, timed out (lost, or its answer lost), sent again at
+ * once, up to `maxAttempts` requests (listing is read-only): a lost response costs one timeout,
+ * not the SDK's 60 s default.
  *
  * @example
- * const safe = await readToolSafety(sdk, { timeoutMs: 5_000, maxAttempts: 3, backoff, random: Math.random, scheduler });
+ * const safe = await readToolSafety(sdk, 5_000, 3); // Map { 'search' => true, 'charge' => false }
  */
-export async function readToolSafety(sdk: Client, config: ToolListConfig): Promise<Map<string, boolean>> {
-  const { timeoutMs, maxAttempts, backoff, random, scheduler } = config;
+export async function readToolSafety(
+  sdk: Client,
+  timeoutMs: number,
+  maxAttempts: number,
+): Promise<Map<string, boolean>> {
   const safe = new Map<string, boolean>();
   let cursor: string | undefined;
   do {
     const params = cursor === undefined ? undefined : { cursor };
-    const page = await lastValueFrom(
-      defer(() => sdk.listTools(params, { timeout: timeoutMs })).pipe(
-        retryWithBackoff({ maxAttempts, backoff, random, scheduler, shouldRetry: isTransient }),
-      ),
-    );
+    let page;
+    for (let attempt = 1; !page; attempt++) {
+      try {
+        page = await sdk.listTools(params, { timeout: timeoutMs });
+      } catch (error) {
+        // a JSON-RPC error or a closed connection is an answer; only a timeout is worth another request
+        const timedOut = error instanceof McpError && error.code === ErrorCode.RequestTimeout;
+        if (!timedOut || attempt >= maxAttempts) throw error;
+      }
+    }
     for (const tool of page.tools) {
       const { readOnlyHint, idempotentHint } = tool.annotations ?? {};
       safe.set(tool.name, readOnlyHint === true || idempotentHint === true);
@@ -41,9 +37,4 @@ export async function readToolSafety(sdk: Client, config: ToolListConfig): Promi
     cursor = page.nextCursor;
   } while (cursor);
   return safe;
-}
-
-/** A timeout is worth another request; a JSON-RPC error or a closed connection is not. */
-function isTransient(error: unknown): boolean {
-  return error instanceof McpError && error.code === ErrorCode.RequestTimeout;
 }

@@ -388,15 +388,10 @@ export class TxClient {
    */
   async refreshTools(): Promise<void> {
     // bounded by the client's options (the SDK would wait 60 s for a lost answer), and retried
-    const { timeoutMs, maxAttempts, backoff } = resolvePolicy([this.options]);
-    const { scheduler = asyncScheduler, random = Math.random } = this.options;
-    const safe = await readToolSafety(this.sdk, {
-      timeoutMs: Math.min(timeoutMs, this.connection.initializeTimeoutMs),
-      maxAttempts: Math.max(maxAttempts, 2), // internal and read-only: retried even with retry: false
-      backoff,
-      random,
-      scheduler,
-    });
+    const { timeoutMs, maxAttempts } = resolvePolicy([this.options]);
+    const timeout = Math.min(timeoutMs, this.connection.initializeTimeoutMs);
+    // internal and read-only: retried even with retry: false
+    const safe = await readToolSafety(this.sdk, timeout, Math.max(maxAttempts, 2));
     safe.forEach((isSafe, tool) => this.safeTools.set(tool, isSafe));
   }
 

@@ -1,7 +1,6 @@
 import { Observable, from } from 'rxjs';
 import type { ObservableInput, OperatorFunction } from 'rxjs';
 import { checkFunction, checkKeys, checkNumber } from './config-internals.js';
-import { Fifo } from './fifo-internals.js';
 
 /**
  * Live counts of a {@link boundedMergeMap} subscription, read at any time without allocation.
@@ -65,7 +64,22 @@ export function boundedMergeMap<T, R>(
       // The gauge handed out is this very object: mutated in place, never reallocated.
       const counts = { active: 0, queued: 0 };
       gauge?.(counts);
-      const waiting = new Fifo<T>();
+      // Values waiting for a slot (`counts.queued` of them): an array read from a moving head
+      // (Array#shift copies a large array), cut back once the head has passed half of it.
+      let waiting: (T | undefined)[] = [];
+      let head = 0;
+      const next = (): T => {
+        const value = waiting[head] as T;
+        waiting[head++] = undefined; // let it be collected
+        if (head === waiting.length) {
+          waiting.length = 0; // emptied: start over in place
+          head = 0;
+        } else if (head >= 1_024 && head * 2 >= waiting.length) {
+          waiting = waiting.slice(head);
+          head = 0;
+        }
+        return value;
+      };
       let index = 0;
       let draining = false;
       let sourceDone = false;
@@ -76,15 +90,15 @@ export function boundedMergeMap<T, R>(
         if (draining) return;
         draining = true;
         try {
-          while (counts.active < concurrency && waiting.size > 0 && !subscriber.closed) {
+          while (counts.active < concurrency && counts.queued > 0 && !subscriber.closed) {
             counts.queued--;
             counts.active++;
-            start(waiting.shift() as T);
+            start(next());
           }
         } finally {
           draining = false;
         }
-        if (sourceDone && counts.active === 0 && waiting.size === 0) subscriber.complete();
+        if (sourceDone && counts.active === 0 && counts.queued === 0) subscriber.complete();
       };
 
       const start = (value: T): void => {
@@ -125,7 +139,7 @@ export function boundedMergeMap<T, R>(
       return () => {
         upstream.unsubscribe();
         // Values still waiting when the subscription ends are discarded with it.
-        waiting.clear();
+        waiting = [];
         counts.queued = 0;
         counts.active = 0;
       };

@@ -7,7 +7,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { Subject, timer, type Subscription } from 'rxjs';
 import { decorrelatedJitterBackoff, type BackoffStrategy } from '../../index.js';
-import { childProcessOf, describeExit, type ChildLike } from '../../client/child-process-internals.js';
+import { childOf } from '../../client/child-process-node.js';
+import type { WatchedChild } from '../../client/child-process.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, limitMessages, type OversizedMessage } from './message-limit.js';
 
 /** How a dead child is restarted. */
@@ -149,7 +150,7 @@ export class ChildSupervisor {
     limitMessages(transport, maxMessageBytes, (m) => this.oversized(transport, m, maxMessageBytes));
     let dead = false;
     let pid: number | null = null;
-    let childProcess: ChildLike | undefined = undefined;
+    let childProcess: WatchedChild | undefined = undefined;
     const onDeath = () => {
       if (dead) return;
       dead = true;
@@ -176,7 +177,7 @@ export class ChildSupervisor {
     }
     this.spawns++;
     pid = transport.pid;
-    childProcess = childProcessOf(transport);
+    childProcess = childOf(transport);
     if (this.initialized && this.initialize) this.replayHandshake(transport, this.initialize);
     else this.becomeReady(transport);
   }
@@ -253,12 +254,12 @@ export class ChildSupervisor {
    * how the child ended (rather than waiting out its initialize timeout while children are
    * restarted); its `initialize` is not handed to the next child.
    */
-  private answerInitialize(child: ChildLike | undefined): void {
+  private answerInitialize(child: WatchedChild | undefined): void {
     const pending = this.initialized ? undefined : this.initialize;
     if (!pending) return;
     this.initialize = undefined;
     this.buffer = this.buffer.filter((m) => m !== pending);
-    const message = `the server command ${describeExit(child)} before answering initialize`;
+    const message = `the server command ${child?.exit() ?? 'exited'} before answering initialize`;
     this.log(message);
     this.messages$.next({
       jsonrpc: '2.0',
