@@ -7,6 +7,8 @@ import {
   type SchedulerLike,
   type Subscriber,
   Subject,
+  Subscription,
+  type TeardownLogic,
   asyncScheduler,
   filter,
   share,
@@ -22,7 +24,6 @@ import {
   DEFAULT_MAX_INFLATED_BYTES,
   QueueFullError,
   decodeResultMeta,
-  fingerprint,
   parseTxCapability,
   resolveCompression,
   txCapabilities,
@@ -35,7 +36,10 @@ import {
   type ReconnectConfig,
   type TransportFactory,
 } from './connection.js';
-import { CallDedup } from './call-dedup.js';
+import type { CallDedup } from './call-dedup.js';
+import type { KeyedCalls } from './keyed-calls.js';
+import type { ResultCache } from './result-cache.js';
+import { keyedCalls, loadKeyedCalls } from '#keyed-calls';
 import { AttemptPipeline } from './attempt-pipeline.js';
 import { AttemptRunner } from './attempt-runner.js';
 import { CallJob, type JobHost } from './call-job.js';
@@ -142,7 +146,9 @@ export class TxClient {
   private readonly jobHost: JobHost;
   private readonly policies = new Map<string, ResolvedPolicy>();
   private readonly safeTools = new Map<string, boolean>();
-  private readonly dedup: CallDedup;
+  /** The dedup window, made by the first keyed call. */
+  #dedup: CallDedup | undefined;
+  private readonly dedupMaxEntries: number;
   private readonly scheduler: SchedulerLike;
   private readonly dedupWindowMs: number;
   private serverTx: TxCapability | null | undefined = null;
@@ -188,7 +194,7 @@ export class TxClient {
     );
     this.scheduler = scheduler;
     this.dedupWindowMs = dedupWindowMs;
-    this.dedup = new CallDedup(dedupWindowMs, dedupMaxEntries, scheduler);
+    this.dedupMaxEntries = dedupMaxEntries;
     this.resilience = new ToolResilience(
       options,
       scheduler,
@@ -390,30 +396,76 @@ export class TxClient {
       if (key === undefined && !signal && !cache) {
         return this.start(subscriber, name, args, options, callId(), watcher);
       }
-      const id = key ?? callId();
-      let sent = false;
-      const start = () => {
-        sent = true;
-        return new Observable<TxResult>((s) => this.start(s, name, args, options, id, watcher));
-      };
-      const run = () =>
-        key !== undefined && this.dedupWindowMs > 0
-          ? this.dedup.join(key, fingerprint(name, args), start, () => this.recorder.dedupHit(name))
-          : start();
-      let result$ = cache
-        ? cache.join(fingerprint(name, args), run, () => this.recorder.cacheHit(name))
-        : run();
-      // answered (or refused) by the dedup window or the cache: it still counts and shows
-      if (!sent) result$ = unsentCall$(this.unsent, name, result$, watcher);
-      if (!signal) return result$.subscribe(subscriber);
-      const calledAt = this.scheduler.now();
-      const aborted = (reason: unknown) => {
-        const why = reason instanceof Error ? `: ${reason.message}` : '';
-        const info = { tool: name, requestId: id, attempt: 0, elapsedMs: this.scheduler.now() - calledAt };
-        return new AbortedError(`${name}: aborted by its signal${why}`, { info, cause: reason });
-      };
-      return abortable(result$, signal, aborted).subscribe(subscriber);
+      // only a keyed call (dedup window on) or a cached one needs the fingerprint
+      if (!cache && (key === undefined || this.dedupWindowMs <= 0)) {
+        return this.#keyed(subscriber, name, args, options, watcher, cache);
+      }
+      const keyed = keyedCalls();
+      if (keyed) return this.#keyed(subscriber, name, args, options, watcher, cache, keyed);
+      // a browser, the fingerprint's chunk still loading: the call goes on once it is in
+      const waiting = new Subscription();
+      loadKeyedCalls().then(
+        (loaded) => {
+          if (!waiting.closed)
+            waiting.add(this.#keyed(subscriber, name, args, options, watcher, cache, loaded));
+        },
+        (error: unknown) => {
+          if (!waiting.closed) {
+            waiting.add(
+              unsentCall$(
+                this.unsent,
+                name,
+                throwError(() => error),
+                watcher,
+              ).subscribe(subscriber),
+            );
+          }
+        },
+      );
+      return waiting;
     });
+  }
+
+  /** A call with a signal, a key or a cache (`keyed`: the fingerprint and dedup window, when it needs them). */
+  #keyed(
+    subscriber: Subscriber<TxResult>,
+    name: string,
+    args: Record<string, unknown> | undefined,
+    options: CallOptions | undefined,
+    watcher: CallWatcher | undefined,
+    cache: ResultCache | undefined,
+    keyed?: KeyedCalls,
+  ): TeardownLogic {
+    const key = options?.idempotencyKey;
+    const signal = options?.signal;
+    const id = key ?? callId();
+    let sent = false;
+    const start = () => {
+      sent = true;
+      return new Observable<TxResult>((s) => this.start(s, name, args, options, id, watcher));
+    };
+    const run = () =>
+      key !== undefined && keyed && this.dedupWindowMs > 0
+        ? (this.#dedup ??= new keyed.CallDedup(
+            this.dedupWindowMs,
+            this.dedupMaxEntries,
+            this.scheduler,
+          )).join(key, keyed.fingerprint(name, args), start, () => this.recorder.dedupHit(name))
+        : start();
+    let result$ =
+      cache && keyed
+        ? cache.join(keyed.fingerprint(name, args), run, () => this.recorder.cacheHit(name))
+        : run();
+    // answered (or refused) by the dedup window or the cache: it still counts and shows
+    if (!sent) result$ = unsentCall$(this.unsent, name, result$, watcher);
+    if (!signal) return result$.subscribe(subscriber);
+    const calledAt = this.scheduler.now();
+    const aborted = (reason: unknown) => {
+      const why = reason instanceof Error ? `: ${reason.message}` : '';
+      const info = { tool: name, requestId: id, attempt: 0, elapsedMs: this.scheduler.now() - calledAt };
+      return new AbortedError(`${name}: aborted by its signal${why}`, { info, cause: reason });
+    };
+    return abortable(result$, signal, aborted).subscribe(subscriber);
   }
 
   /**
