@@ -1,5 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
-import { CircuitBreaker } from '../operators/index.js';
+import type { CircuitBreaker } from '../operators/index.js';
+import { callExtras } from '#call-extras';
+import type { CallExtras } from './call-extras.js';
 import { MAX_TOOL_ENTRIES } from './defaults.js';
 import type { TxClientOptions } from './options.js';
 import { breakerConfigFor, cacheConfigs, usesBreaker } from './resilience-config.js';
@@ -38,6 +40,11 @@ export class ToolResilience {
     this.#caches = caches;
   }
 
+  /** Whether any tool has a circuit breaker (its calls need the {@link CallExtras}). */
+  get usesBreakers(): boolean {
+    return this.#breakers !== undefined;
+  }
+
   /**
    * The tool's circuit breaker, if it has one (made on first use, shared by all its calls). Past
    * {@link MAX_TOOL_ENTRIES} tool names, a further tool without a policy of its own shares one
@@ -49,6 +56,8 @@ export class ToolResilience {
     let breaker = breakers.get(tool);
     if (breaker === undefined) {
       const config = breakerConfigFor(this.options, tool);
+      // in: a call of a tool with a breaker waits for the extras before its first attempt (TxClient)
+      const { CircuitBreaker } = callExtras() as CallExtras;
       if (breakers.size >= MAX_TOOL_ENTRIES && this.options.tools?.[tool] === undefined) {
         if (!config) return undefined;
         return (this.#overflow ??= new CircuitBreaker({ ...config, scheduler: this.scheduler }));

@@ -37,9 +37,9 @@ import {
   type TransportFactory,
 } from './connection.js';
 import type { CallDedup } from './call-dedup.js';
-import type { KeyedCalls } from './keyed-calls.js';
+import type { CallExtras } from './call-extras.js';
 import type { ResultCache } from './result-cache.js';
-import { keyedCalls, loadKeyedCalls } from '#keyed-calls';
+import { callExtras, loadCallExtras } from '#call-extras';
 import { AttemptPipeline } from './attempt-pipeline.js';
 import { AttemptRunner } from './attempt-runner.js';
 import { CallJob, type JobHost } from './call-job.js';
@@ -383,7 +383,6 @@ export class TxClient {
         ).subscribe(subscriber);
       }
       const key = options?.idempotencyKey;
-      const signal = options?.signal;
       const onProgress = options?.onProgress;
       // onProgress is called as the SDK calls its onprogress: an error it throws is not caught
       const watcher: CallWatcher | undefined = onProgress
@@ -392,22 +391,20 @@ export class TxClient {
             stream?.(event);
           }
         : stream;
-      // The common call (no key, no signal, no cache) starts directly: no intermediate Observables.
-      if (key === undefined && !signal && !cache) {
-        return this.start(subscriber, name, args, options, callId(), watcher);
+      // only a keyed call (dedup window on), a cached one or one with a breaker needs the extras
+      const extras = callExtras();
+      if (
+        extras ||
+        (!cache && !this.resilience.usesBreakers && (key === undefined || this.dedupWindowMs <= 0))
+      ) {
+        return this.#proceed(subscriber, name, args, options, watcher, cache, extras);
       }
-      // only a keyed call (dedup window on) or a cached one needs the fingerprint
-      if (!cache && (key === undefined || this.dedupWindowMs <= 0)) {
-        return this.#keyed(subscriber, name, args, options, watcher, cache);
-      }
-      const keyed = keyedCalls();
-      if (keyed) return this.#keyed(subscriber, name, args, options, watcher, cache, keyed);
-      // a browser, the fingerprint's chunk still loading: the call goes on once it is in
+      // a browser, their chunk still loading: the call goes on once it is in
       const waiting = new Subscription();
-      loadKeyedCalls().then(
+      loadCallExtras().then(
         (loaded) => {
           if (!waiting.closed)
-            waiting.add(this.#keyed(subscriber, name, args, options, watcher, cache, loaded));
+            waiting.add(this.#proceed(subscriber, name, args, options, watcher, cache, loaded));
         },
         (error: unknown) => {
           if (!waiting.closed) {
@@ -426,18 +423,22 @@ export class TxClient {
     });
   }
 
-  /** A call with a signal, a key or a cache (`keyed`: the fingerprint and dedup window, when it needs them). */
-  #keyed(
+  /** A checked call, with the {@link CallExtras} if it needs them. */
+  #proceed(
     subscriber: Subscriber<TxResult>,
     name: string,
     args: Record<string, unknown> | undefined,
     options: CallOptions | undefined,
     watcher: CallWatcher | undefined,
     cache: ResultCache | undefined,
-    keyed?: KeyedCalls,
+    keyed: CallExtras | undefined,
   ): TeardownLogic {
     const key = options?.idempotencyKey;
     const signal = options?.signal;
+    // The common call (no key, no signal, no cache) starts directly: no intermediate Observables.
+    if (key === undefined && !signal && !cache) {
+      return this.start(subscriber, name, args, options, callId(), watcher);
+    }
     const id = key ?? callId();
     let sent = false;
     const start = () => {

@@ -1,0 +1,37 @@
+/**
+ * Where modules load on demand (browsers, workers): the package's `#call-extras` import resolves
+ * here, and to `call-extras-loader-node.ts` under the `node` condition, which has the module at
+ * once. Same exports.
+ */
+import type { CallExtras } from './call-extras.js';
+
+let loaded: CallExtras | undefined;
+let loading: Promise<CallExtras> | undefined;
+
+/**
+ * The fingerprint and dedup window, once {@link loadCallExtras} brought them in; `undefined`
+ * before, so that a page whose calls carry no idempotency key and hit no cache does not carry them.
+ *
+ * @example
+ * const fp = callExtras()?.fingerprint('search', { q: 'x' });
+ */
+export function callExtras(): CallExtras | undefined {
+  return loaded;
+}
+
+/**
+ * Loads them once (a dynamic `import()`); a failed load may be tried again.
+ *
+ * @example
+ * const { fingerprint } = await loadCallExtras();
+ */
+export function loadCallExtras(): Promise<CallExtras> {
+  if (loaded) return Promise.resolve(loaded);
+  return (loading ??= import('./call-extras.js').then(
+    (module) => (loaded ??= module),
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  ));
+}
