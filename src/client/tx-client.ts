@@ -38,7 +38,6 @@ import {
 } from './connection.js';
 import type { CallDedup } from './call-dedup.js';
 import type { CallExtras } from './call-extras.js';
-import type { ResultCache } from './result-cache.js';
 import { callExtras, loadCallExtras } from '#call-extras';
 import { AttemptPipeline } from './attempt-pipeline.js';
 import { AttemptRunner } from './attempt-runner.js';
@@ -363,7 +362,7 @@ export class TxClient {
     stream: CallWatcher | undefined,
   ): Observable<TxResult> {
     return new Observable<TxResult>((subscriber) => {
-      let cache;
+      let cached;
       try {
         if (typeof name !== 'string' || name.length === 0) {
           throw new TypeError('tool name must be a non-empty string');
@@ -373,7 +372,7 @@ export class TxClient {
         }
         if (options !== undefined) validateCallOptions(options);
         if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
-        cache = this.resilience.cache(name);
+        cached = this.resilience.cached(name);
       } catch (error) {
         return unsentCall$(
           this.unsent,
@@ -395,16 +394,16 @@ export class TxClient {
       const extras = callExtras();
       if (
         extras ||
-        (!cache && !this.resilience.usesBreakers && (key === undefined || this.dedupWindowMs <= 0))
+        (!cached && !this.resilience.usesBreakers && (key === undefined || this.dedupWindowMs <= 0))
       ) {
-        return this.#proceed(subscriber, name, args, options, watcher, cache, extras);
+        return this.#proceed(subscriber, name, args, options, watcher, cached, extras);
       }
       // a browser, their chunk still loading: the call goes on once it is in
       const waiting = new Subscription();
       loadCallExtras().then(
         (loaded) => {
           if (!waiting.closed)
-            waiting.add(this.#proceed(subscriber, name, args, options, watcher, cache, loaded));
+            waiting.add(this.#proceed(subscriber, name, args, options, watcher, cached, loaded));
         },
         (error: unknown) => {
           if (!waiting.closed) {
@@ -430,9 +429,10 @@ export class TxClient {
     args: Record<string, unknown> | undefined,
     options: CallOptions | undefined,
     watcher: CallWatcher | undefined,
-    cache: ResultCache | undefined,
+    cached: boolean,
     keyed: CallExtras | undefined,
   ): TeardownLogic {
+    const cache = cached ? this.resilience.cache(name) : undefined;
     const key = options?.idempotencyKey;
     const signal = options?.signal;
     // The common call (no key, no signal, no cache) starts directly: no intermediate Observables.
