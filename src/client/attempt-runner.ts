@@ -9,6 +9,7 @@ import { Observable, type SchedulerLike, type Subject } from 'rxjs';
 import {
   PROTOCOL_VERSION,
   NackError,
+  OutcomeUnknownError,
   TimeoutError,
   decodeAck,
   encodeRequestMeta,
@@ -137,10 +138,14 @@ export class AttemptRunner implements AttemptOwner {
       recorder.timedOut(ctx.tool);
       if (events.observed)
         events.next({ type: 'timeout', ...eventBase(ctx, scheduler.now()), acked: ctx.acked });
-    } else if (error instanceof NackError) {
-      recorder.nacked(ctx.tool, error.reason);
+    } else if (error instanceof NackError || error instanceof OutcomeUnknownError) {
+      // an outcome_unknown NACK is typed apart (the tool may have run), but it is a NACK all the same
+      const { reason, retryable, retryAfterMs } =
+        error instanceof NackError
+          ? error
+          : { reason: 'outcome_unknown' as const, retryable: false, retryAfterMs: undefined };
+      recorder.nacked(ctx.tool, reason);
       if (!events.observed) return;
-      const { reason, retryable, retryAfterMs } = error;
       events.next({ type: 'nack', ...eventBase(ctx, scheduler.now()), reason, retryable, retryAfterMs });
     }
   }

@@ -4,6 +4,7 @@ import {
   AmbiguousOutcomeError,
   ConnectionClosedError,
   NackError,
+  OutcomeUnknownError,
   RequestError,
   TimeoutError,
   decodeNack,
@@ -47,6 +48,12 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
   }
   if (error instanceof McpError) {
     const nack = readNack(error.data);
+    if (nack?.reason === 'outcome_unknown') {
+      return new OutcomeUnknownError(
+        `${info.tool}: an earlier attempt with this idempotency key may have run, and its outcome is lost`,
+        { info, cause: error },
+      );
+    }
     if (nack) {
       return new NackError(`${info.tool}: server refused the call (${nack.reason})`, {
         info,

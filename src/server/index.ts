@@ -15,6 +15,7 @@ export {
   isClaimReleasedError,
   type IdempotencyStore,
   type ClaimResult,
+  type ClaimOptions,
   type StoredRecord,
   type TxOutcome,
   type RpcErrorObject,
@@ -26,6 +27,12 @@ export {
   type MemoryIdempotencyStoreOptions,
 } from './memory-idempotency-store.js';
 export { nackResponse } from './nack.js';
+export {
+  StoreUnavailableError,
+  OutcomeTooLargeError,
+  isStoreUnavailableError,
+  isOutcomeTooLargeError,
+} from './store-errors.js';
 export { STORE_FAILURE_RETRY_AFTER_MS } from './tx-call-handler.js';
 export {
   DEFAULT_COMPRESSION_THRESHOLD_BYTES,

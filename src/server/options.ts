@@ -102,6 +102,13 @@ export interface TxServerOptions {
    * cause a second execution, since a retry is answered from the store. @default 20
    */
   ackDelayMs?: number;
+  /**
+   * Tools that may run again when an earlier execution's outcome is unknown (its claim lapsed in
+   * a shared store, e.g. the replica running it died), besides those the server annotates
+   * `idempotentHint`/`readOnlyHint` in its `tools/list`. Any other tool's retry then gets an
+   * `outcome_unknown` NACK, never a second run. @default []
+   */
+  idempotentTools?: readonly string[];
   /** How the `compression` feature compresses results (larger than `thresholdBytes`, for clients that advertise `compression` in mcp_tx 0.2) and bounds compressed arguments (`maxInflatedBytes`); `false` takes `compression` out of `features`. @default { thresholdBytes: 1_024, maxInflatedBytes: 16 MiB } */
   compression?: CompressionConfig | boolean;
 }
@@ -117,6 +124,7 @@ export interface ResolvedServerOptions {
   readonly gracePeriodMs: number;
   readonly inProgressWaitMs: number;
   readonly ackDelayMs: number;
+  readonly idempotentTools: readonly string[];
   /** `undefined` when compression is off (then `features` has no `compression`). */
   readonly compression: ResolvedCompression | undefined;
 }
@@ -131,6 +139,7 @@ const KNOWN: readonly (keyof TxServerOptions)[] = [
   'gracePeriodMs',
   'inProgressWaitMs',
   'ackDelayMs',
+  'idempotentTools',
   'compression',
 ];
 
@@ -153,6 +162,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     gracePeriodMs = DEFAULT_GRACE_PERIOD_MS,
     inProgressWaitMs = DEFAULT_IN_PROGRESS_WAIT_MS,
     ackDelayMs = DEFAULT_ACK_DELAY_MS,
+    idempotentTools = [],
     compression,
   } = options;
   checkNumber(maxConcurrent, 'maxConcurrent', 1, 1_000_000, { integer: true });
@@ -163,6 +173,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
   checkScheduler(scheduler, 'scheduler');
   checkStore(store);
   checkFeatures(features);
+  checkToolNames(idempotentTools);
   if (typeof propagateCancellation !== 'boolean') {
     throw new TypeError(`propagateCancellation must be a boolean, got ${typeof propagateCancellation}`);
   }
@@ -183,6 +194,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     gracePeriodMs,
     inProgressWaitMs,
     ackDelayMs,
+    idempotentTools: [...idempotentTools],
     compression: resolvedCompression,
   };
 }
@@ -199,6 +211,12 @@ function checkStore(store: unknown): void {
     typeof s.release !== 'function'
   ) {
     throw new TypeError('store must implement IdempotencyStore (claim, complete, get and release)');
+  }
+}
+
+function checkToolNames(names: unknown): void {
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
+    throw new TypeError('idempotentTools must be an array of tool names (strings)');
   }
 }
 

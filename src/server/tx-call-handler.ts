@@ -10,6 +10,8 @@ import { TxCall, prepareCall } from './tx-call.js';
 import { waitForKey } from './wait-for-key.js';
 import { storeOutcome } from './store-outcome.js';
 import { emptyStats, type TxServerStats } from './server-stats.js';
+import { isStoreUnavailableError } from './store-errors.js';
+import { ToolHints } from './tool-hints.js';
 import {
   internalError,
   outcomeOf,
@@ -27,6 +29,8 @@ import {
  */
 export const STORE_FAILURE_RETRY_AFTER_MS = 1_000;
 
+const RERUN_UNKNOWN = Object.freeze({ rerunUnknown: true });
+
 /**
  * The life of every `tools/call` through one decorated transport: claim by idempotency key,
  * admission, ACK, forward, store and answer, replay to duplicates, NACKs, cancellation, drain.
@@ -40,6 +44,8 @@ export const STORE_FAILURE_RETRY_AFTER_MS = 1_000;
 export class TxCallHandler {
   /** What this connection's calls came to (the live counters; copy before keeping). */
   readonly stats: TxServerStats = emptyStats();
+  /** Which tools may run again after an unknown outcome (configured, or annotated in `tools/list`). */
+  readonly hints: ToolHints;
   readonly #calls: CallTable;
   readonly #admission: Admission<TxCall>;
   readonly #replies: CallReplies;
@@ -49,6 +55,7 @@ export class TxCallHandler {
     private readonly options: ResolvedServerOptions,
     private readonly port: CallPort,
   ) {
+    this.hints = new ToolHints(options.idempotentTools);
     this.#calls = new CallTable(options.store, port.report);
     this.#replies = new CallReplies(
       port,
@@ -178,11 +185,14 @@ export class TxCallHandler {
 
   async #claim(call: TxCall): Promise<void> {
     let claim: ClaimResult;
+    const tool = call.request.params?.name;
+    const rerunUnknown = typeof tool === 'string' && this.hints.mayRunAgain(tool);
     try {
       claim = await this.options.store.claim(
         call.key as string,
         call.fingerprint,
         call.meta?.requestId ?? '',
+        rerunUnknown ? RERUN_UNKNOWN : undefined,
       );
     } catch (e) {
       return this.#storeFailed(call, e);
@@ -199,6 +209,8 @@ export class TxCallHandler {
         return this.#wait(call, claim.completion);
       case 'conflict':
         return this.#refuse(call, 'idempotency_conflict');
+      case 'unknown': // the tool may have run: never a silent second run
+        return this.#refuse(call, 'outcome_unknown');
       default: // a store breaking its contract must not leave the call hanging
         return this.#storeFailed(
           call,
@@ -255,7 +267,8 @@ export class TxCallHandler {
   /** Without a working store the tool must not run: a retryable `overloaded` NACK. */
   #storeFailed(call: TxCall, error: unknown): void {
     this.port.report(error);
-    this.#refuse(call, 'overloaded', STORE_FAILURE_RETRY_AFTER_MS, 'idempotency store unavailable');
+    const retryAfterMs = isStoreUnavailableError(error) ? error.retryAfterMs : STORE_FAILURE_RETRY_AFTER_MS;
+    this.#refuse(call, 'overloaded', retryAfterMs, 'idempotency store unavailable');
   }
 
   #stopWaiting(call: TxCall): void {
