@@ -1,3 +1,7 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { decodeNack, encodeRequestMeta, requestMeta, txCapabilities } from '../../src/protocol/index.js';
 import {
   httpTransport,
   isIdempotencyConflictError,
@@ -101,6 +105,40 @@ describeRedis('two server replicas over Streamable HTTP behind one RedisIdempote
         .catch((e) => e);
       expect(isIdempotencyConflictError(error)).toBe(true);
       expect(runs([a, b], 'c3-changed')).toBe(0);
+    },
+    SLOW,
+  );
+
+  it(
+    'should make a duplicate at the other replica wait within its timeout_ms, then NACK in_progress with retry_after_ms',
+    async () => {
+      const running = ca.call('charge', { id: 'c4', ms: 2_000 }, { idempotencyKey: 'order-4' });
+      await a.executed(a.executions.length + 1);
+      const raw = new Client({ name: 'raw', version: '1.0.0' }, { capabilities: txCapabilities() });
+      await raw.connect(new StreamableHTTPClientTransport(b.url));
+      try {
+        const wire = encodeRequestMeta(
+          requestMeta({
+            requestId: 'raw-1',
+            idempotencyKey: 'order-4',
+            expectAck: false,
+            retryCount: 1,
+            timeoutMs: 300,
+          }),
+        );
+        const started = Date.now();
+        const error = await raw
+          .callTool({ name: 'charge', arguments: { id: 'c4', ms: 2_000 }, _meta: { mcp_tx: wire } })
+          .catch((e: unknown) => e);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+        const nack = decodeNack((error as McpError).data);
+        expect(nack).toMatchObject({ reason: 'in_progress', retryable: true });
+        expect(nack?.retryAfterMs).toBeGreaterThanOrEqual(1);
+        expect(text(await running)).toBe('charge c4 by A');
+        expect(runs([a, b], 'c4')).toBe(1);
+      } finally {
+        await raw.close();
+      }
     },
     SLOW,
   );
