@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Subscription } from 'rxjs';
 import type {
   ClaimOptions,
   ClaimResult,
@@ -8,6 +7,7 @@ import type {
   TxOutcome,
 } from '../server/idempotency-store.js';
 import { OutcomeTooLargeError, StoreUnavailableError } from '../server/store-errors.js';
+import { ClaimLeases } from './claim-leases.js';
 import { RedisConnection, type RedisClientLike } from './connection.js';
 import { KeyWaiters, type KeyState } from './key-waiters.js';
 import {
@@ -27,22 +27,6 @@ const SCRIPTS = {
 const CLAIMED: ClaimResult = Object.freeze({ status: 'claimed' });
 const CONFLICT: ClaimResult = Object.freeze({ status: 'conflict' });
 const UNKNOWN: ClaimResult = Object.freeze({ status: 'unknown' });
-/** Most claims renewed by one script run (a long script would stall every other Redis client). */
-const RENEW_BATCH = 500;
-/** Renewal rounds in which an outcome whose storing failed is tried again before it is given up. */
-const SAVE_TRIES = 30;
-
-interface Held {
-  readonly token: string;
-  readonly fingerprint: string;
-}
-
-interface Unsaved {
-  readonly json: string;
-  readonly fingerprint: string;
-  tries: number;
-}
-
 /**
  * An {@link IdempotencyStore} on Redis: exactly-once across every server replica (and proxy)
  * sharing its key space. A claim is one atomic Lua script that carries the fingerprint, and a
@@ -69,13 +53,11 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   readonly #instance = randomBytes(8).toString('hex');
   readonly #epoch: string;
   readonly #channel: string;
-  readonly #held = new Map<string, Held>();
-  readonly #unsaved = new Map<string, Unsaved>();
+  readonly #leases: ClaimLeases;
   readonly #waiters: KeyWaiters;
   #claims = 0;
   #subscriber: RedisClientLike | undefined;
   #subscribed: Promise<unknown> | undefined;
-  #tick: Subscription | undefined;
   #closed = false;
 
   constructor(options: string | RedisClientLike | RedisIdempotencyStoreOptions) {
@@ -87,6 +69,22 @@ export class RedisIdempotencyStore implements IdempotencyStore {
         : new RedisConnection(client as RedisClientLike, false, commandTimeoutMs, scheduler);
     this.#epoch = `${keyPrefix}epoch`;
     this.#channel = `${keyPrefix}done`;
+    const { leaseMs, ttlMs } = this.#o;
+    this.#leases = new ClaimLeases(
+      {
+        renew: async (batch) => {
+          const args = [String(leaseMs), String(ttlMs)];
+          for (const [, held] of batch) args.push(held.token, held.fingerprint);
+          const keys = [this.#epoch, ...batch.map(([key]) => this.#key(key))];
+          return (await this.#redis.run(SCRIPTS.renew, keys, args)) as unknown[];
+        },
+        save: async (key, fingerprint, json) => {
+          this.#stored(key, fingerprint, json, await this.#save(key, fingerprint, json));
+        },
+      },
+      leaseMs,
+      scheduler,
+    );
     this.#waiters = new KeyWaiters(
       (key) => this.#look(key),
       () => this.#subscribe(),
@@ -96,7 +94,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   /** Claims this store holds (tools running here) and renews. */
   get claimsHeld(): number {
-    return this.#held.size;
+    return this.#leases.size;
   }
 
   async claim(
@@ -120,7 +118,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     }
     switch (reply[0]) {
       case 'claimed':
-        this.#hold(key, { token, fingerprint });
+        this.#leases.hold(key, { token, fingerprint });
         return CLAIMED;
       case 'completed':
         return { status: 'completed', record: toRecord(fingerprint, reply[1], reply[2], reply[3]) };
@@ -144,8 +142,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   async complete(key: string, { outcome, fingerprint }: Pick<StoredRecord, 'outcome' | 'fingerprint'>) {
     this.#checkOpen();
-    const held = this.#held.get(key);
-    this.#held.delete(key);
+    const held = this.#leases.take(key);
     const json = JSON.stringify(outcome);
     const bytes = Buffer.byteLength(json);
     if (bytes > this.#o.maxOutcomeBytes) {
@@ -160,8 +157,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     try {
       return this.#stored(key, fingerprint, json, await this.#save(key, fingerprint, json));
     } catch (error) {
-      this.#unsaved.set(key, { json, fingerprint, tries: 0 }); // tried again at each renewal
-      this.#schedule();
+      this.#leases.unsaved(key, fingerprint, json); // tried again at each renewal
       throw error;
     }
   }
@@ -173,9 +169,9 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   async release(key: string): Promise<void> {
-    const held = this.#held.get(key);
-    if (held === undefined || this.#closed) return;
-    this.#held.delete(key);
+    if (this.#closed) return;
+    const held = this.#leases.take(key);
+    if (held === undefined) return;
     await this.#letGo(key, held.token, 'release');
     this.#waiters.wake(key);
   }
@@ -187,7 +183,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#tick?.unsubscribe();
+    this.#leases.close();
     this.#waiters.closeAll(new StoreUnavailableError('redis: the store is closed', { retryAfterMs: 1_000 }));
     this.#subscriber?.destroy();
     this.#redis.close();
@@ -241,58 +237,6 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     }
     const subscribed = this.#subscribed;
     return this.#redis.within(() => subscribed, 'subscribe');
-  }
-
-  #hold(key: string, held: Held): void {
-    this.#held.set(key, held);
-    this.#schedule();
-  }
-
-  /** Renews every third of a lease while claims are held or outcomes wait to be saved. */
-  #schedule(): void {
-    if (this.#tick !== undefined || this.#closed || (this.#held.size === 0 && this.#unsaved.size === 0))
-      return;
-    this.#tick = this.#o.scheduler.schedule(() => {
-      void this.#renew().finally(() => {
-        this.#tick = undefined;
-        this.#schedule();
-      });
-    }, this.#o.leaseMs / 3);
-  }
-
-  async #renew(): Promise<void> {
-    for (const [key, unsaved] of [...this.#unsaved]) {
-      try {
-        this.#stored(
-          key,
-          unsaved.fingerprint,
-          unsaved.json,
-          await this.#save(key, unsaved.fingerprint, unsaved.json),
-        );
-        this.#unsaved.delete(key);
-      } catch {
-        if (++unsaved.tries >= SAVE_TRIES) this.#unsaved.delete(key); // its lease lapses: outcome unknown
-      }
-    }
-    const entries = [...this.#held];
-    for (let i = 0; i < entries.length; i += RENEW_BATCH) {
-      const batch = entries.slice(i, i + RENEW_BATCH);
-      const args = [String(this.#o.leaseMs), String(this.#o.ttlMs)];
-      for (const [, held] of batch) args.push(held.token, held.fingerprint);
-      let renewed: unknown[];
-      try {
-        renewed = (await this.#redis.run(
-          SCRIPTS.renew,
-          [this.#epoch, ...batch.map(([k]) => this.#key(k))],
-          args,
-        )) as unknown[];
-      } catch {
-        continue; // Redis unreachable: the next round tries again, within the lease
-      }
-      batch.forEach(([key, held], n) => {
-        if (Number(renewed[n]) === 0 && this.#held.get(key) === held) this.#held.delete(key);
-      });
-    }
   }
 }
 
