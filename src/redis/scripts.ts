@@ -27,7 +27,8 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
  * The epoch key says until when (ms) the key space is recovering: it is missing when Redis lost
  * its memory (a restart without persistence, a flush) or on first use. Redis up for less than
  * `recoveryMs` then means running claims may have been wiped, and their owners have not yet
- * re-asserted them: a key without a record is refused until then, never claimed twice.
+ * re-asserted them: a key without a record is refused until then, never claimed twice. The epoch
+ * key expires with the records (`ttlMs`): recomputed on a Redis up for long, it says 0 again.
  */
 export const CLAIM = `${NOW}
 local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'e')
@@ -38,7 +39,7 @@ if not state then
     local up = tonumber(string.match(redis.call('INFO', 'server'), 'uptime_in_seconds:(%d+)') or '0')
     recovering = now - up * 1000 + tonumber(ARGV[5])
     if recovering <= now then recovering = 0 end
-    redis.call('SET', KEYS[2], recovering)
+    redis.call('SET', KEYS[2], recovering, 'PX', ARGV[4])
   end
   if recovering > now then return {'recovering', recovering - now} end
   redis.call('HSET', KEYS[1], 's', 'r', 'f', ARGV[1], 'o', ARGV[2], 'e', now + tonumber(ARGV[3]), 'a', 1)
