@@ -146,7 +146,7 @@ describeRedis('two server replicas over Streamable HTTP behind one RedisIdempote
   it(
     'should keep executions = calls over two replicas under message loss (chaos soak)',
     async () => {
-      const calls = 40;
+      const calls = Number(process.env.MCP_TX_REDIS_SOAK_CALLS ?? 40); // small in the suite; raise it by hand
       const chaoses = [a, b].map((replica, n) => chaosTransport(httpTransport(replica.url), { seed: 7 + n }));
       const chaotic = await Promise.all(
         chaoses.map(async (chaos) => {

@@ -133,13 +133,23 @@ if not rec[1] then return {} end
 return {rec[1], rec[2], tonumber(rec[3] or '1'), rec[4] or '', rec[5] or '0', tonumber(rec[6] or now) - now}
 `;
 
-/** A script and its SHA-1, as `EVALSHA` wants it. */
+/**
+ * A script and its SHA-1, as `EVALSHA` wants it.
+ *
+ * @example
+ * const claim: LuaScript = luaScript(CLAIM);
+ */
 export interface LuaScript {
   readonly source: string;
   readonly sha: string;
 }
 
-/** `source` with its SHA-1. */
+/**
+ * `source` with its SHA-1.
+ *
+ * @example
+ * await connection.run(luaScript(PEEK), [recordKey], []);
+ */
 export function luaScript(source: string): LuaScript {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
