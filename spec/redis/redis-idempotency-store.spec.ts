@@ -155,6 +155,36 @@ describeRedis('RedisIdempotencyStore', () => {
     expect(await b.get('k')).toBeUndefined();
   });
 
+  it('should keep a claim whose release failed alive, and release it at the next renewal', async () => {
+    const client = createClient({ url: REDIS_URL });
+    await client.connect();
+    let failures = 0;
+    const flaky: RedisClientLike = {
+      sendCommand: (args, options) =>
+        failures-- > 0 ? Promise.reject(new Error('connection reset')) : client.sendCommand(args, options),
+      duplicate: () => client.duplicate() as RedisClientLike,
+      connect: () => client.connect(),
+      subscribe: (channel, listener) => client.subscribe(channel, listener),
+      destroy: () => client.destroy(),
+      on: (event, listener) => client.on(event, listener),
+      get isReady() {
+        return client.isReady;
+      },
+    };
+    const a = new RedisIdempotencyStore({ client: flaky, keyPrefix: prefix, leaseMs: 300 });
+    stores.push(a);
+    const b = store({ leaseMs: 300 });
+    await a.claim('k', 'fp', 'r1');
+    failures = 1;
+    expect(isStoreUnavailableError(await a.release('k').catch((e: unknown) => e))).toBe(true);
+    const duplicate = (await b.claim('k', 'fp', 'r2')) as Extract<ClaimResult, { status: 'in_flight' }>;
+    expect(duplicate.status).toBe('in_flight');
+    expect(isClaimReleasedError(await duplicate.completion.catch((e: unknown) => e))).toBe(true);
+    expect(await b.claim('k', 'fp', 'r3')).toEqual({ status: 'claimed' });
+    await a.close();
+    client.destroy();
+  });
+
   it('should use a connected client it was given, and leave it open on close', async () => {
     const client = createClient({ url: REDIS_URL });
     await client.connect();

@@ -12,11 +12,13 @@ export interface LeaseWork {
   renew(batch: readonly (readonly [key: string, held: Held])[]): Promise<unknown[]>;
   /** Stores an outcome whose first storing failed. */
   save(key: string, fingerprint: string, json: string): Promise<void>;
+  /** Gives back a claim whose first release failed. */
+  release(key: string, held: Held): Promise<void>;
 }
 
 /** Most claims renewed by one script run (a long script would stall every other Redis client). */
 const RENEW_BATCH = 500;
-/** Renewal rounds in which an outcome whose storing failed is tried again before it is given up. */
+/** Renewal rounds in which an outcome whose storing (or a claim whose release) failed is tried again. */
 const SAVE_TRIES = 30;
 
 /**
@@ -33,6 +35,7 @@ const SAVE_TRIES = 30;
 export class ClaimLeases {
   readonly #held = new Map<string, Held>();
   readonly #unsaved = new Map<string, { fingerprint: string; json: string; tries: number }>();
+  readonly #releasing = new Map<string, { held: Held; tries: number }>();
   #tick: Subscription | undefined;
   #closed = false;
 
@@ -66,6 +69,17 @@ export class ClaimLeases {
     this.#schedule();
   }
 
+  /**
+   * Keeps renewing a claim whose release failed, and tries the release again at each renewal:
+   * duplicates keep waiting for it rather than find a lapsed claim (an unknown outcome, although
+   * the tool never ran).
+   */
+  releaseLater(key: string, held: Held): void {
+    this.#held.set(key, held);
+    this.#releasing.set(key, { held, tries: 0 });
+    this.#schedule();
+  }
+
   /** Stops every renewal (the claims lapse). */
   close(): void {
     this.#closed = true;
@@ -91,6 +105,15 @@ export class ClaimLeases {
       } catch {
         if (++unsaved.tries >= SAVE_TRIES) this.#unsaved.delete(key); // its lease lapses: outcome unknown
       }
+    }
+    for (const [key, releasing] of [...this.#releasing]) {
+      try {
+        await this.work.release(key, releasing.held);
+      } catch {
+        if (++releasing.tries < SAVE_TRIES) continue;
+      }
+      this.#releasing.delete(key);
+      if (this.#held.get(key) === releasing.held) this.#held.delete(key);
     }
     const entries = [...this.#held];
     for (let i = 0; i < entries.length && !this.#closed; i += RENEW_BATCH) {

@@ -81,6 +81,10 @@ export class RedisIdempotencyStore implements IdempotencyStore {
         save: async (key, fingerprint, json) => {
           this.#stored(key, fingerprint, json, await this.#save(key, fingerprint, json));
         },
+        release: async (key, held) => {
+          await this.#letGo(key, held.token, 'release');
+          this.#waiters.wake(key);
+        },
       },
       leaseMs,
       scheduler,
@@ -116,7 +120,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       this.#letGo(key, token, 'release').catch(() => undefined);
       throw error;
     }
-    switch (reply[0]) {
+    switch (String(reply[0])) {
       case 'claimed':
         this.#leases.hold(key, { token, fingerprint });
         return CLAIMED;
@@ -172,7 +176,12 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     if (this.#closed) return;
     const held = this.#leases.take(key);
     if (held === undefined) return;
-    await this.#letGo(key, held.token, 'release');
+    try {
+      await this.#letGo(key, held.token, 'release');
+    } catch (error) {
+      this.#leases.releaseLater(key, held); // renewed meanwhile: duplicates wait rather than see a lapsed claim
+      throw error;
+    }
     this.#waiters.wake(key);
   }
 
@@ -203,7 +212,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   #stored(key: string, fingerprint: string, json: string, reply: unknown): StoredRecord {
-    const [status, a, b, c] = reply as unknown[];
+    const [reply0, a, b, c] = reply as unknown[];
+    const status = String(reply0);
     let record: StoredRecord;
     if (status === 'stored') record = toRecord(fingerprint, json, a, b);
     else if (status === 'completed') record = toRecord(fingerprint, a, b, c);
@@ -219,7 +229,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   async #look(key: string): Promise<KeyState> {
     const reply = (await this.#redis.run(SCRIPTS.peek, [this.#key(key)], [])) as unknown[];
-    const [state, fingerprint, attempts, json, completedAt, leaseLeft] = reply;
+    const [reply0, fingerprint, attempts, json, completedAt, leaseLeft] = reply;
+    const state = reply0 === undefined ? undefined : String(reply0); // a client may map strings to Buffers
     if (state === 'd') return { record: toRecord(String(fingerprint), json, attempts, completedAt) };
     if (state === 'r' && Number(leaseLeft) > 0) return { runningForMs: Number(leaseLeft) };
     return 'released'; // gone, lost, or its lease lapsed: a new claim says which
