@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { inheritedEnv } from './support/client-transport.js';
 import { EXIT_OK, UsageError } from './support/errors.js';
 import { integer } from './support/parse.js';
+import type * as RedisModule from '../redis/index.js';
 
 interface ProxyFlags {
   http?: number;
@@ -96,7 +97,7 @@ The store needs the redis package (npm install redis).`,
 async function openStore(url: string, keyPrefix: string | undefined) {
   if (!/^rediss?:\/\//.test(url))
     throw new UsageError(`--store must be a redis:// or rediss:// URL, got ${url}`);
-  let redis: typeof import('../redis/index.js');
+  let redis: typeof RedisModule;
   try {
     redis = await import('../redis/index.js');
   } catch (e) {
