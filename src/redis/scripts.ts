@@ -22,25 +22,36 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
 /**
+ * `recovering_until(epochKey, recoveryMs, ttlMs)`: until when (ms) the key space recovers from a
+ * memory loss. The epoch key is missing when Redis lost its memory (a restart without
+ * persistence, a flush), on first use, or once it expired (it lives `ttlMs`, as the records do);
+ * it is then set from Redis's uptime: up for less than `recoveryMs` means running claims may
+ * have been wiped and their owners not yet re-asserted them; up for longer, nothing is recovering (0).
+ */
+const EPOCH = `local function recovering_until(key, recovery, ttl)
+  local recovering = tonumber(redis.call('GET', key) or '-1')
+  if recovering < 0 then
+    local up = tonumber(string.match(redis.call('INFO', 'server'), 'uptime_in_seconds:(%d+)') or '0')
+    recovering = now - up * 1000 + tonumber(recovery)
+    if recovering <= now then recovering = 0 end
+    redis.call('SET', key, recovering, 'PX', ttl)
+  end
+  return recovering
+end
+`;
+
+/**
  * KEYS: record, epoch. ARGV: fingerprint, token, leaseMs, ttlMs, recoveryMs, rerun ('1'/'0').
  *
- * The epoch key says until when (ms) the key space is recovering: it is missing when Redis lost
- * its memory (a restart without persistence, a flush) or on first use. Redis up for less than
- * `recoveryMs` then means running claims may have been wiped, and their owners have not yet
- * re-asserted them: a key without a record is refused until then, never claimed twice. The epoch
- * key expires with the records (`ttlMs`): recomputed on a Redis up for long, it says 0 again.
+ * While the key space recovers from a memory loss (see EPOCH), a key without a record is
+ * refused (`recovering`, with the ms left): its claim may have been wiped, and its owner has not
+ * re-asserted it yet. Never claimed twice.
  */
-export const CLAIM = `${NOW}
+export const CLAIM = `${NOW}${EPOCH}
 local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'e')
 local state = rec[1]
 if not state then
-  local recovering = tonumber(redis.call('GET', KEYS[2]) or '-1')
-  if recovering < 0 then
-    local up = tonumber(string.match(redis.call('INFO', 'server'), 'uptime_in_seconds:(%d+)') or '0')
-    recovering = now - up * 1000 + tonumber(ARGV[5])
-    if recovering <= now then recovering = 0 end
-    redis.call('SET', KEYS[2], recovering, 'PX', ARGV[4])
-  end
+  local recovering = recovering_until(KEYS[2], ARGV[5], ARGV[4])
   if recovering > now then return {'recovering', recovering - now} end
   redis.call('HSET', KEYS[1], 's', 'r', 'f', ARGV[1], 'o', ARGV[2], 'e', now + tonumber(ARGV[3]), 'a', 1)
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -100,10 +111,9 @@ return 1
  * vanished while the key space recovers from a memory loss (Redis restarted without
  * persistence); reports 0 for a claim released, lost or taken over.
  */
-export const RENEW = `${NOW}
+export const RENEW = `${NOW}${EPOCH}
 local lease, ttl = tonumber(ARGV[1]), ARGV[2]
-local epoch = redis.call('GET', KEYS[1])
-local recovering = (not epoch) or tonumber(epoch) > now
+local recovering = recovering_until(KEYS[1], ARGV[1], ttl) > now
 local out = {}
 for i = 2, #KEYS do
   local k = KEYS[i]
