@@ -1,8 +1,12 @@
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import {
   isAmbiguousOutcomeError,
   isOutcomeUnknownError,
   OutcomeUnknownError,
+  TxClient,
   type TxEvent,
 } from '../../src/index.js';
 import {
@@ -114,6 +118,42 @@ describe('TxClient on an outcome_unknown NACK', () => {
         { reason: 'outcome_unknown', retryable: false },
       ]);
       expect(pair.log.runs.charge ?? 0).toBe(0);
+    } finally {
+      sub.unsubscribe();
+      await pair.close();
+    }
+  });
+});
+
+describe('TxClient on a call the server stopped, its outcome unknown (data.mcp_tx.outcome)', () => {
+  it('should fail with OutcomeUnknownError, not retried, and no NACK event', async () => {
+    // The low-level Server: a handler's McpError becomes the JSON-RPC error (McpServer would make it a result).
+    const server = new Server({ name: 'stops', version: '1.0.0' }, { capabilities: { tools: {} } });
+    let runs = 0;
+    server.setRequestHandler(ListToolsRequestSchema, async () => ({
+      tools: [{ name: 'stopped', inputSchema: { type: 'object' } }],
+    }));
+    server.setRequestHandler(CallToolRequestSchema, async () => {
+      runs++;
+      throw new McpError(-32010, 'mcp_tx: the tool was stopped after 5 ms because its deadline passed', {
+        mcp_tx: { ack: true, processed: false, outcome: 'unknown', stopped: 'deadline_exceeded', ran_ms: 5 },
+      });
+    });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = await TxClient.connect(clientSide, {
+      retry: { maxAttempts: 5, baseDelayMs: 1 },
+      tools: { stopped: { idempotent: true } },
+    });
+    const pair = { client, close: () => client.close() };
+    const events: TxEvent[] = [];
+    const sub = pair.client.events$.subscribe((e) => events.push(e));
+    try {
+      const error = await pair.client.call('stopped', {}).catch((e) => e);
+      expect(isOutcomeUnknownError(error)).toBe(true);
+      expect((error as Error).message).toMatch(/stopped after 5 ms because its deadline passed/);
+      expect(runs).toBe(1);
+      expect(events.filter((e) => e.type === 'nack')).toEqual([]);
     } finally {
       sub.unsubscribe();
       await pair.close();

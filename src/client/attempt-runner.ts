@@ -8,6 +8,7 @@ import {
 import { Observable, type SchedulerLike, type Subject } from 'rxjs';
 import {
   PROTOCOL_VERSION,
+  NACK_CODE,
   NackError,
   OutcomeUnknownError,
   TimeoutError,
@@ -138,7 +139,7 @@ export class AttemptRunner implements AttemptOwner {
       recorder.timedOut(ctx.tool);
       if (events.observed)
         events.next({ type: 'timeout', ...eventBase(ctx, scheduler.now()), acked: ctx.acked });
-    } else if (error instanceof NackError || error instanceof OutcomeUnknownError) {
+    } else if (error instanceof NackError || (error instanceof OutcomeUnknownError && isNack(error.cause))) {
       // an outcome_unknown NACK is typed apart (the tool may have run), but it is a NACK all the same
       const { reason, retryable, retryAfterMs } =
         error instanceof NackError
@@ -203,4 +204,9 @@ export class AttemptRunner implements AttemptOwner {
     const last = ctx.errors[ctx.errors.length - 1];
     return last !== undefined && !last.retryable;
   }
+}
+
+/** Whether `cause` is a NACK as it arrived (JSON-RPC error code -32000). */
+function isNack(cause: unknown): boolean {
+  return (cause as { code?: unknown } | undefined)?.code === NACK_CODE;
 }
