@@ -10,6 +10,7 @@ interface ProxyFlags {
   maxRestarts: number;
   restartDelay: number;
   maxConcurrent?: number;
+  maxMessageBytes?: number;
   store?: string;
   storePrefix?: string;
 }
@@ -42,6 +43,12 @@ export function proxyCommand(
       200,
     )
     .option('--max-concurrent <n>', 'tool executions running at once per connection', integer(1, 1_000_000))
+    .option(
+      '--max-message-bytes <n>',
+      'largest message read from the client or the server (a larger one fails its call alone)',
+      integer(1_024, 2 ** 30),
+      10 * 1024 * 1024,
+    )
     .option(
       '--store <url>',
       'keep the idempotency store in Redis (redis://…), shared by every proxy given the same URL and prefix',
@@ -82,6 +89,7 @@ The store needs the redis package (npm install redis).`,
           signal: controller.signal,
           ...(opts.http !== undefined ? { httpPort: opts.http } : {}),
           ...(opts.maxConcurrent !== undefined ? { maxConcurrent: opts.maxConcurrent } : {}),
+          ...(opts.maxMessageBytes !== undefined ? { maxMessageBytes: opts.maxMessageBytes } : {}),
           ...(store !== undefined ? { store } : {}),
         });
       } finally {

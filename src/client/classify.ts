@@ -53,7 +53,9 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
       return new OutcomeUnknownError(`${info.tool}: the outcome is unknown: ${said}`, { info, cause: error });
     }
     if (nack) {
-      return new NackError(`${info.tool}: server refused the call (${nack.reason})`, {
+      // the server's own words (which limit, which field) come after the reason
+      const said = error.message.replace(/^MCP error -?\d+: (mcp_tx: )?/, '');
+      return new NackError(`${info.tool}: server refused the call (${nack.reason}): ${said}`, {
         info,
         cause: error,
         ...nack,

@@ -6,6 +6,8 @@ export {
   DEFAULT_GRACE_PERIOD_MS,
   DEFAULT_IN_PROGRESS_WAIT_MS,
   DEFAULT_ACK_DELAY_MS,
+  DEFAULT_MAX_RUN_MS,
+  DEFAULT_MAX_KEYED_ARGS_BYTES,
   DEFAULT_SERVER_FEATURES,
   type TxServerOptions,
   type ServerFeature,
@@ -33,7 +35,8 @@ export {
   isStoreUnavailableError,
   isOutcomeTooLargeError,
 } from './store-errors.js';
-export { STORE_FAILURE_RETRY_AFTER_MS } from './tx-call-handler.js';
+export { STORE_FAILURE_RETRY_AFTER_MS } from './call-endings.js';
+export { OUTCOME_UNKNOWN_CODE, stoppedOutcome, type StopReason } from './stopped-run.js';
 export {
   DEFAULT_COMPRESSION_THRESHOLD_BYTES,
   DEFAULT_MAX_INFLATED_BYTES,
