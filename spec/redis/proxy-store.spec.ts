@@ -1,13 +1,50 @@
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TxClient } from '../../src/index.js';
-import { FIXTURE_COMMAND, buildCli, exited, runCli, startCli } from '../cli/cli-helpers.js';
+import { FIXTURE_COMMAND, exited } from '../cli/cli-helpers.js';
 import { REDIS_URL, deleteKeys, describeRedis, randomPrefix } from '../helpers/redis.js';
 
 const SLOW = 90_000;
+/** The CLI from the sources: the CLI spec rebuilds dist/ meanwhile. */
+const CLI = [
+  process.execPath,
+  '--import',
+  'tsx',
+  fileURLToPath(new URL('../helpers/mcp-tx-source.ts', import.meta.url)),
+];
+
+/** Starts `mcp-tx …args`; resolves once its stderr matches `pattern`. */
+function startCli(
+  args: readonly string[],
+  pattern: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(CLI[0] as string, [...CLI.slice(1), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = stderr.match(pattern);
+      if (match) resolve({ child, match });
+    });
+    child.once('exit', (code) => reject(new Error(`mcp-tx exited with ${code}: ${stderr}`)));
+  });
+}
+
+/** Runs `mcp-tx …args` to completion. */
+function runCli(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(CLI[0] as string, [...CLI.slice(1), ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', (code) => resolve({ code, stderr }));
+  });
+}
 
 describeRedis('mcp-tx proxy --store redis://…', () => {
   const prefix = randomPrefix('proxy');
@@ -42,7 +79,6 @@ describeRedis('mcp-tx proxy --store redis://…', () => {
   };
 
   beforeAll(() => {
-    buildCli();
     log = join(mkdtempSync(join(tmpdir(), 'mcp-tx-proxy-store-')), 'runs.log');
   }, SLOW);
   afterAll(async () => {
