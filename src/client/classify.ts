@@ -3,6 +3,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import {
   AmbiguousOutcomeError,
   ConnectionClosedError,
+  IdempotencyConflictError,
   NackError,
   OutcomeUnknownError,
   RequestError,
@@ -52,6 +53,13 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
       const said = error.message.replace(/^MCP error -?\d+: (mcp_tx: )?/, '');
       return new OutcomeUnknownError(`${info.tool}: the outcome is unknown: ${said}`, { info, cause: error });
     }
+    if (nack?.reason === 'idempotency_conflict') {
+      // a key reused with other arguments: the same error as the client's dedup window raises
+      return new IdempotencyConflictError(
+        `${info.tool}: the server refused the call: its idempotency key was used with other arguments`,
+        { info, cause: error },
+      );
+    }
     if (nack) {
       // the server's own words (which limit, which field) come after the reason
       const said = error.message.replace(/^MCP error -?\d+: (mcp_tx: )?/, '');
@@ -59,8 +67,6 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
         info,
         cause: error,
         ...nack,
-        // a key reused with other arguments stays a conflict, whatever a server claims
-        retryable: nack.retryable && nack.reason !== 'idempotency_conflict',
       });
     }
     if (error.code === ErrorCode.ConnectionClosed) {
