@@ -1,7 +1,7 @@
 /**
  * Jest global setup: finds out once whether Redis answers at REDIS_URL, so that the Redis specs
  * run or (on a machine without Redis) are skipped after one line saying how to start one.
- * `MCP_TX_REQUIRE_REDIS=1` (set by .ci/run) makes a missing Redis an error instead.
+ * In CI (`CI=true`, as .ci/run runs) or with `MCP_TX_REQUIRE_REDIS=1`, a missing Redis is an error instead.
  *
  * Self-contained (node:net only): jest loads a global setup outside its module mapping.
  */
@@ -34,6 +34,6 @@ export default async function redisGlobalSetup(): Promise<void> {
   process.env.MCP_TX_REDIS = up ? 'up' : 'down';
   if (up) return;
   const message = `No Redis at ${url}: the Redis specs (spec/redis) are skipped. ${START_REDIS_HINT}`;
-  if (process.env.MCP_TX_REQUIRE_REDIS === '1') throw new Error(message);
+  if (process.env.CI === 'true' || process.env.MCP_TX_REQUIRE_REDIS === '1') throw new Error(message);
   process.stderr.write(`\n${message}\n\n`);
 }
