@@ -21,7 +21,8 @@ describe('the public entry points', () => {
     const random: RandomSource = () => 0.5;
     const decide = (): RetryDecision => ({ retry: true });
     const config: RetryWithBackoffConfig = { maxAttempts: 2, backoff: backoffFor('none', backoff) };
-    const others: [DeadlineConfig?, DedupWindowConfig?, BoundedMergeMapConfig?, QueueGauge?] = [];
+    const others: [DeadlineConfig?, DedupWindowConfig<string>?, BoundedMergeMapConfig<number>?, QueueGauge?] =
+      [];
     expect(backoffFor('none', backoff)(2, 0, random)).toBe(200);
     expect(typeof retryWithBackoff(config)).toBe('function');
     expect(decide()).toEqual({ retry: true });
