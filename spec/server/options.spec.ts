@@ -4,7 +4,7 @@ import {
   DEFAULT_GRACE_PERIOD_MS,
   DEFAULT_IN_PROGRESS_WAIT_MS,
   DEFAULT_MAX_CONCURRENT,
-  DEFAULT_MAX_QUEUE,
+  DEFAULT_SERVER_MAX_QUEUE,
   DEFAULT_SERVER_FEATURES,
   MemoryIdempotencyStore,
   withTxServer,
@@ -14,7 +14,7 @@ describe('withTxServer options', () => {
   it('should export its defaults', () => {
     expect([
       DEFAULT_MAX_CONCURRENT,
-      DEFAULT_MAX_QUEUE,
+      DEFAULT_SERVER_MAX_QUEUE,
       DEFAULT_GRACE_PERIOD_MS,
       DEFAULT_IN_PROGRESS_WAIT_MS,
     ]).toEqual([64, 1_000, 10_000, 30_000]);

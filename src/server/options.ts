@@ -45,7 +45,7 @@ export const DEFAULT_MAX_CONCURRENT = 64;
  * @example
  * withTxServer(transport, { maxQueue: 0 }); // refuse at once (overloaded) rather than queue
  */
-export const DEFAULT_MAX_QUEUE = 1_000;
+export const DEFAULT_SERVER_MAX_QUEUE = 1_000;
 
 /**
  * How long `close()` lets running calls finish before closing the inner transport, ms. @default 10_000
@@ -146,7 +146,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
   const {
     store,
     maxConcurrent = DEFAULT_MAX_CONCURRENT,
-    maxQueue = DEFAULT_MAX_QUEUE,
+    maxQueue = DEFAULT_SERVER_MAX_QUEUE,
     features = DEFAULT_SERVER_FEATURES,
     scheduler,
     propagateCancellation = false,
