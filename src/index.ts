@@ -61,7 +61,7 @@ export {
 } from './client/index.js';
 export {
   TxError,
-  TimeoutError,
+  AttemptTimeoutError,
   DeadlineExceededError,
   NackError,
   AmbiguousOutcomeError,
@@ -73,7 +73,7 @@ export {
   InvalidMetaError,
   CompressionError,
   isTxError,
-  isTimeoutError,
+  isAttemptTimeoutError,
   isDeadlineExceededError,
   isNackError,
   isAmbiguousOutcomeError,

@@ -8,7 +8,7 @@ import {
   isDeadlineExceededError,
   isQueueFullError,
   isRequestError,
-  isTimeoutError,
+  isAttemptTimeoutError,
   TxClient,
   txCapabilities,
   type TxEvent,
@@ -81,7 +81,7 @@ describe('TxClient over in-memory transport', () => {
         tools: { charge: { idempotent: true } },
       });
       const error = await client.call('charge', { cents: 1, delayMs: 1_000 }).catch((e: unknown) => e);
-      expect(isTimeoutError(error)).toBe(true);
+      expect(isAttemptTimeoutError(error)).toBe(true);
       expect(log.runs.charge).toBe(2);
       expect((error as { attemptErrors: unknown[] }).attemptErrors).toHaveLength(2);
     });
@@ -136,7 +136,7 @@ describe('TxClient over in-memory transport', () => {
       const { server, log } = createToolServer({ capabilities, hangs: 10 });
       client = await connectInMemory(server, { timeoutMs: 30, retry: { ...fastRetry, maxAttempts: 2 } });
       const error = await client.call('flaky', { text: 'x' }).catch((e: unknown) => e);
-      expect(isTimeoutError(error)).toBe(true);
+      expect(isAttemptTimeoutError(error)).toBe(true);
       expect(log.runs.flaky).toBe(2);
     });
 

@@ -9,7 +9,7 @@ import { Observable, type SchedulerLike, type Subject } from 'rxjs';
 import {
   PROTOCOL_VERSION,
   NackError,
-  TimeoutError,
+  AttemptTimeoutError,
   decodeAck,
   encodeRequestMeta,
   type TxCapability,
@@ -133,7 +133,7 @@ export class AttemptRunner implements AttemptOwner {
   /** Counts a failed attempt's timeout or NACK, and emits its event when someone listens. */
   report(ctx: CallContext, error: TxError): void {
     const { recorder, events, scheduler } = this.host;
-    if (error instanceof TimeoutError || error.cause instanceof TimeoutError) {
+    if (error instanceof AttemptTimeoutError || error.cause instanceof AttemptTimeoutError) {
       recorder.timedOut(ctx.tool);
       if (events.observed)
         events.next({ type: 'timeout', ...eventBase(ctx, scheduler.now()), acked: ctx.acked });

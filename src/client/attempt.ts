@@ -1,7 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { SchedulerAction, Subscriber, Subscription, Unsubscribable } from 'rxjs';
-import { TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
+import { AttemptTimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
 import { RetryableResult, errorInfo, type CallContext } from './call-context.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
@@ -99,7 +99,7 @@ export class Attempt implements TapWaiter, Unsubscribable {
     if (this.#settled) return;
     const { ctx } = this;
     this.#fail(
-      new TimeoutError(`${ctx.tool}: no response within ${this.request.timeoutMs} ms`, {
+      new AttemptTimeoutError(`${ctx.tool}: no response within ${this.request.timeoutMs} ms`, {
         info: errorInfo(ctx, this.owner.host.scheduler.now()),
         acked: ctx.acked,
       }),
