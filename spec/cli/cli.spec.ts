@@ -168,7 +168,7 @@ describe('mcp-tx', () => {
       client.events$.subscribe((e) => events.push(e));
       try {
         // compression is offered, but this client did not opt in
-        expect(client.server?.features).toEqual(new Set(['ack', 'retry', 'idempotency', 'deadline']));
+        expect(client.server?.features).toEqual(['ack', 'retry', 'idempotency', 'deadline']);
         const first = await client.call('record', { ref: 'a' }, { idempotencyKey: 'key-a' });
         const again = await client.call('record', { ref: 'a' }, { idempotencyKey: 'key-a' });
         expect(first).toMatchObject({ ack: true, duplicate: false });

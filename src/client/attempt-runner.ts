@@ -96,7 +96,7 @@ export class AttemptRunner implements AttemptOwner {
         timeoutMs = Math.min(timeoutMs, left);
       }
       const server = this.host.server();
-      const ackExpected = server?.features.has('ack') ?? false;
+      const ackExpected = server?.features.includes('ack') ?? false;
       let params: CallToolRequest['params'] = { name: ctx.tool, arguments: ctx.args };
       let meta: TxRequestMeta | undefined;
       if (server) {

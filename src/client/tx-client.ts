@@ -447,7 +447,7 @@ export class TxClient {
       meta = undefined; // malformed server meta: fall back to what the client saw
     }
     // A server may carry the ACK of a quick call on its response instead of a notification.
-    if (meta !== undefined && !ctx.acked && this.server?.features.has('ack')) this.attempts.acknowledge(ctx);
+    if (meta !== undefined && !ctx.acked && this.server?.features.includes('ack')) this.attempts.acknowledge(ctx);
     const txResult: TxResult = {
       requestId: ctx.requestId,
       idempotencyKey: ctx.idempotencyKey,
@@ -465,7 +465,7 @@ export class TxClient {
   }
 
   private replaySafe(ctx: CallContext, server: TxCapability | undefined): boolean {
-    if (server?.features.has('idempotency')) return true;
+    if (server?.features.includes('idempotency')) return true;
     return ctx.policy.idempotent ?? this.safeTools.get(ctx.tool) ?? false;
   }
 
