@@ -19,7 +19,6 @@ import {
   ClientClosedError,
   DEFAULT_MAX_INFLATED_BYTES,
   QueueFullError,
-  decodeResultMeta,
   fingerprint,
   parseTxCapability,
   resolveCompression,
@@ -59,6 +58,7 @@ import { resolvePolicy, type ResolvedPolicy } from './policy.js';
 import { validateCallOptions, validateClientOptions, validateReconnect } from './validate-options.js';
 import { ToolResilience } from './tool-resilience.js';
 import { abortable } from './abortable.js';
+import { splitResultMeta } from './result-meta.js';
 import { warmup, type WarmupConfig, type WarmupReport } from './warmup.js';
 
 /** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
@@ -439,15 +439,11 @@ export class TxClient {
     return job;
   }
 
-  private toTxResult(ctx: CallContext, result: CallToolResult): TxResult {
-    let meta;
-    try {
-      meta = decodeResultMeta(result._meta?.mcp_tx);
-    } catch {
-      meta = undefined; // malformed server meta: fall back to what the client saw
-    }
+  private toTxResult(ctx: CallContext, wire: CallToolResult): TxResult {
+    const { result, meta } = splitResultMeta(wire);
     // A server may carry the ACK of a quick call on its response instead of a notification.
-    if (meta !== undefined && !ctx.acked && this.server?.features.includes('ack')) this.attempts.acknowledge(ctx);
+    if (meta !== undefined && !ctx.acked && this.server?.features.includes('ack'))
+      this.attempts.acknowledge(ctx);
     const txResult: TxResult = {
       requestId: ctx.requestId,
       idempotencyKey: ctx.idempotencyKey,
@@ -456,7 +452,8 @@ export class TxClient {
       processed: true,
       duplicate: meta?.duplicate ?? false,
       cached: false,
-      attempts: Math.max(meta?.attempts ?? 0, ctx.attempt + 1),
+      attempts: ctx.attempt + 1,
+      ...(meta !== undefined ? { serverAttempts: meta.attempts } : {}),
       latencyMs: this.scheduler.now() - ctx.startedAt,
     };
     if (this.events.observed)
