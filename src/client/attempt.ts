@@ -8,7 +8,7 @@ import { classifyFailure, isSessionExpired } from './classify.js';
 import { unpackResult } from './compression.js';
 import type { ToolResultCheck } from './tool-result-check.js';
 import type { TapResponse, TapWaiter, TransportTap } from './transport-tap.js';
-import { MAX_TIMER_MS } from '../operators/config-internals.js';
+import { MAX_TIMER_MS } from '../protocol/config-internals.js';
 
 /** What an {@link Attempt} needs of the runner it belongs to. */
 export interface AttemptOwner {

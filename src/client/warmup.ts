@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Observable, type SchedulerLike, firstValueFrom, throwError, timeout } from 'rxjs';
-import { checkKeys, checkNumber, MAX_TIMER_MS } from '../operators/config-internals.js';
+import { checkKeys, checkNumber, MAX_TIMER_MS } from '../protocol/config-internals.js';
 import { AttemptTimeoutError } from '../protocol/index.js';
 import type { TxResult } from './events.js';
 import type { CallOptions } from './options.js';

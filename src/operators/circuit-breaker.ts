@@ -7,7 +7,7 @@ import {
   NackError,
   AttemptTimeoutError,
 } from '../protocol/errors.js';
-import { checkFunction, checkKeys, checkNumber, checkScheduler } from './config-internals.js';
+import { checkFunction, checkKeys, checkNumber, checkScheduler } from '../protocol/config-internals.js';
 
 /**
  * Where a {@link CircuitBreaker} stands: `closed` lets every call through, `open` refuses them,

@@ -1,4 +1,4 @@
-import { checkKeys, checkNumber } from '../operators/config-internals.js';
+import { checkKeys, checkNumber } from './config-internals.js';
 import { DEFAULT_COMPRESSION_THRESHOLD_BYTES, DEFAULT_MAX_INFLATED_BYTES } from './compression.js';
 
 /**
