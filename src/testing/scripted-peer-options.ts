@@ -29,7 +29,13 @@ export interface ScriptedReply {
   ackMs?: number;
 }
 
-/** One `tools/call` request as the scripted peer received it. */
+/**
+ * One `tools/call` request as the scripted peer received it (`peer.calls`, and the argument of a
+ * script function).
+ *
+ * @example
+ * expect(peer.calls.map((c) => [c.attempt, c.time])).toEqual([[0, 0], [1, 1_100]]);
+ */
 export interface ScriptedCall {
   /** Tool name. */
   tool: string;
@@ -47,10 +53,21 @@ export interface ScriptedCall {
   time: number;
 }
 
-/** A tool's script: one reply for every request, replies in turn (the last one repeats), or a function of the request. */
+/**
+ * A tool's script: one reply for every request, replies in turn (the last one repeats), or a
+ * function of the request.
+ *
+ * @example
+ * const flaky: ToolScript = ({ attempt }) => (attempt < 2 ? { lost: true } : { latencyMs: 10 });
+ */
 export type ToolScript = ScriptedReply | readonly ScriptedReply[] | ((call: ScriptedCall) => ScriptedReply);
 
-/** Options of {@link scriptedPeer}. */
+/**
+ * Options of {@link scriptedPeer}.
+ *
+ * @example
+ * const options: ScriptedPeerOptions = { tools: { search: { latencyMs: 5 } }, annotations: { search: { readOnlyHint: true } } };
+ */
 export interface ScriptedPeerOptions {
   /** The tools the peer lists and how each answers; a call to another tool gets an invalid-params error. */
   tools: Record<string, ToolScript>;
@@ -66,7 +83,13 @@ export interface ScriptedPeerOptions {
   scheduler?: SchedulerLike;
 }
 
-/** The mcp_tx features a scripted peer advertises by default. */
+/**
+ * The mcp_tx features a scripted peer advertises by default: ACKs and retries, no idempotency
+ * (it does not deduplicate), so a client treats an ACKed call that times out as ambiguous.
+ *
+ * @example
+ * scriptedPeer({ tools, mcpTx: [...DEFAULT_SCRIPTED_FEATURES, 'idempotency'] });
+ */
 export const DEFAULT_SCRIPTED_FEATURES: readonly TxFeature[] = Object.freeze(['ack', 'retry']);
 
 const OPTION_KEYS = new Set(['tools', 'annotations', 'mcpTx', 'scheduler']);
