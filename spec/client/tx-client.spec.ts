@@ -218,7 +218,8 @@ describe('TxClient over in-memory transport', () => {
       expect(log.metas.flaky).toEqual([undefined, undefined]);
       expect(result.ack).toBe(false);
       const c = client;
-      await Promise.all(Array.from({ length: 6 }, () => c.call('slow', { ms: 10 })));
+      // a generous timeout: this checks the concurrency limit, not timeouts, on a loaded machine too
+      await Promise.all(Array.from({ length: 6 }, () => c.call('slow', { ms: 10 }, { timeoutMs: 5_000 })));
       expect(log.maxConcurrent).toBe(2);
     });
 
