@@ -11,6 +11,7 @@ interface PackEntry {
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   exports: Record<string, string | Record<string, string>>;
+  imports?: Record<string, string | Record<string, string>>;
   bin: Record<string, string>;
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
@@ -50,8 +51,8 @@ describe('npm pack', () => {
     expect(licence).toContain('Copyright (c) 2026 the mcp-tx authors');
   });
 
-  it('should hold every file the exports map and the bin point to', () => {
-    const targets = Object.values(pkg.exports).flatMap((entry) =>
+  it('should hold every file the exports and imports maps and the bin point to', () => {
+    const targets = [...Object.values(pkg.exports), ...Object.values(pkg.imports ?? {})].flatMap((entry) =>
       typeof entry === 'string' ? [entry] : Object.values(entry),
     );
     expect(targets.length).toBeGreaterThan(6);
