@@ -10,6 +10,9 @@ import type { Config } from 'jest';
  */
 const config: Config = {
   testEnvironment: 'node',
+  // `mcp-tx`, `mcp-tx/server` and `mcp-tx/testing` (self-references, as a user writes them) resolve
+  // through package.json `exports` to the TypeScript sources: the condition that picks them.
+  testEnvironmentOptions: { customExportConditions: ['mcp-tx-source', 'node', 'node-addons'] },
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
@@ -19,7 +22,7 @@ const config: Config = {
     '^#sha256$': '<rootDir>/src/protocol/sha256-node.ts',
     // likewise `#child-process`: the stdio child's end and exit code, Node only
     '^#child-process$': '<rootDir>/src/client/child-process-node.ts',
-    // and `#call-extras`: the fingerprint and dedup window, in at once under Node
+    // and `#call-extras`: fingerprint, dedup window, result cache, breaker, in at once under Node
     '^#call-extras$': '<rootDir>/src/client/call-extras-loader-node.ts',
   },
   transform: {
@@ -27,9 +30,9 @@ const config: Config = {
   },
   testMatch: ['<rootDir>/spec/**/*.spec.ts'],
   testTimeout: 20_000,
+  // Finds out once whether Redis is there: spec/redis runs against it, or is skipped with a hint.
+  globalSetup: '<rootDir>/spec/helpers/redis-global-setup.ts',
   maxWorkers: 2,
-  // A leaked handle must never hang CI; look for leaks with `npm test -- --detectOpenHandles`.
-  forceExit: true,
 };
 
 export default config;

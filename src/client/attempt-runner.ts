@@ -8,8 +8,10 @@ import {
 import { Observable, type SchedulerLike, type Subject } from 'rxjs';
 import {
   PROTOCOL_VERSION,
+  NACK_CODE,
   NackError,
-  TimeoutError,
+  OutcomeUnknownError,
+  AttemptTimeoutError,
   decodeAck,
   encodeRequestMeta,
   type TxCapability,
@@ -105,7 +107,7 @@ export class AttemptRunner implements AttemptOwner {
         timeoutMs = Math.min(timeoutMs, left);
       }
       const server = this.host.server();
-      const ackExpected = server?.features.has('ack') ?? false;
+      const ackExpected = server?.features.includes('ack') ?? false;
       let params: CallToolRequest['params'] = { name: ctx.tool, arguments: ctx.args };
       let meta: TxRequestMeta | undefined;
       if (server) {
@@ -150,14 +152,18 @@ export class AttemptRunner implements AttemptOwner {
   /** Counts a failed attempt's timeout or NACK, and emits its event when someone listens. */
   report(ctx: CallContext, error: TxError): void {
     const { recorder, events, scheduler } = this.host;
-    if (error instanceof TimeoutError || error.cause instanceof TimeoutError) {
+    if (error instanceof AttemptTimeoutError || error.cause instanceof AttemptTimeoutError) {
       recorder.timedOut(ctx.tool);
       if (watched(events, ctx))
         publish(events, ctx, { type: 'timeout', ...eventBase(ctx, scheduler.now()), acked: ctx.acked });
-    } else if (error instanceof NackError) {
-      recorder.nacked(ctx.tool, error.reason);
+    } else if (error instanceof NackError || (error instanceof OutcomeUnknownError && isNack(error.cause))) {
+      // an outcome_unknown NACK is typed apart (the tool may have run), but it is a NACK all the same
+      const { reason, retryable, retryAfterMs } =
+        error instanceof NackError
+          ? error
+          : { reason: 'outcome_unknown' as const, retryable: false, retryAfterMs: undefined };
+      recorder.nacked(ctx.tool, reason);
       if (!watched(events, ctx)) return;
-      const { reason, retryable, retryAfterMs } = error;
       const base = eventBase(ctx, scheduler.now());
       publish(events, ctx, { type: 'nack', ...base, reason, retryable, retryAfterMs });
     }
@@ -216,4 +222,9 @@ export class AttemptRunner implements AttemptOwner {
     const last = ctx.errors[ctx.errors.length - 1];
     return last !== undefined && !last.retryable;
   }
+}
+
+/** Whether `cause` is a NACK as it arrived (JSON-RPC error code -32000). */
+function isNack(cause: unknown): boolean {
+  return (cause as { code?: unknown } | undefined)?.code === NACK_CODE;
 }

@@ -47,9 +47,15 @@ export abstract class TxError extends Error {
   }
 }
 
-/** An attempt got no response within its attempt timeout. */
-export class TimeoutError extends TxError {
-  override readonly name = 'TimeoutError';
+/**
+ * An attempt got no response within its attempt timeout (named apart from RxJS's `TimeoutError`,
+ * which the `timeout` operator throws).
+ *
+ * @example
+ * if (isAttemptTimeoutError(e) && !e.acked) console.log('never reached the server; safe to retry');
+ */
+export class AttemptTimeoutError extends TxError {
+  override readonly name = 'AttemptTimeoutError';
   readonly code = 'TIMEOUT';
   readonly retryable = true;
   /** Whether the server had acknowledged the attempt before it timed out. */
@@ -89,9 +95,23 @@ export class NackError extends TxError {
 
 /** The tool may or may not have run, and retrying could run it twice; mcp-tx refuses to guess. */
 export class AmbiguousOutcomeError extends TxError {
-  override readonly name = 'AmbiguousOutcomeError';
-  readonly code = 'AMBIGUOUS_OUTCOME';
+  override readonly name: string = 'AmbiguousOutcomeError';
+  readonly code: string = 'AMBIGUOUS_OUTCOME';
   readonly retryable = false;
+}
+
+/**
+ * The server knows an earlier request with this idempotency key ran, or may have, but its outcome
+ * was lost with its claim (the replica running it died, or the shared store lost its memory): it
+ * refused to run a tool that is not idempotent again (NACK `outcome_unknown`). Check the side
+ * effect yourself before calling again with a new key. An {@link AmbiguousOutcomeError} too.
+ *
+ * @example
+ * catch (e) { if (isOutcomeUnknownError(e)) await reconcile(orderId); }
+ */
+export class OutcomeUnknownError extends AmbiguousOutcomeError {
+  override readonly name = 'OutcomeUnknownError';
+  override readonly code = 'OUTCOME_UNKNOWN';
 }
 
 /** The client's bounded queue was full; nothing was sent. */
@@ -217,14 +237,21 @@ const guard =
 
 /** Whether `e` is any mcp-tx error. */
 export const isTxError = guard(TxError);
-/** Whether `e` is a {@link TimeoutError}. */
-export const isTimeoutError = guard(TimeoutError);
+/** Whether `e` is a {@link AttemptTimeoutError}. */
+export const isAttemptTimeoutError = guard(AttemptTimeoutError);
 /** Whether `e` is a {@link DeadlineExceededError}. */
 export const isDeadlineExceededError = guard(DeadlineExceededError);
 /** Whether `e` is a {@link NackError}. */
 export const isNackError = guard(NackError);
 /** Whether `e` is an {@link AmbiguousOutcomeError}. */
 export const isAmbiguousOutcomeError = guard(AmbiguousOutcomeError);
+/**
+ * Whether `e` is an {@link OutcomeUnknownError}.
+ *
+ * @example
+ * if (isOutcomeUnknownError(e)) alert(`check order ${id} by hand`);
+ */
+export const isOutcomeUnknownError = guard(OutcomeUnknownError);
 /** Whether `e` is a {@link QueueFullError}. */
 export const isQueueFullError = guard(QueueFullError);
 /** Whether `e` is a {@link ConnectionClosedError}. */
