@@ -22,8 +22,6 @@ const config: Config = {
     '^#sha256$': '<rootDir>/src/protocol/sha256-node.ts',
     // likewise `#child-process`: the stdio child's end and exit code, Node only
     '^#child-process$': '<rootDir>/src/client/child-process-node.ts',
-    // and `#call-extras`: fingerprint, dedup window, result cache, breaker, in at once under Node
-    '^#call-extras$': '<rootDir>/src/client/call-extras-loader-node.ts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],

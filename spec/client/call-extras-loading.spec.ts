@@ -1,10 +1,10 @@
-import { jest } from '@jest/globals';
-
-// A browser's `#call-extras`: the fingerprint, dedup window and circuit breaker load on demand
-// (Node's resolves to a module that has them at once). Loaded once per spec file: the tests run in
-// order, the unkeyed call first.
-jest.unstable_mockModule('#call-extras', () => import('../../src/client/call-extras-loader.js'));
-const { callExtras } = await import('#call-extras');
+// A browser: the call extras (fingerprint, dedup window, result cache, circuit breaker) load on
+// demand, where Node has them at once. The loader is evaluated with no `process` in sight; loaded
+// once per spec file (the keyed calls: call-extras-loading.spec.ts; a breaker: call-extras-breaker.spec.ts).
+const nodeProcess = globalThis.process;
+Reflect.set(globalThis, 'process', undefined);
+const { callExtras } = await import('../../src/client/call-extras-loader.js');
+Reflect.set(globalThis, 'process', nodeProcess);
 const { connectTxPair } = await import('../helpers/tx-pair.js');
 const { isIdempotencyConflictError } = await import('../../src/index.js');
 

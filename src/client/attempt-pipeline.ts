@@ -8,7 +8,7 @@ import {
 } from '../operators/index.js';
 import { CircuitOpenError, NackError, isTxError, type TxError } from '../protocol/index.js';
 import type { AttemptRunner } from './attempt-runner.js';
-import { callExtras } from '#call-extras';
+import { callExtras } from './call-extras-loader.js';
 import type { CallExtras } from './call-extras.js';
 import {
   deadlineError,

@@ -1,8 +1,3 @@
-/**
- * Where modules load on demand (browsers, workers): the package's `#call-extras` import resolves
- * here, and to `call-extras-loader-node.ts` under the `node` condition, which has the module at
- * once. Same exports.
- */
 import type { CallExtras } from './call-extras.js';
 
 let loaded: CallExtras | undefined;
@@ -34,4 +29,10 @@ export function loadCallExtras(): Promise<CallExtras> {
       throw error;
     },
   ));
+}
+
+// Node has them at once, loaded with this module (no wait, and one copy of their classes, whichever
+// way the package is run); a browser bundle makes them a chunk of its own, loaded on demand.
+if (typeof process === 'object' && typeof process.versions?.node === 'string') {
+  loaded = await import('./call-extras.js');
 }

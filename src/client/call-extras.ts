@@ -6,7 +6,7 @@ import { CircuitBreaker, circuitBreaker } from '../operators/circuit-breaker.js'
 /**
  * What only keyed, cached and breaker-guarded calls need: the arguments' fingerprint (canonical
  * JSON, SHA-256), the dedup window, the result cache and the circuit breaker. A browser bundle makes it a chunk of its own, loaded by the first call that
- * needs it (see `call-extras-loader.ts`); Node loads it with the client.
+ * needs it (`call-extras-loader.ts`); Node loads it with the client.
  *
  * @example
  * const { fingerprint, CallDedup } = await import('./call-extras.js');

@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { CircuitBreaker } from '../operators/index.js';
-import { callExtras } from '#call-extras';
+import { callExtras } from './call-extras-loader.js';
 import type { CallExtras } from './call-extras.js';
 import { MAX_TOOL_ENTRIES } from './defaults.js';
 import type { TxClientOptions } from './options.js';

@@ -37,7 +37,7 @@ import {
 } from './connection.js';
 import type { CallDedup } from './call-dedup.js';
 import type { CallExtras } from './call-extras.js';
-import { callExtras, loadCallExtras } from '#call-extras';
+import { callExtras, loadCallExtras } from './call-extras-loader.js';
 import { AttemptPipeline } from './attempt-pipeline.js';
 import { AttemptRunner } from './attempt-runner.js';
 import { CallJob, type JobHost } from './call-job.js';
