@@ -1,4 +1,4 @@
-export { withTxServer, TxServerTransport } from './with-tx-server.js';
+export { withTxServer, TxServerTransport, type HandleRequestOf } from './with-tx-server.js';
 export type { TxServerStats } from './server-stats.js';
 export {
   DEFAULT_MAX_CONCURRENT,

@@ -20,6 +20,18 @@ import {
 } from './jsonrpc-internals.js';
 
 /**
+ * The `handleRequest` method of a transport that serves HTTP (the SDK's
+ * `StreamableHTTPServerTransport` and `WebStandardStreamableHTTPServerTransport`), as
+ * {@link TxServerTransport} forwards it; `never` for a transport without one.
+ *
+ * @example
+ * type Handle = HandleRequestOf<StreamableHTTPServerTransport>; // (req, res, parsedBody?) => Promise<void>
+ */
+export type HandleRequestOf<T> = T extends { handleRequest(...args: infer A): infer R }
+  ? (...args: A) => R
+  : never;
+
+/**
  * A server {@link Transport} with mcp_tx reliability: it ACKs, NACKs, deduplicates by
  * idempotency key and replays stored results, and drains on close. Made by {@link withTxServer}.
  *
@@ -28,13 +40,13 @@ import {
  * await server.connect(transport);
  * process.on('SIGTERM', () => void transport.close()); // finishes running calls first
  */
-export class TxServerTransport implements Transport {
+export class TxServerTransport<T extends Transport = Transport> implements Transport {
   onclose?: (() => void) | undefined;
   onerror?: ((error: Error) => void) | undefined;
   onmessage?: (<T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void) | undefined;
 
   /** The decorated transport. */
-  readonly inner: Transport;
+  readonly inner: T;
   readonly #options: ResolvedServerOptions;
   readonly #calls: TxCallHandler;
   /** Id of a pending `initialize` from an mcp_tx client, and the features to echo to it. */
@@ -46,7 +58,7 @@ export class TxServerTransport implements Transport {
   #closeNotified = false;
   #closing: Promise<void> | undefined;
 
-  constructor(inner: Transport, options?: TxServerOptions) {
+  constructor(inner: T, options?: TxServerOptions) {
     const t = inner as Partial<Transport> | null;
     if (typeof t?.start !== 'function' || typeof t.send !== 'function' || typeof t.close !== 'function') {
       throw new TypeError('withTxServer: transport must be an MCP Transport (start, send and close)');
@@ -67,6 +79,26 @@ export class TxServerTransport implements Transport {
   /** The inner transport's session id. */
   get sessionId(): string | undefined {
     return this.inner.sessionId;
+  }
+
+  /**
+   * Serves one HTTP request with the inner transport's `handleRequest`, typed as that one (the
+   * SDK's Streamable HTTP transports), so that an HTTP handler uses the decorated transport as it
+   * would the SDK's. Messages still pass through this decorator: ACKs and NACKs go on the
+   * request's own SSE stream (or ride on its response in JSON response mode).
+   *
+   * @example
+   * const transport = withTxServer(new StreamableHTTPServerTransport({}), { store }); // no session ids
+   * await server.connect(transport);
+   * await transport.handleRequest(req, res, body);
+   */
+  handleRequest(...args: Parameters<HandleRequestOf<T>>): ReturnType<HandleRequestOf<T>> {
+    const handle = (this.inner as { handleRequest?: unknown }).handleRequest;
+    if (typeof handle !== 'function')
+      throw new TypeError(
+        'handleRequest: the decorated transport does not serve HTTP (it has no handleRequest)',
+      );
+    return handle.apply(this.inner, args) as ReturnType<HandleRequestOf<T>>;
   }
 
   /** Tool calls being handled (queued, running or waiting for their key). */
@@ -231,12 +263,18 @@ export class TxServerTransport implements Transport {
  *   key may come back, so that call still finishes and is stored.
  * - When the connection drops, the server learns of it only once running keyed calls have
  *   answered (at most `gracePeriodMs`), so that their outcomes are stored, not aborted.
+ * - Over Streamable HTTP, decorate the SDK's server transport and serve requests with the
+ *   decorator's `handleRequest` (typed as the inner one's), one per session or one per request in
+ *   stateless mode, with one store shared by all (`examples/http-server.ts`).
  *
  * @example
  * const server = new McpServer({ name: 'payments', version: '1.0.0' });
  * const store = new MemoryIdempotencyStore(); // share it between connections
  * await server.connect(withTxServer(new StdioServerTransport(), { store, maxConcurrent: 16 }));
  */
-export function withTxServer(transport: Transport, options?: TxServerOptions): TxServerTransport {
+export function withTxServer<T extends Transport>(
+  transport: T,
+  options?: TxServerOptions,
+): TxServerTransport<T> {
   return new TxServerTransport(transport, options);
 }
