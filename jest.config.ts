@@ -13,6 +13,10 @@ const config: Config = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // The package's `#sha256` import points at dist/ (see package.json `imports`); specs run the
+    // sources, with the Node fast path as Node users get it (spec/protocol/sha256.spec.ts pins the
+    // portable one to it).
+    '^#sha256$': '<rootDir>/src/protocol/sha256-node.ts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
