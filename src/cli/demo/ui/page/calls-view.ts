@@ -80,8 +80,10 @@ function chipOf(event: TxEvent): [kind: string, text: string] | undefined {
       return ['retry', `retry in ${Math.round(event.delayMs)} ms`];
     case 'response':
       return event.result.duplicate
-        ? ['duplicate', `duplicate suppressed: replayed (${event.result.latencyMs} ms)`]
-        : ['response', `executed (${event.result.latencyMs} ms)`];
+        ? ['duplicate', 'duplicate suppressed: the server replayed its stored result']
+        : event.result.result.isError === true
+          ? ['failure', 'tool error']
+          : ['response', 'executed'];
     case 'failure':
       return ['failure', `failed: ${errorCode(event.error)}`];
     default:

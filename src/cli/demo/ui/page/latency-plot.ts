@@ -1,3 +1,4 @@
+import type { TxEvent } from '../../../../index.js';
 import { frameThrottle } from './dom.js';
 
 /** Points plotted: the latest calls. */
@@ -17,16 +18,19 @@ interface Point {
 }
 
 /**
- * A live scatter plot of each call's latency (x: calls in order, y: ms), on a canvas, with the
- * median as a line; replays answered by the server's store in their own colour. Redrawn at most
- * once a frame. `data-points` on the canvas says how many points it shows.
+ * A live scatter plot of each call's latency from its first request to its result (x: calls in
+ * order, y: ms; time queued in the client before the first request is left out), on a canvas,
+ * with the median as a line; replays answered by the server's store in their own colour.
+ * Redrawn at most once a frame. `data-points` on the canvas says how many points it shows.
  *
  * @example
  * const plot = new LatencyPlot(byId('latency', HTMLCanvasElement));
- * plot.add(result.latencyMs, result.duplicate);
+ * client.events$.subscribe((e) => plot.add(e));
  */
 export class LatencyPlot {
   readonly #points: Point[] = [];
+  /** When each call in flight sent its first request. */
+  readonly #sentAt = new Map<string, number>();
   readonly #context: CanvasRenderingContext2D;
   readonly #redraw = frameThrottle(() => this.#draw());
 
@@ -37,8 +41,17 @@ export class LatencyPlot {
     this.#draw();
   }
 
-  /** Plots one call. */
-  add(latencyMs: number, duplicate: boolean): void {
+  /** Takes one event: a call's first request starts its clock, its response plots it. */
+  add(event: TxEvent): void {
+    if (event.type === 'request' && event.attempt === 0) this.#sentAt.set(event.requestId, event.time);
+    if (event.type === 'failure') this.#sentAt.delete(event.requestId);
+    if (event.type !== 'response') return;
+    const sentAt = this.#sentAt.get(event.requestId);
+    this.#sentAt.delete(event.requestId);
+    if (sentAt !== undefined) this.#plot(event.time - sentAt, event.result.duplicate);
+  }
+
+  #plot(latencyMs: number, duplicate: boolean): void {
     this.#points.push({ latencyMs, duplicate });
     if (this.#points.length > MAX_POINTS) this.#points.shift();
     this.#redraw();

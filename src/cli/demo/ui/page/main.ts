@@ -34,10 +34,8 @@ client.status$.subscribe((s) => {
 client.events$.subscribe((event) => {
   counters.add(event);
   calls.add(event);
-  if (event.type === 'response') {
-    plot.add(event.result.latencyMs, event.result.duplicate);
-    ledger.refresh();
-  }
+  plot.add(event);
+  if (event.type === 'response') ledger.refresh();
 });
 
 /** Makes the keyed transfer `key` (a new one when omitted); a failed call shows on its row. */
