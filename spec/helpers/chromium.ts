@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-/** Debian's Chromium, which the browser specs drive (`apt-get install -y chromium`). */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's Chromium, which the browser specs drive (`apt-get install -y chromium`); `CHROMIUM_PATH` overrides. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The command that installs it. */
 export const CHROMIUM_INSTALL = 'apt-get install -y chromium';
 /** Headless, sandbox off (root in a container), and nothing that reaches the network on its own. */

@@ -3,6 +3,8 @@ import { frameThrottle } from './dom.js';
 
 /** Points plotted: the latest calls. */
 const MAX_POINTS = 300;
+/** Width of the x axis in calls until more than that many are plotted. */
+const MIN_SLOTS = 60;
 const PAD = { left: 44, right: 10, top: 10, bottom: 22 };
 const COLORS = {
   axis: '#3a4552',
@@ -63,7 +65,8 @@ export class LatencyPlot {
     const points = this.#points;
     const sorted = points.map((p) => p.latencyMs).sort((a, b) => a - b);
     const top = niceCeiling(sorted.at(-1) ?? 100);
-    const x = (i: number) => PAD.left + ((i + 0.5) / MAX_POINTS) * (width - PAD.left - PAD.right);
+    const slots = Math.max(MIN_SLOTS, points.length); // few points spread out, then they pack in
+    const x = (i: number) => PAD.left + ((i + 0.5) / slots) * (width - PAD.left - PAD.right);
     const y = (ms: number) => height - PAD.bottom - (ms / top) * (height - PAD.top - PAD.bottom);
     g.clearRect(0, 0, width, height);
     g.font = '11px system-ui, sans-serif';
