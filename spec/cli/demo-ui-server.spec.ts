@@ -104,6 +104,16 @@ describe('the live view server (serveDemoUi)', () => {
     expect(huge.text).toMatch(/body larger than 65536 bytes/);
   });
 
+  it('should say when the port is taken', async () => {
+    const error: unknown = await serveDemoUi({ assetsDir: assets, port: Number(ui.url.port) }).catch(
+      (e: unknown) => e,
+    );
+    expect(isUsageError(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      `port ${ui.url.port} of 127.0.0.1 is in use: pick another with --port`,
+    );
+  });
+
   it('should say how to build the page when it is missing', async () => {
     const error: unknown = await serveDemoUi({ assetsDir: join(assets, 'nowhere') }).catch((e: unknown) => e);
     expect(isUsageError(error)).toBe(true);

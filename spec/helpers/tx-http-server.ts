@@ -22,12 +22,14 @@ export interface TxHttpServer {
 /**
  * Serves `makeServer()` at `http://127.0.0.1:<port>/mcp` as the README's recipe does: the SDK's
  * transport decorated by `withTxServer(…, options)` and served through the decorator's
- * `handleRequest`, per session (`stateful`) or per POST (`stateless`).
+ * `handleRequest`, per session (`stateful`) or per POST (`stateless`); `json` answers with plain
+ * JSON instead of SSE streams (the SDK's `enableJsonResponse`).
  */
 export async function startTxHttpServer(
   mode: HttpMode,
   makeServer: () => McpServer,
   options: TxServerOptions,
+  json = false,
 ): Promise<TxHttpServer> {
   const transports: TxHttpTransport[] = [];
   const sessions = new Map<string, TxHttpTransport>();
@@ -40,6 +42,7 @@ export async function startTxHttpServer(
     if (!isInitializeRequest(body)) return reply(res, 400, 'No session: start with initialize');
     const transport: TxHttpTransport = withTxServer(
       new StreamableHTTPServerTransport({
+        enableJsonResponse: json,
         sessionIdGenerator: randomUUID,
         onsessioninitialized: (sid) => void sessions.set(sid, transport),
       }),
@@ -54,7 +57,7 @@ export async function startTxHttpServer(
   async function stateless(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     if (req.method !== 'POST') return reply(res, 405, 'Method not allowed');
     const server = makeServer();
-    const transport = withTxServer(new StreamableHTTPServerTransport({}), options); // no session ids
+    const transport = withTxServer(new StreamableHTTPServerTransport({ enableJsonResponse: json }), options); // no session ids
     transports.push(transport);
     res.on('close', () => void server.close());
     await server.connect(transport);

@@ -118,6 +118,42 @@ describe.each<HttpMode>(['stateful', 'stateless'])('withTxServer over Streamable
   }, 60_000);
 });
 
+describe.each<HttpMode>(['stateful', 'stateless'])(
+  'withTxServer over HTTP with JSON responses, %s',
+  (mode) => {
+    it('should carry the ACK of a running keyed call on its response (JSON mode has no stream for notifications)', async () => {
+      const tool = shop();
+      const http = await startTxHttpServer(
+        mode,
+        tool.makeServer,
+        { store: new MemoryIdempotencyStore() },
+        true,
+      );
+      const client = await TxClient.connect(() => httpTransport(http.url), { timeoutMs: 10_000 });
+      try {
+        const acks: string[] = [];
+        client.acks$.subscribe((a) => acks.push(a.requestId));
+        const call = client.call('charge', { order: 'j1', cents: 5, hold: true }, { idempotencyKey: 'j1' });
+        await until(() => tool.runs.get('j1') === 1);
+        await until(() => http.transports.some((t) => t.stats.acks === 1)); // sent, with no stream to go on
+        expect(acks).toEqual([]);
+        tool.release();
+        const result = await call;
+        expect(result).toMatchObject({ ack: true, duplicate: false, attempts: 1 });
+        expect(acks).toEqual([result.requestId]);
+      } finally {
+        tool.release();
+        await client.close();
+        await http.close();
+      }
+    });
+  },
+);
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 describe('TxServerTransport.handleRequest', () => {
   it('should throw a TypeError when the decorated transport does not serve HTTP', () => {
     const [, serverSide] = InMemoryTransport.createLinkedPair();

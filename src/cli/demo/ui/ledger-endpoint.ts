@@ -8,6 +8,12 @@ import { Ledger } from '../ledger.js';
 import { startLedgerServer, type ServerCounters } from '../server.js';
 import { ACCOUNTS, OPENING_CENTS } from '../workload.js';
 
+/**
+ * A transfer takes 40 ms (a database write), two run at once per session and none wait: a burst
+ * of the page's calls (four in flight) meets `overloaded` NACKs, and the live view shows them.
+ */
+const SERVER = { tx: { maxConcurrent: 2, maxQueue: 0 }, workMs: 40 };
+
 /** Keys whose executions `GET /ledger` lists (the totals count every key). */
 export const RECENT_KEYS = 200;
 
@@ -61,7 +67,7 @@ export class LedgerEndpoint {
       allowedHosts: [...this.allowedHosts],
     });
     // startLedgerServer decorates the transport (counting, then withTxServer) and connects it.
-    const server = await startLedgerServer(transport, this.ledger, this.#store, this.#counters);
+    const server = await startLedgerServer(transport, this.ledger, this.#store, this.#counters, SERVER);
     const forget = transport.onclose;
     transport.onclose = () => {
       forget?.();

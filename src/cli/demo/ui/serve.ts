@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UsageError } from '../../support/errors.js';
 import { LedgerEndpoint, reply } from './ledger-endpoint.js';
 import { BUILT_ASSETS, StaticAssets } from './static-assets.js';
 
@@ -62,7 +63,13 @@ export async function serveDemoUi({
   }
 
   await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
+    http.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new UsageError(`port ${port} of 127.0.0.1 is in use: pick another with --port`)
+          : e,
+      ),
+    );
     http.listen(port, '127.0.0.1', () => resolve());
   });
   const bound = (http.address() as AddressInfo).port;

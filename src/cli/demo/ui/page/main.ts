@@ -19,7 +19,11 @@ const count = byId('count', HTMLInputElement);
 const loss = byId('loss', HTMLInputElement);
 const lossValue = byId('loss-value', HTMLOutputElement);
 
-const link = await connectDemo(new URL('/mcp', location.href), Number(loss.value));
+const link = await connectDemo(new URL('/mcp', location.href), Number(loss.value)).catch((e: unknown) => {
+  status.textContent = `cannot reach the server: ${e instanceof Error ? e.message : String(e)}`;
+  status.dataset.status = 'closed';
+  throw e; // the page stays as it is: nothing to show without a client
+});
 const { client } = link;
 const transfers = new Transfers();
 const counters = new CountersView(byId('counters', HTMLElement), () => link.stats().dropped);
