@@ -11,6 +11,7 @@ import {
 import { resolveServerOptions, type ResolvedServerOptions, type TxServerOptions } from './options.js';
 import { copyStats, type TxServerStats } from './server-stats.js';
 import { TxCallHandler } from './tx-call-handler.js';
+import { forwardHandleRequest, type HandleRequestOf } from './handle-request.js';
 import {
   asRequest,
   asResponse,
@@ -18,18 +19,6 @@ import {
   objectOrUndefined,
   withTxCapability,
 } from './jsonrpc-internals.js';
-
-/**
- * The `handleRequest` method of a transport that serves HTTP (the SDK's
- * `StreamableHTTPServerTransport` and `WebStandardStreamableHTTPServerTransport`), as
- * {@link TxServerTransport} forwards it; `never` for a transport without one.
- *
- * @example
- * type Handle = HandleRequestOf<StreamableHTTPServerTransport>; // (req, res, parsedBody?) => Promise<void>
- */
-export type HandleRequestOf<T> = T extends { handleRequest(...args: infer A): infer R }
-  ? (...args: A) => R
-  : never;
 
 /**
  * A server {@link Transport} with mcp_tx reliability: it ACKs, NACKs, deduplicates by
@@ -93,12 +82,7 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
    * await transport.handleRequest(req, res, body);
    */
   handleRequest(...args: Parameters<HandleRequestOf<T>>): ReturnType<HandleRequestOf<T>> {
-    const handle = (this.inner as { handleRequest?: unknown }).handleRequest;
-    if (typeof handle !== 'function')
-      throw new TypeError(
-        'handleRequest: the decorated transport does not serve HTTP (it has no handleRequest)',
-      );
-    return handle.apply(this.inner, args) as ReturnType<HandleRequestOf<T>>;
+    return forwardHandleRequest(this.inner, args);
   }
 
   /** Tool calls being handled (queued, running or waiting for their key). */
