@@ -55,6 +55,7 @@ export {
   type MetricsSnapshot,
   type ToolMetrics,
   type LatencySummary,
+  LATENCY_RELATIVE_ACCURACY,
   type ConnectionStatus,
   type TransportFactory,
   type ReconnectConfig,

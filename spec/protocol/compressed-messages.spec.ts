@@ -1,13 +1,11 @@
 import { gzipSync } from 'node:zlib';
 import {
-  TX_KEY,
   compressArguments,
   compressResult,
-  encodeResultMeta,
   inflateArguments,
   inflateResult,
-  isCompressionError,
-} from '../../src/protocol/index.js';
+} from '../../src/protocol/compressed-messages.js';
+import { TX_KEY, encodeResultMeta, isCompressionError } from '../../src/protocol/index.js';
 
 const txMeta = encodeResultMeta({ duplicate: false, requestId: 'r1', attempts: 1 });
 const big = (n = 2_000): string => 'the same line again\n'.repeat(n / 20);

@@ -1,13 +1,11 @@
 import { gunzipSync, gzipSync, deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { CompressionError } from '../../src/protocol/index.js';
+import { compressJson, inflateJson, readCompressedBody } from '../../src/protocol/compression.js';
 import {
   DEFAULT_COMPRESSION_THRESHOLD_BYTES,
-  compressJson,
-  inflateJson,
   isCompressionError,
   isInvalidMetaError,
-  readCompressedBody,
   type CompressedBody,
 } from '../../src/protocol/index.js';
 

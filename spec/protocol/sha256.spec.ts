@@ -1,7 +1,14 @@
+import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { sha256Hex128 as portable } from '../../src/protocol/sha256.js';
 import { sha256Hex128 as native } from '../../src/protocol/sha256-node.js';
 import { canonicalJson, fingerprint } from '../../src/protocol/index.js';
+
+/** @noble/hashes' SHA-256 (audited), first 128 bits in hex. */
+const noble = (text: string): string =>
+  Array.from(sha256(new TextEncoder().encode(text)).subarray(0, 16), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
 
 /** NIST FIPS 180-2 test vectors, first 128 bits. */
 const VECTORS: [string, string][] = [
@@ -12,21 +19,31 @@ const VECTORS: [string, string][] = [
 
 describe('sha256Hex128', () => {
   describe.each([
-    ['portable (@noble/hashes)', portable],
+    ['portable', portable],
     ['Node fast path (node:crypto)', native],
   ])('%s', (_name, sha256Hex128) => {
     it.each(VECTORS)('should hash %j to the standard digest', (text, digest) => {
       expect(sha256Hex128(text)).toBe(digest);
     });
 
-    it('should return a fresh string each time (the digit buffer is reused)', () => {
+    it('should hash every length around the 64-byte block edges', () => {
+      for (let n = 0; n <= 130; n++) expect(sha256Hex128('x'.repeat(n))).toBe(noble('x'.repeat(n)));
+    });
+
+    it('should hash a text past the reused buffer (64 KiB), and short ones after it', () => {
+      const long = 'é'.repeat(40_000);
+      expect(sha256Hex128(long)).toBe(noble(long));
+      expect(sha256Hex128('abc')).toBe('ba7816bf8f01cfea414140de5dae2223');
+    });
+
+    it('should return a fresh string each time (buffers are reused)', () => {
       const first = sha256Hex128('abc');
       sha256Hex128('another input');
       expect(first).toBe('ba7816bf8f01cfea414140de5dae2223');
     });
   });
 
-  describe('the portable implementation against the Node fast path', () => {
+  describe('the portable implementation against the Node fast path and @noble/hashes', () => {
     it('should agree on any text, lone surrogates and multi-block inputs included', () => {
       fc.assert(
         fc.property(
@@ -37,6 +54,7 @@ describe('sha256Hex128', () => {
           ),
           (text) => {
             expect(portable(text)).toBe(native(text));
+            expect(portable(text)).toBe(noble(text));
           },
         ),
         { numRuns: 500 },

@@ -2,14 +2,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { gzipSync } from 'node:zlib';
-import {
-  compressArguments,
-  encodeRequestMeta,
-  inflateResult,
-  TX_FEATURES,
-  txCapabilities,
-  type TxFeature,
-} from '../../src/protocol/index.js';
+import { compressArguments, inflateResult } from '../../src/protocol/compressed-messages.js';
+import { encodeRequestMeta, TX_FEATURES, txCapabilities, type TxFeature } from '../../src/protocol/index.js';
 import { MemoryIdempotencyStore, withTxServer, type TxServerOptions } from '../../src/server/index.js';
 import { fixtureServer, meta, nackOf, txCall, type ToolLog } from '../helpers/server-fixtures.js';
 

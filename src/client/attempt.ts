@@ -1,6 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { SchedulerAction, Subscriber, Subscription, Unsubscribable } from 'rxjs';
+import { from, type SchedulerAction, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs';
 import { TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
 import { RetryableResult, errorInfo, type CallContext } from './call-context.js';
@@ -65,10 +65,17 @@ export class Attempt implements TapWaiter, Unsubscribable {
     private readonly request: AttemptRequest,
   ) {}
 
-  /** Starts the timeout, and sends now or once the connection is back. */
+  /** Starts the timeout, and sends now or once the connection is back (and the codec in, if loading). */
   start(): void {
-    const { connection, scheduler } = this.owner.host;
+    const { scheduler, packer } = this.owner.host;
     this.#timer = scheduler.schedule(timedOut, this.request.timeoutMs, this);
+    // compression on and its codec still loading (`new TxClient` in a browser): send once it is in
+    if (packer.ready) this.#waiting = from(packer.ready).subscribe(() => this.#sendWhenConnected());
+    else this.#sendWhenConnected();
+  }
+
+  #sendWhenConnected(): void {
+    const { connection } = this.owner.host;
     const status = connection.current;
     if (status === 'connecting' || status === 'reconnecting') {
       this.#waiting = connection.whenConnected().subscribe({

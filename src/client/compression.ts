@@ -3,8 +3,6 @@ import {
   CompressionError,
   TX_FEATURES,
   TX_KEY,
-  compressArguments,
-  inflateResult,
   isCompressionError,
   type CompressedBody,
   type ResolvedCompression,
@@ -12,6 +10,7 @@ import {
   type TxErrorInfo,
   type TxFeature,
 } from '../protocol/index.js';
+import { compressionCodec, loadCompressionCodec } from './compression-codec.js';
 
 /**
  * The features `TxClient.connect` advertises: all of them, `compression` only when the client's
@@ -28,6 +27,9 @@ export function clientFeatures(compression: boolean): TxFeature[] {
  * Compresses each call's tool arguments once, for all its attempts. Arguments go compressed only to
  * a server that echoed `compression` in mcp_tx 0.2 (whose payload format this is), checked at each
  * attempt (a reconnected server may not), and only when they are above the threshold and shrink.
+ * With compression on, it loads the codec (a chunk of its own in a browser bundle): attempts wait
+ * for {@link ArgumentPacker.ready} while it is on its way, so that every compressed response can
+ * be read.
  *
  * @example
  * const packer = new ArgumentPacker(resolveCompression(options.compression));
@@ -35,8 +37,15 @@ export function clientFeatures(compression: boolean): TxFeature[] {
  */
 export class ArgumentPacker {
   readonly #packed = new WeakMap<object, CompressedBody | null>();
+  /** The codec while it loads; `undefined` once it is in, or with compression off. */
+  ready: Promise<unknown> | undefined;
 
-  constructor(private readonly compression: ResolvedCompression | undefined) {}
+  constructor(private readonly compression: ResolvedCompression | undefined) {
+    if (compression === undefined || compressionCodec()) return;
+    // a failed load leaves compressed results unreadable: such calls fail with a CompressionError
+    const clear = (): void => void (this.ready = undefined);
+    this.ready = loadCompressionCodec().then(clear, clear);
+  }
 
   /** The compressed form of `call`'s `args` for `server`, or `undefined`. */
   pack(
@@ -51,9 +60,11 @@ export class ArgumentPacker {
       !server.version.startsWith('0.2.')
     )
       return undefined;
+    const codec = compressionCodec();
+    if (codec === undefined) return undefined;
     let packed = this.#packed.get(call);
     if (packed === undefined) {
-      packed = compressArguments(args, compression.thresholdBytes) ?? null;
+      packed = codec.compressArguments(args, compression.thresholdBytes) ?? null;
       this.#packed.set(call, packed);
     }
     return packed ?? undefined;
@@ -73,7 +84,7 @@ export function unpackResponse(message: JSONRPCMessage, maxInflatedBytes: number
   const { result } = message as { result?: { _meta?: Record<string, { payload?: unknown } | undefined> } };
   if (result?._meta?.[TX_KEY]?.payload === undefined) return message;
   try {
-    return { ...message, result: inflateResult(result as Record<string, unknown>, maxInflatedBytes) };
+    return { ...message, result: inflate(result as Record<string, unknown>, maxInflatedBytes) };
   } catch {
     return { ...message, result: { ...result, isError: true } };
   }
@@ -91,11 +102,21 @@ export function unpackResult(
   maxInflatedBytes: number,
   info: () => TxErrorInfo,
 ): CallToolResult {
+  if ((result._meta?.[TX_KEY] as { payload?: unknown } | undefined)?.payload === undefined) return result;
   try {
-    return inflateResult(result, maxInflatedBytes);
+    return inflate(result, maxInflatedBytes);
   } catch (e) {
     if (!isCompressionError(e)) throw e;
     const where = info();
     throw new CompressionError(`${where.tool}: ${e.message}`, { info: where, cause: e, reason: e.reason });
   }
+}
+
+/** `result` inflated by the codec; without it (compression off), an `unknown_encoding` error. */
+function inflate<R extends Record<string, unknown>>(result: R, maxInflatedBytes: number): R {
+  const codec = compressionCodec();
+  if (codec) return codec.inflateResult(result, maxInflatedBytes);
+  throw new CompressionError('compressed result, but compression is off (turn the `compression` option on)', {
+    reason: 'unknown_encoding',
+  });
 }

@@ -30,6 +30,7 @@ export {
   type MetricsSnapshot,
   type ToolMetrics,
   type LatencySummary,
+  LATENCY_RELATIVE_ACCURACY,
   metricsStream,
   TxMetrics,
 } from './metrics.js';
@@ -50,4 +51,4 @@ export {
   type WarmupConfig,
   type WarmupCall,
   type WarmupReport,
-} from './warmup.js';
+} from './warmup-config.js';

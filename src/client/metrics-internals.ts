@@ -1,59 +1,47 @@
-import { build, type Histogram } from 'hdr-histogram-js';
 import type { LatencySummary, ToolMetrics } from './metrics.js';
+import { QuantileSketch } from './quantile-sketch.js';
 
-/** Histograms store integer microseconds from 1 µs; longer than an hour is recorded as an hour. */
-const MAX_MICROS = 3_600_000_000;
 /** Distinct error codes or NACK reasons kept per tool; more are counted under `other`. */
 const MAX_KEYS = 64;
 const OTHER_KEY = 'other';
 
 /**
- * Starts at hdr's smallest size for 3 significant digits (13 KiB) and grows only up to the largest
- * latency seen (about 46 KiB at 1 s, 93 KiB at an hour): memory follows what a tool actually does.
+ * One latency distribution: exact count, sum and max, quantiles from a DDSketch made on first use
+ * (within 1 %; a few KiB, growing with the range of latencies seen, 9 KiB at most).
  */
-function histogram(): Histogram {
-  return build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 2_048,
-    numberOfSignificantValueDigits: 3,
-    autoResize: true,
-  });
-}
-
-/** One latency distribution: exact count, sum and max, quantiles from an hdr histogram made on first use. */
 export class LatencyRecorder {
   count = 0;
   sum = 0;
   max = 0;
-  hist: Histogram | undefined;
+  sketch: QuantileSketch | undefined;
 
   record(ms: number): void {
     if (!(ms >= 0)) ms = 0; // NaN or a negative duration (clock step): count it, as zero
     this.count++;
     this.sum += ms;
     if (ms > this.max) this.max = ms;
-    (this.hist ??= histogram()).recordValue(Math.min(Math.round(ms * 1_000), MAX_MICROS));
+    (this.sketch ??= new QuantileSketch()).add(ms);
   }
 
-  /** Adds `other` into this recorder (totals at snapshot time; `hist` here is a reused scratch). */
+  /** Adds `other` into this recorder (totals at snapshot time; `sketch` here is a reused scratch). */
   add(other: LatencyRecorder): void {
-    if (other.count === 0 || !other.hist) return;
+    if (other.count === 0 || !other.sketch) return;
     this.count += other.count;
     this.sum += other.sum;
     if (other.max > this.max) this.max = other.max;
-    (this.hist ??= histogram()).add(other.hist);
+    (this.sketch ??= new QuantileSketch()).merge(other.sketch);
   }
 
   reset(): void {
     this.count = this.sum = this.max = 0;
-    this.hist?.reset();
+    this.sketch?.reset();
   }
 
   summary(): LatencySummary {
-    const { count, sum, max, hist } = this;
-    if (count === 0 || !hist) return { count: 0, sum: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
-    const at = (percentile: number): number => Math.min(hist.getValueAtPercentile(percentile) / 1_000, max);
-    return { count, sum, mean: sum / count, p50: at(50), p90: at(90), p99: at(99), max };
+    const { count, sum, max, sketch } = this;
+    if (count === 0 || !sketch) return { count: 0, sum: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+    const at = (q: number): number => Math.min(sketch.quantile(q), max);
+    return { count, sum, mean: sum / count, p50: at(0.5), p90: at(0.9), p99: at(0.99), max };
   }
 }
 
@@ -122,7 +110,7 @@ export function toolMetrics(state: ToolState): ToolMetrics {
   };
 }
 
-/** Sums every tool into `into` (reset first); its recorders keep their histograms between snapshots. */
+/** Sums every tool into `into` (reset first); its recorders keep their sketches' memory between snapshots. */
 export function sumTools(tools: Iterable<ToolState>, into: ToolState): ToolState {
   for (const key of COUNTERS) into[key] = 0;
   into.failed.clear();

@@ -2,6 +2,9 @@ import { type Observable, type SchedulerLike, asyncScheduler, interval, map } fr
 import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../operators/config-internals.js';
 import type { QueueGauge } from '../operators/bounded-merge-map.js';
 import { ToolState, countKey, sumTools, toolMetrics } from './metrics-internals.js';
+import { LATENCY_RELATIVE_ACCURACY } from './quantile-sketch.js';
+
+export { LATENCY_RELATIVE_ACCURACY };
 
 /** Tools tracked one by one; calls to further tool names are counted under {@link OTHER_TOOL}. @default 1_000 */
 export const DEFAULT_METRICS_MAX_TOOLS = 1_000;
@@ -19,8 +22,10 @@ export const METRICS_RECORDER: unique symbol = Symbol('mcp-tx.metricsRecorder');
 const IDLE: QueueGauge = Object.freeze({ active: 0, queued: 0 });
 
 /**
- * A latency distribution in milliseconds; quantiles are hdr-histogram values (3 significant digits),
- * `count`, `sum`, `mean` and `max` are exact. All zero when nothing was recorded.
+ * A latency distribution in milliseconds: `count`, `sum`, `mean` and `max` are exact; `p50`, `p90`
+ * and `p99` come from a DDSketch, within 1 % ({@link LATENCY_RELATIVE_ACCURACY}) of the exact latency
+ * of that rank (never above `max`; under 1 µs counts as 0, over an hour as an hour). All zero when
+ * nothing was recorded.
  *
  * @example
  * const { p50, p99, max } = client.metrics().totals.latencyMs;
@@ -105,7 +110,7 @@ export interface TxMetricsConfig {
 
 /**
  * The client's metrics recorder: O(1) hooks that only count (and record two latencies per call
- * in hdr histograms); quantiles and totals are computed in {@link TxMetrics.snapshot}, only when asked.
+ * in quantile sketches); quantiles and totals are computed in {@link TxMetrics.snapshot}, only when asked.
  *
  * @example
  * const metrics = new TxMetrics();

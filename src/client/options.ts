@@ -108,8 +108,10 @@ export interface TxClientOptions extends Omit<CallOptions, 'idempotencyKey' | 's
    * Opt in to compression (`true`, or a config): `connect` advertises `compression`, so a server
    * behind `withTxServer` gzips results above its threshold, and arguments above `thresholdBytes`
    * go compressed to a server that echoed it. Worth it over a network; over stdio or in memory it
-   * only costs CPU (about 30 µs per KiB compressed), hence off by default. A compressed result is
-   * inflated either way, within `maxInflatedBytes` (`DEFAULT_MAX_INFLATED_BYTES` when off).
+   * only costs CPU (about 30 µs per KiB compressed), hence off by default. The codec (gzip) is
+   * loaded when compression is on (`connect` waits for it; calls of a `new TxClient` wait for it),
+   * so that a browser page without compression does not carry it. With compression off, a
+   * compressed result (which no server sends unasked) fails with a `CompressionError` (`unknown_encoding`).
    * @default false; `true` is { thresholdBytes: 1_024, maxInflatedBytes: 16 MiB }
    */
   compression?: CompressionConfig | boolean;

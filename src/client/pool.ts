@@ -6,7 +6,7 @@ import type { TxResult } from './events.js';
 import { METRICS_RECORDER, TxMetrics, type MetricsSnapshot } from './metrics.js';
 import type { CallOptions } from './options.js';
 import { TxClient, type ConnectOptions } from './tx-client.js';
-import { validateWarmup, type WarmupConfig, type WarmupReport } from './warmup.js';
+import { validateWarmup, type WarmupConfig, type WarmupReport } from './warmup-config.js';
 
 /**
  * How a pool picks the member for a call: `round-robin` takes the members in turn;

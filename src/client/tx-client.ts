@@ -12,7 +12,7 @@ import {
   share,
   takeUntil,
 } from 'rxjs';
-import { z } from 'zod';
+import * as z from 'zod/v4';
 import { boundedMergeMap } from '../operators/index.js';
 import {
   ACK_METHOD,
@@ -38,6 +38,7 @@ import { AttemptPipeline } from './attempt-pipeline.js';
 import { AttemptRunner } from './attempt-runner.js';
 import { CallJob, type JobHost } from './call-job.js';
 import { ArgumentPacker, clientFeatures } from './compression.js';
+import { loadCompressionCodec } from './compression-codec.js';
 import { errorInfo, eventBase, type CallContext } from './call-context.js';
 import {
   DEFAULT_CONCURRENCY,
@@ -59,7 +60,7 @@ import { resolvePolicy, type ResolvedPolicy } from './policy.js';
 import { validateCallOptions, validateClientOptions, validateReconnect } from './validate-options.js';
 import { ToolResilience } from './tool-resilience.js';
 import { abortable } from './abortable.js';
-import { warmup, type WarmupConfig, type WarmupReport } from './warmup.js';
+import type { WarmupConfig, WarmupReport } from './warmup-config.js';
 
 /** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
 export interface ConnectOptions extends TxClientOptions {
@@ -78,6 +79,8 @@ interface OwnTransport {
   reconnect: ReconnectConfig | false;
 }
 
+// `zod/v4`, member by member, as the SDK imports it: a bundle then holds only the parts the SDK
+// already loads (`import { z } from 'zod'` would keep all of zod classic, locales included).
 const AckNotificationSchema = z.object({ method: z.literal(ACK_METHOD), params: z.unknown().optional() });
 const POLICY_KEYS = ['timeoutMs', 'deadlineMs', 'retry', 'idempotent', 'retryOnResult'] as const;
 
@@ -254,6 +257,7 @@ export class TxClient {
     // compression: off unless turned on (the constructor below validates the value)
     const compress = txOptions.compression !== undefined && txOptions.compression !== false;
     const tx = txCapabilities(clientFeatures(compress));
+    if (compress) await loadCompressionCodec(); // in before any message: a compressed result is read from the first
     const sdk = new Client(clientInfo, {
       capabilities: { ...capabilities, experimental: { ...capabilities.experimental, ...tx.experimental } },
     });
@@ -362,7 +366,9 @@ export class TxClient {
    * @example
    * const { pingMs, failures } = await client.warmup({ rounds: 3, timeoutMs: 1_000 });
    */
-  warmup(config?: WarmupConfig): Promise<WarmupReport> {
+  async warmup(config?: WarmupConfig): Promise<WarmupReport> {
+    // loaded when first used: a browser page that never warms up does not carry it
+    const { warmup } = await import('./warmup.js');
     return warmup(this, this.scheduler, config);
   }
 

@@ -1,5 +1,22 @@
 import { checkKeys, checkNumber } from '../operators/config-internals.js';
-import { DEFAULT_COMPRESSION_THRESHOLD_BYTES, DEFAULT_MAX_INFLATED_BYTES } from './compression.js';
+
+/**
+ * Smallest UTF-8 JSON size, in bytes, that is compressed; anything at or below it travels as is.
+ * @default 1_024
+ *
+ * @example
+ * withTxServer(transport, { compression: { thresholdBytes: 4 * DEFAULT_COMPRESSION_THRESHOLD_BYTES } });
+ */
+export const DEFAULT_COMPRESSION_THRESHOLD_BYTES = 1_024;
+
+/**
+ * Largest size, in bytes, a received compressed payload may inflate to; past it the payload is
+ * refused (a decompression bomb) before more memory is spent. @default 16 MiB
+ *
+ * @example
+ * await TxClient.connect(transport, { compression: { maxInflatedBytes: 4 * DEFAULT_MAX_INFLATED_BYTES } });
+ */
+export const DEFAULT_MAX_INFLATED_BYTES = 16 * 1024 * 1024;
 
 /**
  * How a side compresses what it sends and bounds what it inflates. The same shape serves

@@ -1,23 +1,9 @@
 import { Gunzip, Unzlib, gunzipSync, gzipSync, unzlibSync } from 'fflate';
 import { CompressionError } from './errors.js';
 
-/**
- * Smallest UTF-8 JSON size, in bytes, that is compressed; anything at or below it travels as is.
- * @default 1_024
- *
- * @example
- * withTxServer(transport, { compression: { thresholdBytes: 4 * DEFAULT_COMPRESSION_THRESHOLD_BYTES } });
- */
-export const DEFAULT_COMPRESSION_THRESHOLD_BYTES = 1_024;
-
-/**
- * Largest size, in bytes, a received compressed payload may inflate to; past it the payload is
- * refused (a decompression bomb) before more memory is spent. @default 16 MiB
- *
- * @example
- * await TxClient.connect(transport, { compression: { maxInflatedBytes: 4 * DEFAULT_MAX_INFLATED_BYTES } });
- */
-export const DEFAULT_MAX_INFLATED_BYTES = 16 * 1024 * 1024;
+// The defaults live with the configuration, which a client loads up front (this file, with fflate,
+// comes in only once compression is on: a chunk of its own in a browser bundle).
+export { DEFAULT_COMPRESSION_THRESHOLD_BYTES, DEFAULT_MAX_INFLATED_BYTES } from './compression-config.js';
 
 /**
  * The `encoding` values of a compressed payload: `gzip` (RFC 1952, what mcp-tx sends) and

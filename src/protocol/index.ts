@@ -31,18 +31,13 @@ export {
 export { txCapabilities, parseTxCapability, negotiateFeatures, type TxCapability } from './capability.js';
 export { canonicalJson, MAX_CANONICAL_DEPTH } from './canonical-json.js';
 export { fingerprint } from './fingerprint.js';
+// The codec itself (compression.ts, compressed-messages.ts, with fflate) is imported from its
+// files, not from here: a client loads it only once compression is on (a chunk of its own in a
+// browser bundle), and a re-export here would put it in every bundle's first chunk.
+export type { CompressionEncoding, CompressedBody } from './compression.js';
 export {
-  compressJson,
-  inflateJson,
-  readCompressedBody,
   DEFAULT_COMPRESSION_THRESHOLD_BYTES,
   DEFAULT_MAX_INFLATED_BYTES,
-  COMPRESSION_ENCODINGS,
-  type CompressionEncoding,
-  type CompressedBody,
-} from './compression.js';
-export { compressResult, inflateResult, compressArguments, inflateArguments } from './compressed-messages.js';
-export {
   resolveCompression,
   type CompressionConfig,
   type ResolvedCompression,

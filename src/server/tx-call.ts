@@ -4,11 +4,11 @@ import {
   TX_KEY,
   decodeRequestMeta,
   fingerprint,
-  inflateArguments,
   type NackReason,
   type ResolvedCompression,
   type TxRequestMeta,
 } from '../protocol/index.js';
+import { inflateArguments } from '../protocol/compressed-messages.js';
 import type { ServerFeature } from './options.js';
 import { objectOrUndefined, type RequestView } from './jsonrpc-internals.js';
 import { MAX_TIMER_MS } from '../operators/config-internals.js';

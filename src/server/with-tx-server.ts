@@ -1,13 +1,8 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { from, race, timer } from 'rxjs';
-import {
-  TX_KEY,
-  compressResult,
-  negotiateFeatures,
-  parseTxCapability,
-  type TxFeature,
-} from '../protocol/index.js';
+import { compressResult } from '../protocol/compressed-messages.js';
+import { TX_KEY, negotiateFeatures, parseTxCapability, type TxFeature } from '../protocol/index.js';
 import { resolveServerOptions, type ResolvedServerOptions, type TxServerOptions } from './options.js';
 import { copyStats, type TxServerStats } from './server-stats.js';
 import { TxCallHandler } from './tx-call-handler.js';
