@@ -99,10 +99,14 @@ function reply(res: ServerResponse, status: number, message: string): void {
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
 }
 
-/** The parsed JSON body of a POST (`undefined` for other methods). */
+/** The parsed JSON body of a POST (`undefined` for other methods), at most 4 MiB. */
 async function readJson(req: IncomingMessage): Promise<unknown> {
   if (req.method !== 'POST') return undefined;
   const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    if ((size += chunk.length) > 4 * 1024 * 1024) throw new Error('body larger than 4 MiB');
+    chunks.push(chunk);
+  }
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
 }
