@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildUi } from '../../scripts/build-ui.js';
 import { serveDemoUi, type DemoUi } from '../../src/cli/demo/ui/serve.js';
-import type { TxResult } from '../../src/index.js';
+import type { CallOptions, TxResult } from '../../src/index.js';
 import { describeInChromium, launchChromium, type ChromiumSession } from '../helpers/chromium.js';
 
 /** What the page exposes for the console (see page/main.ts). */
 interface PageDemo {
-  transfer(key?: string): Promise<TxResult>;
+  transfer(key?: string, options?: CallOptions): Promise<TxResult>;
   link: { setLoss(loss: number): void };
 }
 
@@ -52,9 +52,10 @@ describeInChromium('mcp-tx demo --ui, in headless Chromium', () => {
   it('should run a keyed call from the tab once and mark its replay duplicate', async () => {
     const [first, replay] = await page.evaluate(async () => {
       const demo = (globalThis as unknown as { mcpTxDemo: PageDemo }).mcpTxDemo;
-      demo.link.setLoss(0); // no lost answer: the first call's own result is not a replay
-      const a = await demo.transfer();
-      const b = await demo.transfer(a.idempotencyKey);
+      // No lost answer and no attempt timeout on a slow machine: the first call's own result is no replay.
+      demo.link.setLoss(0);
+      const a = await demo.transfer(undefined, { timeoutMs: 20_000 });
+      const b = await demo.transfer(a.idempotencyKey, { timeoutMs: 20_000 });
       return [a, b].map(({ idempotencyKey, duplicate, ack }) => ({ idempotencyKey, duplicate, ack }));
     });
     expect(first).toEqual({ idempotencyKey: expect.any(String), duplicate: false, ack: true });
@@ -85,7 +86,8 @@ describeInChromium('mcp-tx demo --ui, in headless Chromium', () => {
     expect(await counter(page, 'calls')).toBe(before + 20);
     expect(await counter(page, 'acks')).toBeGreaterThanOrEqual(before + 20);
     expect(await counter(page, 'attempts')).toBeGreaterThanOrEqual(before + 20);
-    expect(Number(await page.locator('#latency').getAttribute('data-points'))).toBe(before + 20);
+    const plotted = page.locator('#latency');
+    await until(async () => (await plotted.getAttribute('data-points')) === String(before + 20));
 
     const check = ui.endpoint.check();
     expect(check).toMatchObject({

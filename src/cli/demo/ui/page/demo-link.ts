@@ -15,7 +15,7 @@ const CLIENT = {
   timeoutMs: 800,
   concurrency: 4, // with the SSE stream of the session, within a browser's 6 connections per host
   dedupWindowMs: 0, // every replay goes to the server, whose store answers it
-  retry: { maxAttempts: 15, baseDelayMs: 50, maxDelayMs: 800 },
+  retry: { maxAttempts: 25, baseDelayMs: 50, maxDelayMs: 800 }, // NACKed attempts count too
   reconnect: { maxAttempts: 20, baseDelayMs: 100, maxDelayMs: 2_000, initializeTimeoutMs: 5_000 },
 };
 

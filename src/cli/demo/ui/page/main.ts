@@ -3,7 +3,7 @@
  * server; every call's life, counters, a latency plot and the ledger's check, as they happen.
  * Bundled by `npm run build` (scripts/build-ui.ts) into dist/ui/app.js.
  */
-import type { TxResult } from '../../../../index.js';
+import type { CallOptions, TxResult } from '../../../../index.js';
 import { CallsView } from './calls-view.js';
 import { CountersView } from './counters-view.js';
 import { connectDemo } from './demo-link.js';
@@ -42,11 +42,11 @@ client.events$.subscribe((event) => {
   if (event.type === 'response') ledger.refresh();
 });
 
-/** Makes the keyed transfer `key` (a new one when omitted); a failed call shows on its row. */
-function transfer(key?: string): Promise<TxResult> {
+/** Makes the keyed transfer `key` (a new one when omitted), with `options` of the call's own. */
+function transfer(key?: string, options: CallOptions = {}): Promise<TxResult> {
   const t = transfers.next(key);
   replay.disabled = false;
-  return client.call('transfer', { ...t }, { idempotencyKey: t.ref });
+  return client.call('transfer', { ...t }, { ...options, idempotencyKey: t.ref });
 }
 
 fire.addEventListener('click', () => {
