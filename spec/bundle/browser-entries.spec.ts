@@ -46,6 +46,17 @@ describe('the client entries in a browser bundle', () => {
   );
 
   it(
+    "should bundle the README's browser example (examples/browser/page.ts) cleanly",
+    async () => {
+      const bundle = await bundleForBrowser("export * from './examples/browser/page.js';");
+      expect(bundle.nodeImports).toEqual([]);
+      expect(bundle.warnings).toEqual([]);
+      expect(Object.keys(bundle.metafile.inputs)).toContain('examples/browser/page.ts');
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     'should name every Node-only import and its importer (the guard itself)',
     async () => {
       const bundle = await bundleForBrowser("import 'node:crypto';\nimport 'fs';\nexport const x = 1;");
