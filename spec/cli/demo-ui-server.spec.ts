@@ -104,6 +104,27 @@ describe('the live view server (serveDemoUi)', () => {
     expect(huge.text).toMatch(/body larger than 65536 bytes/);
   });
 
+  it('should keep at most maxSessions sessions; a client of a closed one reconnects', async () => {
+    const small = await serveDemoUi({ assetsDir: assets, maxSessions: 2 });
+    const connect = () =>
+      TxClient.connect(() => httpTransport(new URL('/mcp', small.url)), {
+        reconnect: { baseDelayMs: 5, maxDelayMs: 20 },
+        retry: { maxAttempts: 5, baseDelayMs: 5 },
+      });
+    const clients = [await connect(), await connect(), await connect()];
+    try {
+      expect(small.endpoint.sessions).toBe(2);
+      const transfer = { from: 'alice', to: 'bob', cents: 1, ref: 'evicted-1' };
+      const result = await clients[0]!.call('transfer', transfer, { idempotencyKey: 'evicted-1' });
+      expect(result.result.isError).toBeFalsy();
+      expect(small.endpoint.sessions).toBe(2);
+      expect(small.endpoint.ledger.runs.get('evicted-1')).toBe(1);
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+      await small.close();
+    }
+  });
+
   it('should say when the port is taken', async () => {
     const error: unknown = await serveDemoUi({ assetsDir: assets, port: Number(ui.url.port) }).catch(
       (e: unknown) => e,

@@ -40,7 +40,7 @@ export interface LedgerCheck {
  * `withTxServer` per session, every session on one ledger and one idempotency store.
  *
  * @example
- * const endpoint = new LedgerEndpoint(['127.0.0.1:3000']);
+ * const endpoint = new LedgerEndpoint(['127.0.0.1:3000'], 16);
  * await endpoint.handle(req, res, body); // a request to /mcp
  */
 export class LedgerEndpoint {
@@ -49,8 +49,29 @@ export class LedgerEndpoint {
   readonly #counters: ServerCounters = { requests: 0, replays: 0 };
   readonly #sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
 
-  /** `allowedHosts`: the `Host` headers accepted (DNS rebinding protection), read per session. */
-  constructor(private readonly allowedHosts: readonly string[]) {}
+  /**
+   * `allowedHosts`: the `Host` headers accepted (DNS rebinding protection), read per session.
+   * `maxSessions`: sessions kept; past it the oldest is closed (a tab closed or reloaded never
+   * ends its own; one still in use gets a 404 and its client reconnects).
+   */
+  constructor(
+    private readonly allowedHosts: readonly string[],
+    private readonly maxSessions: number,
+  ) {}
+
+  /** Sessions open now. */
+  get sessions(): number {
+    return this.#sessions.size;
+  }
+
+  #open(id: string, session: { transport: StreamableHTTPServerTransport; server: McpServer }): void {
+    this.#sessions.set(id, session);
+    for (const [oldest, { server }] of this.#sessions) {
+      if (this.#sessions.size <= this.maxSessions) break;
+      this.#sessions.delete(oldest);
+      void server.close();
+    }
+  }
 
   /** Serves one request to `/mcp`; `body` is the parsed JSON of a POST. */
   async handle(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
@@ -62,7 +83,7 @@ export class LedgerEndpoint {
       return reply(res, 400, 'No session: start with initialize');
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
-      onsessioninitialized: (sid) => void this.#sessions.set(sid, { transport, server }),
+      onsessioninitialized: (sid) => this.#open(sid, { transport, server }),
       enableDnsRebindingProtection: true,
       allowedHosts: [...this.allowedHosts],
     });

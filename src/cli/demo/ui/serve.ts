@@ -13,6 +13,8 @@ export interface DemoUiOptions {
   port?: number;
   /** Folder with the built page (index.html, app.js, style.css). @default dist/ui/ */
   assetsDir?: URL | string;
+  /** MCP sessions kept (one per tab); past it the oldest is closed. @default 16 */
+  maxSessions?: number;
 }
 
 /** A running live view. */
@@ -37,10 +39,11 @@ export interface DemoUi {
 export async function serveDemoUi({
   port = 0,
   assetsDir = BUILT_ASSETS,
+  maxSessions = 16,
 }: DemoUiOptions = {}): Promise<DemoUi> {
   const assets = await StaticAssets.load(assetsDir);
   const hosts: string[] = []; // filled once the port is known
-  const endpoint = new LedgerEndpoint(hosts);
+  const endpoint = new LedgerEndpoint(hosts, maxSessions);
   const http = createServer((req, res) => {
     route(req, res).catch((e: unknown) => {
       if (!res.headersSent) reply(res, 500, `Internal error: ${e instanceof Error ? e.message : String(e)}`);
