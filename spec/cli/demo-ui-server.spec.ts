@@ -8,7 +8,7 @@ import type { LedgerCheck } from '../../src/cli/demo/ui/ledger-endpoint.js';
 import { serveDemoUi, type DemoUi } from '../../src/cli/demo/ui/serve.js';
 import { isUsageError } from '../../src/cli/support/errors.js';
 import { TxClient, httpTransport } from '../../src/index.js';
-import { BIN, ROOT, buildCli, exited } from './cli-helpers.js';
+import { BIN, ROOT, buildCli, exited, runCli } from './cli-helpers.js';
 
 /** A raw HTTP exchange (fetch cannot set a foreign `Host` header). */
 function exchange(
@@ -147,6 +147,15 @@ describe('mcp-tx demo --ui', () => {
     buildCli();
     await buildUi(join(ROOT, 'dist/ui'));
   }, 180_000);
+
+  it('should refuse --port without --ui, and --json with it (exit 2)', async () => {
+    const port = await runCli(['demo', '--port', '3000']);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toMatch(/--port is for the live view: use it with --ui/);
+    const json = await runCli(['demo', '--ui', '--json']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toMatch(/--json is for the summary of a run, not for --ui/);
+  });
 
   it('should print the live view address, serve it, and stop on SIGINT with the ledger check', async () => {
     const child = spawn(process.execPath, [BIN, 'demo', '--ui', '--port', '0'], { cwd: ROOT });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DEMO_DEFAULTS } from './demo/defaults.js';
 import type { DemoOptions, RunProgress } from './demo/index.js';
-import { EXIT_FAILED, EXIT_OK } from './support/errors.js';
+import { EXIT_FAILED, EXIT_OK, UsageError } from './support/errors.js';
 import { decimal, integer } from './support/parse.js';
 
 interface DemoFlags {
@@ -11,7 +11,7 @@ interface DemoFlags {
   seed: number;
   json?: boolean;
   ui?: boolean;
-  port: number;
+  port?: number;
 }
 
 /** A progress bar with live counters, one run at a time; `undefined` when stdout is not a terminal. */
@@ -62,7 +62,7 @@ export function demoCommand(program: Command, setExit: (code: number) => void): 
     .option('--seed <n>', 'seed of the faults and the transfers', integer(0, 2 ** 32 - 1), DEMO_DEFAULTS.seed)
     .option('--json', 'print the summary as JSON (no progress bar)')
     .option('--ui', 'serve the live view instead: a page whose TxClient runs in your browser tab')
-    .option('--port <n>', 'port of the live view on 127.0.0.1 (0 picks a free one)', integer(0, 65_535), 0)
+    .option('--port <n>', 'port of the live view on 127.0.0.1 (default: 0, a free one)', integer(0, 65_535))
     .addHelpText(
       'after',
       `
@@ -82,10 +82,12 @@ Examples:
     )
     .action(async (opts: DemoFlags) => {
       if (opts.ui) {
+        if (opts.json) throw new UsageError('--json is for the summary of a run, not for --ui');
         const { runUi } = await import('./demo/ui/run.js');
-        await runUi({ port: opts.port }, (line) => process.stdout.write(line));
+        await runUi({ port: opts.port ?? 0 }, (line) => process.stdout.write(line));
         return setExit(EXIT_OK);
       }
+      if (opts.port !== undefined) throw new UsageError('--port is for the live view: use it with --ui');
       const { formatSummary, runDemo } = await import('./demo/index.js');
       const onProgress = opts.json ? undefined : await progressBar();
       const summary = await runDemo({
