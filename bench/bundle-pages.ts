@@ -1,4 +1,4 @@
-import { ROOT, bundleForBrowser, type BrowserBundle } from './browser-bundle.js';
+import { bundleForBrowser, type BrowserBundle } from './browser-bundle.js';
 
 /**
  * The budget of DESIGN section 7: a page with `TxClient` may load at most 25 KiB more JavaScript,
@@ -94,6 +94,3 @@ export async function measureBundles(): Promise<BundleReport> {
 
 /** `bytes` in KiB, one decimal. */
 export const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
-
-/** A relative path inside the repository, for reports. */
-export const fromRoot = (path: string): string => path.replace(ROOT, '');

@@ -259,5 +259,75 @@ describe('mcp-tx', () => {
       }
       expect(await exited(child)).toBe(0);
     }, 30_000);
+
+    describe('with a message over the limit', () => {
+      it('should fail that call alone, naming the limit, with the child and the proxy alive (10 MiB default)', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'mcp-tx-proxy-'));
+        const log = join(dir, 'runs.log');
+        const client = await TxClient.connect(proxiedFixture(['--log', log]), { timeoutMs: 20_000 });
+        const statuses: string[] = [];
+        client.status$.subscribe((status) => statuses.push(status));
+        try {
+          // a result of 11 MiB: the child answers it; the proxy turns it into an error for this call
+          const big = client.call(
+            'blob',
+            { ref: 'big', bytes: 11 * 1024 * 1024 },
+            { idempotencyKey: 'big-1' },
+          );
+          await expect(big).rejects.toMatchObject({
+            code: 'REQUEST_FAILED',
+            message: expect.stringMatching(
+              /over the proxy's message limit of 10485760 bytes \(--max-message-bytes\)/,
+            ),
+          });
+          // its retry gets the stored answer: the tool ran once, it is not run again
+          await expect(
+            client.call('blob', { ref: 'big', bytes: 11 * 1024 * 1024 }, { idempotencyKey: 'big-1' }),
+          ).rejects.toMatchObject({ code: 'REQUEST_FAILED' });
+          // an argument of 12 MB never reaches the child, and the client's connection stays up
+          const huge = client.call('record', { ref: 'y'.repeat(12_000_000) });
+          await expect(huge).rejects.toMatchObject({
+            code: 'NACK',
+            reason: 'invalid_request',
+            message: expect.stringMatching(/over the proxy's message limit of 10485760 bytes/),
+          });
+          const after = await client.call('record', { ref: 'after' });
+          expect(after.result.content).toEqual([
+            { type: 'text', text: expect.stringMatching(/^after recorded/) },
+          ]);
+          expect(statuses).not.toContain('reconnecting'); // the proxy never closed the client's connection
+          const { runs, pids } = readLog(log);
+          expect(runs.get('big')).toBe(1);
+          expect(pids.size).toBe(1); // the same child ran both: it was never killed nor restarted
+        } finally {
+          await client.close();
+        }
+      }, 60_000);
+
+      it('should take its limit from --max-message-bytes', async () => {
+        const transport = new StdioClientTransport({
+          command: process.execPath,
+          args: [BIN, 'proxy', '--max-message-bytes', '100000', '--', ...FIXTURE_COMMAND],
+          cwd: ROOT,
+          stderr: 'pipe',
+        });
+        const client = await TxClient.connect(transport, { timeoutMs: 10_000 });
+        try {
+          const small = await client.call('blob', { ref: 's', bytes: 50_000 });
+          expect(small.result.content).toEqual([{ type: 'text', text: 'x'.repeat(50_000) }]);
+          await expect(client.call('blob', { ref: 'l', bytes: 200_000 })).rejects.toMatchObject({
+            message: expect.stringMatching(/message limit of 100000 bytes/),
+          });
+          await expect(client.call('record', { ref: 'z'.repeat(150_000) })).rejects.toMatchObject({
+            reason: 'invalid_request',
+          });
+          expect((await client.call('add', { a: 1, b: 1 })).result.content).toEqual([
+            { type: 'text', text: '2' },
+          ]);
+        } finally {
+          await client.close();
+        }
+      }, 60_000);
+    });
   });
 });

@@ -37,17 +37,6 @@ describe('Admission', () => {
     expect(admission.running).toBe(1);
   });
 
-  it('should count waiting duplicates against the queue bound', () => {
-    const { admission } = make(1, 2);
-    admission.admit('a');
-    expect(admission.holdWaiter()).toBe(true);
-    expect(admission.admit('b')).toBe('queued');
-    expect(admission.holdWaiter()).toBe(false);
-    expect(admission.admit('c')).toBe('full');
-    admission.dropWaiter();
-    expect(admission.admit('c')).toBe('queued');
-  });
-
   it('should suggest a longer retry_after_ms as the queue grows, from measured durations', () => {
     const { admission } = make(2, 100);
     admission.admit('a');

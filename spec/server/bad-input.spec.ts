@@ -31,25 +31,53 @@ describe('withTxServer with bad input', () => {
     raw = pair = undefined;
   });
 
-  it('should drop a second request with the id of one still in flight (a duplicated message), without forwarding it', async () => {
-    const store = new MemoryIdempotencyStore();
-    raw = await connectRaw({ store });
-    const g = gate();
-    raw.log.gates.set('one', g);
-    await raw.send(toolCall(7, 'counter', { id: 'one' }, encodeRequestMeta(meta({ requestId: 'a' }))));
-    await until(() => raw!.log.total === 1);
-    await raw.send(toolCall(7, 'counter', { id: 'two' }, encodeRequestMeta(meta({ requestId: 'b' }))));
-    await raw.send({ jsonrpc: '2.0', id: 7, method: 'ping' });
-    const responses = (): JSONRPCMessage[] => raw!.received.filter((m) => !('method' in m));
-    await sleep(20);
-    expect(responses()).toEqual([]);
-    g.open();
-    await until(() => responses().length === 1);
-    expect(raw.log.runs.get('two')).toBeUndefined();
-    expect((responses()[0] as { result?: { content?: unknown } }).result?.content).toEqual([
-      { type: 'text', text: 'one:1' },
-    ]);
-    expect(await store.get('b')).toBeUndefined();
+  describe('a request reusing the JSON-RPC id of a tools/call in flight', () => {
+    it('should answer another call or a ping with an Invalid Request error, report it, and never run it', async () => {
+      const store = new MemoryIdempotencyStore();
+      raw = await connectRaw({ store });
+      const g = gate();
+      raw.log.gates.set('one', g);
+      await raw.send(toolCall(7, 'counter', { id: 'one' }, encodeRequestMeta(meta({ requestId: 'a' }))));
+      await until(() => raw!.log.total === 1);
+      const responses = (): JSONRPCMessage[] => raw!.received.filter((m) => !('method' in m));
+      await raw.send(toolCall(7, 'counter', { id: 'two' }, encodeRequestMeta(meta({ requestId: 'b' }))));
+      await raw.send({ jsonrpc: '2.0', id: 7, method: 'ping' });
+      await until(() => responses().length === 2);
+      for (const refused of responses()) {
+        expect(refused).toMatchObject({
+          id: 7,
+          error: { code: -32600, message: expect.stringMatching(/id 7 is in use/) },
+        });
+      }
+      expect(raw.errors.map((e) => e.message)).toEqual([
+        expect.stringMatching(/tools\/call reused the id 7/),
+        expect.stringMatching(/ping reused the id 7/),
+      ]);
+      g.open();
+      await until(() => responses().length === 3);
+      expect(raw.log.runs.get('two')).toBeUndefined();
+      expect((responses()[2] as { result?: { content?: unknown } }).result?.content).toEqual([
+        { type: 'text', text: 'one:1' },
+      ]);
+      expect(await store.get('b')).toBeUndefined();
+    });
+
+    it('should drop a copy of that very request (a duplicated message), reporting it', async () => {
+      raw = await connectRaw();
+      const g = gate();
+      raw.log.gates.set('dup', g);
+      const call = toolCall(8, 'counter', { id: 'dup' }, encodeRequestMeta(meta({ requestId: 'd' })));
+      await raw.send(call);
+      await until(() => raw!.log.total === 1);
+      await raw.send(structuredClone(call));
+      await until(() => raw!.errors.length === 1);
+      expect(raw.errors[0]?.message).toMatch(/dropped a copy of request 8/);
+      g.open();
+      await raw.response(8);
+      await sleep(10);
+      expect(raw.received.filter((m) => !('method' in m))).toHaveLength(1);
+      expect(raw.log.total).toBe(1);
+    });
   });
 
   it('should pass a response for an unknown id through untouched', async () => {

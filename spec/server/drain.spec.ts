@@ -1,4 +1,4 @@
-import { MemoryIdempotencyStore } from '../../src/server/index.js';
+import { MemoryIdempotencyStore, OUTCOME_UNKNOWN_CODE } from '../../src/server/index.js';
 import {
   connectPair,
   gate,
@@ -57,10 +57,10 @@ describe('withTxServer close and drain', () => {
     await expect(pair.client.listTools()).resolves.toBeDefined();
   });
 
-  it('should close after gracePeriodMs when a call does not finish, releasing its key', async () => {
+  it('should close after gracePeriodMs when a call does not finish, recording its outcome as unknown, never releasing its key', async () => {
     const store = new MemoryIdempotencyStore();
     const log = newLog();
-    log.gates.set('hung', gate());
+    log.gates.set('hung', gate()); // a tool that ignores its abort signal: it may still take effect
     pair = await connectPair({ store, gracePeriodMs: 20 }, { log });
     const hung = txCall(pair.client, 'counter', { id: 'hung' }, meta({ requestId: 'h' })).catch(
       (e: unknown) => e,
@@ -69,16 +69,16 @@ describe('withTxServer close and drain', () => {
     await pair.transport.close();
     expect(await hung).toBeInstanceOf(Error); // connection closed
     expect(log.aborted).toEqual(['hung']);
+    expect(pair.transport.stats.stopped).toBe(1);
     const next = await connectPair({ store }, { log });
     try {
-      log.gates.delete('hung');
-      const retry = await txCall(
-        next.client,
-        'counter',
-        { id: 'hung' },
-        meta({ requestId: 'h', retryCount: 1 }),
-      );
-      expect(retry.tx).toMatchObject({ duplicate: false, attempts: 1 });
+      const retry = txCall(next.client, 'counter', { id: 'hung' }, meta({ requestId: 'h', retryCount: 1 }));
+      await expect(retry).rejects.toMatchObject({
+        code: OUTCOME_UNKNOWN_CODE,
+        message: expect.stringMatching(/stopped after \d+ ms because the server shut down/),
+        data: { mcp_tx: { ack: true, processed: false, outcome: 'unknown', stopped: 'shutting_down' } },
+      });
+      expect(log.runs.get('hung')).toBe(1);
     } finally {
       await next.close();
     }

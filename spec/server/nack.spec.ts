@@ -138,6 +138,20 @@ describe('withTxServer NACKs', () => {
       );
       expect(ok.text).toBe('original:1');
     });
+
+    it('should refuse keyed arguments past maxKeyedArgsBytes before fingerprinting them, naming the bound', async () => {
+      pair = await connectPair({ maxKeyedArgsBytes: 1_000 });
+      const big = { v: 'x'.repeat(2_000) };
+      const nack = await nackOf(txCall(pair.client, 'echo', big, meta({ requestId: 'big' })));
+      expect(nack).toMatchObject({ reason: 'invalid_request', retryable: false });
+      expect(nack.message).toMatch(/longer than 1000 characters of JSON \(the server's maxKeyedArgsBytes\)/);
+      // unkeyed, nothing is fingerprinted: the same arguments run
+      const unkeyed = { version: '0.1.0', request_id: 'plain', expect_ack: true };
+      expect((await txCall(pair.client, 'echo', big, unkeyed)).text).toBe(big.v);
+      expect((await txCall(pair.client, 'echo', { v: 'small' }, meta({ requestId: 's' }))).text).toBe(
+        'small',
+      );
+    });
   });
 
   describe('idempotency_conflict', () => {

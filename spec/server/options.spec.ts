@@ -5,6 +5,8 @@ import {
   DEFAULT_IN_PROGRESS_WAIT_MS,
   DEFAULT_MAX_CONCURRENT,
   DEFAULT_MAX_QUEUE,
+  DEFAULT_MAX_RUN_MS,
+  DEFAULT_MAX_KEYED_ARGS_BYTES,
   DEFAULT_SERVER_FEATURES,
   MemoryIdempotencyStore,
   withTxServer,
@@ -17,7 +19,9 @@ describe('withTxServer options', () => {
       DEFAULT_MAX_QUEUE,
       DEFAULT_GRACE_PERIOD_MS,
       DEFAULT_IN_PROGRESS_WAIT_MS,
-    ]).toEqual([64, 1_000, 10_000, 30_000]);
+      DEFAULT_MAX_RUN_MS,
+      DEFAULT_MAX_KEYED_ARGS_BYTES,
+    ]).toEqual([64, 1_000, 10_000, 30_000, 300_000, 4_194_304]);
     expect(DEFAULT_SERVER_FEATURES).toEqual(['ack', 'retry', 'idempotency', 'deadline', 'compression']);
     const resolved = resolveServerOptions();
     expect(resolved).toMatchObject({ maxConcurrent: 64, maxQueue: 1_000, propagateCancellation: false });
@@ -30,6 +34,9 @@ describe('withTxServer options', () => {
     [{ maxQueue: -1 }, RangeError, /maxQueue/],
     [{ gracePeriodMs: NaN }, TypeError, /gracePeriodMs/],
     [{ inProgressWaitMs: Infinity }, RangeError, /inProgressWaitMs/],
+    [{ maxRunMs: 0 }, RangeError, /maxRunMs must be a finite number from 1/],
+    [{ maxRunMs: '5s' }, TypeError, /maxRunMs/],
+    [{ maxKeyedArgsBytes: 0.5 }, RangeError, /maxKeyedArgsBytes/],
     [{ features: ['ack', 'caching'] }, RangeError, /"caching" is not a server feature/],
     [{ features: 'ack' }, TypeError, /features/],
     [{ store: { claim: () => undefined } }, TypeError, /store must implement IdempotencyStore/],

@@ -9,6 +9,7 @@ interface ProxyFlags {
   maxRestarts: number;
   restartDelay: number;
   maxConcurrent?: number;
+  maxMessageBytes?: number;
 }
 
 /** Registers `mcp-tx proxy`. `serverCommand` is what followed `--` on the command line. */
@@ -39,6 +40,12 @@ export function proxyCommand(
       200,
     )
     .option('--max-concurrent <n>', 'tool executions running at once per connection', integer(1, 1_000_000))
+    .option(
+      '--max-message-bytes <n>',
+      'largest message read from the client or the server (a larger one fails its call alone)',
+      integer(1_024, 2 ** 30),
+      10 * 1024 * 1024,
+    )
     .addHelpText(
       'after',
       `
@@ -66,6 +73,7 @@ Examples:
           signal: controller.signal,
           ...(opts.http !== undefined ? { httpPort: opts.http } : {}),
           ...(opts.maxConcurrent !== undefined ? { maxConcurrent: opts.maxConcurrent } : {}),
+          ...(opts.maxMessageBytes !== undefined ? { maxMessageBytes: opts.maxMessageBytes } : {}),
         });
       } finally {
         process.off('SIGINT', stop);

@@ -48,7 +48,9 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
   if (error instanceof McpError) {
     const nack = readNack(error.data);
     if (nack) {
-      return new NackError(`${info.tool}: server refused the call (${nack.reason})`, {
+      // the server's own words (which limit, which field) come after the reason
+      const said = error.message.replace(/^MCP error -?\d+: (mcp_tx: )?/, '');
+      return new NackError(`${info.tool}: server refused the call (${nack.reason}): ${said}`, {
         info,
         cause: error,
         ...nack,

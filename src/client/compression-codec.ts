@@ -1,6 +1,11 @@
 import type { compressArguments, inflateResult } from '../protocol/compressed-messages.js';
 
-/** What a client compresses and inflates with: the protocol's codec, fflate inside. */
+/**
+ * What a client compresses and inflates with: the protocol's codec, fflate inside.
+ *
+ * @example
+ * const codec: CompressionCodec = await loadCompressionCodec();
+ */
 export interface CompressionCodec {
   compressArguments: typeof compressArguments;
   inflateResult: typeof inflateResult;

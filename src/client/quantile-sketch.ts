@@ -6,9 +6,19 @@
  * const { p99 } = client.metrics().totals.latencyMs; // the exact p99 is within p99 × (1 ± LATENCY_RELATIVE_ACCURACY)
  */
 export const LATENCY_RELATIVE_ACCURACY = 0.01;
-/** Smallest latency told apart from zero, ms (1 µs); shorter ones count as 0. */
+/**
+ * Smallest latency told apart from zero, ms (1 µs); shorter ones count as 0.
+ *
+ * @example
+ * sketch.add(SKETCH_MIN_MS / 2); // counted as 0
+ */
 export const SKETCH_MIN_MS = 0.001;
-/** Largest latency kept as such, ms (an hour); longer ones count as an hour. */
+/**
+ * Largest latency kept as such, ms (an hour); longer ones count as an hour.
+ *
+ * @example
+ * sketch.add(2 * SKETCH_MAX_MS); // counted as an hour
+ */
 export const SKETCH_MAX_MS = 3_600_000;
 
 // DDSketch's logarithmic mapping (Masson, Rim and Lee, "DDSketch: a fast and fully-mergeable
@@ -55,7 +65,7 @@ export class QuantileSketch {
       return;
     }
     const k = key(Math.min(ms, SKETCH_MAX_MS));
-    this.cover(k, k);
+    if (k < this.offset || k >= this.offset + this.bins.length) this.cover(k, k);
     (this.bins[k - this.offset] as number)++;
   }
 

@@ -5,7 +5,7 @@ import { canonicalJson } from './canonical-json.js';
  * Fingerprint of a tool call: the first 128 bits of SHA-256 over the tool name and the
  * canonical JSON of its arguments, hex. Two calls with equal name and arguments (whatever
  * their key order) share a fingerprint; the server compares them per idempotency key. The same
- * in Node (native hashing) and in browsers (`@noble/hashes`): the package's `#sha256` import
+ * in Node (native hashing) and in browsers (a portable SHA-256): the package's `#sha256` import
  * picks the implementation by export condition.
  *
  * @example

@@ -29,7 +29,7 @@ export {
   type TxNack,
 } from './response-meta.js';
 export { txCapabilities, parseTxCapability, negotiateFeatures, type TxCapability } from './capability.js';
-export { canonicalJson, MAX_CANONICAL_DEPTH } from './canonical-json.js';
+export { canonicalJson, jsonLengthExceeds, MAX_CANONICAL_DEPTH } from './canonical-json.js';
 export { fingerprint } from './fingerprint.js';
 // The codec itself (compression.ts, compressed-messages.ts, with fflate) is imported from its
 // files, not from here: a client loads it only once compression is on (a chunk of its own in a

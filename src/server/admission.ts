@@ -8,9 +8,9 @@ const EWMA_WEIGHT = 0.2;
 
 /**
  * Concurrency and queue bounds of one decorated transport: at most `maxConcurrent` executions
- * run; past that, calls wait in a FIFO queue of at most `maxQueue`, which they share with
- * duplicates waiting for a running execution of their key. A full queue is a refusal, never
- * an unbounded array.
+ * run; past that, calls wait in a FIFO queue of at most `maxQueue`. A full queue is a refusal,
+ * never an unbounded array. Duplicates waiting for a running execution of their key take
+ * neither a slot nor queue room: they join that execution (bounded in time by their deadline).
  *
  * @example
  * const admission = new Admission<Call>(64, 1000, (call) => forward(call));
@@ -18,7 +18,6 @@ const EWMA_WEIGHT = 0.2;
  */
 export class Admission<T> {
   #running = 0;
-  #waiting = 0;
   #averageMs = INITIAL_DURATION_MS;
   /** Calls waiting for a slot, oldest first (a `Set` so that a cancelled call leaves in O(1)). */
   readonly #queue = new Set<T>();
@@ -35,9 +34,9 @@ export class Admission<T> {
     return this.#running;
   }
 
-  /** Calls queued for a slot plus duplicates waiting for their key. */
+  /** Calls queued for a slot. */
   get waiting(): number {
-    return this.#queue.size + this.#waiting;
+    return this.#queue.size;
   }
 
   /** Takes a slot (`run`), queues `item` (`queued`, started later by `start`), or refuses (`full`). */
@@ -61,18 +60,6 @@ export class Admission<T> {
     const items = [...this.#queue];
     this.#queue.clear();
     return items;
-  }
-
-  /** Reserves room for a duplicate that waits for its key; `false` when the queue is full. */
-  holdWaiter(): boolean {
-    if (this.waiting >= this.maxQueue) return false;
-    this.#waiting++;
-    return true;
-  }
-
-  /** Gives back the room of a duplicate that stopped waiting. */
-  dropWaiter(): void {
-    this.#waiting--;
   }
 
   /** Frees a slot (an execution ended after `durationMs`, if known) and starts queued calls. */

@@ -7,6 +7,8 @@ export {
   DEFAULT_GRACE_PERIOD_MS,
   DEFAULT_IN_PROGRESS_WAIT_MS,
   DEFAULT_ACK_DELAY_MS,
+  DEFAULT_MAX_RUN_MS,
+  DEFAULT_MAX_KEYED_ARGS_BYTES,
   DEFAULT_SERVER_FEATURES,
   type TxServerOptions,
   type ServerFeature,
@@ -27,7 +29,8 @@ export {
   type MemoryIdempotencyStoreOptions,
 } from './memory-idempotency-store.js';
 export { nackResponse } from './nack.js';
-export { STORE_FAILURE_RETRY_AFTER_MS } from './tx-call-handler.js';
+export { STORE_FAILURE_RETRY_AFTER_MS } from './call-endings.js';
+export { OUTCOME_UNKNOWN_CODE, stoppedOutcome, type StopReason } from './stopped-run.js';
 export {
   DEFAULT_COMPRESSION_THRESHOLD_BYTES,
   DEFAULT_MAX_INFLATED_BYTES,

@@ -73,6 +73,25 @@ export const DEFAULT_IN_PROGRESS_WAIT_MS = 30_000;
 export const DEFAULT_ACK_DELAY_MS = 20;
 
 /**
+ * Longest a tool call may run before the server stops it, ms: its signal is aborted, its slot
+ * freed, and a keyed call's outcome recorded as unknown (see `OUTCOME_UNKNOWN_CODE`). @default 300_000 (5 min)
+ *
+ * @example
+ * withTxServer(transport, { maxRunMs: DEFAULT_MAX_RUN_MS * 12 }); // tools that may run for an hour
+ */
+export const DEFAULT_MAX_RUN_MS = 300_000;
+
+/**
+ * Largest arguments of a keyed call (or one carrying a fingerprint), in characters of their JSON
+ * text, that the server fingerprints; larger ones get an `invalid_request` NACK before any work
+ * in proportion to their size. @default 4_194_304 (4 Mi)
+ *
+ * @example
+ * withTxServer(transport, { maxKeyedArgsBytes: DEFAULT_MAX_KEYED_ARGS_BYTES * 4 });
+ */
+export const DEFAULT_MAX_KEYED_ARGS_BYTES = 4 * 1024 * 1024;
+
+/**
  * Options of {@link withTxServer}.
  *
  * @example
@@ -91,7 +110,7 @@ export interface TxServerOptions {
   scheduler?: SchedulerLike;
   /** Forward a client's cancellation of a keyed, running call to the server (and forget its key) instead of finishing and storing it. @default false */
   propagateCancellation?: boolean;
-  /** How long `close()` (or a disconnect) lets running keyed calls finish and be stored, ms; from 0 to 2^31 - 1. @default 10_000 */
+  /** How long `close()` lets running calls finish (a keyed one still running then is stopped and recorded as outcome unknown), ms; from 0 to 2^31 - 1. A dropped connection does not cut keyed calls short: they run to their end (bounded by `maxRunMs` and their deadline) and are stored. @default 10_000 */
   gracePeriodMs?: number;
   /** Longest wait of a duplicate for the running execution of its key when the request carries neither deadline nor timeout_ms, ms; from 0 to 2^31 - 1. @default 30_000 */
   inProgressWaitMs?: number;
@@ -102,6 +121,15 @@ export interface TxServerOptions {
    * cause a second execution, since a retry is answered from the store. @default 20
    */
   ackDelayMs?: number;
+  /**
+   * Longest a tool call may run, ms; from 1 to 2^31 - 1. Past it (or past the request's
+   * `deadline`, when the deadline feature is on, whichever is first) the server stops the call:
+   * the tool's signal is aborted, its slot freed, and the client answered with an
+   * `OUTCOME_UNKNOWN_CODE` error that a keyed call's store records for every retry. @default 300_000 (5 min)
+   */
+  maxRunMs?: number;
+  /** Largest arguments of a keyed call, in characters of their JSON text (a lower bound: escapes not counted), before the server refuses to fingerprint them (`invalid_request` NACK); from 1 to 2^30. @default 4_194_304 */
+  maxKeyedArgsBytes?: number;
   /** How the `compression` feature compresses results (larger than `thresholdBytes`, for clients that advertise `compression` in mcp_tx 0.2) and bounds compressed arguments (`maxInflatedBytes`); `false` takes `compression` out of `features`. @default { thresholdBytes: 1_024, maxInflatedBytes: 16 MiB } */
   compression?: CompressionConfig | boolean;
 }
@@ -117,6 +145,8 @@ export interface ResolvedServerOptions {
   readonly gracePeriodMs: number;
   readonly inProgressWaitMs: number;
   readonly ackDelayMs: number;
+  readonly maxRunMs: number;
+  readonly maxKeyedArgsBytes: number;
   /** `undefined` when compression is off (then `features` has no `compression`). */
   readonly compression: ResolvedCompression | undefined;
 }
@@ -131,6 +161,8 @@ const KNOWN: readonly (keyof TxServerOptions)[] = [
   'gracePeriodMs',
   'inProgressWaitMs',
   'ackDelayMs',
+  'maxRunMs',
+  'maxKeyedArgsBytes',
   'compression',
 ];
 
@@ -153,6 +185,8 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     gracePeriodMs = DEFAULT_GRACE_PERIOD_MS,
     inProgressWaitMs = DEFAULT_IN_PROGRESS_WAIT_MS,
     ackDelayMs = DEFAULT_ACK_DELAY_MS,
+    maxRunMs = DEFAULT_MAX_RUN_MS,
+    maxKeyedArgsBytes = DEFAULT_MAX_KEYED_ARGS_BYTES,
     compression,
   } = options;
   checkNumber(maxConcurrent, 'maxConcurrent', 1, 1_000_000, { integer: true });
@@ -160,6 +194,8 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
   checkNumber(gracePeriodMs, 'gracePeriodMs', 0, MAX_TIMER_MS);
   checkNumber(inProgressWaitMs, 'inProgressWaitMs', 0, MAX_TIMER_MS);
   checkNumber(ackDelayMs, 'ackDelayMs', 0, 60_000);
+  checkNumber(maxRunMs, 'maxRunMs', 1, MAX_TIMER_MS);
+  checkNumber(maxKeyedArgsBytes, 'maxKeyedArgsBytes', 1, 2 ** 30, { integer: true });
   checkScheduler(scheduler, 'scheduler');
   checkStore(store);
   checkFeatures(features);
@@ -183,6 +219,8 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     gracePeriodMs,
     inProgressWaitMs,
     ackDelayMs,
+    maxRunMs,
+    maxKeyedArgsBytes,
     compression: resolvedCompression,
   };
 }

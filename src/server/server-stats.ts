@@ -12,6 +12,8 @@ export interface TxServerStats {
   executed: number;
   /** Duplicates answered with the outcome of their key's one execution (stored, or awaited), the tool not run. */
   replayed: number;
+  /** Executions the server stopped past their deadline or `maxRunMs`, or at close (their outcome unknown). */
+  stopped: number;
   /** ACK notifications sent (ACKs carried on a response instead are not counted). */
   acks: number;
   /** NACKs sent, by reason (the tool did not run). */
@@ -20,7 +22,7 @@ export interface TxServerStats {
 
 /** A fresh, all-zero {@link TxServerStats}. */
 export function emptyStats(): TxServerStats {
-  return { executed: 0, replayed: 0, acks: 0, nacks: {} };
+  return { executed: 0, replayed: 0, stopped: 0, acks: 0, nacks: {} };
 }
 
 /** A copy of `stats` that the caller may keep (the live object goes on counting). */

@@ -1,24 +1,24 @@
 import type { IdempotencyStore, TxOutcome } from './idempotency-store.js';
 import type { TxCall } from './tx-call.js';
-import { isSerialisable, outcomeOf, type ResponseView } from './jsonrpc-internals.js';
+import { isSerialisable } from './jsonrpc-internals.js';
 
 /**
- * Records the outcome a keyed call's response carries, and how many attempts the key has seen.
+ * Records the outcome of a keyed call (what its response carried, or the server's own when it
+ * stopped the call), and how many attempts the key has seen.
  * `undefined` when the outcome is not JSON (BigInt, cycle): nothing is stored and the caller
  * releases the claim. A failing store is reported and its claim kept, so that a duplicate gets
  * `in_progress` rather than a second execution.
  *
  * @example
- * const stored = await storeOutcome(store, call, response, report);
+ * const stored = await storeOutcome(store, call, outcomeOf(response), report);
  * if (stored === undefined) release(call);
  */
 export async function storeOutcome(
   store: IdempotencyStore,
   call: TxCall,
-  response: ResponseView,
+  outcome: TxOutcome,
   report: (error: unknown) => void,
 ): Promise<{ outcome: TxOutcome; attempts: number } | undefined> {
-  const outcome = outcomeOf(response);
   if (!isSerialisable(outcome)) return undefined;
   try {
     const { attempts } = await store.complete(call.key as string, { outcome, fingerprint: call.fingerprint });

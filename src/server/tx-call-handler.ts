@@ -1,6 +1,5 @@
 import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { NackReason } from '../protocol/index.js';
 import { Admission } from './admission.js';
 import { CallReplies, type CallPort } from './call-replies.js';
 import { CallTable } from './call-table.js';
@@ -8,28 +7,16 @@ import type { ClaimResult, StoredRecord } from './idempotency-store.js';
 import type { ResolvedServerOptions } from './options.js';
 import { TxCall, prepareCall } from './tx-call.js';
 import { waitForKey } from './wait-for-key.js';
-import { storeOutcome } from './store-outcome.js';
+import { CallEndings } from './call-endings.js';
 import { emptyStats, type TxServerStats } from './server-stats.js';
-import {
-  internalError,
-  outcomeOf,
-  responseFor,
-  type RequestView,
-  type ResponseView,
-} from './jsonrpc-internals.js';
-
-/**
- * `retry_after_ms` of the `overloaded` NACK sent when the idempotency store fails: without a
- * claim the tool must not run, and a store outage is usually over in about a second.
- *
- * @example
- * if (nack.reason === 'overloaded' && nack.retryAfterMs === STORE_FAILURE_RETRY_AFTER_MS) alertOps();
- */
-export const STORE_FAILURE_RETRY_AFTER_MS = 1_000;
+import { RunBounds } from './run-bounds.js';
+import { stoppedOutcome, type StopReason } from './stopped-run.js';
+import { outcomeOf, responseFor, type RequestView, type ResponseView } from './jsonrpc-internals.js';
 
 /**
  * The life of every `tools/call` through one decorated transport: claim by idempotency key,
- * admission, ACK, forward, store and answer, replay to duplicates, NACKs, cancellation, drain.
+ * admission, ACK, forward, store and answer, replay to duplicates, NACKs, cancellation, drain,
+ * and the run bound (deadline, `maxRunMs`) past which a running call is stopped.
  * It knows nothing about the transport; {@link TxServerTransport} feeds it messages.
  *
  * @example
@@ -43,6 +30,8 @@ export class TxCallHandler {
   readonly #calls: CallTable;
   readonly #admission: Admission<TxCall>;
   readonly #replies: CallReplies;
+  readonly #bounds: RunBounds;
+  readonly #endings: CallEndings;
   #accepting = true;
 
   constructor(
@@ -61,6 +50,13 @@ export class TxCallHandler {
       this.stats,
     );
     this.#admission = new Admission(options.maxConcurrent, options.maxQueue, (call) => this.#run(call));
+    this.#endings = new CallEndings(options.store, this.#calls, this.#replies, port);
+    this.#bounds = new RunBounds(
+      options.scheduler,
+      () => this.#calls.list(),
+      (call, reason) => this.#stop(call, reason),
+      options.features,
+    );
   }
 
   /** Calls tracked (not yet answered). */
@@ -68,16 +64,16 @@ export class TxCallHandler {
     return this.#calls.size;
   }
 
-  /** Whether a request with this JSON-RPC id is still being handled. */
-  has(id: RequestId): boolean {
-    return this.#calls.has(id);
+  /** The request still being handled under this JSON-RPC id, if any. */
+  request(id: RequestId): RequestView | undefined {
+    return this.#calls.get(id)?.request;
   }
 
   /** Takes a `tools/call` from the client. */
   accept(request: RequestView, extra: MessageExtraInfo | undefined): void {
     if (!this.#accepting) return this.#replies.nack(request.id, 'shutting_down');
-    const { features, scheduler, compression } = this.options;
-    const call = prepareCall(request, extra, features, scheduler.now(), compression);
+    const { features, scheduler, compression, maxKeyedArgsBytes } = this.options;
+    const call = prepareCall(request, extra, features, scheduler.now(), compression, maxKeyedArgsBytes);
     if (!(call instanceof TxCall)) return this.#replies.nack(request.id, call.reason, undefined, call.detail);
     this.#calls.add(call);
     if (call.key === undefined) this.#admit(call);
@@ -92,8 +88,8 @@ export class TxCallHandler {
     const call = this.#calls.get(response.id);
     if (call === undefined || call.state !== 'running') return undefined;
     call.state = 'settling';
-    this.#admission.done(this.options.scheduler.now() - call.startedAt);
-    if (call.claimed) return this.#store(call, response, options);
+    this.#slotFreed(this.options.scheduler.now() - call.startedAt);
+    if (call.claimed) return this.#endings.stored(call, outcomeOf(response), options);
     this.#calls.forget(call);
     if (call.meta === undefined || response.result === undefined)
       return this.port.send(response as JSONRPCMessage, options);
@@ -131,7 +127,7 @@ export class TxCallHandler {
           return false;
         }
         // The server aborts the handler and sends no response (the SDK drops it): forget it now.
-        this.#admission.done();
+        this.#slotFreed();
         this.#calls.drop(call);
         return true;
       default:
@@ -142,13 +138,13 @@ export class TxCallHandler {
   /** Stops accepting calls, NACKs the queued ones, and resolves once every tracked call is answered. */
   drain(): Promise<void> {
     this.#accepting = false;
-    for (const call of this.#admission.takeQueued()) this.#refuse(call, 'shutting_down');
+    for (const call of this.#admission.takeQueued()) this.#endings.refuse(call, 'shutting_down');
     return this.#calls.whenIdle();
   }
 
   /**
    * The connection is gone: drops calls the server has not started, lets running keyed calls
-   * finish so that their outcome is stored, and resolves once they have.
+   * finish so that their outcome is stored (or their run bound stop them), and resolves once they have.
    */
   disconnect(): Promise<void> {
     this.#accepting = false;
@@ -158,7 +154,7 @@ export class TxCallHandler {
         this.#stopWaiting(call);
         this.#calls.forget(call);
       } else if (call.state === 'running' && !call.claimed) {
-        this.#admission.done();
+        this.#slotFreed();
         this.#calls.forget(call);
       } else {
         call.cancelled = true;
@@ -167,11 +163,25 @@ export class TxCallHandler {
     return this.#calls.whenIdle();
   }
 
-  /** Gives up on running keyed calls (the server is about to abort them): releases their claims. */
-  abandon(): void {
+  /**
+   * The server is closing while calls still run (its grace period is over, it is about to abort
+   * them): each is stopped, and a keyed one's outcome recorded as unknown, never its key released
+   * while the tool may still be running.
+   */
+  stopRunning(): void {
+    for (const call of this.#calls.list())
+      if (call.state === 'running') this.#stop(call, 'shutting_down', false);
+    this.#bounds.stop(); // nothing runs any more, and nothing new is accepted
+  }
+
+  /**
+   * The server behind the transport is gone (its process died): nothing it ran can still finish or
+   * take effect later, so running calls are forgotten and their keys released for a retry to run.
+   */
+  releaseRunning(): void {
     for (const call of this.#calls.list()) {
       if (call.state !== 'running') continue;
-      this.#admission.done();
+      this.#slotFreed();
       this.#calls.drop(call);
     }
   }
@@ -185,7 +195,7 @@ export class TxCallHandler {
         call.meta?.requestId ?? '',
       );
     } catch (e) {
-      return this.#storeFailed(call, e);
+      return this.#endings.storeFailed(call, e);
     }
     call.claimed = claim.status === 'claimed';
     if (call.cancelled || call.state !== 'claiming') return this.#calls.drop(call);
@@ -194,13 +204,13 @@ export class TxCallHandler {
         return this.#admit(call);
       case 'completed':
         this.#replies.ack(call);
-        return this.#replay(call, claim.record);
+        return this.#endings.replayed(call, claim.record);
       case 'in_flight':
         return this.#wait(call, claim.completion);
       case 'conflict':
-        return this.#refuse(call, 'idempotency_conflict');
+        return this.#endings.refuse(call, 'idempotency_conflict');
       default: // a store breaking its contract must not leave the call hanging
-        return this.#storeFailed(
+        return this.#endings.storeFailed(
           call,
           new TypeError(
             `idempotency store: unknown claim status ${String((claim as { status?: unknown } | null)?.status)}`,
@@ -210,9 +220,9 @@ export class TxCallHandler {
   }
 
   #admit(call: TxCall): void {
-    if (!this.#accepting) return this.#refuse(call, 'shutting_down');
+    if (!this.#accepting) return this.#endings.refuse(call, 'shutting_down');
     const admitted = this.#admission.admit(call);
-    if (admitted === 'full') return this.#refuse(call, 'overloaded', this.#admission.retryAfterMs());
+    if (admitted === 'full') return this.#endings.refuse(call, 'overloaded', this.#admission.retryAfterMs());
     if (admitted === 'queued') call.state = 'queued';
     else if (!this.#run(call)) this.#admission.done();
   }
@@ -221,11 +231,13 @@ export class TxCallHandler {
   #run(call: TxCall): boolean {
     const now = this.options.scheduler.now();
     if (call.pastDeadline(now, this.options.features)) {
-      this.#refuse(call, 'deadline_exceeded');
+      this.#endings.refuse(call, 'deadline_exceeded');
       return false;
     }
     call.state = 'running';
     call.startedAt = now;
+    call.runUntil = call.runBound(now, this.options.maxRunMs, this.options.features);
+    this.#bounds.arm(call.runUntil);
     this.#replies.ack(call);
     this.stats.executed++;
     this.port.forward(call.request as JSONRPCMessage, call.extra);
@@ -234,55 +246,54 @@ export class TxCallHandler {
 
   #wait(call: TxCall, completion: Promise<StoredRecord>): void {
     const { scheduler, inProgressWaitMs, features } = this.options;
-    if (!this.#admission.holdWaiter())
-      return this.#refuse(call, 'overloaded', this.#admission.retryAfterMs());
+    // A duplicate joins the running execution: it takes no slot and no queue room, whatever the load.
     call.state = 'waiting';
     this.#replies.ack(call);
     const now = scheduler.now();
     call.waitUntil ??= now + call.waitBound(now, inProgressWaitMs, features);
     waitForKey(call, completion, scheduler, Math.max(0, call.waitUntil - now), {
-      stopped: () => this.#admission.dropWaiter(),
-      completed: (record) => this.#replay(call, record),
+      stopped: () => undefined,
+      completed: (record) => this.#endings.replayed(call, record),
       released: () => {
         call.state = 'claiming'; // the execution gave its key back: this duplicate may run it
         void this.#claim(call);
       },
-      timedOut: () => this.#refuse(call, 'in_progress', Math.max(1, Math.round(this.#admission.averageMs))),
-      failed: (error) => this.#storeFailed(call, error),
+      timedOut: () =>
+        this.#endings.refuse(call, 'in_progress', Math.max(1, Math.round(this.#admission.averageMs))),
+      failed: (error) => this.#endings.storeFailed(call, error),
     });
-  }
-
-  /** Without a working store the tool must not run: a retryable `overloaded` NACK. */
-  #storeFailed(call: TxCall, error: unknown): void {
-    this.port.report(error);
-    this.#refuse(call, 'overloaded', STORE_FAILURE_RETRY_AFTER_MS, 'idempotency store unavailable');
   }
 
   #stopWaiting(call: TxCall): void {
     call.timer?.unsubscribe();
     call.timer = undefined;
-    this.#admission.dropWaiter();
   }
 
-  async #store(call: TxCall, response: ResponseView, options?: TransportSendOptions): Promise<void> {
-    const stored = await storeOutcome(this.options.store, call, response, this.port.report);
-    if (stored === undefined) this.#calls.drop(call);
-    else this.#calls.forget(call);
-    if (call.cancelled) return;
-    if (stored === undefined)
-      return this.port.send(internalError(call.id, 'Internal error: the tool result is not JSON'));
-    const meta = { duplicate: false, requestId: call.meta?.requestId ?? '', attempts: stored.attempts };
-    return this.port.send(responseFor(call.id, stored.outcome, meta), options);
+  /**
+   * Gives a slot back. The run-bound timer stays armed while idle (re-arming it per call would
+   * cost a timer per sequential call); it goes with the connection (`stopRunning`).
+   */
+  #slotFreed(durationMs?: number): void {
+    this.#admission.done(durationMs);
   }
 
-  #replay(call: TxCall, record: StoredRecord): void {
-    this.#replies.replay(call, record);
-    this.#calls.forget(call);
-  }
-
-  /** NACKs a tracked call and forgets it (its claim released). */
-  #refuse(call: TxCall, reason: NackReason, retryAfterMs?: number, detail?: string): void {
-    if (!call.cancelled) this.#replies.nack(call.id, reason, retryAfterMs, detail);
-    this.#calls.drop(call);
+  /**
+   * Stops a running call: the tool's signal is aborted (a `notifications/cancelled` handed to the
+   * server, which then drops the tool's response; `abort` false when the server is closing and
+   * aborts it itself), its slot freed, and the caller answered with the outcome-unknown error,
+   * which a keyed call's store keeps for every retry instead of a second run.
+   */
+  #stop(call: TxCall, reason: StopReason, abort = true): void {
+    const ranMs = this.options.scheduler.now() - call.startedAt;
+    call.state = 'settling';
+    this.stats.stopped++;
+    this.#slotFreed(ranMs);
+    if (abort) {
+      const params = { requestId: call.id, reason: `mcp_tx: ${reason}` };
+      this.port.forward({ jsonrpc: '2.0', method: 'notifications/cancelled', params }, undefined);
+    }
+    const outcome = stoppedOutcome(reason, ranMs);
+    if (call.claimed) void this.#endings.stored(call, outcome);
+    else this.#endings.answered(call, outcome);
   }
 }

@@ -4,6 +4,7 @@ import {
   TX_KEY,
   decodeRequestMeta,
   fingerprint,
+  jsonLengthExceeds,
   type NackReason,
   type ResolvedCompression,
   type TxRequestMeta,
@@ -34,6 +35,8 @@ export class TxCall {
   claimed = false;
   acked = false;
   startedAt = 0;
+  /** When the server stops the call if it still runs (scheduler time): its deadline or `maxRunMs`. */
+  runUntil = Infinity;
   /** When a duplicate stops waiting for its key (scheduler time), fixed at its first wait. */
   waitUntil: number | undefined = undefined;
   timer: Subscription | undefined = undefined;
@@ -64,6 +67,13 @@ export class TxCall {
     return deadline !== undefined && now >= deadline && features.has('deadline');
   }
 
+  /** When a call started at `now` must be stopped: `maxRunMs` later, or its deadline if sooner. */
+  runBound(now: number, maxRunMs: number, features: ReadonlySet<ServerFeature>): number {
+    const deadline = this.meta?.deadline;
+    const bound = now + maxRunMs;
+    return deadline !== undefined && features.has('deadline') ? Math.min(bound, deadline) : bound;
+  }
+
   /** How long a duplicate may wait for its key: its deadline or timeout_ms, else `fallbackMs`. */
   waitBound(now: number, fallbackMs: number, features: ReadonlySet<ServerFeature>): number {
     let bound = this.meta?.timeoutMs ?? Infinity;
@@ -83,11 +93,12 @@ export interface Refusal {
  * Reads a `tools/call` request: a plain call (no `_meta.mcp_tx`), an mcp_tx call with its
  * decoded meta, key and server-computed fingerprint, or a {@link Refusal} (malformed meta,
  * fingerprint that does not match the arguments received, deadline already past, compressed
- * arguments that do not inflate). Compressed arguments are inflated first: the call's request,
- * the fingerprint and what the server receives hold the original arguments.
+ * arguments that do not inflate, arguments to fingerprint longer than `maxKeyedArgsBytes`
+ * characters of JSON). Compressed arguments are inflated first: the call's request, the
+ * fingerprint and what the server receives hold the original arguments.
  *
  * @example
- * const call = prepareCall(request, extra, features, scheduler.now(), compression);
+ * const call = prepareCall(request, extra, features, scheduler.now(), compression, 4 << 20);
  * if (!(call instanceof TxCall)) reply(nackResponse(request.id, call.reason));
  */
 export function prepareCall(
@@ -96,6 +107,7 @@ export function prepareCall(
   features: ReadonlySet<ServerFeature>,
   now: number,
   compression?: ResolvedCompression,
+  maxKeyedArgsBytes = Infinity,
 ): TxCall | Refusal {
   const wire = objectOrUndefined(objectOrUndefined(received.params)?._meta)?.[TX_KEY];
   if (wire === undefined) return new TxCall(received, extra, undefined, undefined, '');
@@ -113,6 +125,13 @@ export function prepareCall(
   const key = features.has('idempotency') ? meta.idempotencyKey : undefined;
   let computed = '';
   if (key !== undefined || meta.fingerprint !== undefined) {
+    // Fingerprinting costs time in proportion to the arguments: bound them first, cheaply.
+    if (jsonLengthExceeds(params?.arguments, maxKeyedArgsBytes)) {
+      return {
+        reason: 'invalid_request',
+        detail: `keyed arguments longer than ${maxKeyedArgsBytes} characters of JSON (the server's maxKeyedArgsBytes)`,
+      };
+    }
     try {
       computed = fingerprint(name, params?.arguments);
     } catch {

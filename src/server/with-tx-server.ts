@@ -7,12 +7,14 @@ import { resolveServerOptions, type ResolvedServerOptions, type TxServerOptions 
 import { copyStats, type TxServerStats } from './server-stats.js';
 import { TxCallHandler } from './tx-call-handler.js';
 import { forwardHandleRequest, type HandleRequestOf } from './handle-request.js';
+import { reusedIdAnswer } from './reused-id.js';
 import {
   asRequest,
   asResponse,
   isAcceptedRequest,
   objectOrUndefined,
   withTxCapability,
+  type RequestView,
 } from './jsonrpc-internals.js';
 
 /**
@@ -116,7 +118,8 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
           return this.inner.send(withTxCapability(response, init.features), options);
       }
     }
-    return this.inner.send(message, options);
+    // Calls still running when the connection dropped answer into a closed transport: nothing to say.
+    return this.#innerClosed ? Promise.resolve() : this.inner.send(message, options);
   }
 
   /**
@@ -127,10 +130,27 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
     return this.#calls.drain();
   }
 
-  /** Drains for at most `gracePeriodMs`, then closes the inner transport. */
+  /**
+   * Drains for at most `gracePeriodMs`, then closes the inner transport; a keyed call still
+   * running then is stopped and its outcome recorded as unknown (`OUTCOME_UNKNOWN_CODE`), so that
+   * a retry elsewhere gets that answer rather than a second run beside a tool that may not stop.
+   */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
     return this.#closing;
+  }
+
+  /**
+   * For a proxy: the server process behind this transport died, so nothing it was running can
+   * still finish or take effect later. Running calls are forgotten and their keys released (a
+   * retry runs them again, on the next server), then the transport closes.
+   *
+   * @example
+   * child.on('exit', () => void transport.serverExited());
+   */
+  serverExited(): Promise<void> {
+    this.#calls.releaseRunning();
+    return this.close();
   }
 
   async #shutdown(): Promise<void> {
@@ -138,6 +158,7 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
     this.#graceSpent = true;
     await this.inner.close();
     this.#innerClose(); // in case the inner transport does not call onclose itself
+    this.#notifyClose(); // the connection may have dropped before: calls still running stop now
   }
 
   /** Resolves when `promise` does or the grace period ends, whichever is first. */
@@ -153,12 +174,8 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
   #receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
     const request = asRequest(message);
     if (request !== undefined) {
-      if (this.#calls.has(request.id)) {
-        // A request with the id of one still in flight is a copy the network duplicated (or a
-        // client error): the first copy's response answers that id, so this one is dropped.
-        // Answering it (even with a NACK) would settle the client's request before the real answer.
-        return;
-      }
+      const inFlight = this.#calls.request(request.id);
+      if (inFlight !== undefined) return this.#reusedId(request, inFlight);
       // Only a request the SDK will accept is tracked: one it drops as malformed is never answered.
       if (request.method === 'tools/call' && isAcceptedRequest(request))
         return this.#calls.accept(request, extra);
@@ -174,6 +191,16 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
         return;
     }
     this.onmessage?.(message, extra);
+  }
+
+  /** A request with the JSON-RPC id of a tools/call in flight: reported, and answered unless a copy. */
+  #reusedId(request: RequestView, inFlight: RequestView): void {
+    const { report, reply } = reusedIdAnswer(request, inFlight);
+    this.onerror?.(report);
+    if (reply === undefined) return;
+    this.inner
+      .send(reply)
+      .catch((e: unknown) => this.onerror?.(e instanceof Error ? e : new Error(String(e))));
   }
 
   #noteInitialize(id: RequestId, params: unknown): void {
@@ -203,22 +230,25 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
   }
 
   /**
-   * The connection is gone. Running keyed calls may still finish and be stored (the server answers
-   * into this decorator), so the server learns of the close only once they have, or the grace
-   * period is over; then their claims are released and the server aborts them.
+   * The connection is gone. Running keyed calls still finish and are stored (the server answers
+   * into this decorator), so the server learns of the close only once they have: their keys are
+   * never released while a tool may run, and each is bounded by its deadline and `maxRunMs`.
+   * After `close()`'s grace period, calls still running are stopped (outcome unknown) instead.
    */
   #innerClose(): void {
     if (this.#innerClosed) return;
     this.#innerClosed = true;
     const settled = this.#calls.disconnect();
-    const notify = (): void => {
-      if (this.#closeNotified) return;
-      this.#closeNotified = true;
-      this.#calls.abandon();
-      this.onclose?.();
-    };
-    if (this.#graceSpent || this.#calls.active === 0) return notify();
-    void this.#within(settled).then(notify);
+    if (this.#graceSpent || this.#calls.active === 0) return this.#notifyClose();
+    void settled.then(() => this.#notifyClose());
+  }
+
+  /** Tells the server the connection is gone (once), stopping calls still running. */
+  #notifyClose(): void {
+    if (this.#closeNotified) return;
+    this.#closeNotified = true;
+    this.#calls.stopRunning();
+    this.onclose?.();
   }
 }
 
@@ -241,7 +271,13 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
  *   forwarded, and the key freed, when the key is the request id (the client's own); a caller's
  *   key may come back, so that call still finishes and is stored.
  * - When the connection drops, the server learns of it only once running keyed calls have
- *   answered (at most `gracePeriodMs`), so that their outcomes are stored, not aborted.
+ *   answered, so that their outcomes are stored, not aborted; a retry meanwhile (on another
+ *   connection sharing the store) waits for that outcome or gets `in_progress`.
+ * - A running call is stopped at its request's `deadline` or after `maxRunMs`: the tool's signal
+ *   is aborted, its slot freed, and the call (and every retry of its key) answered with an
+ *   `OUTCOME_UNKNOWN_CODE` error rather than a second run.
+ * - A request reusing the JSON-RPC id of a tools/call in flight gets an Invalid Request error
+ *   (a copy of that very request is dropped); both are reported on `onerror`.
  * - Over Streamable HTTP, decorate the SDK's server transport and serve requests with the
  *   decorator's `handleRequest` (typed as the inner one's), one per session or one per request in
  *   stateless mode, with one store shared by all (`examples/http-server.ts`).

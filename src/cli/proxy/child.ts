@@ -2,6 +2,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { JSONRPCMessage, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { Subject, timer, type Subscription } from 'rxjs';
 import { decorrelatedJitterBackoff, type BackoffStrategy } from '../../index.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, limitMessages, type OversizedMessage } from './message-limit.js';
 
 /** How a dead child is restarted. */
 export interface RestartConfig {
@@ -32,6 +33,8 @@ export interface ChildCommand {
   args: readonly string[];
   env?: Record<string, string>;
   cwd?: string;
+  /** Largest message read from the child, bytes; a larger response becomes an error for its call alone. @default DEFAULT_MAX_MESSAGE_BYTES */
+  maxMessageBytes?: number;
 }
 
 /** Messages waiting for a (re)started child; past this, the oldest are dropped (their callers retry). */
@@ -129,7 +132,7 @@ export class ChildSupervisor {
   }
 
   private async spawn(): Promise<void> {
-    const { command, args, env, cwd } = this.child;
+    const { command, args, env, cwd, maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES } = this.child;
     const transport = new StdioClientTransport({
       command,
       args: [...args],
@@ -137,6 +140,7 @@ export class ChildSupervisor {
       ...(env ? { env } : {}),
       ...(cwd ? { cwd } : {}),
     });
+    limitMessages(transport, maxMessageBytes, (m) => this.oversized(transport, m, maxMessageBytes));
     let dead = false;
     let pid: number | null = null;
     const onDeath = () => {
@@ -205,6 +209,25 @@ export class ChildSupervisor {
     }
     if (m.method !== undefined && m.id !== undefined) this.childRequests.add(m.id);
     this.messages$.next(message);
+  }
+
+  /**
+   * The child sent a message over the limit, skipped unread. A response becomes an error
+   * response for that call alone (which the decorator stores for its key: the tool ran, its
+   * result cannot be delivered); a request of the child's is refused; the child lives on.
+   */
+  private oversized(transport: StdioClientTransport, m: OversizedMessage, limit: number): void {
+    const what = `a message of ${m.bytes} bytes${m.method ? ` (${m.method})` : ''}`;
+    this.log(`child sent ${what}, over the ${limit}-byte message limit (--max-message-bytes); skipped`);
+    if (m.id === undefined) return;
+    const message = `mcp-tx proxy: the server's ${m.method === undefined ? 'response' : 'request'} is ${m.bytes} bytes, over the proxy's message limit of ${limit} bytes (--max-message-bytes)`;
+    if (m.method === undefined) {
+      this.receive(transport, { jsonrpc: '2.0', id: m.id, error: { code: -32603, message } });
+      return;
+    }
+    transport
+      .send({ jsonrpc: '2.0', id: m.id, error: { code: -32600, message } })
+      .catch((e: unknown) => this.log(`send to child failed: ${String(e)}`));
   }
 
   private becomeReady(transport: StdioClientTransport): void {

@@ -5,9 +5,6 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ProxyRelay } from './relay.js';
 
-/** Largest request body accepted, bytes. */
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
-
 /** A listening Streamable HTTP proxy endpoint. */
 export interface HttpEndpoint {
   /** The endpoint's URL, e.g. `http://127.0.0.1:3000/mcp`. */
@@ -31,11 +28,14 @@ export async function serveHttp({
   host,
   startSession,
   log,
+  maxBodyBytes,
 }: {
   port: number;
   host: string;
   startSession: (transport: StreamableHTTPServerTransport) => Promise<ProxyRelay>;
   log: (line: string) => void;
+  /** Largest request body accepted, bytes; a larger one gets HTTP 413 naming the limit. */
+  maxBodyBytes: number;
 }): Promise<HttpEndpoint> {
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; relay: ProxyRelay }>();
   const server = createServer((req, res) => {
@@ -49,7 +49,11 @@ export async function serveHttp({
     if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/mcp')
       return reply(res, 404, 'Not found: use /mcp');
     const id = req.headers['mcp-session-id'];
-    const body = req.method === 'POST' ? await readJson(req) : undefined;
+    const body = req.method === 'POST' ? await readJson(req, maxBodyBytes) : undefined;
+    if (body === TOO_LARGE) {
+      const message = `Request body over the proxy's message limit of ${maxBodyBytes} bytes (--max-message-bytes)`;
+      return reply(res, 413, message, -32600);
+    }
     if (body instanceof Error) return reply(res, 400, `Parse error: ${body.message}`, -32700);
     const session = typeof id === 'string' ? sessions.get(id) : undefined;
     if (session) return session.transport.handleRequest(req, res, body);
@@ -104,12 +108,18 @@ function reply(res: ServerResponse, status: number, message: string, code = -320
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+/** What {@link readJson} returns for a body over its limit. */
+const TOO_LARGE = Symbol('too large');
+
+async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return new Error(`body larger than ${MAX_BODY_BYTES} bytes`);
+    if (size > maxBytes) {
+      req.resume(); // read the rest away, so that the answer reaches the client
+      return TOO_LARGE;
+    }
     chunks.push(chunk);
   }
   try {

@@ -1,13 +1,24 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { MemoryIdempotencyStore, type IdempotencyStore } from '../../server/index.js';
+import {
+  DEFAULT_MAX_INFLATED_BYTES,
+  MemoryIdempotencyStore,
+  type IdempotencyStore,
+} from '../../server/index.js';
 import { ChildSupervisor, type ChildCommand, type RestartConfig } from './child.js';
 import { serveHttp, type HttpEndpoint } from './http.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, limitMessages } from './message-limit.js';
 import { ProxyRelay } from './relay.js';
 
 export { ChildSupervisor, DEFAULT_RESTART, type ChildCommand, type RestartConfig } from './child.js';
 export { ProxyRelay, DEFAULT_SHUTDOWN_GRACE_MS } from './relay.js';
 export { serveHttp, type HttpEndpoint } from './http.js';
+export {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  LimitedLineReader,
+  limitMessages,
+  type OversizedMessage,
+} from './message-limit.js';
 
 /** Options of {@link runProxy}. */
 export interface ProxyOptions {
@@ -23,6 +34,13 @@ export interface ProxyOptions {
   restart?: RestartConfig;
   /** Tool executions running at once per connection. @default 64 */
   maxConcurrent?: number;
+  /**
+   * Largest message read from the client or the server, bytes (over HTTP: the largest request
+   * body). A larger one fails its call alone, with an error naming the limit; the connection and
+   * the child live on. Past the SDK's 10 MiB, the server command must accept as much itself.
+   * From 1,024 to 2^30. @default 10_485_760 (10 MiB)
+   */
+  maxMessageBytes?: number;
   /** Diagnostics (child restarts, errors); never stdout, which stdio mode speaks MCP on. @default stderr */
   log?: (line: string) => void;
   /** Called once the HTTP endpoint listens. */
@@ -49,13 +67,24 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
     store = new MemoryIdempotencyStore(),
     restart = {},
     maxConcurrent,
+    maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
     log = (line: string) => process.stderr.write(`mcp-tx proxy: ${line}\n`),
     onListening,
     signal,
   } = options;
-  const serverOptions = { store, ...(maxConcurrent !== undefined ? { maxConcurrent } : {}) };
+  if (!Number.isInteger(maxMessageBytes) || maxMessageBytes < 1_024 || maxMessageBytes > 2 ** 30) {
+    throw new RangeError(
+      `maxMessageBytes must be an integer from 1024 to ${2 ** 30}, got ${maxMessageBytes}`,
+    );
+  }
+  const serverOptions = {
+    store,
+    // Compressed arguments never inflate past what the child may read: one message must not kill it.
+    compression: { maxInflatedBytes: Math.min(DEFAULT_MAX_INFLATED_BYTES, maxMessageBytes) },
+    ...(maxConcurrent !== undefined ? { maxConcurrent } : {}),
+  };
   const startRelay = async (upstream: Transport): Promise<ProxyRelay> => {
-    const supervisor = new ChildSupervisor(child, restart, log);
+    const supervisor = new ChildSupervisor({ maxMessageBytes, ...child }, restart, log);
     await supervisor.start();
     const relay = new ProxyRelay(upstream, supervisor, serverOptions, log);
     await relay.start();
@@ -63,7 +92,13 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
   };
 
   if (httpPort !== undefined) {
-    const endpoint = await serveHttp({ port: httpPort, host, startSession: startRelay, log });
+    const endpoint = await serveHttp({
+      port: httpPort,
+      host,
+      startSession: startRelay,
+      log,
+      maxBodyBytes: maxMessageBytes,
+    });
     log(`listening on ${endpoint.url.href}`);
     onListening?.(endpoint);
     await new Promise<void>((resolve) => {
@@ -76,7 +111,13 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
 
   // Our stdout is the MCP channel: a client that went away must not crash us with EPIPE.
   process.stdout.on('error', (e) => log(`stdout: ${e.message}`));
-  const relay = await startRelay(new StdioServerTransport());
+  // The relay answers oversized messages; it exists once the transport is started.
+  const late: { relay?: ProxyRelay } = {};
+  const upstream = limitMessages(new StdioServerTransport(), maxMessageBytes, (m) =>
+    late.relay?.refuseOversized(m, maxMessageBytes),
+  );
+  const relay = await startRelay(upstream);
+  late.relay = relay;
   process.stdin.once('end', () => void relay.close());
   signal?.addEventListener('abort', () => void relay.close(), { once: true });
   await relay.closed;

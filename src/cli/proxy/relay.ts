@@ -2,17 +2,18 @@ import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { firstValueFrom, from, race, timer, type Subscription } from 'rxjs';
 import {
+  nackResponse,
   withTxServer,
   type IdempotencyStore,
   type TxServerOptions,
   type TxServerTransport,
 } from '../../server/index.js';
 import type { ChildSupervisor } from './child.js';
+import type { OversizedMessage } from './message-limit.js';
 
 /**
  * The client-facing side of one child lifetime: what `withTxServer` decorates. Sends go to the
- * real upstream transport; closing it tells the decorator that the server side of its calls is
- * gone, which is the decorator's own path for giving back the claims of calls that never finished.
+ * real upstream transport until the lifetime ends (its child died, or the relay closed).
  */
 class ChildLifetimeLink implements Transport {
   onclose?: (() => void) | undefined;
@@ -56,8 +57,9 @@ interface Lifetime {
  * A pure message relay between a client-facing transport and a supervised child server, with
  * `withTxServer` in front of the child: ACK, NACK and exactly-once by idempotency key for any
  * MCP server. Each child lifetime gets its own decorator over one shared store; when the child
- * dies, its decorator is closed, which releases the claims of the calls it was running (they are
- * answered by nothing; the client's retry runs them on the next child or replays the stored result).
+ * dies, its decorator is told so (`serverExited`), which releases the claims of the calls it was
+ * running (they are answered by nothing; the client's retry runs them on the next child or
+ * replays the stored result).
  *
  * @example
  * const relay = new ProxyRelay(new StdioServerTransport(), child, { store });
@@ -120,6 +122,24 @@ export class ProxyRelay {
     return this.closing;
   }
 
+  /**
+   * The client sent a message over the proxy's limit, skipped unread: a request gets a NACK
+   * `invalid_request` naming the limit (the tool did not run), a response to the child's request
+   * becomes an error for the child; the connection and the child live on.
+   */
+  refuseOversized(m: OversizedMessage, limit: number): void {
+    const what = `${m.bytes} bytes, over the proxy's message limit of ${limit} bytes (--max-message-bytes)`;
+    this.log(`client sent a message of ${what}${m.method ? ` (${m.method})` : ''}; skipped`);
+    if (m.id === undefined) return;
+    if (m.method !== undefined) {
+      const nack = nackResponse(m.id, 'invalid_request', { detail: `the request is ${what}` });
+      this.upstream.send(nack).catch((e: unknown) => this.log(`send to client failed: ${String(e)}`));
+      return;
+    }
+    const message = `mcp-tx proxy: the client's response is ${what}`;
+    this.child.send({ jsonrpc: '2.0', id: m.id, error: { code: -32600, message } });
+  }
+
   private newLifetime(): Lifetime {
     const link = new ChildLifetimeLink(this.upstream);
     // No grace period for a dead child: nothing it was running can still answer.
@@ -133,7 +153,8 @@ export class ProxyRelay {
   private childDied(): void {
     const dead = this.lifetime;
     this.lifetime = this.newLifetime();
-    void dead.link.close();
+    // Its calls died with it: their keys go back, and the client's retries run them on the next child.
+    void dead.tx.serverExited();
     // A client still waiting for its initialize hands it to the next child as it sent it.
     const initialize = this.child.unansweredInitialize;
     if (initialize) this.lifetime.link.deliver(initialize);

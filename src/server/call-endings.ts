@@ -1,0 +1,73 @@
+import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { NackReason } from '../protocol/index.js';
+import type { CallPort, CallReplies } from './call-replies.js';
+import type { CallTable } from './call-table.js';
+import type { IdempotencyStore, StoredRecord, TxOutcome } from './idempotency-store.js';
+import { internalError, responseFor } from './jsonrpc-internals.js';
+import { storeOutcome } from './store-outcome.js';
+import type { TxCall } from './tx-call.js';
+
+/**
+ * `retry_after_ms` of the `overloaded` NACK sent when the idempotency store fails: without a
+ * claim the tool must not run, and a store outage is usually over in about a second.
+ *
+ * @example
+ * if (nack.reason === 'overloaded' && nack.retryAfterMs === STORE_FAILURE_RETRY_AFTER_MS) alertOps();
+ */
+export const STORE_FAILURE_RETRY_AFTER_MS = 1_000;
+
+/**
+ * The ways a tracked call ends and is forgotten: its outcome stored (keyed) and answered, a
+ * duplicate replayed, a refusal (NACK, its claim released), or an answer that is not stored.
+ * A call the client cancelled is forgotten the same way, with nothing sent.
+ *
+ * @example
+ * const endings = new CallEndings(store, table, replies, port);
+ * endings.refuse(call, 'overloaded', 250);
+ */
+export class CallEndings {
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly calls: CallTable,
+    private readonly replies: CallReplies,
+    private readonly port: CallPort,
+  ) {}
+
+  /** Stores a keyed call's outcome (its response's, or the server's own), then answers the call with it. */
+  async stored(call: TxCall, outcome: TxOutcome, options?: TransportSendOptions): Promise<void> {
+    const stored = await storeOutcome(this.store, call, outcome, this.port.report);
+    if (stored === undefined) this.calls.drop(call);
+    else this.calls.forget(call);
+    if (call.cancelled) return;
+    if (stored === undefined)
+      return this.port.send(internalError(call.id, 'Internal error: the tool result is not JSON'));
+    const meta = { duplicate: false, requestId: call.meta?.requestId ?? '', attempts: stored.attempts };
+    return this.port.send(responseFor(call.id, stored.outcome, meta), options);
+  }
+
+  /** Answers a call that holds no claim with `outcome`, unstored. */
+  answered(call: TxCall, outcome: TxOutcome): void {
+    this.calls.forget(call);
+    if (call.cancelled) return;
+    const meta = { duplicate: false, requestId: call.meta?.requestId ?? '', attempts: 1 };
+    this.replies.send(responseFor(call.id, outcome, meta), call.id);
+  }
+
+  /** Answers a duplicate with its key's stored record. */
+  replayed(call: TxCall, record: StoredRecord): void {
+    this.replies.replay(call, record);
+    this.calls.forget(call);
+  }
+
+  /** NACKs a tracked call and forgets it (its claim released). */
+  refuse(call: TxCall, reason: NackReason, retryAfterMs?: number, detail?: string): void {
+    if (!call.cancelled) this.replies.nack(call.id, reason, retryAfterMs, detail);
+    this.calls.drop(call);
+  }
+
+  /** Without a working store the tool must not run: a retryable `overloaded` NACK. */
+  storeFailed(call: TxCall, error: unknown): void {
+    this.port.report(error);
+    this.refuse(call, 'overloaded', STORE_FAILURE_RETRY_AFTER_MS, 'idempotency store unavailable');
+  }
+}
