@@ -17,6 +17,8 @@ const config: Config = {
     // sources, with the Node fast path as Node users get it (spec/protocol/sha256.spec.ts pins the
     // portable one to it).
     '^#sha256$': '<rootDir>/src/protocol/sha256-node.ts',
+    // likewise `#child-process`: the stdio child's end and exit code, Node only
+    '^#child-process$': '<rootDir>/src/client/child-process-node.ts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],

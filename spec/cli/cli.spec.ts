@@ -236,6 +236,28 @@ describe('mcp-tx', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 40); // decorrelated jitter: every backoff at least the base
     }, 30_000);
 
+    it('should tell a client at once that the server command exited before answering initialize', async () => {
+      const started = Date.now();
+      const { code, stderr } = await runCli([
+        'call',
+        'add',
+        '{}',
+        '--',
+        process.execPath,
+        BIN,
+        'proxy',
+        '--',
+        process.execPath,
+        '-e',
+        'process.exit(3)',
+      ]);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(
+        /mcp-tx: \[CONNECTION_CLOSED\] connection closed: .*the server command exited with code 3 before answering initialize/,
+      );
+      expect(Date.now() - started).toBeLessThan(8_000); // not the 10 s initialize timeout
+    }, 30_000);
+
     it('should serve Streamable HTTP on 127.0.0.1 with --http and stop on SIGTERM', async () => {
       const { child, match } = await startCli(
         ['proxy', '--http', '0', '--', ...FIXTURE_COMMAND],

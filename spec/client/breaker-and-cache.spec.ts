@@ -12,6 +12,7 @@ import {
   type TxClientOptions,
   type TxEvent,
 } from '../../src/index.js';
+import { MAX_TOOL_ENTRIES } from '../../src/client/defaults.js';
 import { connectInMemory } from '../helpers/connect.js';
 import { createToolServer } from '../helpers/tool-server.js';
 
@@ -87,6 +88,38 @@ describe('TxClient circuit breaker', () => {
     expect(open).toMatchObject({ tool: 'flaky', attempt: 0 });
     expect(halfOpen).toMatchObject({ tool: 'flaky', attempt: 0 });
   });
+
+  it('should keep at most MAX_TOOL_ENTRIES breakers: further tool names share one', async () => {
+    const server = new Server({ name: 'any-tool', version: '1.0.0' }, { capabilities: { tools: {} } });
+    const seen = new Set<string>();
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+      seen.add(request.params.name);
+      if (request.params.name.startsWith('hang')) {
+        await new Promise((resolve) => extra.signal.addEventListener('abort', resolve));
+      }
+      return { content: [{ type: 'text', text: 'ok' }] };
+    });
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverTransport);
+    client = await TxClient.connect(clientTransport, {
+      timeoutMs: 50,
+      retry: false,
+      concurrency: 100,
+      maxQueue: MAX_TOOL_ENTRIES,
+      breaker: { failureThreshold: 1, resetTimeoutMs: 60_000 },
+    });
+    const c = client;
+    await Promise.all(Array.from({ length: MAX_TOOL_ENTRIES }, (_, i) => c.call(`tool-${i}`)));
+    // past the bound: one timeout opens the breaker that every further tool name shares...
+    // (a plain server: a timeout leaves the outcome unknown, a breaker failure as well)
+    const lost = await c.call('hang-late').catch((e: unknown) => e);
+    expect(lost).toMatchObject({ code: 'AMBIGUOUS_OUTCOME', cause: { code: 'TIMEOUT' } });
+    const refused = await c.call('another-late').catch((e: unknown) => e);
+    expect(isCircuitOpenError(refused)).toBe(true);
+    expect(seen.has('another-late')).toBe(false);
+    // ...while the tools within the bound keep breakers of their own
+    expect(text(await c.call('tool-0'))).toBe('ok');
+  }, 60_000);
 
   it('should not count isError results or invalid params as failures', async () => {
     // a low-level server: McpServer turns invalid arguments into isError results, not JSON-RPC errors

@@ -1,5 +1,6 @@
 import { firstValueFrom, take } from 'rxjs';
 import {
+  IdempotencyConflictError,
   isNackError,
   toPrometheus,
   type TxAckEvent,
@@ -81,6 +82,9 @@ describe('TxClient with a withTxServer-decorated McpServer', () => {
       .call('charge', { cents: 6 }, { idempotencyKey: 'order-3' })
       .catch((e: unknown) => e);
     expect(isNackError(error) && error.reason).toBe('idempotency_conflict');
+    // the server found it: the same class as the client's dedup window raises
+    expect(error).toBeInstanceOf(IdempotencyConflictError);
+    expect(error).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', retryable: false });
     expect(((await nacks) as TxNackEvent).retryable).toBe(false);
     expect(pair.log.runs.charge).toBe(1);
   });

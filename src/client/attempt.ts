@@ -1,7 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { from, type SchedulerAction, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs';
-import { TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
+import { ConnectionClosedError, TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
 import { RetryableResult, errorInfo, type CallContext } from './call-context.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
@@ -80,7 +80,7 @@ export class Attempt implements TapWaiter, Unsubscribable {
     if (status === 'connecting' || status === 'reconnecting') {
       this.#waiting = connection.whenConnected().subscribe({
         next: () => this.#send(),
-        error: (error: unknown) => this.#fail(error),
+        error: () => this.#failNotSent(),
       });
     } else {
       this.#send();
@@ -127,14 +127,15 @@ export class Attempt implements TapWaiter, Unsubscribable {
   #send(): void {
     const { owner, ctx } = this;
     const { host, tap, checks } = owner;
+    const transport = host.sdk.transport;
+    // Nothing can be sent (the connection is gone): the call fails as never sent, at once.
+    if (!transport) return this.#failNotSent();
     this.#sent = true;
     ctx.sentAt = host.scheduler.now();
     host.recorder.attemptSent(ctx.tool, ctx.attempt);
-    const transport = host.sdk.transport;
     this.#sentOn = transport;
     tap.attach(transport);
     if (!checks) return this.#sendThroughSdk();
-    if (!transport) return this.#fail(new Error('Not connected')); // as the SDK's request would
     try {
       checks.request(ctx.tool);
     } catch (error) {
@@ -165,6 +166,18 @@ export class Attempt implements TapWaiter, Unsubscribable {
     // The request went out without passing the tap (another transport wrapper?): cancel
     // through AbortSignals from now on.
     if (!this.#controller && this.#inFlight && this.#sentId === undefined) owner.cancelBySignal = true;
+  }
+
+  /** Nothing was (or can be) sent: the connection is gone; the error says why it closed. */
+  #failNotSent(): void {
+    const { ctx, owner } = this;
+    const { connection, scheduler } = owner.host;
+    const info = errorInfo(ctx, scheduler.now());
+    const { message, cause } =
+      connection.current === 'closed'
+        ? connection.closedReason
+        : { message: 'not connected', cause: undefined };
+    this.#fail(new ConnectionClosedError(`${ctx.tool}: ${message}`, { info, cause }));
   }
 
   #succeed(value: CallToolResult): void {

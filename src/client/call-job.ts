@@ -44,7 +44,11 @@ export class CallJob implements Observer<CallToolResult>, Unsubscribable {
   run(slot: Subscriber<never>, closed: boolean): void {
     if (this.done || closed) return slot.complete();
     this.#slot = slot;
-    this.#attempts = this.host.attempts$(this.ctx).subscribe(this);
+    try {
+      this.#attempts = this.host.attempts$(this.ctx).subscribe(this);
+    } catch (error) {
+      this.error(error); // this call fails alone; the queue and every other call go on
+    }
   }
 
   /** Fails the call with `error` (the queue is full, or the client closed). */

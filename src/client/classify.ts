@@ -3,6 +3,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import {
   AmbiguousOutcomeError,
   ConnectionClosedError,
+  IdempotencyConflictError,
   NackError,
   RequestError,
   TimeoutError,
@@ -47,6 +48,13 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
   }
   if (error instanceof McpError) {
     const nack = readNack(error.data);
+    if (nack?.reason === 'idempotency_conflict') {
+      // a key reused with other arguments: the same error as the client's dedup window raises
+      return new IdempotencyConflictError(
+        `${info.tool}: the server refused the call: its idempotency key was used with other arguments`,
+        { info, cause: error },
+      );
+    }
     if (nack) {
       // the server's own words (which limit, which field) come after the reason
       const said = error.message.replace(/^MCP error -?\d+: (mcp_tx: )?/, '');
@@ -54,8 +62,6 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
         info,
         cause: error,
         ...nack,
-        // a key reused with other arguments stays a conflict, whatever a server claims
-        retryable: nack.retryable && nack.reason !== 'idempotency_conflict',
       });
     }
     if (error.code === ErrorCode.ConnectionClosed) {

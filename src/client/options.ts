@@ -80,7 +80,10 @@ export interface CallOptions extends Omit<ToolPolicy, 'breaker' | 'cache'> {
   deadline?: number | Date;
   /** Key the server deduplicates by; calls with the same key run the tool once. @default a fresh nanoid */
   idempotencyKey?: string;
-  /** Aborts the call: the server is told it was given up, and stops the attempt in flight. */
+  /**
+   * Aborts the call: the server is told it was given up, and stops the attempt in flight; the
+   * call fails with an `AbortedError` (code `ABORTED`, the signal's reason as `cause`).
+   */
   signal?: AbortSignal;
 }
 

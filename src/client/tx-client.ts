@@ -16,6 +16,7 @@ import * as z from 'zod/v4';
 import { boundedMergeMap } from '../operators/index.js';
 import {
   ACK_METHOD,
+  AbortedError,
   ClientClosedError,
   DEFAULT_MAX_INFLATED_BYTES,
   QueueFullError,
@@ -46,6 +47,7 @@ import {
   DEFAULT_DEDUP_WINDOW_MS,
   DEFAULT_MAX_QUEUE,
   DEFAULT_METRICS_INTERVAL_MS,
+  MAX_TOOL_ENTRIES,
 } from './defaults.js';
 import type {
   TxAckEvent,
@@ -61,6 +63,7 @@ import { validateCallOptions, validateClientOptions, validateReconnect } from '.
 import { ToolResilience } from './tool-resilience.js';
 import { abortable } from './abortable.js';
 import type { WarmupConfig, WarmupReport } from './warmup-config.js';
+import { readToolSafety } from './tool-annotations.js';
 
 /** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
 export interface ConnectOptions extends TxClientOptions {
@@ -314,8 +317,8 @@ export class TxClient {
       if (key === undefined && !signal && !cache) {
         return this.start(subscriber, name, args, options, callId());
       }
-      const start = () =>
-        new Observable<TxResult>((s) => this.start(s, name, args, options, key ?? callId()));
+      const id = key ?? callId();
+      const start = () => new Observable<TxResult>((s) => this.start(s, name, args, options, id));
       const run = () =>
         key !== undefined && this.dedupWindowMs > 0
           ? this.dedup.join(key, fingerprint(name, args), start, () => this.recorder.dedupHit(name))
@@ -323,7 +326,14 @@ export class TxClient {
       const result$ = cache
         ? cache.join(fingerprint(name, args), run, () => this.recorder.cacheHit(name))
         : run();
-      return (signal ? abortable(result$, signal) : result$).subscribe(subscriber);
+      if (!signal) return result$.subscribe(subscriber);
+      const calledAt = this.scheduler.now();
+      const aborted = (reason: unknown) => {
+        const why = reason instanceof Error ? `: ${reason.message}` : '';
+        const info = { tool: name, requestId: id, attempt: 0, elapsedMs: this.scheduler.now() - calledAt };
+        return new AbortedError(`${name}: aborted by its signal${why}`, { info, cause: reason });
+      };
+      return abortable(result$, signal, aborted).subscribe(subscriber);
     });
   }
 
@@ -377,15 +387,12 @@ export class TxClient {
    * `idempotentHint` (safe to retry after an unknown outcome). `connect` calls it once.
    */
   async refreshTools(): Promise<void> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.sdk.listTools(cursor === undefined ? undefined : { cursor });
-      for (const tool of page.tools) {
-        const { readOnlyHint, idempotentHint } = tool.annotations ?? {};
-        this.safeTools.set(tool.name, readOnlyHint === true || idempotentHint === true);
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
+    // bounded by the client's options (the SDK would wait 60 s for a lost answer), and retried
+    const { timeoutMs, maxAttempts } = resolvePolicy([this.options]);
+    const timeout = Math.min(timeoutMs, this.connection.initializeTimeoutMs);
+    // internal and read-only: retried even with retry: false
+    const safe = await readToolSafety(this.sdk, timeout, Math.max(maxAttempts, 2));
+    safe.forEach((isSafe, tool) => this.safeTools.set(tool, isSafe));
   }
 
   /**
@@ -483,7 +490,7 @@ export class TxClient {
     let policy = this.policies.get(tool);
     if (!policy) {
       policy = resolvePolicy([this.options, toolPolicy]);
-      if (this.policies.size < 10_000) this.policies.set(tool, policy);
+      if (this.policies.size < MAX_TOOL_ENTRIES) this.policies.set(tool, policy);
     }
     return policy;
   }

@@ -69,8 +69,8 @@ export class DeadlineExceededError extends TxError {
 
 /** The server refused the request without running the tool (a NACK). */
 export class NackError extends TxError {
-  override readonly name = 'NackError';
-  readonly code = 'NACK';
+  override readonly name: string = 'NackError';
+  readonly code: 'NACK' | 'IDEMPOTENCY_CONFLICT' = 'NACK';
   readonly retryable: boolean;
   /** Why the server refused. */
   readonly reason: NackReason;
@@ -115,10 +115,33 @@ export class ClientClosedError extends TxError {
   readonly retryable = false;
 }
 
-/** The same idempotency key was used with different arguments. */
-export class IdempotencyConflictError extends TxError {
+/**
+ * The same idempotency key was used with different arguments; the tool did not run. One class
+ * whoever found it: the client's dedup window, or the server (a NACK with reason
+ * `idempotency_conflict`, hence a {@link NackError} too, its JSON-RPC error as `cause`).
+ *
+ * @example
+ * catch (e) { if (isIdempotencyConflictError(e)) console.error('order id reused for another order'); }
+ */
+export class IdempotencyConflictError extends NackError {
   override readonly name = 'IdempotencyConflictError';
-  readonly code = 'IDEMPOTENCY_CONFLICT';
+  override readonly code = 'IDEMPOTENCY_CONFLICT';
+  constructor(message: string, options: TxErrorOptions = {}) {
+    super(message, { ...options, reason: 'idempotency_conflict', retryable: false });
+  }
+}
+
+/**
+ * The caller aborted the call through its `signal`; the signal's reason is the `cause`. Not
+ * retried: the caller gave the call up (a keyed call may still have run; its key finds the
+ * outcome).
+ *
+ * @example
+ * catch (e) { if (isAbortedError(e)) return; } // the user cancelled
+ */
+export class AbortedError extends TxError {
+  override readonly name = 'AbortedError';
+  readonly code = 'ABORTED';
   readonly retryable = false;
 }
 
@@ -209,15 +232,17 @@ export const isConnectionClosedError = guard(ConnectionClosedError);
 /** Whether `e` is a {@link ClientClosedError}. */
 export const isClientClosedError = guard(ClientClosedError);
 /**
- * Whether `e` says the idempotency key was used with other arguments: an
- * {@link IdempotencyConflictError} (the client's dedup window saw it) or a {@link NackError}
- * with reason `idempotency_conflict` (the server's store did).
+ * Whether `e` says the idempotency key was used with other arguments, found by the client's dedup
+ * window or by the server's store (both raise an {@link IdempotencyConflictError}; a bare
+ * {@link NackError} with that reason counts too).
  *
  * @example
  * if (isIdempotencyConflictError(e)) console.error('order id reused for another order');
  */
-export const isIdempotencyConflictError = (e: unknown): e is IdempotencyConflictError | NackError =>
-  e instanceof IdempotencyConflictError || (e instanceof NackError && e.reason === 'idempotency_conflict');
+export const isIdempotencyConflictError = (e: unknown): e is NackError =>
+  e instanceof NackError && e.reason === 'idempotency_conflict';
+/** Whether `e` is an {@link AbortedError} (the caller's signal aborted the call). */
+export const isAbortedError = guard(AbortedError);
 /** Whether `e` is a {@link RequestError}. */
 export const isRequestError = guard(RequestError);
 /** Whether `e` is an {@link InvalidMetaError}. */
