@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +7,6 @@ import type { LedgerCheck } from '../../src/cli/demo/ui/ledger-endpoint.js';
 import { serveDemoUi, type DemoUi } from '../../src/cli/demo/ui/serve.js';
 import { isUsageError } from '../../src/cli/support/errors.js';
 import { TxClient, httpTransport } from '../../src/index.js';
-import { BIN, ROOT, buildCli, exited, runCli } from './cli-helpers.js';
 
 /** A raw HTTP exchange (fetch cannot set a foreign `Host` header). */
 function exchange(
@@ -140,44 +138,4 @@ describe('the live view server (serveDemoUi)', () => {
     expect(isUsageError(error)).toBe(true);
     expect((error as Error).message).toMatch(/the live view is not built .* run `npm run build`/);
   });
-});
-
-describe('mcp-tx demo --ui', () => {
-  beforeAll(async () => {
-    buildCli();
-    await buildUi(join(ROOT, 'dist/ui'));
-  }, 180_000);
-
-  it('should refuse --port without --ui, and --json with it (exit 2)', async () => {
-    const port = await runCli(['demo', '--port', '3000']);
-    expect(port.code).toBe(2);
-    expect(port.stderr).toMatch(/--port is for the live view: use it with --ui/);
-    const json = await runCli(['demo', '--ui', '--json']);
-    expect(json.code).toBe(2);
-    expect(json.stderr).toMatch(/--json is for the summary of a run, not for --ui/);
-  });
-
-  it('should print the live view address, serve it, and stop on SIGINT with the ledger check', async () => {
-    const child = spawn(process.execPath, [BIN, 'demo', '--ui', '--port', '0'], { cwd: ROOT });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    try {
-      const url = await new Promise<URL>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no address printed: ${stdout}`)), 20_000);
-        child.stdout.on('data', () => {
-          const match = /mcp-tx live view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-          if (match) {
-            clearTimeout(timer);
-            resolve(new URL(match[1] as string));
-          }
-        });
-      });
-      expect((await exchange(url, {})).status).toBe(200);
-      child.kill('SIGINT');
-      expect(await exited(child)).toBe(0);
-      expect(stdout).toMatch(/^ledger: 0 keys, 0 executions, 0 double executions$/m);
-    } finally {
-      child.kill('SIGKILL');
-    }
-  }, 60_000);
 });
