@@ -170,8 +170,8 @@ describe('TxClient metrics', () => {
       expect(tools.slow).toMatchObject({ calls: 3, completed: 3, inFlight: 0 });
       expect(tools.slow?.nacks.overloaded).toBeGreaterThan(0);
       expect(tools.slow?.retries).toBe(tools.slow?.nacks.overloaded);
-      // the second call was answered by the dedup window: a dedup hit, not another call
-      expect(tools.charge).toMatchObject({ calls: 1, completed: 1, dedupHits: 1, attempts: 1 });
+      // the second call was answered by the dedup window: a call and a dedup hit, no second attempt
+      expect(tools.charge).toMatchObject({ calls: 2, completed: 2, dedupHits: 1, attempts: 1 });
       expect(totals.acks).toBeGreaterThanOrEqual(4);
       expect(totals.latencyMs.count).toBe(totals.calls);
       expect(toPrometheus(client.metrics())).toContain('mcp_tx_calls_total{tool="slow"} 3');

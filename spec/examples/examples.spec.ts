@@ -44,6 +44,16 @@ const CHECKS: Record<string, (stdout: string) => void> = {
     expect(out).toMatch(/^stateless: charged order-1, duplicate: true$/m);
     expect(out).toMatch(/^charges: 1$/m);
   },
+  'progress.ts': (out) => {
+    expect(out).toMatch(/^row {2}running {3}5\/10 file-5\.md$/m);
+    expect(out).toMatch(/^row {2}done 10\/10: the job outlived its 300 ms attempt timeout$/m);
+    expect(out).toMatch(/^call: indexed 3 files, 3 progress reports$/m);
+  },
+  'tasks.ts': (out) => {
+    expect(out).toMatch(/^request\nack\ntask (\w+) working\ntask \1 completed\nresponse$/m);
+    expect(out).toMatch(/^result: rendered 5 pages$/m);
+    expect(out).toMatch(/^given up: task cancelled; 3 tasks created$/m);
+  },
   'streams.ts': (out) => {
     expect(out).toMatch(/nack +render \w+ overloaded/);
     expect(out).toMatch(/status +closed/);

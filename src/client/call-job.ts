@@ -54,6 +54,7 @@ export class CallJob implements Observer<CallToolResult>, Unsubscribable {
   /** Fails the call with `error` (the queue is full, or the client closed). */
   fail(outcome: string, error: unknown): void {
     this.outcome = outcome;
+    this.host.failed(this.ctx, error);
     this.subscriber.error(error);
   }
 

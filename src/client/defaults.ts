@@ -33,6 +33,8 @@ export const DEFAULT_BREAKER_RESET_TIMEOUT_MS = 30_000;
 export const DEFAULT_BREAKER_HALF_OPEN_MAX_CALLS = 1;
 /** How long a cached result answers identical calls (the MCP-Tx performance guide's 5 minutes). @default 300_000 ms */
 export const DEFAULT_CACHE_TTL_MS = 300_000;
+/** How often a task's status is polled when the server suggests no `pollInterval` (the SDK's default). @default 1_000 ms */
+export const DEFAULT_TASK_POLL_MS = 1_000;
 /** Most results a tool's cache keeps. @default 1_000 */
 export const DEFAULT_CACHE_MAX_ENTRIES = 1_000;
 /**

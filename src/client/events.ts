@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, TaskStatus } from '@modelcontextprotocol/sdk/types.js';
 import type { CircuitState } from '../operators/index.js';
 import type { NackReason, TxRequestMeta } from '../protocol/index.js';
 
@@ -74,6 +74,39 @@ export interface TxTimeoutEvent extends EventBase {
   acked: boolean;
 }
 
+/**
+ * The server reported progress of the call's current attempt (MCP `notifications/progress`). Sent
+ * only for calls that ask for it: streamed ({@link TxClient.stream$}) or given `onProgress`.
+ *
+ * @example
+ * client.stream$('index', {}).subscribe((e) => e.type === 'progress' && bar.update(e.progress));
+ */
+export interface TxProgressEvent extends EventBase {
+  type: 'progress';
+  /** Progress so far; increases with each notification. */
+  progress: number;
+  /** The total, when the server knows it. */
+  total?: number;
+  /** A human-readable status, when the server gives one. */
+  message?: string;
+}
+
+/**
+ * The call runs as an MCP task (spec 2025-11-25): the task was created, or its status changed.
+ *
+ * @example
+ * client.stream$('render', {}).subscribe((e) => e.type === 'task' && console.log(e.taskId, e.status));
+ */
+export interface TxTaskEvent extends EventBase {
+  type: 'task';
+  /** The task's id on the server. */
+  taskId: string;
+  /** `working`, `input_required`, `completed`, `failed` or `cancelled`. */
+  status: TaskStatus;
+  /** The server's description of the status, if any. */
+  statusMessage?: string;
+}
+
 /** A call failed for good. */
 export interface TxFailureEvent extends EventBase {
   type: 'failure';
@@ -92,13 +125,25 @@ export interface TxBreakerEvent extends EventBase {
   state: CircuitState;
 }
 
-/** Everything that happens to calls, as one tagged union (`client.events$`). */
-export type TxEvent =
+/**
+ * One call's own events, as {@link TxClient.stream$} emits them: a tagged union that ends with
+ * the `response` (a failed call errors the stream with its `TxError` instead).
+ *
+ * @example
+ * client.stream$('index', {}).subscribe((e) => {
+ *   if (e.type === 'progress') bar.update(e.progress);
+ *   else if (e.type === 'response') bar.stop();
+ * });
+ */
+export type TxCallEvent =
   | TxRequestEvent
   | TxAckEvent
   | TxNackEvent
-  | TxResponseEvent
+  | TxProgressEvent
   | TxRetryEvent
   | TxTimeoutEvent
-  | TxFailureEvent
-  | TxBreakerEvent;
+  | TxTaskEvent
+  | TxResponseEvent;
+
+/** Everything that happens to calls, as one tagged union (`client.events$`). */
+export type TxEvent = TxCallEvent | TxFailureEvent | TxBreakerEvent;

@@ -11,6 +11,7 @@ import {
   filter,
   share,
   takeUntil,
+  throwError,
 } from 'rxjs';
 import * as z from 'zod/v4';
 import { boundedMergeMap } from '../operators/index.js';
@@ -40,7 +41,16 @@ import { AttemptRunner } from './attempt-runner.js';
 import { CallJob, type JobHost } from './call-job.js';
 import { ArgumentPacker, clientFeatures } from './compression.js';
 import { loadCompressionCodec } from './compression-codec.js';
-import { errorInfo, eventBase, type CallContext } from './call-context.js';
+import {
+  errorInfo,
+  eventBase,
+  publish,
+  watched,
+  type CallContext,
+  type CallWatcher,
+} from './call-context.js';
+import { unsentCall$, type UnsentHost } from './unsent-call.js';
+import { taskRequestOf } from './task-call.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_DEDUP_MAX_ENTRIES,
@@ -51,6 +61,7 @@ import {
 } from './defaults.js';
 import type {
   TxAckEvent,
+  TxCallEvent,
   TxEvent,
   TxNackEvent,
   TxRequestEvent,
@@ -85,7 +96,15 @@ interface OwnTransport {
 // `zod/v4`, member by member, as the SDK imports it: a bundle then holds only the parts the SDK
 // already loads (`import { z } from 'zod'` would keep all of zod classic, locales included).
 const AckNotificationSchema = z.object({ method: z.literal(ACK_METHOD), params: z.unknown().optional() });
-const POLICY_KEYS = ['timeoutMs', 'deadlineMs', 'retry', 'idempotent', 'retryOnResult'] as const;
+const POLICY_KEYS = [
+  'timeoutMs',
+  'deadlineMs',
+  'retry',
+  'idempotent',
+  'retryOnResult',
+  'resetTimeoutOnProgress',
+  'maxTotalTimeoutMs',
+] as const;
 
 /**
  * A reliable MCP client: every tool call is throttled, deadline-bounded, retried only when safe,
@@ -132,6 +151,8 @@ export class TxClient {
   private readonly resilience: ToolResilience;
   private readonly attempts: AttemptRunner;
   private readonly pipeline: AttemptPipeline;
+  /** What calls answered without a request of their own need to be counted and shown. */
+  private readonly unsent: UnsentHost;
 
   /**
    * Wraps an SDK `Client` you built. To speak mcp_tx with the server, give it
@@ -160,6 +181,7 @@ export class TxClient {
       metricsIntervalMs = DEFAULT_METRICS_INTERVAL_MS,
     } = options;
     this.recorder = new TxMetrics({ scheduler });
+    this.unsent = { recorder: this.recorder, events: this.events, scheduler };
     this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(
       takeUntil(this.closing),
       share(),
@@ -301,31 +323,88 @@ export class TxClient {
    * const { result } = await firstValueFrom(client.call$('search', { q: 'mcp' }, { timeoutMs: 2_000 }));
    */
   call$(name: string, args?: Record<string, unknown>, options?: CallOptions): Observable<TxResult> {
+    return this.#call$(name, args, options, undefined);
+  }
+
+  /**
+   * Calls a tool as {@link call$} does (same options; unsubscribing gives the call up), and
+   * emits the call's own events as they happen: `request`, `ack`, `nack`, `progress`, `retry`,
+   * `timeout`, `task`, then the `response` carrying the {@link TxResult}, and completes; a failed
+   * call errors with its {@link TxError}. Cold: each subscription is one call. A `progressToken`
+   * goes with each attempt, so the server's progress arrives as `progress` events. A call
+   * answered by the dedup window or the result cache emits its `response` alone.
+   *
+   * @example
+   * client.stream$('index', { dir: '.' }).subscribe((e) => {
+   *   if (e.type === 'progress') console.log(`${e.progress}/${e.total ?? '?'} ${e.message ?? ''}`);
+   *   if (e.type === 'response') console.log('done after', e.result.attempts, 'attempt(s)');
+   * });
+   */
+  stream$(name: string, args?: Record<string, unknown>, options?: CallOptions): Observable<TxCallEvent> {
+    return new Observable<TxCallEvent>((subscriber) =>
+      this.#call$(name, args, options, (event) => subscriber.next(event)).subscribe({
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );
+  }
+
+  /** One call, its events also handed to `stream` (`stream$`). */
+  #call$(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    options: CallOptions | undefined,
+    stream: CallWatcher | undefined,
+  ): Observable<TxResult> {
     return new Observable<TxResult>((subscriber) => {
-      if (typeof name !== 'string' || name.length === 0) {
-        throw new TypeError('tool name must be a non-empty string');
+      let cache;
+      try {
+        if (typeof name !== 'string' || name.length === 0) {
+          throw new TypeError('tool name must be a non-empty string');
+        }
+        if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+          throw new TypeError(`arguments of ${name} must be an object`);
+        }
+        if (options !== undefined) validateCallOptions(options);
+        if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
+        cache = this.resilience.cache(name);
+      } catch (error) {
+        return unsentCall$(
+          this.unsent,
+          String(name),
+          throwError(() => error),
+          undefined,
+        ).subscribe(subscriber);
       }
-      if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
-        throw new TypeError(`arguments of ${name} must be an object`);
-      }
-      if (options !== undefined) validateCallOptions(options);
-      if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
       const key = options?.idempotencyKey;
       const signal = options?.signal;
-      const cache = this.resilience.cache(name);
+      const onProgress = options?.onProgress;
+      // onProgress is called as the SDK calls its onprogress: an error it throws is not caught
+      const watcher: CallWatcher | undefined = onProgress
+        ? (event) => {
+            if (event.type === 'progress') onProgress(event);
+            stream?.(event);
+          }
+        : stream;
       // The common call (no key, no signal, no cache) starts directly: no intermediate Observables.
       if (key === undefined && !signal && !cache) {
-        return this.start(subscriber, name, args, options, callId());
+        return this.start(subscriber, name, args, options, callId(), watcher);
       }
       const id = key ?? callId();
-      const start = () => new Observable<TxResult>((s) => this.start(s, name, args, options, id));
+      let sent = false;
+      const start = () => {
+        sent = true;
+        return new Observable<TxResult>((s) => this.start(s, name, args, options, id, watcher));
+      };
       const run = () =>
         key !== undefined && this.dedupWindowMs > 0
           ? this.dedup.join(key, fingerprint(name, args), start, () => this.recorder.dedupHit(name))
           : start();
-      const result$ = cache
+      let result$ = cache
         ? cache.join(fingerprint(name, args), run, () => this.recorder.cacheHit(name))
         : run();
+      // answered (or refused) by the dedup window or the cache: it still counts and shows
+      if (!sent) result$ = unsentCall$(this.unsent, name, result$, watcher);
       if (!signal) return result$.subscribe(subscriber);
       const calledAt = this.scheduler.now();
       const aborted = (reason: unknown) => {
@@ -424,6 +503,7 @@ export class TxClient {
     args: Record<string, unknown> | undefined,
     options: CallOptions | undefined,
     idempotencyKey: string,
+    watcher: CallWatcher | undefined,
   ): CallJob {
     const policy = this.policyFor(tool, options);
     const startedAt = this.scheduler.now();
@@ -444,6 +524,9 @@ export class TxClient {
       errors: [],
       abandoned: false,
       unfinished: undefined,
+      taskRequest: taskRequestOf(this.sdk, tool, options?.task),
+      task: undefined,
+      watcher,
     };
     const job = new CallJob(ctx, subscriber, this.jobHost);
     this.recorder.callStarted(tool);
@@ -455,7 +538,8 @@ export class TxClient {
   private toTxResult(ctx: CallContext, result: CallToolResult): TxResult {
     let meta;
     try {
-      meta = decodeResultMeta(result._meta?.mcp_tx);
+      // a task's result carries none: the CreateTaskResult's tells of the call
+      meta = decodeResultMeta(result._meta?.mcp_tx ?? ctx.task?.meta);
     } catch {
       meta = undefined; // malformed server meta: fall back to what the client saw
     }
@@ -472,8 +556,12 @@ export class TxClient {
       attempts: Math.max(meta?.attempts ?? 0, ctx.attempt + 1),
       latencyMs: this.scheduler.now() - ctx.startedAt,
     };
-    if (this.events.observed)
-      this.events.next({ type: 'response', ...eventBase(ctx, this.scheduler.now()), result: txResult });
+    if (watched(this.events, ctx))
+      publish(this.events, ctx, {
+        type: 'response',
+        ...eventBase(ctx, this.scheduler.now()),
+        result: txResult,
+      });
     return txResult;
   }
 
