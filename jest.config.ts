@@ -25,6 +25,8 @@ const config: Config = {
   },
   testMatch: ['<rootDir>/spec/**/*.spec.ts'],
   testTimeout: 20_000,
+  // Finds out once whether Redis is there: spec/redis runs against it, or is skipped with a hint.
+  globalSetup: '<rootDir>/spec/helpers/redis-global-setup.ts',
   maxWorkers: 2,
   // A leaked handle must never hang CI; look for leaks with `npm test -- --detectOpenHandles`.
   forceExit: true,

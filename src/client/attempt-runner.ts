@@ -8,7 +8,9 @@ import {
 import { Observable, type SchedulerLike, type Subject } from 'rxjs';
 import {
   PROTOCOL_VERSION,
+  NACK_CODE,
   NackError,
+  OutcomeUnknownError,
   TimeoutError,
   decodeAck,
   encodeRequestMeta,
@@ -154,10 +156,14 @@ export class AttemptRunner implements AttemptOwner {
       recorder.timedOut(ctx.tool);
       if (watched(events, ctx))
         publish(events, ctx, { type: 'timeout', ...eventBase(ctx, scheduler.now()), acked: ctx.acked });
-    } else if (error instanceof NackError) {
-      recorder.nacked(ctx.tool, error.reason);
+    } else if (error instanceof NackError || (error instanceof OutcomeUnknownError && isNack(error.cause))) {
+      // an outcome_unknown NACK is typed apart (the tool may have run), but it is a NACK all the same
+      const { reason, retryable, retryAfterMs } =
+        error instanceof NackError
+          ? error
+          : { reason: 'outcome_unknown' as const, retryable: false, retryAfterMs: undefined };
+      recorder.nacked(ctx.tool, reason);
       if (!watched(events, ctx)) return;
-      const { reason, retryable, retryAfterMs } = error;
       const base = eventBase(ctx, scheduler.now());
       publish(events, ctx, { type: 'nack', ...base, reason, retryable, retryAfterMs });
     }
@@ -216,4 +222,9 @@ export class AttemptRunner implements AttemptOwner {
     const last = ctx.errors[ctx.errors.length - 1];
     return last !== undefined && !last.retryable;
   }
+}
+
+/** Whether `cause` is a NACK as it arrived (JSON-RPC error code -32000). */
+function isNack(cause: unknown): boolean {
+  return (cause as { code?: unknown } | undefined)?.code === NACK_CODE;
 }

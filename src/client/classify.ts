@@ -5,6 +5,7 @@ import {
   ConnectionClosedError,
   IdempotencyConflictError,
   NackError,
+  OutcomeUnknownError,
   RequestError,
   TimeoutError,
   decodeNack,
@@ -48,6 +49,10 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
   }
   if (error instanceof McpError) {
     const nack = readNack(error.data);
+    if (nack?.reason === 'outcome_unknown' || isUnknownOutcome(error.data)) {
+      const said = error.message.replace(/^MCP error -?\d+: (mcp_tx: )?/, '');
+      return new OutcomeUnknownError(`${info.tool}: the outcome is unknown: ${said}`, { info, cause: error });
+    }
     if (nack?.reason === 'idempotency_conflict') {
       // a key reused with other arguments: the same error as the client's dedup window raises
       return new IdempotencyConflictError(
@@ -134,4 +139,14 @@ function readNack(data: unknown): TxNack | undefined {
   } catch {
     return undefined; // a malformed NACK is treated as the plain JSON-RPC error it also is
   }
+}
+
+/**
+ * Whether a JSON-RPC error's `data` says the server stopped a started call and does not know
+ * whether the tool took effect (`data.mcp_tx.outcome: 'unknown'`, e.g. after its deadline): as
+ * much an unknown outcome as a NACK `outcome_unknown`, though not a NACK (the tool did start).
+ */
+function isUnknownOutcome(data: unknown): boolean {
+  const tx = (data as { mcp_tx?: unknown } | null | undefined)?.mcp_tx;
+  return typeof tx === 'object' && tx !== null && (tx as { outcome?: unknown }).outcome === 'unknown';
 }

@@ -89,9 +89,23 @@ export class NackError extends TxError {
 
 /** The tool may or may not have run, and retrying could run it twice; mcp-tx refuses to guess. */
 export class AmbiguousOutcomeError extends TxError {
-  override readonly name = 'AmbiguousOutcomeError';
-  readonly code = 'AMBIGUOUS_OUTCOME';
+  override readonly name: string = 'AmbiguousOutcomeError';
+  readonly code: string = 'AMBIGUOUS_OUTCOME';
   readonly retryable = false;
+}
+
+/**
+ * The server knows an earlier request with this idempotency key ran, or may have, but its outcome
+ * was lost with its claim (the replica running it died, or the shared store lost its memory): it
+ * refused to run a tool that is not idempotent again (NACK `outcome_unknown`). Check the side
+ * effect yourself before calling again with a new key. An {@link AmbiguousOutcomeError} too.
+ *
+ * @example
+ * catch (e) { if (isOutcomeUnknownError(e)) await reconcile(orderId); }
+ */
+export class OutcomeUnknownError extends AmbiguousOutcomeError {
+  override readonly name = 'OutcomeUnknownError';
+  override readonly code = 'OUTCOME_UNKNOWN';
 }
 
 /** The client's bounded queue was full; nothing was sent. */
@@ -225,6 +239,13 @@ export const isDeadlineExceededError = guard(DeadlineExceededError);
 export const isNackError = guard(NackError);
 /** Whether `e` is an {@link AmbiguousOutcomeError}. */
 export const isAmbiguousOutcomeError = guard(AmbiguousOutcomeError);
+/**
+ * Whether `e` is an {@link OutcomeUnknownError}.
+ *
+ * @example
+ * if (isOutcomeUnknownError(e)) alert(`check order ${id} by hand`);
+ */
+export const isOutcomeUnknownError = guard(OutcomeUnknownError);
 /** Whether `e` is a {@link QueueFullError}. */
 export const isQueueFullError = guard(QueueFullError);
 /** Whether `e` is a {@link ConnectionClosedError}. */

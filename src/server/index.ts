@@ -18,6 +18,7 @@ export {
   isClaimReleasedError,
   type IdempotencyStore,
   type ClaimResult,
+  type ClaimOptions,
   type StoredRecord,
   type TxOutcome,
   type RpcErrorObject,
@@ -29,6 +30,12 @@ export {
   type MemoryIdempotencyStoreOptions,
 } from './memory-idempotency-store.js';
 export { nackResponse } from './nack.js';
+export {
+  StoreUnavailableError,
+  OutcomeTooLargeError,
+  isStoreUnavailableError,
+  isOutcomeTooLargeError,
+} from './store-errors.js';
 export { STORE_FAILURE_RETRY_AFTER_MS } from './call-endings.js';
 export { OUTCOME_UNKNOWN_CODE, stoppedOutcome, type StopReason } from './stopped-run.js';
 export {

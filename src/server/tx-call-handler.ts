@@ -9,9 +9,12 @@ import { TxCall, prepareCall } from './tx-call.js';
 import { waitForKey } from './wait-for-key.js';
 import { CallEndings } from './call-endings.js';
 import { emptyStats, type TxServerStats } from './server-stats.js';
+import { ToolHints } from './tool-hints.js';
 import { RunBounds } from './run-bounds.js';
 import { stoppedOutcome, type StopReason } from './stopped-run.js';
 import { outcomeOf, responseFor, type RequestView, type ResponseView } from './jsonrpc-internals.js';
+
+const RERUN_UNKNOWN = Object.freeze({ rerunUnknown: true });
 
 /**
  * The life of every `tools/call` through one decorated transport: claim by idempotency key,
@@ -27,6 +30,8 @@ import { outcomeOf, responseFor, type RequestView, type ResponseView } from './j
 export class TxCallHandler {
   /** What this connection's calls came to (the live counters; copy before keeping). */
   readonly stats: TxServerStats = emptyStats();
+  /** Which tools may run again after an unknown outcome (configured, or annotated in `tools/list`). */
+  readonly hints: ToolHints;
   readonly #calls: CallTable;
   readonly #admission: Admission<TxCall>;
   readonly #replies: CallReplies;
@@ -38,6 +43,7 @@ export class TxCallHandler {
     private readonly options: ResolvedServerOptions,
     private readonly port: CallPort,
   ) {
+    this.hints = new ToolHints(options.idempotentTools);
     this.#calls = new CallTable(options.store, port.report);
     this.#replies = new CallReplies(
       port,
@@ -188,11 +194,14 @@ export class TxCallHandler {
 
   async #claim(call: TxCall): Promise<void> {
     let claim: ClaimResult;
+    const tool = call.request.params?.name;
+    const rerunUnknown = typeof tool === 'string' && this.hints.mayRunAgain(tool);
     try {
       claim = await this.options.store.claim(
         call.key as string,
         call.fingerprint,
         call.meta?.requestId ?? '',
+        rerunUnknown ? RERUN_UNKNOWN : undefined,
       );
     } catch (e) {
       return this.#endings.storeFailed(call, e);
@@ -209,6 +218,8 @@ export class TxCallHandler {
         return this.#wait(call, claim.completion);
       case 'conflict':
         return this.#endings.refuse(call, 'idempotency_conflict');
+      case 'unknown': // the tool may have run: never a silent second run
+        return this.#endings.refuse(call, 'outcome_unknown');
       default: // a store breaking its contract must not leave the call hanging
         return this.#endings.storeFailed(
           call,

@@ -111,6 +111,7 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
     if (response !== undefined) {
       const settled = this.#calls.settle(response, options);
       if (settled !== undefined) return settled;
+      this.#calls.hints.noteResponse(response);
       const init = this.#initialize;
       if (init !== undefined && response.id === init.id) {
         this.#initialize = undefined;
@@ -180,6 +181,7 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
       if (request.method === 'tools/call' && isAcceptedRequest(request))
         return this.#calls.accept(request, extra);
       if (request.method === 'initialize') this.#noteInitialize(request.id, request.params);
+      else if (request.method === 'tools/list') this.#calls.hints.noteRequest(request.id);
     } else if ((message as { method?: unknown }).method === 'notifications/cancelled') {
       const params = objectOrUndefined((message as { params?: unknown }).params);
       const requestId = params?.requestId;
