@@ -10,6 +10,9 @@ import type { Config } from 'jest';
  */
 const config: Config = {
   testEnvironment: 'node',
+  // `mcp-tx`, `mcp-tx/server` and `mcp-tx/testing` (self-references, as a user writes them) resolve
+  // through package.json `exports` to the TypeScript sources: the condition that picks them.
+  testEnvironmentOptions: { customExportConditions: ['mcp-tx-source', 'node', 'node-addons'] },
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
@@ -28,8 +31,6 @@ const config: Config = {
   // Finds out once whether Redis is there: spec/redis runs against it, or is skipped with a hint.
   globalSetup: '<rootDir>/spec/helpers/redis-global-setup.ts',
   maxWorkers: 2,
-  // A leaked handle must never hang CI; look for leaks with `npm test -- --detectOpenHandles`.
-  forceExit: true,
 };
 
 export default config;

@@ -5,7 +5,7 @@ import { CallToolRequestSchema, ErrorCode, McpError } from '@modelcontextprotoco
 import {
   isCircuitOpenError,
   isRequestError,
-  isTimeoutError,
+  isAttemptTimeoutError,
   txCapabilities,
   TxClient,
   type TxBreakerEvent,
@@ -42,7 +42,9 @@ describe('TxClient circuit breaker', () => {
       breaker: { failureThreshold: 2, resetTimeoutMs: 60_000 },
     });
     for (let i = 0; i < 2; i++) {
-      expect(isTimeoutError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(true);
+      expect(isAttemptTimeoutError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(
+        true,
+      );
     }
     const refused = await client.call('flaky', { text: 'x' }).catch((e: unknown) => e);
     expect(isCircuitOpenError(refused)).toBe(true);
@@ -77,7 +79,9 @@ describe('TxClient circuit breaker', () => {
     const { client, log, events } = await connect(1, {
       tools: { flaky: { breaker: { failureThreshold: 1, resetTimeoutMs: 200 } } },
     });
-    expect(isTimeoutError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(true);
+    expect(isAttemptTimeoutError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(
+      true,
+    );
     expect(isCircuitOpenError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(true);
     await sleep(250);
     expect(text(await client.call('flaky', { text: 'back' }))).toBe('back');
@@ -152,7 +156,9 @@ describe('TxClient circuit breaker', () => {
       tools: { flaky: { breaker: false } },
     });
     for (let i = 0; i < 3; i++) {
-      expect(isTimeoutError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(true);
+      expect(isAttemptTimeoutError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(
+        true,
+      );
     }
     expect(log.runs.flaky).toBe(3);
   });
@@ -223,7 +229,9 @@ describe('TxClient result cache', () => {
       },
     });
     expect((await client.call('slow', { ms: 1 })).cached).toBe(false);
-    expect(isTimeoutError(await client.call('slow', { ms: 5_000 }).catch((e: unknown) => e))).toBe(true);
+    expect(isAttemptTimeoutError(await client.call('slow', { ms: 5_000 }).catch((e: unknown) => e))).toBe(
+      true,
+    );
     expect(isCircuitOpenError(await client.call('slow', { ms: 2 }).catch((e: unknown) => e))).toBe(true);
     expect((await client.call('slow', { ms: 1 })).cached).toBe(true);
     expect(log.runs.slow).toBe(2);

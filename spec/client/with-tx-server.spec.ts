@@ -55,6 +55,9 @@ describe('TxClient with a withTxServer-decorated McpServer', () => {
     const first = events.filter((e) => e.requestId === result.requestId).slice(0, 4);
     expect(first.map((e) => e.type)).toEqual(['request', 'ack', 'timeout', 'retry']);
     expect(first[2]).toMatchObject({ attempt: 0, acked: true });
+    // a retry event announces the next attempt: its number is that of the request that follows
+    const next = events.filter((e) => e.requestId === result.requestId && e.type === 'request')[1];
+    expect([first[3]?.attempt, next?.attempt]).toEqual([1, 1]);
 
     const later = await client.call('charge', { cents: 500, delayMs: 150 }, { idempotencyKey: 'order-1' });
     expect(later).toMatchObject({ duplicate: true, processed: true });

@@ -17,7 +17,7 @@ const CHECKS: Record<string, (stdout: string) => void> = {
     expect(out).toMatch(/^attempts sent: +\d+ \([1-9]\d* retries\)$/m);
   },
   'resilience.ts': (out) => {
-    expect(out).toMatch(/^report #1 failed after \d+ ms: TimeoutError TIMEOUT$/m);
+    expect(out).toMatch(/^report #1 failed after \d+ ms: AttemptTimeoutError TIMEOUT$/m);
     expect(out).toMatch(
       /^report #3 failed after \d+ ms: CircuitOpenError CIRCUIT_OPEN, retry after \d+ ms$/m,
     );

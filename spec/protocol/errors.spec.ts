@@ -1,7 +1,7 @@
 import * as api from '../../src/protocol/index.js';
 
 const classes = [
-  ['TimeoutError', 'TIMEOUT', true, api.isTimeoutError, () => new api.TimeoutError('m')],
+  ['AttemptTimeoutError', 'TIMEOUT', true, api.isAttemptTimeoutError, () => new api.AttemptTimeoutError('m')],
   [
     'DeadlineExceededError',
     'DEADLINE_EXCEEDED',
@@ -89,7 +89,7 @@ describe('errors', () => {
   it('should keep cause, info and every attempt error', () => {
     const cause = new Error('socket');
     const info = { tool: 't', requestId: 'r', attempt: 2, elapsedMs: 15 };
-    const first = new api.TimeoutError('first');
+    const first = new api.AttemptTimeoutError('first');
     const error = new api.ConnectionClosedError('last', { cause, info, attemptErrors: [first] });
     expect(error.cause).toBe(cause);
     expect(error.info).toBe(info);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { inheritedEnv } from './support/client-transport.js';
+import { inheritedEnv } from './support/env.js';
 import { EXIT_OK, UsageError } from './support/errors.js';
 import { integer } from './support/parse.js';
 import type * as RedisModule from '../redis/index.js';
@@ -23,6 +23,7 @@ export function proxyCommand(
 ) {
   program
     .command('proxy')
+    .usage('[options] -- <server command…>')
     .description('put mcp-tx (ACK, NACK, exactly-once by idempotency key) in front of any stdio MCP server')
     .option(
       '--http <port>',

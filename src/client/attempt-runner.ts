@@ -11,7 +11,7 @@ import {
   NACK_CODE,
   NackError,
   OutcomeUnknownError,
-  TimeoutError,
+  AttemptTimeoutError,
   decodeAck,
   encodeRequestMeta,
   type TxCapability,
@@ -107,7 +107,7 @@ export class AttemptRunner implements AttemptOwner {
         timeoutMs = Math.min(timeoutMs, left);
       }
       const server = this.host.server();
-      const ackExpected = server?.features.has('ack') ?? false;
+      const ackExpected = server?.features.includes('ack') ?? false;
       let params: CallToolRequest['params'] = { name: ctx.tool, arguments: ctx.args };
       let meta: TxRequestMeta | undefined;
       if (server) {
@@ -152,7 +152,7 @@ export class AttemptRunner implements AttemptOwner {
   /** Counts a failed attempt's timeout or NACK, and emits its event when someone listens. */
   report(ctx: CallContext, error: TxError): void {
     const { recorder, events, scheduler } = this.host;
-    if (error instanceof TimeoutError || error.cause instanceof TimeoutError) {
+    if (error instanceof AttemptTimeoutError || error.cause instanceof AttemptTimeoutError) {
       recorder.timedOut(ctx.tool);
       if (watched(events, ctx))
         publish(events, ctx, { type: 'timeout', ...eventBase(ctx, scheduler.now()), acked: ctx.acked });

@@ -2,7 +2,12 @@ import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.j
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { from, type SchedulerAction, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs';
-import { ConnectionClosedError, TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
+import {
+  ConnectionClosedError,
+  AttemptTimeoutError,
+  type TxCapability,
+  type TxError,
+} from '../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
 import {
   RetryableResult,
@@ -20,7 +25,7 @@ import { checkedResult, type ToolResultCheck } from './tool-result-check.js';
 import { loadTaskRun } from './task-call.js';
 import type { TaskRun } from './task-run.js';
 import type { TapResponse, TapWaiter, TransportTap } from './transport-tap.js';
-import { MAX_TIMER_MS } from '../operators/config-internals.js';
+import { MAX_TIMER_MS } from '../protocol/config-internals.js';
 
 /** What an {@link Attempt} needs of the runner it belongs to. */
 export interface AttemptOwner {
@@ -166,7 +171,7 @@ export class Attempt implements TapWaiter, Unsubscribable {
     if (this.#settled) return;
     const { ctx } = this;
     this.#fail(
-      new TimeoutError(`${ctx.tool}: no response within ${this.request.timeoutMs} ms`, {
+      new AttemptTimeoutError(`${ctx.tool}: no response within ${this.request.timeoutMs} ms`, {
         info: errorInfo(ctx, this.owner.host.scheduler.now()),
         acked: ctx.acked,
       }),

@@ -7,7 +7,7 @@ import {
   NackError,
   OutcomeUnknownError,
   RequestError,
-  TimeoutError,
+  AttemptTimeoutError,
   decodeNack,
   isTxError,
   type TxError,
@@ -77,7 +77,7 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
     }
     if (error.code === ErrorCode.RequestTimeout) {
       return unknownOutcome(
-        new TimeoutError(`${info.tool}: request timed out`, { info, cause: error, acked: ctx.acked }),
+        new AttemptTimeoutError(`${info.tool}: request timed out`, { info, cause: error, acked: ctx.acked }),
         ctx,
       );
     }

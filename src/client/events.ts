@@ -8,7 +8,7 @@ export interface TxResult {
   requestId: string;
   /** The key the server deduplicated by. */
   idempotencyKey: string;
-  /** The SDK's `CallToolResult` as the server returned it (check `result.isError`). */
+  /** The tool's `CallToolResult` (check `result.isError`), without the server's `_meta.mcp_tx`. */
   result: CallToolResult;
   /** The server acknowledged the request (from its `_meta.mcp_tx`; `false` against a plain server). */
   ack: boolean;
@@ -18,8 +18,13 @@ export interface TxResult {
   duplicate: boolean;
   /** The result came from the tool's result cache (or a concurrent identical call): no request was sent for it. */
   cached: boolean;
-  /** Attempts made (the server's count when it reports one). */
+  /** Attempts this call made, the first included (a call answered from the client's cache or dedup window: those of the call it reused). */
   attempts: number;
+  /**
+   * Requests the server has received for this idempotency key so far, every call's attempts
+   * included (its `_meta.mcp_tx.attempts`); absent from a plain server.
+   */
+  serverAttempts?: number;
   /** Milliseconds from the call's start to its result (scheduler time). */
   latencyMs: number;
 }
@@ -61,7 +66,14 @@ export interface TxResponseEvent extends EventBase {
   result: TxResult;
 }
 
-/** An attempt failed and another one is scheduled after `delayMs`. */
+/**
+ * An attempt failed and another one is scheduled after `delayMs`. Its `attempt` is the 0-based
+ * number of that next attempt (the one whose `request` event follows), so the attempt that failed
+ * is `attempt - 1`, and `error` is its error.
+ *
+ * @example
+ * client.events$.subscribe((e) => e.type === 'retry' && log(`attempt ${e.attempt + 1} in ${e.delayMs} ms`));
+ */
 export interface TxRetryEvent extends EventBase {
   type: 'retry';
   delayMs: number;

@@ -7,8 +7,8 @@ import {
   type GetTaskResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { SchedulerAction, Subscription } from 'rxjs';
-import { MAX_TIMER_MS } from '../operators/config-internals.js';
-import { TimeoutError } from '../protocol/index.js';
+import { MAX_TIMER_MS } from '../protocol/config-internals.js';
+import { AttemptTimeoutError } from '../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
 import { errorInfo, eventBase, publish, watched, type CallContext, type CallTask } from './call-context.js';
 import { DEFAULT_TASK_POLL_MS } from './defaults.js';
@@ -176,7 +176,7 @@ export class TaskRun {
       const timer = scheduler.schedule(() => {
         controller.abort();
         reject(
-          new TimeoutError(`${ctx.tool}: no answer to ${method} within ${timeoutMs} ms`, {
+          new AttemptTimeoutError(`${ctx.tool}: no answer to ${method} within ${timeoutMs} ms`, {
             info: errorInfo(ctx, scheduler.now()),
             acked: true,
           }),

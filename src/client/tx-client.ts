@@ -21,7 +21,6 @@ import {
   ClientClosedError,
   DEFAULT_MAX_INFLATED_BYTES,
   QueueFullError,
-  decodeResultMeta,
   fingerprint,
   parseTxCapability,
   resolveCompression,
@@ -73,6 +72,7 @@ import { resolvePolicy, type ResolvedPolicy } from './policy.js';
 import { validateCallOptions, validateClientOptions, validateReconnect } from './validate-options.js';
 import { ToolResilience } from './tool-resilience.js';
 import { abortable } from './abortable.js';
+import { splitResultMeta } from './result-meta.js';
 import type { WarmupConfig, WarmupReport } from './warmup-config.js';
 import { readToolSafety } from './tool-annotations.js';
 
@@ -535,16 +535,12 @@ export class TxClient {
     return job;
   }
 
-  private toTxResult(ctx: CallContext, result: CallToolResult): TxResult {
-    let meta;
-    try {
-      // a task's result carries none: the CreateTaskResult's tells of the call
-      meta = decodeResultMeta(result._meta?.mcp_tx ?? ctx.task?.meta);
-    } catch {
-      meta = undefined; // malformed server meta: fall back to what the client saw
-    }
+  private toTxResult(ctx: CallContext, wire: CallToolResult): TxResult {
+    // a task's result carries no mcp_tx meta: the CreateTaskResult's tells of the call
+    const { result, meta } = splitResultMeta(wire, ctx.task?.meta);
     // A server may carry the ACK of a quick call on its response instead of a notification.
-    if (meta !== undefined && !ctx.acked && this.server?.features.has('ack')) this.attempts.acknowledge(ctx);
+    if (meta !== undefined && !ctx.acked && this.server?.features.includes('ack'))
+      this.attempts.acknowledge(ctx);
     const txResult: TxResult = {
       requestId: ctx.requestId,
       idempotencyKey: ctx.idempotencyKey,
@@ -553,7 +549,8 @@ export class TxClient {
       processed: true,
       duplicate: meta?.duplicate ?? false,
       cached: false,
-      attempts: Math.max(meta?.attempts ?? 0, ctx.attempt + 1),
+      attempts: ctx.attempt + 1,
+      ...(meta !== undefined ? { serverAttempts: meta.attempts } : {}),
       latencyMs: this.scheduler.now() - ctx.startedAt,
     };
     if (watched(this.events, ctx))
@@ -566,7 +563,7 @@ export class TxClient {
   }
 
   private replaySafe(ctx: CallContext, server: TxCapability | undefined): boolean {
-    if (server?.features.has('idempotency')) return true;
+    if (server?.features.includes('idempotency')) return true;
     return ctx.policy.idempotent ?? this.safeTools.get(ctx.tool) ?? false;
   }
 

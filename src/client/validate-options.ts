@@ -8,7 +8,7 @@ import type {
   ToolPolicy,
   TxClientOptions,
 } from './options.js';
-import { MAX_TIMER_MS } from '../operators/config-internals.js';
+import { MAX_TIMER_MS } from '../protocol/config-internals.js';
 
 type Check = (value: unknown, field: string) => void;
 

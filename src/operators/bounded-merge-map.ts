@@ -1,6 +1,6 @@
 import { Observable, from } from 'rxjs';
 import type { ObservableInput, OperatorFunction } from 'rxjs';
-import { checkFunction, checkKeys, checkNumber } from './config-internals.js';
+import { checkFunction, checkKeys, checkNumber } from '../protocol/config-internals.js';
 
 /**
  * Live counts of a {@link boundedMergeMap} subscription, read at any time without allocation.

@@ -47,9 +47,15 @@ export abstract class TxError extends Error {
   }
 }
 
-/** An attempt got no response within its attempt timeout. */
-export class TimeoutError extends TxError {
-  override readonly name = 'TimeoutError';
+/**
+ * An attempt got no response within its attempt timeout (named apart from RxJS's `TimeoutError`,
+ * which the `timeout` operator throws).
+ *
+ * @example
+ * if (isAttemptTimeoutError(e) && !e.acked) console.log('never reached the server; safe to retry');
+ */
+export class AttemptTimeoutError extends TxError {
+  override readonly name = 'AttemptTimeoutError';
   readonly code = 'TIMEOUT';
   readonly retryable = true;
   /** Whether the server had acknowledged the attempt before it timed out. */
@@ -231,8 +237,8 @@ const guard =
 
 /** Whether `e` is any mcp-tx error. */
 export const isTxError = guard(TxError);
-/** Whether `e` is a {@link TimeoutError}. */
-export const isTimeoutError = guard(TimeoutError);
+/** Whether `e` is a {@link AttemptTimeoutError}. */
+export const isAttemptTimeoutError = guard(AttemptTimeoutError);
 /** Whether `e` is a {@link DeadlineExceededError}. */
 export const isDeadlineExceededError = guard(DeadlineExceededError);
 /** Whether `e` is a {@link NackError}. */

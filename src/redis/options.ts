@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../operators/config-internals.js';
+import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../protocol/config-internals.js';
 import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../server/memory-idempotency-store.js';
 import type { RedisClientLike } from './connection.js';
 

@@ -3,7 +3,7 @@ export type { HandleRequestOf } from './handle-request.js';
 export type { TxServerStats } from './server-stats.js';
 export {
   DEFAULT_MAX_CONCURRENT,
-  DEFAULT_MAX_QUEUE,
+  DEFAULT_SERVER_MAX_QUEUE,
   DEFAULT_GRACE_PERIOD_MS,
   DEFAULT_IN_PROGRESS_WAIT_MS,
   DEFAULT_ACK_DELAY_MS,

@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../operators/config-internals.js';
+import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../protocol/config-internals.js';
 import {
   resolveCompression,
   type CompressionConfig,
@@ -45,7 +45,7 @@ export const DEFAULT_MAX_CONCURRENT = 64;
  * @example
  * withTxServer(transport, { maxQueue: 0 }); // refuse at once (overloaded) rather than queue
  */
-export const DEFAULT_MAX_QUEUE = 1_000;
+export const DEFAULT_SERVER_MAX_QUEUE = 1_000;
 
 /**
  * How long `close()` lets running calls finish before closing the inner transport, ms. @default 10_000
@@ -187,7 +187,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
   const {
     store,
     maxConcurrent = DEFAULT_MAX_CONCURRENT,
-    maxQueue = DEFAULT_MAX_QUEUE,
+    maxQueue = DEFAULT_SERVER_MAX_QUEUE,
     features = DEFAULT_SERVER_FEATURES,
     scheduler,
     propagateCancellation = false,
