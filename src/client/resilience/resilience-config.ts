@@ -1,11 +1,11 @@
-import type { BreakerConfig, CacheConfig, TxClientOptions } from './options.js';
+import type { BreakerConfig, CacheConfig, TxClientOptions } from '../options.js';
 import {
   DEFAULT_BREAKER_FAILURE_THRESHOLD,
   DEFAULT_BREAKER_HALF_OPEN_MAX_CALLS,
   DEFAULT_BREAKER_RESET_TIMEOUT_MS,
   DEFAULT_CACHE_MAX_ENTRIES,
   DEFAULT_CACHE_TTL_MS,
-} from './defaults.js';
+} from '../defaults.js';
 
 /**
  * The circuit breaker configuration of `tool` over the defaults: the tool's `breaker` fields over

@@ -7,7 +7,7 @@ import {
   AttemptTimeoutError,
   type TxCapability,
   type TxError,
-} from '../protocol/index.js';
+} from '../../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
 import {
   RetryableResult,
@@ -18,14 +18,14 @@ import {
   type CallTask,
 } from './call-context.js';
 import { timeoutAfterProgress } from './attempt-progress.js';
-import type { TxProgressEvent } from './events.js';
+import type { TxProgressEvent } from '../events.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
-import { unpackResult } from './compression.js';
+import { unpackResult } from '../transports/compression.js';
 import { checkedResult, type ToolResultCheck } from './tool-result-check.js';
 import { loadTaskRun } from './task-call.js';
 import type { TaskRun } from './task-run.js';
 import type { TapResponse, TapWaiter, TransportTap } from './transport-tap.js';
-import { MAX_TIMER_MS } from '../protocol/config-internals.js';
+import { MAX_TIMER_MS } from '../../protocol/config-internals.js';
 
 /** What an {@link Attempt} needs of the runner it belongs to. */
 export interface AttemptOwner {

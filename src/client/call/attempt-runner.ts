@@ -17,13 +17,13 @@ import {
   type TxCapability,
   type TxError,
   type TxRequestMeta,
-} from '../protocol/index.js';
+} from '../../protocol/index.js';
 import { Attempt, CANCELLED, type AttemptOwner } from './attempt.js';
 import { deadlineError, eventBase, publish, watched, type CallContext } from './call-context.js';
-import { unpackResponse, type ArgumentPacker } from './compression.js';
-import type { Connection } from './connection.js';
-import type { TxEvent } from './events.js';
-import type { TxMetrics } from './metrics.js';
+import { unpackResponse, type ArgumentPacker } from '../transports/compression.js';
+import type { Connection } from '../connection/connection.js';
+import type { TxEvent } from '../events.js';
+import type { TxMetrics } from '../metrics/metrics.js';
 import { ToolResultCheck } from './tool-result-check.js';
 import { TransportTap } from './transport-tap.js';
 import { loadTaskRun } from './task-call.js';

@@ -1,9 +1,9 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, RequestId, TaskStatus } from '@modelcontextprotocol/sdk/types.js';
-import { DeadlineExceededError, TxError, type TxErrorInfo } from '../protocol/index.js';
+import { DeadlineExceededError, TxError, type TxErrorInfo } from '../../protocol/index.js';
 import type { Subject } from 'rxjs';
-import type { TxCallEvent, TxEvent } from './events.js';
-import type { ResolvedPolicy } from './policy.js';
+import type { TxCallEvent, TxEvent } from '../events.js';
+import type { ResolvedPolicy } from '../resilience/policy.js';
 
 /**
  * Hears one call's own events (a `stream$` subscriber, an `onProgress` callback).

@@ -1,5 +1,5 @@
 import { type Observable, type SchedulerLike, finalize, map, of, share, tap } from 'rxjs';
-import type { TxResult } from './events.js';
+import type { TxResult } from '../events.js';
 
 interface Entry {
   /** The running call, shared by identical calls until it ends. */

@@ -1,5 +1,5 @@
-import type { LatencySummary, MetricsSnapshot, ToolMetrics } from './metrics.js';
-import { COUNTERS } from './metrics-internals.js';
+import type { LatencySummary, MetricsSnapshot, ToolMetrics } from '../metrics/metrics.js';
+import { COUNTERS } from '../metrics/metrics-internals.js';
 
 /**
  * Adds up the metrics snapshots of several clients (a pool's members): counters, failures and

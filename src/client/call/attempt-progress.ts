@@ -1,4 +1,4 @@
-import type { ResolvedPolicy } from './policy.js';
+import type { ResolvedPolicy } from '../resilience/policy.js';
 
 /**
  * How long an attempt's timer runs again after a progress at `now` (`resetTimeoutOnProgress`): a

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { TX_KEY, decodeResultMeta, type TxResultMeta } from '../protocol/index.js';
+import { TX_KEY, decodeResultMeta, type TxResultMeta } from '../../protocol/index.js';
 
 /**
  * Splits a tool result as it came off the wire into the tool's own result, without the server's

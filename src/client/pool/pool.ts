@@ -1,11 +1,11 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { Observable, type Subscription } from 'rxjs';
-import { ClientClosedError, ConnectionClosedError } from '../protocol/index.js';
-import type { ConnectionStatus, TransportFactory } from './connection.js';
-import type { TxCallEvent, TxResult } from './events.js';
-import { METRICS_RECORDER, TxMetrics, type MetricsSnapshot } from './metrics.js';
-import type { CallOptions } from './options.js';
-import { TxClient, type ConnectOptions } from './tx-client.js';
+import { ClientClosedError, ConnectionClosedError } from '../../protocol/index.js';
+import type { ConnectionStatus, TransportFactory } from '../connection/connection.js';
+import type { TxCallEvent, TxResult } from '../events.js';
+import { METRICS_RECORDER, TxMetrics, type MetricsSnapshot } from '../metrics/metrics.js';
+import type { CallOptions } from '../options.js';
+import { TxClient, type ConnectOptions } from '../tx-client.js';
 import { validateWarmup, type WarmupConfig, type WarmupReport } from './warmup-config.js';
 
 /**

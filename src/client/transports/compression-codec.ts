@@ -1,4 +1,4 @@
-import type { compressArguments, inflateResult } from '../protocol/compressed-messages.js';
+import type { compressArguments, inflateResult } from '../../protocol/compressed-messages.js';
 
 /**
  * What a client compresses and inflates with: the protocol's codec, fflate inside.
@@ -35,7 +35,7 @@ export function compressionCodec(): CompressionCodec | undefined {
  */
 export function loadCompressionCodec(): Promise<CompressionCodec> {
   if (loaded) return Promise.resolve(loaded);
-  return (loading ??= import('../protocol/compressed-messages.js').then(
+  return (loading ??= import('../../protocol/compressed-messages.js').then(
     (codec) => (loaded ??= codec),
     (error: unknown) => {
       loading = undefined;

@@ -13,8 +13,8 @@ import {
   take,
   timer,
 } from 'rxjs';
-import { fullJitterBackoff, retryWithBackoff, type BackoffStrategy } from '../operators/index.js';
-import { ConnectionClosedError } from '../protocol/index.js';
+import { fullJitterBackoff, retryWithBackoff, type BackoffStrategy } from '../../operators/index.js';
+import { ConnectionClosedError } from '../../protocol/index.js';
 import { connectAttempt } from './connect-attempt.js';
 
 /** Where the client's connection stands. */

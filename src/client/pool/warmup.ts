@@ -1,8 +1,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Observable, type SchedulerLike, firstValueFrom, throwError, timeout } from 'rxjs';
-import { AttemptTimeoutError } from '../protocol/index.js';
-import type { TxResult } from './events.js';
-import type { CallOptions } from './options.js';
+import { AttemptTimeoutError } from '../../protocol/index.js';
+import type { TxResult } from '../events.js';
+import type { CallOptions } from '../options.js';
 import {
   DEFAULT_WARMUP_ROUNDS,
   DEFAULT_WARMUP_TIMEOUT_MS,

@@ -1,8 +1,8 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Observable, Observer, Subscriber, Subscription, Unsubscribable } from 'rxjs';
-import { isTxError } from '../protocol/index.js';
+import { isTxError } from '../../protocol/index.js';
 import { RetryableResult, type CallContext } from './call-context.js';
-import type { TxResult } from './events.js';
+import type { TxResult } from '../events.js';
 
 /** What a {@link CallJob} needs of the client it belongs to. */
 export interface JobHost {

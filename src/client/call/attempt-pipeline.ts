@@ -6,8 +6,8 @@ import {
   retryWithBackoff,
   type CircuitBreaker,
   type CircuitState,
-} from '../operators/index.js';
-import { CircuitOpenError, NackError, isTxError, type TxError } from '../protocol/index.js';
+} from '../../operators/index.js';
+import { CircuitOpenError, NackError, isTxError, type TxError } from '../../protocol/index.js';
 import type { AttemptRunner } from './attempt-runner.js';
 import {
   deadlineError,
@@ -17,11 +17,11 @@ import {
   type CallContext,
   type CallWatcher,
 } from './call-context.js';
-import type { Connection } from './connection.js';
-import type { TxEvent } from './events.js';
-import type { TxMetrics } from './metrics.js';
-import type { ResolvedPolicy } from './policy.js';
-import type { ToolResilience } from './tool-resilience.js';
+import type { Connection } from '../connection/connection.js';
+import type { TxEvent } from '../events.js';
+import type { TxMetrics } from '../metrics/metrics.js';
+import type { ResolvedPolicy } from '../resilience/policy.js';
+import type { ToolResilience } from '../resilience/tool-resilience.js';
 
 /** What the pipeline needs of the client it belongs to. */
 export interface PipelineHost {

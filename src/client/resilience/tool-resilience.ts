@@ -1,7 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
-import { CircuitBreaker } from '../operators/index.js';
-import { MAX_TOOL_ENTRIES } from './defaults.js';
-import type { TxClientOptions } from './options.js';
+import { CircuitBreaker } from '../../operators/index.js';
+import { MAX_TOOL_ENTRIES } from '../defaults.js';
+import type { TxClientOptions } from '../options.js';
 import { breakerConfigFor, cacheConfigs, usesBreaker } from './resilience-config.js';
 import { ResultCache } from './result-cache.js';
 

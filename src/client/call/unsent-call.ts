@@ -1,9 +1,9 @@
 import { Observable, type SchedulerLike, type Subject } from 'rxjs';
-import { isTxError } from '../protocol/index.js';
+import { isTxError } from '../../protocol/index.js';
 import { callId } from './call-id.js';
 import type { CallWatcher } from './call-context.js';
-import type { TxEvent, TxResult } from './events.js';
-import type { TxMetrics } from './metrics.js';
+import type { TxEvent, TxResult } from '../events.js';
+import type { TxMetrics } from '../metrics/metrics.js';
 
 /**
  * What the accounting of calls that send nothing needs of the client.

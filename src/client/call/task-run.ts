@@ -7,11 +7,11 @@ import {
   type GetTaskResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { SchedulerAction, Subscription } from 'rxjs';
-import { MAX_TIMER_MS } from '../protocol/config-internals.js';
-import { AttemptTimeoutError } from '../protocol/index.js';
+import { MAX_TIMER_MS } from '../../protocol/config-internals.js';
+import { AttemptTimeoutError } from '../../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
 import { errorInfo, eventBase, publish, watched, type CallContext, type CallTask } from './call-context.js';
-import { DEFAULT_TASK_POLL_MS } from './defaults.js';
+import { DEFAULT_TASK_POLL_MS } from '../defaults.js';
 import type { TapWaiter, TransportTap } from './transport-tap.js';
 
 /** The statuses a task does not leave. */

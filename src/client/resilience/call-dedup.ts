@@ -1,6 +1,6 @@
 import { type Observable, type SchedulerLike, finalize, map, of, share, tap, throwError } from 'rxjs';
-import { IdempotencyConflictError } from '../protocol/index.js';
-import type { TxResult } from './events.js';
+import { IdempotencyConflictError } from '../../protocol/index.js';
+import type { TxResult } from '../events.js';
 
 /** A key in flight: its duplicates share its execution. */
 interface Flight {

@@ -5,7 +5,7 @@ import {
   McpError,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
-import { TX_KEY } from '../protocol/index.js';
+import { TX_KEY } from '../../protocol/index.js';
 import type { TapResponse } from './transport-tap.js';
 
 /** The SDK's compiled output-schema check of one tool. */

@@ -7,7 +7,7 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import { nanoid } from 'nanoid';
-import { ABANDONED_META, ACK_METHOD, TX_KEY } from '../protocol/index.js';
+import { ABANDONED_META, ACK_METHOD, TX_KEY } from '../../protocol/index.js';
 
 const PROGRESS_METHOD = 'notifications/progress';
 const TASK_STATUS_METHOD = 'notifications/tasks/status';

@@ -9,7 +9,7 @@ import {
   type TxCapability,
   type TxErrorInfo,
   type TxFeature,
-} from '../protocol/index.js';
+} from '../../protocol/index.js';
 import { compressionCodec, loadCompressionCodec } from './compression-codec.js';
 
 /**

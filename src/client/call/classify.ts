@@ -13,7 +13,7 @@ import {
   type TxError,
   type TxErrorInfo,
   type TxNack,
-} from '../protocol/index.js';
+} from '../../protocol/index.js';
 
 /** What the client knows about an attempt when it failed. */
 export interface FailureContext {

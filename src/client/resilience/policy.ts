@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { backoffFor, type BackoffStrategy } from '../operators/index.js';
+import { backoffFor, type BackoffStrategy } from '../../operators/index.js';
 import {
   DEFAULT_BASE_DELAY_MS,
   DEFAULT_JITTER,
@@ -7,8 +7,8 @@ import {
   DEFAULT_MAX_DELAY_MS,
   DEFAULT_MULTIPLIER,
   DEFAULT_TIMEOUT_MS,
-} from './defaults.js';
-import type { RetryConfig, ToolPolicy } from './options.js';
+} from '../defaults.js';
+import type { RetryConfig, ToolPolicy } from '../options.js';
 
 /** A call's policy after call options, tool policy and client options were layered over the defaults. */
 export interface ResolvedPolicy {

@@ -1,6 +1,6 @@
 import { type Observable, type SchedulerLike, asyncScheduler, interval, map } from 'rxjs';
-import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../protocol/config-internals.js';
-import type { QueueGauge } from '../operators/bounded-merge-map.js';
+import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../../protocol/config-internals.js';
+import type { QueueGauge } from '../../operators/bounded-merge-map.js';
 import { ToolState, countKey, sumTools, toolMetrics } from './metrics-internals.js';
 import { LATENCY_RELATIVE_ACCURACY } from './quantile-sketch.js';
 
