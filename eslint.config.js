@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['spec/**', 'bench/**', 'examples/**', 'src/cli/**', 'bin/**', 'eslint.config.js'],
+    files: ['spec/**', 'bench/**', 'examples/**', 'scripts/**', 'src/cli/**', 'bin/**', 'eslint.config.js'],
     rules: { 'no-restricted-globals': 'off' },
   },
 );

@@ -21,7 +21,7 @@ const config: Config = {
     // portable one to it).
     '^#sha256$': '<rootDir>/src/protocol/sha256-node.ts',
     // likewise `#child-process`: the stdio child's end and exit code, Node only
-    '^#child-process$': '<rootDir>/src/client/child-process-node.ts',
+    '^#child-process$': '<rootDir>/src/client/connection/child-process-node.ts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],

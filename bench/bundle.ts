@@ -8,9 +8,9 @@ import { measureBundles, kib, type BundleReport } from './bundle-pages.js';
 
 /** When a page loads each module it imports on demand. */
 const WHEN: Record<string, string> = {
-  'src/client/call-extras.ts': 'a call with an idempotency key, a cache or a breaker',
-  'src/client/task-run.ts': 'a call runs as an MCP task',
-  'src/client/warmup.ts': '`client.warmup()`',
+  'src/client/call/task-run.ts': 'a call runs as an MCP task',
+  'src/client/pool/warmup.ts': '`client.warmup()`',
+  'src/client/resilience/call-extras.ts': 'a call with an idempotency key, a cache or a breaker',
   'src/protocol/compressed-messages.ts': '`compression` option on',
 };
 

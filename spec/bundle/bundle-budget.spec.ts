@@ -30,9 +30,9 @@ describe('the browser bundle budget', () => {
     expect(tx.length).toBeGreaterThan(100);
     expect(tx.filter((file) => /fflate|hdr-histogram|pako/.test(file))).toEqual([]);
     expect(report.txClient.lazy.map((chunk) => chunk.module)).toEqual([
-      'src/client/call-extras.ts',
-      'src/client/task-run.ts',
-      'src/client/warmup.ts',
+      'src/client/call/task-run.ts',
+      'src/client/pool/warmup.ts',
+      'src/client/resilience/call-extras.ts',
       'src/protocol/compressed-messages.ts',
     ]);
     const codec = report.txClient.lazy.find((chunk) => chunk.module.includes('compressed'));

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildUi } from '../../scripts/build-ui.js';
 import { TxClient, type TxEvent } from '../../src/index.js';
 import { BIN, FIXTURE_COMMAND, ROOT, buildCli, exited, runCli, startCli } from './cli-helpers.js';
 
@@ -384,4 +385,43 @@ describe('mcp-tx', () => {
       }, 60_000);
     });
   });
+});
+
+describe('mcp-tx demo --ui', () => {
+  // dist/ is built once, by this file's beforeAll: a second build running meanwhile in another
+  // spec file would rewrite it under the commands this file runs.
+  beforeAll(() => buildUi(join(ROOT, 'dist/ui')), 60_000);
+
+  it('should refuse --port without --ui, and --json with it (exit 2)', async () => {
+    const port = await runCli(['demo', '--port', '3000']);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toMatch(/--port is for the live view: use it with --ui/);
+    const json = await runCli(['demo', '--ui', '--json']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toMatch(/--json is for the summary of a run, not for --ui/);
+  });
+
+  it('should print the live view address, serve it, and stop on SIGINT with the ledger check', async () => {
+    const child = spawn(process.execPath, [BIN, 'demo', '--ui', '--port', '0'], { cwd: ROOT });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      const url = await new Promise<URL>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no address printed: ${stdout}`)), 20_000);
+        child.stdout.on('data', () => {
+          const match = /mcp-tx live view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
+          if (match) {
+            clearTimeout(timer);
+            resolve(new URL(match[1] as string));
+          }
+        });
+      });
+      expect((await fetch(url)).status).toBe(200);
+      child.kill('SIGINT');
+      expect(await exited(child)).toBe(0);
+      expect(stdout).toMatch(/^ledger: 0 keys, 0 executions, 0 double executions$/m);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 });

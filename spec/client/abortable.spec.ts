@@ -1,5 +1,5 @@
 import { TestScheduler } from 'rxjs/testing';
-import { abortable } from '../../src/client/abortable.js';
+import { abortable } from '../../src/client/call/abortable.js';
 
 describe('abortable', () => {
   let testScheduler: TestScheduler;

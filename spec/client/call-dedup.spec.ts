@@ -1,6 +1,6 @@
 import { catchError, defer, type Observable, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { CallDedup } from '../../src/client/call-dedup.js';
+import { CallDedup } from '../../src/client/resilience/call-dedup.js';
 import { isIdempotencyConflictError, type TxEvent, type TxResult } from '../../src/index.js';
 import { connectTxPair } from '../helpers/tx-pair.js';
 

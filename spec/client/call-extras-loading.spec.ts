@@ -3,7 +3,7 @@
 // once per spec file (the keyed calls: call-extras-loading.spec.ts; a breaker: call-extras-breaker.spec.ts).
 const nodeProcess = globalThis.process;
 Reflect.set(globalThis, 'process', undefined);
-const { callExtras } = await import('../../src/client/call-extras-loader.js');
+const { callExtras } = await import('../../src/client/resilience/call-extras-loader.js');
 Reflect.set(globalThis, 'process', nodeProcess);
 const { connectTxPair } = await import('../helpers/tx-pair.js');
 const { isIdempotencyConflictError } = await import('../../src/index.js');

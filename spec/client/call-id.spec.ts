@@ -1,4 +1,4 @@
-import { callId } from '../../src/client/call-id.js';
+import { callId } from '../../src/client/call/call-id.js';
 
 describe('callId', () => {
   it('should return distinct 21-character URL-safe ids', () => {

@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { gzipSync } from 'node:zlib';
-import { compressionCodec } from '../../src/client/compression-codec.js';
+import { compressionCodec } from '../../src/client/transports/compression-codec.js';
 import { TxClient, isCompressionError, txCapabilities } from '../../src/index.js';
 import { connectInMemory } from '../helpers/connect.js';
 

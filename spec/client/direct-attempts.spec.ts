@@ -11,7 +11,7 @@ import { TxClient, type TxError } from '../../src/index.js';
 import { withTxServer } from '../../src/server/index.js';
 import { textOf } from '../helpers/text.js';
 import { createToolServer } from '../helpers/tool-server.js';
-import { ToolResultCheck } from '../../src/client/tool-result-check.js';
+import { ToolResultCheck } from '../../src/client/call/tool-result-check.js';
 
 /** A `tools/call` the peer received, with a way to answer it. */
 interface PeerCall {

@@ -3,8 +3,8 @@ import {
   type LatencySummary,
   type MetricsSnapshot,
   type ToolMetrics,
-} from '../../src/client/metrics.js';
-import { toPrometheus } from '../../src/client/metrics-prometheus.js';
+} from '../../src/client/metrics/metrics.js';
+import { toPrometheus } from '../../src/client/metrics/metrics-prometheus.js';
 
 const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (-?[0-9.e+Inf-]+|NaN)$/;
 const EMPTY: LatencySummary = { count: 0, sum: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };

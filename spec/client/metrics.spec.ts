@@ -7,7 +7,7 @@ import {
   metricsStream,
   type MetricsSnapshot,
   type ToolMetrics,
-} from '../../src/client/metrics.js';
+} from '../../src/client/metrics/metrics.js';
 import { LATENCY_RELATIVE_ACCURACY } from '../../src/index.js';
 
 /** The documented accuracy: a quantile is within 1 % of the exact latency at its rank. */

@@ -5,7 +5,7 @@ import {
   QuantileSketch,
   SKETCH_MAX_MS,
   SKETCH_MIN_MS,
-} from '../../src/client/quantile-sketch.js';
+} from '../../src/client/metrics/quantile-sketch.js';
 
 const QUANTILES = [0, 0.25, 0.5, 0.9, 0.99, 1];
 /** Latencies in the sketch's range, and zeros. */

@@ -2,7 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type Observable, defer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { TxResult } from '../../src/client/events.js';
-import { ResultCache } from '../../src/client/result-cache.js';
+import { ResultCache } from '../../src/client/resilience/result-cache.js';
 
 const result = (text: string, isError = false): TxResult => {
   const tool: CallToolResult = { content: [{ type: 'text', text }], ...(isError ? { isError } : {}) };

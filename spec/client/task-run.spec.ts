@@ -1,8 +1,8 @@
 import { Subject, asyncScheduler } from 'rxjs';
-import type { AttemptHost } from '../../src/client/attempt-runner.js';
-import type { CallContext } from '../../src/client/call-context.js';
-import { taskRequestOf } from '../../src/client/task-call.js';
-import { reportTask } from '../../src/client/task-run.js';
+import type { AttemptHost } from '../../src/client/call/attempt-runner.js';
+import type { CallContext } from '../../src/client/call/call-context.js';
+import { taskRequestOf } from '../../src/client/call/task-call.js';
+import { reportTask } from '../../src/client/call/task-run.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { TxEvent, TxTaskEvent } from '../../src/index.js';
 

@@ -39,6 +39,11 @@ const CHECKS: Record<string, (stdout: string) => void> = {
     const [plain, compressed] = bytes.map((m) => Number(m[1]));
     expect(compressed).toBeLessThan((plain ?? 0) / 2);
   },
+  'http-server.ts': (out) => {
+    expect(out).toMatch(/^stateful: +charged order-1, duplicate: false$/m);
+    expect(out).toMatch(/^stateless: charged order-1, duplicate: true$/m);
+    expect(out).toMatch(/^charges: 1$/m);
+  },
   'redis-replicas.ts': (out) => {
     expect(out).toMatch(/^B: charged o-1 on A \(duplicate: true\)$/m);
     expect(out).toMatch(/^charges: 2 for 4 calls$/m);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DEMO_DEFAULTS } from './demo/defaults.js';
 import type { DemoOptions, RunProgress } from './demo/index.js';
-import { EXIT_FAILED, EXIT_OK } from './support/errors.js';
+import { EXIT_FAILED, EXIT_OK, UsageError } from './support/errors.js';
 import { decimal, integer } from './support/parse.js';
 
 interface DemoFlags {
@@ -10,6 +10,8 @@ interface DemoFlags {
   loss: number;
   seed: number;
   json?: boolean;
+  ui?: boolean;
+  port?: number;
 }
 
 /** A progress bar with live counters, one run at a time; `undefined` when stdout is not a terminal. */
@@ -59,6 +61,8 @@ export function demoCommand(program: Command, setExit: (code: number) => void): 
     )
     .option('--seed <n>', 'seed of the faults and the transfers', integer(0, 2 ** 32 - 1), DEMO_DEFAULTS.seed)
     .option('--json', 'print the summary as JSON (no progress bar)')
+    .option('--ui', 'serve the live view instead: a page whose TxClient runs in your browser tab')
+    .option('--port <n>', 'port of the live view on 127.0.0.1 (default: 0, a free one)', integer(0, 65_535))
     .addHelpText(
       'after',
       `
@@ -66,12 +70,24 @@ An in-memory ledger server with a side-effecting 'transfer' tool, behind withTxS
 called through TxClient over a faulty link; then the same transfers go through the bare SDK
 Client with a naive retry-on-timeout loop. Exit code 1 if mcp-tx was not exactly-once.
 
+With --ui, the same ledger server is served over Streamable HTTP on 127.0.0.1 with a page whose
+TxClient runs in the browser tab, through a lossy link: fire keyed transfers and watch each
+call's ACKs, NACKs, retries and replays, the latency, and the ledger's executions per key.
+
 Examples:
   $ mcp-tx demo
   $ mcp-tx demo --calls 1000 --concurrency 50 --loss 0.3 --seed 7
-  $ mcp-tx demo --json | jq '{executions, bare: .bare.executions}'`,
+  $ mcp-tx demo --json | jq '{executions, bare: .bare.executions}'
+  $ mcp-tx demo --ui --port 3000`,
     )
     .action(async (opts: DemoFlags) => {
+      if (opts.ui) {
+        if (opts.json) throw new UsageError('--json is for the summary of a run, not for --ui');
+        const { runUi } = await import('./demo/ui/run.js');
+        await runUi({ port: opts.port ?? 0 }, (line) => process.stdout.write(line));
+        return setExit(EXIT_OK);
+      }
+      if (opts.port !== undefined) throw new UsageError('--port is for the live view: use it with --ui');
       const { formatSummary, runDemo } = await import('./demo/index.js');
       const onProgress = opts.json ? undefined : await progressBar();
       const summary = await runDemo({

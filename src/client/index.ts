@@ -28,7 +28,7 @@ export {
   type ConnectionStatus,
   type TransportFactory,
   type ReconnectConfig,
-} from './connection.js';
+} from './connection/connection.js';
 export {
   type MetricsSnapshot,
   type ToolMetrics,
@@ -36,22 +36,22 @@ export {
   LATENCY_RELATIVE_ACCURACY,
   metricsStream,
   TxMetrics,
-} from './metrics.js';
-export { toPrometheus } from './metrics-prometheus.js';
-export { perRequestSignalFetch } from './per-request-signal-fetch.js';
-export { httpTransport } from './http-transport.js';
+} from './metrics/metrics.js';
+export { toPrometheus } from './metrics/metrics-prometheus.js';
+export { perRequestSignalFetch } from './transports/per-request-signal-fetch.js';
+export { httpTransport } from './transports/http-transport.js';
 export {
   TxPool,
   DEFAULT_POOL_STRATEGY,
   type PoolStrategy,
   type TxPoolOptions,
   type PoolConnectOptions,
-} from './pool.js';
-export { mergeMetrics } from './pool-metrics.js';
+} from './pool/pool.js';
+export { mergeMetrics } from './pool/pool-metrics.js';
 export {
   DEFAULT_WARMUP_ROUNDS,
   DEFAULT_WARMUP_TIMEOUT_MS,
   type WarmupConfig,
   type WarmupCall,
   type WarmupReport,
-} from './warmup-config.js';
+} from './pool/warmup-config.js';

@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, ClientCapabilities, Implementation } from '@modelcontextprotocol/sdk/types.js';
-import { callId } from './call-id.js';
+import { callId } from './call/call-id.js';
 import {
   Observable,
   type SchedulerLike,
@@ -28,21 +28,21 @@ import {
   txCapabilities,
   type TxCapability,
 } from '../protocol/index.js';
-import { METRICS_RECORDER, TxMetrics, metricsStream, type MetricsSnapshot } from './metrics.js';
+import { METRICS_RECORDER, TxMetrics, metricsStream, type MetricsSnapshot } from './metrics/metrics.js';
 import {
   Connection,
   type ConnectionStatus,
   type ReconnectConfig,
   type TransportFactory,
-} from './connection.js';
-import type { CallDedup } from './call-dedup.js';
-import type { CallExtras } from './call-extras.js';
-import { callExtras, loadCallExtras } from './call-extras-loader.js';
-import { AttemptPipeline } from './attempt-pipeline.js';
-import { AttemptRunner } from './attempt-runner.js';
-import { CallJob, type JobHost } from './call-job.js';
-import { ArgumentPacker, clientFeatures } from './compression.js';
-import { loadCompressionCodec } from './compression-codec.js';
+} from './connection/connection.js';
+import type { CallDedup } from './resilience/call-dedup.js';
+import type { CallExtras } from './resilience/call-extras.js';
+import { callExtras, loadCallExtras } from './resilience/call-extras-loader.js';
+import { AttemptPipeline } from './call/attempt-pipeline.js';
+import { AttemptRunner } from './call/attempt-runner.js';
+import { CallJob, type JobHost } from './call/call-job.js';
+import { ArgumentPacker, clientFeatures } from './transports/compression.js';
+import { loadCompressionCodec } from './transports/compression-codec.js';
 import {
   errorInfo,
   eventBase,
@@ -50,9 +50,9 @@ import {
   watched,
   type CallContext,
   type CallWatcher,
-} from './call-context.js';
-import { unsentCall$, type UnsentHost } from './unsent-call.js';
-import { taskRequestOf } from './task-call.js';
+} from './call/call-context.js';
+import { unsentCall$, type UnsentHost } from './call/unsent-call.js';
+import { taskRequestOf } from './call/task-call.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_DEDUP_MAX_ENTRIES,
@@ -71,13 +71,13 @@ import type {
   TxResult,
 } from './events.js';
 import type { CallOptions, ToolPolicy, TxClientOptions } from './options.js';
-import { resolvePolicy, type ResolvedPolicy } from './policy.js';
+import { resolvePolicy, type ResolvedPolicy } from './resilience/policy.js';
 import { validateCallOptions, validateClientOptions, validateReconnect } from './validate-options.js';
-import { ToolResilience } from './tool-resilience.js';
-import { abortable } from './abortable.js';
-import { splitResultMeta } from './result-meta.js';
-import type { WarmupConfig, WarmupReport } from './warmup-config.js';
-import { readToolSafety } from './tool-annotations.js';
+import { ToolResilience } from './resilience/tool-resilience.js';
+import { abortable } from './call/abortable.js';
+import { splitResultMeta } from './call/result-meta.js';
+import type { WarmupConfig, WarmupReport } from './pool/warmup-config.js';
+import { readToolSafety } from './resilience/tool-annotations.js';
 
 /** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
 export interface ConnectOptions extends TxClientOptions {
@@ -510,7 +510,7 @@ export class TxClient {
    */
   async warmup(config?: WarmupConfig): Promise<WarmupReport> {
     // loaded when first used: a browser page that never warms up does not carry it
-    const { warmup } = await import('./warmup.js');
+    const { warmup } = await import('./pool/warmup.js');
     return warmup(this, this.scheduler, config);
   }
 

@@ -1,5 +1,5 @@
 import { resolveCompression, type CompressionConfig } from '../protocol/index.js';
-import type { ReconnectConfig } from './connection.js';
+import type { ReconnectConfig } from './connection/connection.js';
 import type {
   BreakerConfig,
   CacheConfig,

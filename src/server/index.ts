@@ -1,4 +1,5 @@
 export { withTxServer, TxServerTransport } from './with-tx-server.js';
+export type { HandleRequestOf } from './handle-request.js';
 export type { TxServerStats } from './server-stats.js';
 export {
   DEFAULT_MAX_CONCURRENT,

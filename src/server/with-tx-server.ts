@@ -6,6 +6,7 @@ import { TX_KEY, negotiateFeatures, parseTxCapability, type TxFeature } from '..
 import { resolveServerOptions, type ResolvedServerOptions, type TxServerOptions } from './options.js';
 import { copyStats, type TxServerStats } from './server-stats.js';
 import { TxCallHandler } from './tx-call-handler.js';
+import { forwardHandleRequest, type HandleRequestOf } from './handle-request.js';
 import { reusedIdAnswer } from './reused-id.js';
 import {
   asRequest,
@@ -25,13 +26,13 @@ import {
  * await server.connect(transport);
  * process.on('SIGTERM', () => void transport.close()); // finishes running calls first
  */
-export class TxServerTransport implements Transport {
+export class TxServerTransport<T extends Transport = Transport> implements Transport {
   onclose?: (() => void) | undefined;
   onerror?: ((error: Error) => void) | undefined;
   onmessage?: (<T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void) | undefined;
 
   /** The decorated transport. */
-  readonly inner: Transport;
+  readonly inner: T;
   readonly #options: ResolvedServerOptions;
   readonly #calls: TxCallHandler;
   /** Id of a pending `initialize` from an mcp_tx client, and the features to echo to it. */
@@ -43,7 +44,7 @@ export class TxServerTransport implements Transport {
   #closeNotified = false;
   #closing: Promise<void> | undefined;
 
-  constructor(inner: Transport, options?: TxServerOptions) {
+  constructor(inner: T, options?: TxServerOptions) {
     const t = inner as Partial<Transport> | null;
     if (typeof t?.start !== 'function' || typeof t.send !== 'function' || typeof t.close !== 'function') {
       throw new TypeError('withTxServer: transport must be an MCP Transport (start, send and close)');
@@ -64,6 +65,21 @@ export class TxServerTransport implements Transport {
   /** The inner transport's session id. */
   get sessionId(): string | undefined {
     return this.inner.sessionId;
+  }
+
+  /**
+   * Serves one HTTP request with the inner transport's `handleRequest`, typed as that one (the
+   * SDK's Streamable HTTP transports), so that an HTTP handler uses the decorated transport as it
+   * would the SDK's. Messages still pass through this decorator: ACKs and NACKs go on the
+   * request's own SSE stream (or ride on its response in JSON response mode).
+   *
+   * @example
+   * const transport = withTxServer(new StreamableHTTPServerTransport({}), { store }); // no session ids
+   * await server.connect(transport);
+   * await transport.handleRequest(req, res, body);
+   */
+  handleRequest(...args: Parameters<HandleRequestOf<T>>): ReturnType<HandleRequestOf<T>> {
+    return forwardHandleRequest(this.inner, args);
   }
 
   /** Tool calls being handled (queued, running or waiting for their key). */
@@ -264,12 +280,18 @@ export class TxServerTransport implements Transport {
  *   `OUTCOME_UNKNOWN_CODE` error rather than a second run.
  * - A request reusing the JSON-RPC id of a tools/call in flight gets an Invalid Request error
  *   (a copy of that very request is dropped); both are reported on `onerror`.
+ * - Over Streamable HTTP, decorate the SDK's server transport and serve requests with the
+ *   decorator's `handleRequest` (typed as the inner one's), one per session or one per request in
+ *   stateless mode, with one store shared by all (`examples/http-server.ts`).
  *
  * @example
  * const server = new McpServer({ name: 'payments', version: '1.0.0' });
  * const store = new MemoryIdempotencyStore(); // share it between connections
  * await server.connect(withTxServer(new StdioServerTransport(), { store, maxConcurrent: 16 }));
  */
-export function withTxServer(transport: Transport, options?: TxServerOptions): TxServerTransport {
+export function withTxServer<T extends Transport>(
+  transport: T,
+  options?: TxServerOptions,
+): TxServerTransport<T> {
   return new TxServerTransport(transport, options);
 }

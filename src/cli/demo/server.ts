@@ -2,7 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { withTxServer, type IdempotencyStore } from '../../server/index.js';
+import { withTxServer, type IdempotencyStore, type TxServerOptions } from '../../server/index.js';
 import type { Ledger } from './ledger.js';
 
 /** Simulated work per transfer, ms: long enough for retries to overlap a running execution. */
@@ -21,6 +21,7 @@ export async function startLedgerServer(
   ledger: Ledger,
   store: IdempotencyStore | undefined,
   counters: ServerCounters,
+  { tx = {}, workMs = WORK_MS }: LedgerServerOptions = {},
 ): Promise<McpServer> {
   const server = new McpServer({ name: 'mcp-tx-demo-ledger', version: '1.0.0' });
   server.registerTool(
@@ -31,7 +32,7 @@ export async function startLedgerServer(
       annotations: { destructiveHint: true, idempotentHint: false },
     },
     async (args) => {
-      await new Promise((resolve) => setTimeout(resolve, WORK_MS));
+      await new Promise((resolve) => setTimeout(resolve, workMs));
       try {
         const balances = ledger.transfer(args);
         return { content: [{ type: 'text', text: JSON.stringify(balances) }] };
@@ -44,8 +45,16 @@ export async function startLedgerServer(
     },
   );
   const counted = new CountingTransport(transport, counters);
-  await server.connect(store ? withTxServer(counted, { store }) : counted);
+  await server.connect(store ? withTxServer(counted, { ...tx, store }) : counted);
   return server;
+}
+
+/** Options of {@link startLedgerServer}. */
+export interface LedgerServerOptions {
+  /** `withTxServer` options besides the store. @default {} */
+  tx?: Omit<TxServerOptions, 'store'>;
+  /** Simulated work per transfer, ms. @default 2 */
+  workMs?: number;
 }
 
 /** What reached a server and what it answered without running the tool. */

@@ -1,0 +1,84 @@
+/**
+ * Bundles the live view's page (`mcp-tx demo --ui`) for the browser: `src/cli/demo/ui/page/` →
+ * `<outDir>/app.js` (esbuild, ESM, minified) beside its `index.html` and `style.css`. Run by
+ * `npm run build` (`node --import tsx scripts/build-ui.ts`, into dist/ui/); the specs call
+ * {@link buildUi} with a folder of their own.
+ */
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, type Plugin } from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PAGE = join(ROOT, 'src/cli/demo/ui/page');
+
+type Conditional = string | null | { [condition: string]: Conditional };
+
+/**
+ * The package's own `#` imports (package.json `imports`) under the browser conditions, taken
+ * from the sources (`./dist/x.js` → `src/x.ts`): the page bundles the library as it is in src/,
+ * with what a browser gets of it, and needs no compiled dist/.
+ */
+function packageImportsFromSource(imports: Record<string, Conditional>): Plugin {
+  const target = (entry: Conditional | undefined): string | undefined => {
+    if (entry === null || entry === undefined || typeof entry === 'string') return entry ?? undefined;
+    for (const [condition, value] of Object.entries(entry)) {
+      if (['browser', 'import', 'default'].includes(condition)) return target(value);
+    }
+    return undefined;
+  };
+  return {
+    name: 'package-imports-from-source',
+    setup(b) {
+      b.onResolve({ filter: /^#/ }, ({ path }) => {
+        const file = target(imports[path]);
+        if (file === undefined)
+          return { errors: [{ text: `package.json imports has no browser target for ${path}` }] };
+        return { path: join(ROOT, file.replace(/^\.\/dist\/(.*)\.js$/, 'src/$1.ts')) };
+      });
+    },
+  };
+}
+
+/** Sizes of the built page script. */
+export interface UiBuild {
+  /** Minified bytes of app.js. */
+  bytes: number;
+  /** The same, gzipped. */
+  gzipBytes: number;
+}
+
+/**
+ * Builds the page into `outDir` (created if needed); fails on any import a browser cannot load.
+ *
+ * @example
+ * const { gzipBytes } = await buildUi('dist/ui');
+ */
+export async function buildUi(outDir: string): Promise<UiBuild> {
+  const { imports = {} } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+    imports?: Record<string, Conditional>;
+  };
+  await mkdir(outDir, { recursive: true });
+  await build({
+    entryPoints: [join(PAGE, 'main.ts')],
+    outfile: join(outDir, 'app.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [packageImportsFromSource(imports)],
+  });
+  await Promise.all(['index.html', 'style.css'].map((f) => copyFile(join(PAGE, f), join(outDir, f))));
+  const script = await readFile(join(outDir, 'app.js'));
+  return { bytes: script.length, gzipBytes: gzipSync(script, { level: 9 }).length };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const outDir = join(ROOT, 'dist/ui');
+  const { bytes, gzipBytes } = await buildUi(outDir);
+  process.stdout.write(`live view: ${outDir}/app.js, ${bytes} bytes (${gzipBytes} gzipped)\n`);
+}

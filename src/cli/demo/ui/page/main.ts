@@ -1,0 +1,68 @@
+/**
+ * The live view's page: a TxClient in this tab, over a chaos link, calling the demo's ledger
+ * server; every call's life, counters, a latency plot and the ledger's check, as they happen.
+ * Bundled by `npm run build` (scripts/build-ui.ts) into dist/ui/app.js.
+ */
+import type { CallOptions, TxResult } from '../../../../index.js';
+import { CallsView } from './calls-view.js';
+import { CountersView } from './counters-view.js';
+import { connectDemo } from './demo-link.js';
+import { byId } from './dom.js';
+import { LatencyPlot } from './latency-plot.js';
+import { LedgerView } from './ledger-view.js';
+import { Transfers } from './transfers.js';
+
+const status = byId('status', HTMLElement);
+const fire = byId('fire', HTMLButtonElement);
+const replay = byId('replay', HTMLButtonElement);
+const count = byId('count', HTMLInputElement);
+const loss = byId('loss', HTMLInputElement);
+const lossValue = byId('loss-value', HTMLOutputElement);
+
+const link = await connectDemo(new URL('/mcp', location.href), Number(loss.value)).catch((e: unknown) => {
+  status.textContent = `cannot reach the server: ${e instanceof Error ? e.message : String(e)}`;
+  status.dataset.status = 'closed';
+  throw e; // the page stays as it is: nothing to show without a client
+});
+const { client } = link;
+const transfers = new Transfers();
+const counters = new CountersView(byId('counters', HTMLElement), () => link.stats().dropped);
+const calls = new CallsView(byId('calls', HTMLOListElement), (key) => transfers.byKey.get(key));
+const plot = new LatencyPlot(byId('latency', HTMLCanvasElement));
+const ledger = new LedgerView(byId('ledger', HTMLDivElement), '/ledger');
+
+client.status$.subscribe((s) => {
+  status.textContent = s;
+  status.dataset.status = s;
+});
+client.events$.subscribe((event) => {
+  counters.add(event);
+  calls.add(event);
+  plot.add(event);
+  if (event.type === 'response') ledger.refresh();
+});
+
+/** Makes the keyed transfer `key` (a new one when omitted), with `options` of the call's own. */
+function transfer(key?: string, options: CallOptions = {}): Promise<TxResult> {
+  const t = transfers.next(key);
+  replay.disabled = false;
+  return client.call('transfer', { ...t }, { ...options, idempotencyKey: t.ref });
+}
+
+fire.addEventListener('click', () => {
+  const n = Math.min(200, Math.max(1, Math.floor(Number(count.value)) || 1));
+  for (let i = 0; i < n; i++) transfer().catch(() => undefined);
+});
+replay.addEventListener('click', () => {
+  if (transfers.last) transfer(transfers.last.ref).catch(() => undefined);
+});
+loss.addEventListener('input', () => {
+  const value = Number(loss.value);
+  lossValue.textContent = `${Math.round(value * 100)} %`;
+  link.setLoss(value);
+});
+window.addEventListener('pagehide', () => void client.close());
+fire.disabled = false;
+
+// For the console (and the specs): the client itself, and the page's own transfer.
+Object.assign(window, { mcpTxDemo: { client, transfer, link, counters: counters.counts } });

@@ -1,0 +1,230 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  type CallToolRequest,
+  type CallToolResult,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
+import { Observable, type SchedulerLike, type Subject } from 'rxjs';
+import {
+  PROTOCOL_VERSION,
+  NACK_CODE,
+  NackError,
+  OutcomeUnknownError,
+  AttemptTimeoutError,
+  decodeAck,
+  encodeRequestMeta,
+  type TxCapability,
+  type TxError,
+  type TxRequestMeta,
+} from '../../protocol/index.js';
+import { Attempt, CANCELLED, type AttemptOwner } from './attempt.js';
+import { deadlineError, eventBase, publish, watched, type CallContext } from './call-context.js';
+import { unpackResponse, type ArgumentPacker } from '../transports/compression.js';
+import type { Connection } from '../connection/connection.js';
+import type { TxEvent } from '../events.js';
+import type { TxMetrics } from '../metrics/metrics.js';
+import { ToolResultCheck } from './tool-result-check.js';
+import { TransportTap } from './transport-tap.js';
+import { loadTaskRun } from './task-call.js';
+import type { TaskRun } from './task-run.js';
+
+/** What an attempt needs of the client it belongs to. */
+export interface AttemptHost {
+  readonly sdk: Client;
+  readonly connection: Connection;
+  readonly recorder: TxMetrics;
+  /** The client's event subject (events are built only while it is observed). */
+  readonly events: Subject<TxEvent>;
+  readonly scheduler: SchedulerLike;
+  readonly packer: ArgumentPacker;
+  readonly maxInflatedBytes: number;
+  /** What the server advertised, `undefined` for a plain MCP server. */
+  server(): TxCapability | undefined;
+  /** Whether a retry after an unknown outcome cannot run the tool twice. */
+  replaySafe(ctx: CallContext, server: TxCapability | undefined): boolean;
+  isClosed(): boolean;
+}
+
+/**
+ * The attempts of a client's calls: each subscription to {@link attempt$} sends one request on
+ * the SDK client's transport (checked as `Client.callTool` checks it; through `callTool` itself
+ * for an SDK whose checks cannot be made outside it), bounded by the attempt timeout, and fails
+ * with a classified `TxError`; ACKs (notifications, or carried on responses) are matched to the
+ * attempt they name; cancelling an attempt tells the server whether a retry follows (a call
+ * given up for good is marked `abandoned`, so that a `withTxServer` server stops its keyed
+ * execution).
+ *
+ * @example
+ * const attempts = new AttemptRunner(host);
+ * attempts.attempt$(ctx).pipe(retry(2)).subscribe(...);
+ */
+export class AttemptRunner implements AttemptOwner {
+  /** Calls whose current attempt may still be ACKed, by request id. */
+  readonly awaitingAck = new Map<string, CallContext>();
+  /** The tasks being followed, by task id (a status notification is routed to its run). */
+  readonly tasks = new Map<string, TaskRun>();
+  readonly tap: TransportTap;
+  readonly checks: ToolResultCheck | undefined;
+  cancelBySignal = false;
+
+  constructor(readonly host: AttemptHost) {
+    this.checks = ToolResultCheck.of(host.sdk);
+    this.tap = new TransportTap({
+      ack: (params) => this.onAck(params),
+      incoming: (message) => unpackResponse(message, host.maxInflatedBytes),
+    });
+  }
+
+  /**
+   * Forgets a call that ended: no ACK is expected for it any more, and attempts of it that were
+   * left running on the server for a retry are given up if it ended unanswered.
+   */
+  forget(ctx: CallContext, answered: boolean): void {
+    this.awaitingAck.delete(ctx.requestId);
+    // given up, or past its deadline: the task is cancelled (its run is loaded by then)
+    // (best effort: a failed load is ignored, as a failed cancel is)
+    if (!answered && ctx.task) void loadTaskRun().then((run) => run.cancelTask(this.host, ctx), String);
+    if (answered || !ctx.unfinished) return;
+    for (const { transport, id } of ctx.unfinished) this.tap.abandon(transport, id, CANCELLED);
+  }
+
+  /**
+   * One attempt per subscription: sends the request once connected, bounds it by the attempt
+   * timeout (scheduler time), and turns any failure into a classified {@link TxError}.
+   * Unsubscribing before the response stops waiting for it and cancels the request on the server.
+   */
+  attempt$(ctx: CallContext): Observable<CallToolResult> {
+    return new Observable<CallToolResult>((subscriber) => {
+      const number = ++ctx.attempt;
+      ctx.acked = false;
+      const { maxTotalTimeoutMs } = ctx.policy;
+      let timeoutMs = ctx.policy.timeoutMs;
+      if (maxTotalTimeoutMs !== undefined && maxTotalTimeoutMs < timeoutMs) timeoutMs = maxTotalTimeoutMs;
+      if (ctx.deadlineAt !== undefined) {
+        const left = ctx.deadlineAt - this.host.scheduler.now();
+        if (left <= 0) return subscriber.error(deadlineError(ctx, this.host.scheduler.now()));
+        timeoutMs = Math.min(timeoutMs, left);
+      }
+      const server = this.host.server();
+      const ackExpected = server?.features.includes('ack') ?? false;
+      let params: CallToolRequest['params'] = { name: ctx.tool, arguments: ctx.args };
+      let meta: TxRequestMeta | undefined;
+      if (server) {
+        meta = {
+          version: PROTOCOL_VERSION,
+          requestId: ctx.requestId,
+          idempotencyKey: ctx.idempotencyKey,
+          expectAck: ackExpected,
+          retryCount: number,
+          timeoutMs,
+          deadline: ctx.deadlineAt,
+        };
+        const wire = encodeRequestMeta(meta, server.version);
+        const packed = this.host.packer.pack(ctx, ctx.args, server);
+        params = packed
+          ? { name: ctx.tool, _meta: { mcp_tx: { ...wire, ...packed } } }
+          : { name: ctx.tool, arguments: ctx.args, _meta: { mcp_tx: wire } };
+      }
+      if (ctx.taskRequest) params = { ...params, task: ctx.taskRequest };
+      if (ackExpected && number === 0) this.awaitingAck.set(ctx.requestId, ctx);
+      // an attempt that resumes the call's task sends no tools/call: its task events tell
+      if (ctx.task === undefined && watched(this.host.events, ctx)) {
+        publish(this.host.events, ctx, {
+          type: 'request',
+          ...eventBase(ctx, this.host.scheduler.now()),
+          idempotencyKey: ctx.idempotencyKey,
+          meta,
+        });
+      }
+      const attempt = new Attempt(this, ctx, subscriber, {
+        params,
+        timeoutMs,
+        server,
+        ackExpected,
+        progress: ctx.watcher !== undefined,
+      });
+      attempt.start();
+      return attempt;
+    });
+  }
+
+  /** Counts a failed attempt's timeout or NACK, and emits its event when someone listens. */
+  report(ctx: CallContext, error: TxError): void {
+    const { recorder, events, scheduler } = this.host;
+    if (error instanceof AttemptTimeoutError || error.cause instanceof AttemptTimeoutError) {
+      recorder.timedOut(ctx.tool);
+      if (watched(events, ctx))
+        publish(events, ctx, { type: 'timeout', ...eventBase(ctx, scheduler.now()), acked: ctx.acked });
+    } else if (error instanceof NackError || (error instanceof OutcomeUnknownError && isNack(error.cause))) {
+      // an outcome_unknown NACK is typed apart (the tool may have run), but it is a NACK all the same
+      const { reason, retryable, retryAfterMs } =
+        error instanceof NackError
+          ? error
+          : { reason: 'outcome_unknown' as const, retryable: false, retryAfterMs: undefined };
+      recorder.nacked(ctx.tool, reason);
+      if (!watched(events, ctx)) return;
+      const base = eventBase(ctx, scheduler.now());
+      publish(events, ctx, { type: 'nack', ...base, reason, retryable, retryAfterMs });
+    }
+  }
+
+  /**
+   * Takes an ACK notification's params: acknowledges the attempt it names, if it is the current
+   * one. `false` when it names no call of this client (another client on the same SDK client
+   * may be waiting for it).
+   */
+  onAck(params: unknown): boolean {
+    let ack;
+    try {
+      ack = decodeAck(params);
+    } catch {
+      return true; // malformed ACK: ignore it, the attempt timeout still bounds the call
+    }
+    const ctx = this.awaitingAck.get(ack.requestId);
+    if (!ctx) return false;
+    if (!ctx.acked && ack.retryCount === ctx.attempt) this.acknowledge(ctx); // else late or duplicate
+    return true;
+  }
+
+  /** The server accepted the current attempt of `ctx`, by notification or on its response. */
+  acknowledge(ctx: CallContext): void {
+    ctx.acked = true;
+    this.host.recorder.acked(ctx.tool, this.host.scheduler.now() - ctx.sentAt);
+    if (watched(this.host.events, ctx))
+      publish(this.host.events, ctx, { type: 'ack', ...eventBase(ctx, this.host.scheduler.now()) });
+  }
+
+  /**
+   * Cancels (`notify`: by a notification of ours; else the SDK did, unmarked) attempt `id` of
+   * `ctx`. When no attempt follows, the server is told the call is given up, so that it stops a
+   * keyed execution; otherwise the attempt is remembered, to be given up if the call ends
+   * unanswered.
+   */
+  cancelled(ctx: CallContext, transport: Transport | undefined, id: RequestId, notify: boolean): void {
+    // Only a key of the client's own can be given up: a caller's key may come back in a later
+    // call, which must then get the stored outcome, not run the tool again.
+    const own = ctx.idempotencyKey === ctx.requestId;
+    const final = own && this.#isFinal(ctx);
+    if (notify) this.tap.cancel(transport, id, CANCELLED, final);
+    else if (final) this.tap.abandon(transport, id, CANCELLED);
+    if (own && !final) (ctx.unfinished ??= []).push({ transport, id });
+  }
+
+  /**
+   * Whether no attempt will follow the one being cancelled: the caller gave the call up, its
+   * deadline has passed, its attempts are spent, or its last error is not retried. Such a cancel
+   * tells the server so (`ABANDONED_META`), and it may abort even a keyed call.
+   */
+  #isFinal(ctx: CallContext): boolean {
+    if (ctx.abandoned || this.host.isClosed() || ctx.attempt + 1 >= ctx.policy.maxAttempts) return true;
+    if (ctx.deadlineAt !== undefined && this.host.scheduler.now() >= ctx.deadlineAt) return true;
+    const last = ctx.errors[ctx.errors.length - 1];
+    return last !== undefined && !last.retryable;
+  }
+}
+
+/** Whether `cause` is a NACK as it arrived (JSON-RPC error code -32000). */
+function isNack(cause: unknown): boolean {
+  return (cause as { code?: unknown } | undefined)?.code === NACK_CODE;
+}
