@@ -4,8 +4,10 @@ let loaded: CallExtras | undefined;
 let loading: Promise<CallExtras> | undefined;
 
 /**
- * The fingerprint and dedup window, once {@link loadCallExtras} brought them in; `undefined`
- * before, so that a page whose calls carry no idempotency key and hit no cache does not carry them.
+ * The call extras (fingerprint, dedup window, result cache, circuit breaker), once
+ * {@link loadCallExtras} brought them in; `undefined` before, in a browser, so that a page whose
+ * calls carry no idempotency key and use no cache nor breaker does not carry them. Under Node,
+ * always in.
  *
  * @example
  * const fp = callExtras()?.fingerprint('search', { q: 'x' });
