@@ -10,6 +10,7 @@ import { waitForKey } from './wait-for-key.js';
 import { CallEndings } from './call-endings.js';
 import { emptyStats, type TxServerStats } from './server-stats.js';
 import { RunBounds } from './run-bounds.js';
+import { syncStoreOf, type SyncStoreOps } from './sync-store.js';
 import { stoppedOutcome, type StopReason } from './stopped-run.js';
 import { outcomeOf, responseFor, type RequestView, type ResponseView } from './jsonrpc-internals.js';
 
@@ -32,6 +33,7 @@ export class TxCallHandler {
   readonly #replies: CallReplies;
   readonly #bounds: RunBounds;
   readonly #endings: CallEndings;
+  readonly #sync: SyncStoreOps | undefined;
   #accepting = true;
 
   constructor(
@@ -50,7 +52,8 @@ export class TxCallHandler {
       this.stats,
     );
     this.#admission = new Admission(options.maxConcurrent, options.maxQueue, (call) => this.#run(call));
-    this.#endings = new CallEndings(options.store, this.#calls, this.#replies, port);
+    this.#sync = syncStoreOf(options.store);
+    this.#endings = new CallEndings(options.store, this.#sync, this.#calls, this.#replies, port);
     this.#bounds = new RunBounds(
       options.scheduler,
       () => this.#calls.list(),
@@ -77,7 +80,7 @@ export class TxCallHandler {
     if (!(call instanceof TxCall)) return this.#replies.nack(request.id, call.reason, undefined, call.detail);
     this.#calls.add(call);
     if (call.key === undefined) this.#admit(call);
-    else void this.#claim(call);
+    else this.#claim(call);
   }
 
   /**
@@ -186,17 +189,32 @@ export class TxCallHandler {
     }
   }
 
-  async #claim(call: TxCall): Promise<void> {
-    let claim: ClaimResult;
-    try {
-      claim = await this.options.store.claim(
-        call.key as string,
-        call.fingerprint,
-        call.meta?.requestId ?? '',
-      );
-    } catch (e) {
-      return this.#endings.storeFailed(call, e);
+  /** Claims the call's key: at once from a store with a synchronous claim, else through its promise. */
+  #claim(call: TxCall): void {
+    const key = call.key as string;
+    const requestId = call.meta?.requestId ?? '';
+    if (this.#sync?.usable() === true) {
+      let claim: ClaimResult;
+      try {
+        claim = this.#sync.claim(key, call.fingerprint, requestId);
+      } catch (e) {
+        return this.#endings.storeFailed(call, e);
+      }
+      return this.#claimed(call, claim);
     }
+    let pending: Promise<ClaimResult>;
+    try {
+      pending = this.options.store.claim(key, call.fingerprint, requestId);
+    } catch (e) {
+      pending = Promise.reject(e); // a store that throws instead of rejecting
+    }
+    pending.then(
+      (claim) => this.#claimed(call, claim),
+      (e: unknown) => this.#endings.storeFailed(call, e),
+    );
+  }
+
+  #claimed(call: TxCall, claim: ClaimResult): void {
     call.claimed = claim.status === 'claimed';
     if (call.cancelled || call.state !== 'claiming') return this.#calls.drop(call);
     switch (claim.status) {
@@ -256,7 +274,7 @@ export class TxCallHandler {
       completed: (record) => this.#endings.replayed(call, record),
       released: () => {
         call.state = 'claiming'; // the execution gave its key back: this duplicate may run it
-        void this.#claim(call);
+        this.#claim(call);
       },
       timedOut: () =>
         this.#endings.refuse(call, 'in_progress', Math.max(1, Math.round(this.#admission.averageMs))),
