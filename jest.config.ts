@@ -10,6 +10,9 @@ import type { Config } from 'jest';
  */
 const config: Config = {
   testEnvironment: 'node',
+  // `mcp-tx`, `mcp-tx/server` and `mcp-tx/testing` (self-references, as a user writes them) resolve
+  // through package.json `exports` to the TypeScript sources: the condition that picks them.
+  testEnvironmentOptions: { customExportConditions: ['mcp-tx-source', 'node', 'node-addons'] },
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
@@ -17,15 +20,17 @@ const config: Config = {
     // sources, with the Node fast path as Node users get it (spec/protocol/sha256.spec.ts pins the
     // portable one to it).
     '^#sha256$': '<rootDir>/src/protocol/sha256-node.ts',
+    // likewise `#child-process`: the stdio child's end and exit code, Node only
+    '^#child-process$': '<rootDir>/src/client/child-process-node.ts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
   testMatch: ['<rootDir>/spec/**/*.spec.ts'],
   testTimeout: 20_000,
+  // Finds out once whether Redis is there: spec/redis runs against it, or is skipped with a hint.
+  globalSetup: '<rootDir>/spec/helpers/redis-global-setup.ts',
   maxWorkers: 2,
-  // A leaked handle must never hang CI; look for leaks with `npm test -- --detectOpenHandles`.
-  forceExit: true,
 };
 
 export default config;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The mcp-tx command line. The CLI is compiled to dist/ by `npm run build` (run by `prepare` on install).
+// The mcp-tx command line. The CLI is compiled to dist/ by `npm run build` (run by `prepack`, so the
+// published package holds it; in a repository checkout, run `npm run build` once).
 import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { URL } from 'node:url';

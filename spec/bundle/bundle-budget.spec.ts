@@ -30,6 +30,7 @@ describe('the browser bundle budget', () => {
     expect(tx.length).toBeGreaterThan(100);
     expect(tx.filter((file) => /fflate|hdr-histogram|pako/.test(file))).toEqual([]);
     expect(report.txClient.lazy.map((chunk) => chunk.module)).toEqual([
+      'src/client/task-run.ts',
       'src/client/warmup.ts',
       'src/protocol/compressed-messages.ts',
     ]);

@@ -1,7 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { BenchUnavailableError, benchCommand, runBench, type RunBenchOptions } from '../../src/cli/bench.js';
+import {
+  BenchUnavailableError,
+  benchAvailable,
+  benchCommand,
+  runBench,
+  type RunBenchOptions,
+} from '../../src/cli/bench.js';
 import { ROOT } from './cli-helpers.js';
 
 /** A package root whose bench/run.ts is `source`; inside the repository, where `tsx` resolves. */
@@ -16,11 +22,19 @@ function harnessRoot(source?: string): string {
 }
 
 describe('runBench', () => {
+  it('should find the harness in this checkout, not in a root without one', () => {
+    expect(benchAvailable(ROOT)).toBe(true);
+    expect(benchAvailable(harnessRoot())).toBe(false);
+  });
+
   it('should reject with BenchUnavailableError naming the missing harness', async () => {
     const root = harnessRoot();
     const run = runBench({ root });
     await expect(run).rejects.toBeInstanceOf(BenchUnavailableError);
     await expect(run).rejects.toThrow(join(root, 'bench', 'run.ts'));
+    await expect(run).rejects.toThrow(
+      'from a clone of the mcp-tx repository with `npm install && npm run bench`',
+    );
   });
 
   it("should run the harness with its arguments and resolve with the harness's exit code", async () => {
@@ -53,5 +67,20 @@ describe('mcp-tx bench', () => {
     await program.parseAsync(['node', 'mcp-tx', 'bench', '--quick']);
     expect(seen).toEqual([{ args: ['--quick'] }]);
     expect(exit).toBe(0);
+  });
+
+  it('should be left out of the help where the harness is missing (an installed package)', () => {
+    const help = (available: boolean) => {
+      const program = new Command('mcp-tx');
+      benchCommand(
+        program,
+        () => undefined,
+        async () => 0,
+        available,
+      );
+      return program.helpInformation();
+    };
+    expect(help(true)).toContain('bench [harness-args...]');
+    expect(help(false)).not.toContain('bench');
   });
 });

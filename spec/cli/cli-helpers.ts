@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
@@ -11,10 +12,48 @@ export const FIXTURE = fileURLToPath(new URL('./fixtures/ledger-server.ts', impo
 export const FIXTURE_COMMAND = [process.execPath, '--import', 'tsx', FIXTURE];
 
 /**
- * Compiles src/ to dist/ once (the package has no `pretest`). Type errors elsewhere in the tree
- * do not stop tsc from emitting; the CLI entry must exist afterwards.
+ * Compiles src/ to dist/ unless dist/ is newer than every source (the package has no `pretest`).
+ * Specs in parallel workers call this: a lock makes the first build and the others wait, so
+ * that no build rewrites dist/ while another spec's CLI process is loading it. Type errors
+ * elsewhere in the tree do not stop tsc from emitting; the CLI entry must exist afterwards.
  */
 export function buildCli(): void {
+  const lock = join(ROOT, '.scratch', 'build.lock');
+  mkdirSync(join(ROOT, '.scratch'), { recursive: true });
+  for (const started = Date.now(); ;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EEXIST') throw e;
+      // a lock older than any build is left over from a killed run
+      if (Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - started > 300_000) throw new Error(`${lock} held for 5 minutes`, { cause: e });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100); // a synchronous sleep
+    }
+  }
+  try {
+    if (!distUpToDate()) compile();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  if (!existsSync(new URL('../../dist/cli/index.js', import.meta.url)))
+    throw new Error('dist/cli/index.js was not built');
+}
+
+/** Whether dist/cli/index.js is newer than every file of src/ and the build's configuration. */
+function distUpToDate(): boolean {
+  const entry = join(ROOT, 'dist', 'cli', 'index.js');
+  if (!existsSync(entry)) return false;
+  const built = statSync(entry).mtimeMs;
+  const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).map((f) =>
+    join(ROOT, 'src', f),
+  );
+  const inputs = [...sources, join(ROOT, 'tsconfig.json'), join(ROOT, 'tsconfig.build.json')];
+  return inputs.every((file) => statSync(file).mtimeMs <= built);
+}
+
+function compile(): void {
   try {
     execFileSync(
       process.execPath,
@@ -23,17 +62,12 @@ export function buildCli(): void {
         '-p',
         'tsconfig.build.json',
       ],
-      {
-        cwd: ROOT,
-        stdio: 'pipe',
-      },
+      { cwd: ROOT, stdio: 'pipe' },
     );
   } catch (e) {
     const output = String((e as { stdout?: Buffer }).stdout ?? '');
     process.stderr.write(`tsc reported errors (dist still emitted):\n${output}\n`);
   }
-  if (!existsSync(new URL('../../dist/cli/index.js', import.meta.url)))
-    throw new Error('dist/cli/index.js was not built');
 }
 
 /** What a CLI run printed and how it exited. */

@@ -1,5 +1,6 @@
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,16 @@ describe('mcp-tx', () => {
       expect(code).toBe(0);
       for (const word of ['Usage: mcp-tx', 'demo', 'call', 'proxy', 'bench', 'Examples:'])
         expect(stdout).toContain(word);
+      expect(stdout).toContain('call [options] <tool> [json-args] -- <server command…>');
+      expect(stdout).toContain('proxy [options] -- <server command…>');
+    });
+
+    it.each([
+      ['call', 'Usage: mcp-tx call [options] <tool> [json-args] -- <server command…>'],
+      ['proxy', 'Usage: mcp-tx proxy [options] -- <server command…>'],
+    ])('should show the server command in the usage line of %s', async (command, usage) => {
+      const { stdout } = await runCli([command, '--help']);
+      expect(stdout.split('\n')[0]).toBe(usage);
     });
 
     it.each(['demo', 'call', 'proxy', 'bench'])('should print help with examples for %s', async (command) => {
@@ -109,8 +120,8 @@ describe('mcp-tx', () => {
       expect(result).toMatchObject({ ack: false, attempts: 1 }); // a plain MCP server: no ACK
     });
 
-    it('should exit 1 on a tool error, still printing the result', async () => {
-      const { code, stdout } = await runCli([
+    it('should exit 1 on a tool error, still printing the result, and say why on stderr', async () => {
+      const { code, stdout, stderr } = await runCli([
         'call',
         'fail',
         '{"why":"card declined"}',
@@ -119,7 +130,28 @@ describe('mcp-tx', () => {
       ]);
       expect(code).toBe(1);
       expect(JSON.parse(stdout)).toMatchObject({ result: { isError: true } });
+      expect(stderr).toBe("mcp-tx: tool 'fail' returned an error (isError): card declined\n");
     });
+
+    it('should exit as soon as the call timed out, naming its attempts, without waiting for the tool', async () => {
+      // each attempt times out after 300 ms while the tool sleeps 30 s; the client does not wait
+      // for the child to finish it (the SDK alone would wait 2 s, then 2 s after SIGTERM)
+      const args = ['--verbose', 'call', 'sleep', '{"ms":30000}', '--timeout', '300', '--retries', '2'];
+      const child = spawn(process.execPath, [BIN, ...args, '--', ...FIXTURE_COMMAND], { cwd: ROOT });
+      let stderr = '';
+      let failedAt: number | undefined;
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        failedAt ??= /^mcp-tx: failure sleep /m.test(stderr) ? Date.now() : undefined;
+      });
+      const code = await exited(child);
+      const afterOutcomeMs = Date.now() - (failedAt ?? 0);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(
+        /^mcp-tx: \[TIMEOUT\] sleep: .*\(after 3 attempts: TIMEOUT, TIMEOUT, TIMEOUT\)$/m,
+      );
+      expect(afterOutcomeMs).toBeLessThan(2_000);
+    }, 60_000);
 
     it('should exit 1 with a one-line message when the server cannot start', async () => {
       const { code, stderr } = await runCli(['call', 'add', '{}', '--', 'mcp-tx-no-such-command']);
@@ -168,7 +200,7 @@ describe('mcp-tx', () => {
       client.events$.subscribe((e) => events.push(e));
       try {
         // compression is offered, but this client did not opt in
-        expect(client.server?.features).toEqual(new Set(['ack', 'retry', 'idempotency', 'deadline']));
+        expect(client.server?.features).toEqual(['ack', 'retry', 'idempotency', 'deadline']);
         const first = await client.call('record', { ref: 'a' }, { idempotencyKey: 'key-a' });
         const again = await client.call('record', { ref: 'a' }, { idempotencyKey: 'key-a' });
         expect(first).toMatchObject({ ack: true, duplicate: false });
@@ -234,6 +266,28 @@ describe('mcp-tx', () => {
       expect(stderr.match(/restarting in \d+ ms/g)).toHaveLength(3);
       expect(stderr).toMatch(/died 4 times in a row; giving up/);
       expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 40); // decorrelated jitter: every backoff at least the base
+    }, 30_000);
+
+    it('should tell a client at once that the server command exited before answering initialize', async () => {
+      const started = Date.now();
+      const { code, stderr } = await runCli([
+        'call',
+        'add',
+        '{}',
+        '--',
+        process.execPath,
+        BIN,
+        'proxy',
+        '--',
+        process.execPath,
+        '-e',
+        'process.exit(3)',
+      ]);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(
+        /mcp-tx: \[CONNECTION_CLOSED\] connection closed: .*the server command exited with code 3 before answering initialize/,
+      );
+      expect(Date.now() - started).toBeLessThan(8_000); // not the 10 s initialize timeout
     }, 30_000);
 
     it('should serve Streamable HTTP on 127.0.0.1 with --http and stop on SIGTERM', async () => {

@@ -14,8 +14,17 @@ describe('abortable', () => {
       const source = cold('  -a--b--c|');
       const subs = '        ^---!';
       testScheduler.schedule(() => controller.abort(reason), 4);
-      expectObservable(abortable(source, controller.signal)).toBe('-a--#', undefined, reason);
+      expectObservable(abortable(source, controller.signal, (r) => r)).toBe('-a--#', undefined, reason);
       expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it('should end with the error made from the reason', () => {
+    const controller = new AbortController();
+    testScheduler.run(({ cold, expectObservable }) => {
+      testScheduler.schedule(() => controller.abort('why'), 2);
+      const wrapped = abortable(cold('-a---|'), controller.signal, (reason) => ({ wrapped: reason }));
+      expectObservable(wrapped).toBe('-a#', undefined, { wrapped: 'why' });
     });
   });
 
@@ -23,7 +32,7 @@ describe('abortable', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a|');
       const signal = AbortSignal.abort('gone');
-      expectObservable(abortable(source, signal)).toBe('#', undefined, 'gone');
+      expectObservable(abortable(source, signal, (r) => r)).toBe('#', undefined, 'gone');
       expectSubscriptions(source.subscriptions).toBe([]);
     });
   });
@@ -37,7 +46,10 @@ describe('abortable', () => {
       remove(type, listener);
     }) as typeof remove;
     testScheduler.run(({ cold, expectObservable }) => {
-      expectObservable(abortable(cold('-a-b|'), controller.signal), '^-!').toBe('-a-');
+      expectObservable(
+        abortable(cold('-a-b|'), controller.signal, (r) => r),
+        '^-!',
+      ).toBe('-a-');
     });
     expect(removed).toEqual(['abort']);
   });

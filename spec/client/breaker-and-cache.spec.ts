@@ -5,13 +5,14 @@ import { CallToolRequestSchema, ErrorCode, McpError } from '@modelcontextprotoco
 import {
   isCircuitOpenError,
   isRequestError,
-  isTimeoutError,
+  isAttemptTimeoutError,
   txCapabilities,
   TxClient,
   type TxBreakerEvent,
   type TxClientOptions,
   type TxEvent,
 } from '../../src/index.js';
+import { MAX_TOOL_ENTRIES } from '../../src/client/defaults.js';
 import { connectInMemory } from '../helpers/connect.js';
 import { createToolServer } from '../helpers/tool-server.js';
 
@@ -41,7 +42,9 @@ describe('TxClient circuit breaker', () => {
       breaker: { failureThreshold: 2, resetTimeoutMs: 60_000 },
     });
     for (let i = 0; i < 2; i++) {
-      expect(isTimeoutError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(true);
+      expect(isAttemptTimeoutError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(
+        true,
+      );
     }
     const refused = await client.call('flaky', { text: 'x' }).catch((e: unknown) => e);
     expect(isCircuitOpenError(refused)).toBe(true);
@@ -76,7 +79,9 @@ describe('TxClient circuit breaker', () => {
     const { client, log, events } = await connect(1, {
       tools: { flaky: { breaker: { failureThreshold: 1, resetTimeoutMs: 200 } } },
     });
-    expect(isTimeoutError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(true);
+    expect(isAttemptTimeoutError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(
+      true,
+    );
     expect(isCircuitOpenError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(true);
     await sleep(250);
     expect(text(await client.call('flaky', { text: 'back' }))).toBe('back');
@@ -87,6 +92,38 @@ describe('TxClient circuit breaker', () => {
     expect(open).toMatchObject({ tool: 'flaky', attempt: 0 });
     expect(halfOpen).toMatchObject({ tool: 'flaky', attempt: 0 });
   });
+
+  it('should keep at most MAX_TOOL_ENTRIES breakers: further tool names share one', async () => {
+    const server = new Server({ name: 'any-tool', version: '1.0.0' }, { capabilities: { tools: {} } });
+    const seen = new Set<string>();
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+      seen.add(request.params.name);
+      if (request.params.name.startsWith('hang')) {
+        await new Promise((resolve) => extra.signal.addEventListener('abort', resolve));
+      }
+      return { content: [{ type: 'text', text: 'ok' }] };
+    });
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverTransport);
+    client = await TxClient.connect(clientTransport, {
+      timeoutMs: 50,
+      retry: false,
+      concurrency: 100,
+      maxQueue: MAX_TOOL_ENTRIES,
+      breaker: { failureThreshold: 1, resetTimeoutMs: 60_000 },
+    });
+    const c = client;
+    await Promise.all(Array.from({ length: MAX_TOOL_ENTRIES }, (_, i) => c.call(`tool-${i}`)));
+    // past the bound: one timeout opens the breaker that every further tool name shares...
+    // (a plain server: a timeout leaves the outcome unknown, a breaker failure as well)
+    const lost = await c.call('hang-late').catch((e: unknown) => e);
+    expect(lost).toMatchObject({ code: 'AMBIGUOUS_OUTCOME', cause: { code: 'TIMEOUT' } });
+    const refused = await c.call('another-late').catch((e: unknown) => e);
+    expect(isCircuitOpenError(refused)).toBe(true);
+    expect(seen.has('another-late')).toBe(false);
+    // ...while the tools within the bound keep breakers of their own
+    expect(text(await c.call('tool-0'))).toBe('ok');
+  }, 60_000);
 
   it('should not count isError results or invalid params as failures', async () => {
     // a low-level server: McpServer turns invalid arguments into isError results, not JSON-RPC errors
@@ -119,7 +156,9 @@ describe('TxClient circuit breaker', () => {
       tools: { flaky: { breaker: false } },
     });
     for (let i = 0; i < 3; i++) {
-      expect(isTimeoutError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(true);
+      expect(isAttemptTimeoutError(await client.call('flaky', { text: 'x' }).catch((e: unknown) => e))).toBe(
+        true,
+      );
     }
     expect(log.runs.flaky).toBe(3);
   });
@@ -151,7 +190,8 @@ describe('TxClient result cache', () => {
     expect(other.cached).toBe(false);
     expect(log.runs.echo).toBe(2);
     expect(requests).toHaveLength(2);
-    expect(client.metrics().tools.echo).toMatchObject({ calls: 2, completed: 2, cacheHits: 1 });
+    // the cache hit counts as a call too (issue 11.4)
+    expect(client.metrics().tools.echo).toMatchObject({ calls: 3, completed: 3, cacheHits: 1 });
   });
 
   it('should share one request among concurrent identical calls', async () => {
@@ -189,7 +229,9 @@ describe('TxClient result cache', () => {
       },
     });
     expect((await client.call('slow', { ms: 1 })).cached).toBe(false);
-    expect(isTimeoutError(await client.call('slow', { ms: 5_000 }).catch((e: unknown) => e))).toBe(true);
+    expect(isAttemptTimeoutError(await client.call('slow', { ms: 5_000 }).catch((e: unknown) => e))).toBe(
+      true,
+    );
     expect(isCircuitOpenError(await client.call('slow', { ms: 2 }).catch((e: unknown) => e))).toBe(true);
     expect((await client.call('slow', { ms: 1 })).cached).toBe(true);
     expect(log.runs.slow).toBe(2);

@@ -112,15 +112,19 @@ describe('TxClient attempts sent by the transport tap', () => {
     await client.close();
   });
 
-  it("should keep every member of the result's _meta, mcp_tx included, and read the mcp_tx one", async () => {
+  it("should keep every member of the result's _meta but mcp_tx, and read the mcp_tx one", async () => {
     const peer = await handPeer();
     const client = await TxClient.connect(peer.clientSide);
     const call = client.call('echo', {});
     const mcp_tx = { ack: true, processed: true, duplicate: true, request_id: 'r-1', attempts: 2 };
     (await nextCall(peer.calls, 1)).reply({ content: [], _meta: { 'example.com/trace': 't-9', mcp_tx } });
-    const { result, duplicate, attempts } = await call;
-    expect(result._meta).toEqual({ 'example.com/trace': 't-9', mcp_tx });
-    expect({ duplicate, attempts }).toEqual({ duplicate: true, attempts: 2 });
+    const { result, duplicate, attempts, serverAttempts } = await call;
+    expect(result._meta).toEqual({ 'example.com/trace': 't-9' });
+    expect({ duplicate, attempts, serverAttempts }).toEqual({
+      duplicate: true,
+      attempts: 1,
+      serverAttempts: 2,
+    });
     await client.close();
   });
 

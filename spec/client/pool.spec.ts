@@ -1,6 +1,6 @@
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import {
   ClientClosedError,
   TxClient,
@@ -122,6 +122,18 @@ describe('TxPool', () => {
     expect((await firstValueFrom(pool.call$('echo', { text: 'ok' }))).result.content).toEqual([
       { type: 'text', text: 'ok' },
     ]);
+  });
+
+  it("should stream a call's events from the member it picks, and count it in that member's load", async () => {
+    const made = await poolOf(2);
+    pool = made.pool;
+    const slow = pool.stream$('slow', { ms: 10_000 }).subscribe({ error: () => undefined });
+    await waitFor(() => made.members[0]!.log.runs.slow === 1);
+    // member 0 is busy with the stream: the next call goes to member 1
+    const events = await lastValueFrom(pool.stream$('echo', { text: 'streamed' }).pipe(toArray()));
+    expect(events.map((e) => e.type)).toEqual(['request', 'response']);
+    expect(made.members.map((m) => m.log.runs.echo)).toEqual([undefined, 1]);
+    slow.unsubscribe();
   });
 
   it("should add up the members' metrics", async () => {

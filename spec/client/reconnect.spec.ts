@@ -2,6 +2,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { toArray } from 'rxjs';
 import { TxClient, isConnectionClosedError, txCapabilities, type ConnectionStatus } from '../../src/index.js';
+import { chaosTransport } from '../../src/testing/index.js';
 import { createToolServer } from '../helpers/tool-server.js';
 
 /** A factory that starts a fresh McpServer for every connection and remembers the server side. */
@@ -116,6 +117,41 @@ describe('TxClient reconnect', () => {
     await client.close();
     expect(await statuses).toEqual(['connected', 'reconnecting', 'closed']);
     expect(made()).toBe(1);
+  });
+
+  describe('when the transport reports one loss twice', () => {
+    // SDK 1.32's InMemoryTransport fires onclose twice when the client side closes it.
+    it('should reconnect once and stay connected (the status true to the transport)', async () => {
+      const { factory, made } = serverFactory();
+      const client = await TxClient.connect(factory, {
+        reconnect: { baseDelayMs: 1, maxDelayMs: 5 },
+        retry: false,
+      });
+      const statuses: ConnectionStatus[] = [];
+      client.status$.subscribe((s) => statuses.push(s));
+      await client.sdk.transport?.close(); // the client's side of the connection drops
+      await new Promise<void>((resolve) => client.status$.subscribe((s) => s === 'connected' && resolve()));
+      await new Promise((r) => setTimeout(r, 100)); // room for a second loop to show itself
+      expect(made()).toBe(2);
+      expect(statuses).toEqual(['connected', 'reconnecting', 'connected']);
+      const result = await client.call('echo', { text: 'still here' });
+      expect(result.result.content).toEqual([{ type: 'text', text: 'still here' }]);
+      await client.close();
+    });
+
+    it('should reconnect once per chaosTransport disconnect', async () => {
+      const { factory, made } = serverFactory();
+      const lossy = async () => chaosTransport(await factory(), { toServer: { disconnectAfter: 3 } });
+      const client = await TxClient.connect(lossy, { reconnect: { baseDelayMs: 1, maxDelayMs: 5 } });
+      const statuses: ConnectionStatus[] = [];
+      client.status$.subscribe((s) => statuses.push(s));
+      // initialize, initialized and tools/list passed; this call's request disconnects
+      await client.call('echo', { text: 'x' }, { idempotent: true }).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(made()).toBe(2);
+      expect(statuses.slice(0, 3)).toEqual(['connected', 'reconnecting', 'connected']);
+      await client.close();
+    });
   });
 
   it('should not reconnect a client built on a transport (no factory)', async () => {

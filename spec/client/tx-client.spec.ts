@@ -3,12 +3,15 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { firstValueFrom, toArray, take } from 'rxjs';
 import {
+  isTxError,
+  IdempotencyConflictError,
+  isAbortedError,
   isAmbiguousOutcomeError,
   isClientClosedError,
   isDeadlineExceededError,
   isQueueFullError,
   isRequestError,
-  isTimeoutError,
+  isAttemptTimeoutError,
   TxClient,
   txCapabilities,
   type TxEvent,
@@ -81,7 +84,7 @@ describe('TxClient over in-memory transport', () => {
         tools: { charge: { idempotent: true } },
       });
       const error = await client.call('charge', { cents: 1, delayMs: 1_000 }).catch((e: unknown) => e);
-      expect(isTimeoutError(error)).toBe(true);
+      expect(isAttemptTimeoutError(error)).toBe(true);
       expect(log.runs.charge).toBe(2);
       expect((error as { attemptErrors: unknown[] }).attemptErrors).toHaveLength(2);
     });
@@ -101,10 +104,29 @@ describe('TxClient over in-memory transport', () => {
       client = await connectInMemory(server);
       const controller = new AbortController();
       const pending = client.call('slow', { ms: 10_000 }, { signal: controller.signal });
-      setTimeout(() => controller.abort(new Error('user gave up')), 20);
-      await expect(pending).rejects.toThrow('user gave up');
+      const reason = new Error('user gave up');
+      setTimeout(() => controller.abort(reason), 20);
+      const error = await pending.catch((e: unknown) => e);
+      expect(isAbortedError(error)).toBe(true);
+      expect(error).toMatchObject({
+        code: 'ABORTED',
+        retryable: false,
+        cause: reason,
+        info: { tool: 'slow' },
+      });
+      expect((error as Error).message).toMatch(/user gave up/);
       await new Promise((r) => setTimeout(r, 20));
       expect(log.aborted).toBe(1);
+    });
+
+    it('should fail a call aborted without a reason with an AbortedError whose cause is the AbortError', async () => {
+      const { server } = createToolServer({ capabilities });
+      client = await connectInMemory(server);
+      const error = await client
+        .call('echo', { text: 'x' }, { signal: AbortSignal.abort() })
+        .catch((e: unknown) => e);
+      expect(isTxError(error) && isAbortedError(error)).toBe(true);
+      expect((error as Error).cause).toMatchObject({ name: 'AbortError' });
     });
 
     it('should never let the server see more than `concurrency` calls at once', async () => {
@@ -136,7 +158,7 @@ describe('TxClient over in-memory transport', () => {
       const { server, log } = createToolServer({ capabilities, hangs: 10 });
       client = await connectInMemory(server, { timeoutMs: 30, retry: { ...fastRetry, maxAttempts: 2 } });
       const error = await client.call('flaky', { text: 'x' }).catch((e: unknown) => e);
-      expect(isTimeoutError(error)).toBe(true);
+      expect(isAttemptTimeoutError(error)).toBe(true);
       expect(log.runs.flaky).toBe(2);
     });
 
@@ -188,9 +210,12 @@ describe('TxClient over in-memory transport', () => {
       const { server } = createToolServer({ capabilities });
       client = await connectInMemory(server);
       await client.call('charge', { cents: 5 }, { idempotencyKey: 'k2' });
-      await expect(client.call('charge', { cents: 6 }, { idempotencyKey: 'k2' })).rejects.toMatchObject({
-        code: 'IDEMPOTENCY_CONFLICT',
-      });
+      const error = await client
+        .call('charge', { cents: 6 }, { idempotencyKey: 'k2' })
+        .catch((e: unknown) => e);
+      // the client's dedup window found it: the same class as the server's NACK
+      expect(error).toBeInstanceOf(IdempotencyConflictError);
+      expect(error).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', reason: 'idempotency_conflict' });
     });
 
     it('should stream request, retry, timeout and response events', async () => {
@@ -218,7 +243,8 @@ describe('TxClient over in-memory transport', () => {
       expect(log.metas.flaky).toEqual([undefined, undefined]);
       expect(result.ack).toBe(false);
       const c = client;
-      await Promise.all(Array.from({ length: 6 }, () => c.call('slow', { ms: 10 })));
+      // a generous timeout: this checks the concurrency limit, not timeouts, on a loaded machine too
+      await Promise.all(Array.from({ length: 6 }, () => c.call('slow', { ms: 10 }, { timeoutMs: 5_000 })));
       expect(log.maxConcurrent).toBe(2);
     });
 

@@ -1,4 +1,4 @@
-import { TxClient, isTimeoutError } from '../../src/index.js';
+import { TxClient, isAttemptTimeoutError } from '../../src/index.js';
 import { loggedPair } from '../helpers/method-log.js';
 import { createToolServer } from '../helpers/tool-server.js';
 
@@ -41,7 +41,7 @@ describe('TxClient.warmup', () => {
     const report = await client.warmup({ rounds: 2, timeoutMs: 30 });
     expect(report.pingMs).toEqual([]);
     expect(report.failures.map((f) => f.what)).toEqual(['ping', 'ping']);
-    expect(report.failures.every((f) => isTimeoutError(f.error))).toBe(true);
+    expect(report.failures.every((f) => isAttemptTimeoutError(f.error))).toBe(true);
     expect(pair.methods.filter((m) => m === 'notifications/cancelled')).toHaveLength(2);
   });
 

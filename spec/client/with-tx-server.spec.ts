@@ -1,5 +1,6 @@
 import { firstValueFrom, take } from 'rxjs';
 import {
+  IdempotencyConflictError,
   isNackError,
   toPrometheus,
   type TxAckEvent,
@@ -54,6 +55,9 @@ describe('TxClient with a withTxServer-decorated McpServer', () => {
     const first = events.filter((e) => e.requestId === result.requestId).slice(0, 4);
     expect(first.map((e) => e.type)).toEqual(['request', 'ack', 'timeout', 'retry']);
     expect(first[2]).toMatchObject({ attempt: 0, acked: true });
+    // a retry event announces the next attempt: its number is that of the request that follows
+    const next = events.filter((e) => e.requestId === result.requestId && e.type === 'request')[1];
+    expect([first[3]?.attempt, next?.attempt]).toEqual([1, 1]);
 
     const later = await client.call('charge', { cents: 500, delayMs: 150 }, { idempotencyKey: 'order-1' });
     expect(later).toMatchObject({ duplicate: true, processed: true });
@@ -81,6 +85,9 @@ describe('TxClient with a withTxServer-decorated McpServer', () => {
       .call('charge', { cents: 6 }, { idempotencyKey: 'order-3' })
       .catch((e: unknown) => e);
     expect(isNackError(error) && error.reason).toBe('idempotency_conflict');
+    // the server found it: the same class as the client's dedup window raises
+    expect(error).toBeInstanceOf(IdempotencyConflictError);
+    expect(error).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', retryable: false });
     expect(((await nacks) as TxNackEvent).retryable).toBe(false);
     expect(pair.log.runs.charge).toBe(1);
   });
@@ -166,8 +173,8 @@ describe('TxClient metrics', () => {
       expect(tools.slow).toMatchObject({ calls: 3, completed: 3, inFlight: 0 });
       expect(tools.slow?.nacks.overloaded).toBeGreaterThan(0);
       expect(tools.slow?.retries).toBe(tools.slow?.nacks.overloaded);
-      // the second call was answered by the dedup window: a dedup hit, not another call
-      expect(tools.charge).toMatchObject({ calls: 1, completed: 1, dedupHits: 1, attempts: 1 });
+      // the second call was answered by the dedup window: a call and a dedup hit, no second attempt
+      expect(tools.charge).toMatchObject({ calls: 2, completed: 2, dedupHits: 1, attempts: 1 });
       expect(totals.acks).toBeGreaterThanOrEqual(4);
       expect(totals.latencyMs.count).toBe(totals.calls);
       expect(toPrometheus(client.metrics())).toContain('mcp_tx_calls_total{tool="slow"} 3');

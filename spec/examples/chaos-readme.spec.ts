@@ -1,10 +1,10 @@
-// The README's "Test your own reliability" example, kept running as a spec.
+// The README's "Test your own reliability" example, kept running as a spec (readme-sync checks it is the README's).
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { TxClient } from '../../src/index.js';
-import { withTxServer } from '../../src/server/index.js';
-import { chaosTransport } from '../../src/testing/index.js';
+import { TxClient } from 'mcp-tx';
+import { withTxServer } from 'mcp-tx/server';
+import { chaosTransport } from 'mcp-tx/testing';
 
 it('charges each order exactly once over a link that loses 30 % of messages', async () => {
   const charges = new Map<string, number>();

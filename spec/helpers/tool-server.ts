@@ -39,7 +39,9 @@ export function createToolServer(options: { capabilities?: ServerCapabilities; h
   };
   const wait = (ms: number, signal: AbortSignal) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      // unref: a tool still sleeping when its spec ends (its client closed without a cancel
+      // reaching it) must not hold the Jest worker open
+      const timer = setTimeout(resolve, ms).unref();
       signal.addEventListener('abort', () => {
         log.aborted++;
         clearTimeout(timer);

@@ -1,3 +1,4 @@
+import { Observable, Subject, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { boundedMergeMap } from '../../src/operators/bounded-merge-map.js';
 import type { BoundedMergeMapConfig, QueueGauge } from '../../src/operators/bounded-merge-map.js';
@@ -110,6 +111,45 @@ describe('boundedMergeMap', () => {
         { active: 2, queued: 2 },
       ]);
       expect(gauge).toEqual({ active: 0, queued: 0 });
+    });
+  });
+
+  describe('with inners that complete while they are subscribed', () => {
+    it('should start the next value from one loop, never from inside the completion', () => {
+      testScheduler.run(({ hot, expectObservable }) => {
+        const source = hot('     -abc-|');
+        const expected = '       -abc-|';
+        const config = { concurrency: 1, maxQueue: 5, onOverflow: () => undefined };
+        expectObservable(source.pipe(boundedMergeMap((v: string) => of(v), config))).toBe(expected);
+      });
+    });
+
+    it('should drain 100,000 queued values with a flat stack', () => {
+      const gate = new Subject<number>();
+      const values = new Subject<number>();
+      const seen: number[] = [];
+      const depths = new Set<number>();
+      let depth = 0;
+      let completed = false;
+      const project = (v: number) =>
+        v === 0
+          ? gate // holds the only slot while the others queue up
+          : new Observable<number>((s) => {
+              depths.add(++depth);
+              s.next(v);
+              s.complete();
+              depth--;
+            });
+      values
+        .pipe(boundedMergeMap(project, { concurrency: 1, maxQueue: 100_000, onOverflow: () => undefined }))
+        .subscribe({ next: (v) => seen.push(v as number), complete: () => (completed = true) });
+      for (let i = 0; i <= 100_000; i++) values.next(i);
+      values.complete();
+      gate.complete();
+      expect(seen).toHaveLength(100_000);
+      expect(seen[99_999]).toBe(100_000);
+      expect([...depths]).toEqual([1]); // no inner ever started inside another
+      expect(completed).toBe(true);
     });
   });
 

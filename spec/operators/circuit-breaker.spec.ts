@@ -13,7 +13,7 @@ import {
   ConnectionClosedError,
   NackError,
   RequestError,
-  TimeoutError,
+  AttemptTimeoutError,
   isCircuitOpenError,
 } from '../../src/protocol/errors.js';
 
@@ -136,7 +136,7 @@ describe('circuitBreaker', () => {
           scheduler: testScheduler,
         });
         const guard = circuitBreaker<string>(breaker);
-        cold('--#', undefined, new TimeoutError('slow'))
+        cold('--#', undefined, new AttemptTimeoutError('slow'))
           .pipe(guard)
           .subscribe({ error: () => undefined });
         testScheduler.schedule(() => guard(cold('a|')).subscribe({ error: (e) => void errors.push(e) }), 12);
@@ -226,7 +226,7 @@ describe('circuitBreaker', () => {
 
   describe('isBreakerFailure', () => {
     it('should count timeouts, lost connections, unknown outcomes and overloaded NACKs only', () => {
-      expect(isBreakerFailure(new TimeoutError('t'))).toBe(true);
+      expect(isBreakerFailure(new AttemptTimeoutError('t'))).toBe(true);
       expect(isBreakerFailure(new ConnectionClosedError('c'))).toBe(true);
       expect(isBreakerFailure(new AmbiguousOutcomeError('a'))).toBe(true);
       expect(isBreakerFailure(new NackError('n', { reason: 'overloaded', retryable: true }))).toBe(true);

@@ -15,7 +15,14 @@ describe('capability', () => {
       experimental: { mcp_tx: { version: '0.2.7', features: ['ack', 'teleport'] } },
     });
     expect(parsed?.version).toBe('0.2.7');
-    expect([...(parsed?.features ?? [])]).toEqual(['ack']);
+    expect(parsed?.features).toEqual(['ack']);
+  });
+
+  it('should list the features as a JSON-friendly array, without repeats', () => {
+    const parsed = parseTxCapability({
+      experimental: { mcp_tx: { version: '0.2.0', features: ['idempotency', 'ack', 'idempotency'] } },
+    });
+    expect(JSON.stringify(parsed)).toBe('{"version":"0.2.0","features":["idempotency","ack"]}');
   });
 
   it('should take a 0.1.x peer without a feature list as ack + retry', () => {
@@ -35,9 +42,6 @@ describe('capability', () => {
   });
 
   it('should negotiate the features both sides support, in protocol order', () => {
-    expect(negotiateFeatures(new Set(['deadline', 'ack']), ['ack', 'retry', 'deadline'])).toEqual([
-      'ack',
-      'deadline',
-    ]);
+    expect(negotiateFeatures(['deadline', 'ack'], ['ack', 'retry', 'deadline'])).toEqual(['ack', 'deadline']);
   });
 });

@@ -136,13 +136,32 @@ describe('compressJson and inflateJson', () => {
       expect(error.retryable).toBe(false);
     });
 
-    it('should refuse gzip whose declared size does not match its data', () => {
-      const gz = Buffer.from(gzipSync('{"a":1}'));
-      gz.writeUInt32LE(500, gz.length - 4);
-      expect(
-        compressionError(() => inflateJson({ encoding: 'gzip', payload: gz.toString('base64') }, 1 << 20))
-          .reason,
-      ).toBe('malformed');
+    it.each([
+      ['larger', 500],
+      ['smaller', 3],
+      ['one byte smaller', 6],
+    ])('should report a size mismatch for gzip whose size field is %s than its data', (_what, size) => {
+      const gz = Buffer.from(gzipSync('{"a":1}')); // 7 bytes of JSON
+      gz.writeUInt32LE(size, gz.length - 4);
+      const error = compressionError(() =>
+        inflateJson({ encoding: 'gzip', payload: gz.toString('base64') }, 1 << 20),
+      );
+      expect(error.reason).toBe('malformed');
+      expect(error.message).toMatch(new RegExp(`gzip size mismatch: its size field says ${size} bytes`));
+    });
+
+    it('should report a size mismatch on the streaming path too', () => {
+      const json = JSON.stringify({
+        text: 'x'.repeat(50_000),
+        n: Array.from({ length: 5_000 }, (_, i) => i),
+      });
+      const gz = Buffer.from(gzipSync(json));
+      gz.writeUInt32LE(json.length - 100, gz.length - 4);
+      const max = json.length + 10; // compressed x 1032 > max: streamed in slices
+      const error = compressionError(() =>
+        inflateJson({ encoding: 'gzip', payload: gz.toString('base64') }, max),
+      );
+      expect(error.message).toMatch(/gzip size mismatch/);
     });
   });
 

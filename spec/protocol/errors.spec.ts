@@ -1,7 +1,7 @@
 import * as api from '../../src/protocol/index.js';
 
 const classes = [
-  ['TimeoutError', 'TIMEOUT', true, api.isTimeoutError, () => new api.TimeoutError('m')],
+  ['AttemptTimeoutError', 'TIMEOUT', true, api.isAttemptTimeoutError, () => new api.AttemptTimeoutError('m')],
   [
     'DeadlineExceededError',
     'DEADLINE_EXCEEDED',
@@ -45,6 +45,7 @@ const classes = [
     api.isIdempotencyConflictError,
     () => new api.IdempotencyConflictError('m'),
   ],
+  ['AbortedError', 'ABORTED', false, api.isAbortedError, () => new api.AbortedError('m')],
   [
     'RequestError',
     'REQUEST_FAILED',
@@ -76,10 +77,10 @@ describe('errors', () => {
   );
 
   it.each(classes)(
-    'isXxx for %s should be true only for its own class',
+    'isXxx for %s should be true only for its own class and its subclasses',
     (_name, _code, _retryable, guard, make) => {
-      for (const [, , , , other] of classes)
-        expect(guard(other())).toBe(other().constructor === make().constructor);
+      const own = make().constructor as abstract new (...args: never[]) => unknown;
+      for (const [, , , , other] of classes) expect(guard(other())).toBe(other() instanceof own);
       expect(guard(new Error('plain'))).toBe(false);
       expect(guard(undefined)).toBe(false);
     },
@@ -88,11 +89,17 @@ describe('errors', () => {
   it('should keep cause, info and every attempt error', () => {
     const cause = new Error('socket');
     const info = { tool: 't', requestId: 'r', attempt: 2, elapsedMs: 15 };
-    const first = new api.TimeoutError('first');
+    const first = new api.AttemptTimeoutError('first');
     const error = new api.ConnectionClosedError('last', { cause, info, attemptErrors: [first] });
     expect(error.cause).toBe(cause);
     expect(error.info).toBe(info);
     expect(error.attemptErrors).toEqual([first]);
+  });
+
+  it('should make an idempotency conflict a NACK that is never retried', () => {
+    const conflict = new api.IdempotencyConflictError('m');
+    expect(conflict).toMatchObject({ reason: 'idempotency_conflict', retryable: false });
+    expect(api.isNackError(conflict)).toBe(true);
   });
 
   it("should count the server's idempotency_conflict NACK as an idempotency conflict, no other NACK", () => {

@@ -93,6 +93,19 @@ describe('chaosTransport', () => {
       expect(chaos.stats.disconnected).toBe(1);
     });
 
+    it('should fire onclose once per disconnect, though the in-memory transport under it fires twice', async () => {
+      const [a, b] = InMemoryTransport.createLinkedPair();
+      const chaos = chaosTransport(a, { toServer: { disconnectAfter: 0 } });
+      let closes = 0;
+      chaos.onclose = () => void closes++;
+      await chaos.start();
+      await b.start();
+      await chaos.send(note(0));
+      await chaos.close();
+      await new Promise((r) => setTimeout(r, 10));
+      expect(closes).toBe(1);
+    });
+
     it('should let a schedule decide exact messages', async () => {
       const { arrived } = await run(
         { schedule: ({ index }) => (index === 1 ? 'drop' : index === 2 ? 'duplicate' : undefined) },

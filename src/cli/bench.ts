@@ -20,6 +20,21 @@ export class BenchUnavailableError extends Error {
 /** This package's root: two levels up from src/cli and dist/cli alike. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** What to do where the harness is missing: it is not published, it runs from a checkout. */
+const HOW_TO_RUN =
+  'the benchmark harness is not part of the published package: run it from a clone of the mcp-tx repository with `npm install && npm run bench`';
+
+/**
+ * Whether the benchmark harness is there: in a repository checkout, not in an installed package
+ * (where `mcp-tx bench` is left out of the help).
+ *
+ * @example
+ * if (!benchAvailable()) console.log('clone the repository to run the benchmarks');
+ */
+export function benchAvailable(root: string = PACKAGE_ROOT): boolean {
+  return existsSync(join(root, 'bench', 'run.ts'));
+}
+
 /**
  * Runs the side-by-side benchmark harness, `node --expose-gc --import tsx bench/run.ts`, in the package
  * root with inherited stdio, and resolves with its exit code. Rejects with
@@ -33,11 +48,7 @@ export function runBench(options: RunBenchOptions = {}): Promise<number> {
   const { args = [], root = PACKAGE_ROOT } = options;
   const script = join(root, 'bench', 'run.ts');
   if (!existsSync(script)) {
-    return Promise.reject(
-      new BenchUnavailableError(
-        `bench is not available yet: ${script} does not exist (the harness lives in a repository checkout; run it there with npm run bench)`,
-      ),
-    );
+    return Promise.reject(new BenchUnavailableError(`${HOW_TO_RUN} (${script} does not exist)`));
   }
   return new Promise((resolve, reject) => {
     // --expose-gc: the harness measures heap per in-flight call and per dedup entry.
@@ -55,9 +66,10 @@ export function benchCommand(
   program: Command,
   setExit: (code: number) => void,
   run: (options: RunBenchOptions) => Promise<number> = runBench,
+  available: boolean = benchAvailable(),
 ): void {
   program
-    .command('bench')
+    .command('bench', { hidden: !available })
     .description('run the side-by-side benchmarks (bare SDK vs mcp-tx) from a repository checkout')
     .argument('[harness-args...]', 'arguments passed on to bench/run.ts (--quick for a smoke run)')
     .allowUnknownOption()

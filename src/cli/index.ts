@@ -4,15 +4,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { benchCommand } from './bench.js';
+import { benchAvailable, benchCommand } from './bench.js';
 import { callCommand } from './call.js';
 import { demoCommand } from './demo.js';
 import { proxyCommand } from './proxy.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, reportError } from './support/errors.js';
 
 // The commands' work lives in exported functions: runDemo (./demo/index.js), runCall
-// (./call.js), runProxy (./proxy/index.js), runBench (./bench.js). The heavy ones are loaded
-// only when their command runs, so `mcp-tx --help` and the proxy start fast.
+// (./call/run.js), runProxy (./proxy/index.js), runBench (./bench.js). Each is loaded only when
+// its command runs, so that `mcp-tx --version` and `--help` load neither the SDK nor RxJS
+// (spec/cli/startup.spec.ts checks it).
 export { EXIT_OK, EXIT_FAILED, EXIT_USAGE, UsageError } from './support/errors.js';
 
 /** Commands that take a server command after `--`. */
@@ -60,10 +61,15 @@ function buildProgram(serverCommand: readonly string[], setExit: (code: number) 
 Examples:
   $ mcp-tx demo                                    # exactly-once under chaos, beside the bare SDK
   $ mcp-tx call add '{"a":1,"b":2}' -- node server.js
-  $ mcp-tx proxy -- node server.js                 # give any stdio MCP server ACK, NACK and exactly-once
-  $ mcp-tx bench`,
+  $ mcp-tx proxy -- node server.js                 # give any stdio MCP server ACK, NACK and exactly-once${
+    benchAvailable()
+      ? '\n  $ mcp-tx bench                                   # bare SDK vs mcp-tx, in a repository checkout'
+      : ''
+  }`,
     );
   program.configureOutput({ outputError: (text, write) => write(`mcp-tx: ${text.replace(/^error: /, '')}`) });
+  // List each command as its usage line shows it (with `-- <server command…>` where it takes one).
+  program.configureHelp({ subcommandTerm: (command) => `${command.name()} ${command.usage()}` });
   demoCommand(program, setExit);
   callCommand(program, serverCommand, setExit);
   proxyCommand(program, serverCommand, setExit);

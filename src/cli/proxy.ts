@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { inheritedEnv } from './support/client-transport.js';
+import { inheritedEnv } from './support/env.js';
 import { EXIT_OK, UsageError } from './support/errors.js';
 import { integer } from './support/parse.js';
+import type * as RedisModule from '../redis/index.js';
 
 interface ProxyFlags {
   http?: number;
@@ -10,6 +11,8 @@ interface ProxyFlags {
   restartDelay: number;
   maxConcurrent?: number;
   maxMessageBytes?: number;
+  store?: string;
+  storePrefix?: string;
 }
 
 /** Registers `mcp-tx proxy`. `serverCommand` is what followed `--` on the command line. */
@@ -20,6 +23,7 @@ export function proxyCommand(
 ) {
   program
     .command('proxy')
+    .usage('[options] -- <server command…>')
     .description('put mcp-tx (ACK, NACK, exactly-once by idempotency key) in front of any stdio MCP server')
     .option(
       '--http <port>',
@@ -46,6 +50,11 @@ export function proxyCommand(
       integer(1_024, 2 ** 30),
       10 * 1024 * 1024,
     )
+    .option(
+      '--store <url>',
+      'keep the idempotency store in Redis (redis://…), shared by every proxy given the same URL and prefix',
+    )
+    .option('--store-prefix <prefix>', 'key prefix in the --store Redis (one key space per prefix)')
     .addHelpText(
       'after',
       `
@@ -55,12 +64,20 @@ client retrying with its keys sees no double execution. Logs go to stderr.
 
 Examples:
   $ mcp-tx proxy -- node server.js
-  $ mcp-tx proxy --http 3000 -- npx -y @modelcontextprotocol/server-everything`,
+  $ mcp-tx proxy --http 3000 -- npx -y @modelcontextprotocol/server-everything
+  $ mcp-tx proxy --http 3001 --store redis://127.0.0.1:6379 -- node server.js   # one of several replicas
+
+With --store, several proxies (in front of server replicas behind a load balancer) share one key
+space: a retry that lands on another replica replays the outcome instead of running the tool again.
+The store needs the redis package (npm install redis).`,
     )
     .action(async (opts: ProxyFlags) => {
       const [command, ...args] = serverCommand;
       if (command === undefined) throw new UsageError('no server command: mcp-tx proxy -- <server command…>');
       const { runProxy } = await import('./proxy/index.js');
+      const store = opts.store === undefined ? undefined : await openStore(opts.store, opts.storePrefix);
+      if (store === undefined && opts.storePrefix !== undefined)
+        throw new UsageError('--store-prefix needs --store');
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
@@ -74,11 +91,32 @@ Examples:
           ...(opts.http !== undefined ? { httpPort: opts.http } : {}),
           ...(opts.maxConcurrent !== undefined ? { maxConcurrent: opts.maxConcurrent } : {}),
           ...(opts.maxMessageBytes !== undefined ? { maxMessageBytes: opts.maxMessageBytes } : {}),
+          ...(store !== undefined ? { store } : {}),
         });
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
+        await store?.close();
       }
       setExit(EXIT_OK);
     });
+}
+
+/** The Redis store of `--store`, loaded only then (mcp-tx/redis and its peer, the redis package). */
+async function openStore(url: string, keyPrefix: string | undefined) {
+  if (!/^rediss?:\/\//.test(url))
+    throw new UsageError(`--store must be a redis:// or rediss:// URL, got ${url}`);
+  let redis: typeof RedisModule;
+  try {
+    redis = await import('../redis/index.js');
+  } catch (e) {
+    throw new UsageError(
+      `--store needs the redis package (npm install redis): ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  try {
+    return new redis.RedisIdempotencyStore({ url, ...(keyPrefix !== undefined ? { keyPrefix } : {}) });
+  } catch (e) {
+    throw new UsageError(`--store: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

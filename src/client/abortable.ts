@@ -1,15 +1,20 @@
 import { Observable } from 'rxjs';
 
 /**
- * `source`, ended with the signal's reason (an `AbortError` `DOMException` unless the caller gave
- * another) when `signal` aborts; unsubscribing stops listening. Internal: a call's `{ signal }`.
+ * `source`, ended with `error(reason)` when `signal` aborts (`reason`: the signal's reason, an
+ * `AbortError` `DOMException` unless the caller gave another); unsubscribing stops listening.
+ * Internal: a call's `{ signal }`, which ends the call with an `AbortedError`.
  *
  * @example
- * abortable(client.call$('slow'), AbortSignal.timeout(1_000)).subscribe({ error: console.error });
+ * abortable(client.call$('slow'), AbortSignal.timeout(1_000), (reason) => new AbortedError('slow: aborted', { cause: reason }));
  */
-export function abortable<T>(source: Observable<T>, signal: AbortSignal): Observable<T> {
+export function abortable<T>(
+  source: Observable<T>,
+  signal: AbortSignal,
+  error: (reason: unknown) => unknown,
+): Observable<T> {
   return new Observable<T>((subscriber) => {
-    const onAbort = () => subscriber.error(signal.reason ?? new Error('aborted'));
+    const onAbort = () => subscriber.error(error(signal.reason));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     const sub = source.subscribe(subscriber);

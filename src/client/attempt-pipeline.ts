@@ -9,7 +9,14 @@ import {
 } from '../operators/index.js';
 import { CircuitOpenError, NackError, isTxError, type TxError } from '../protocol/index.js';
 import type { AttemptRunner } from './attempt-runner.js';
-import { deadlineError, errorInfo, eventBase, withAttemptErrors, type CallContext } from './call-context.js';
+import {
+  deadlineError,
+  errorInfo,
+  eventBase,
+  withAttemptErrors,
+  type CallContext,
+  type CallWatcher,
+} from './call-context.js';
 import type { Connection } from './connection.js';
 import type { TxEvent } from './events.js';
 import type { TxMetrics } from './metrics.js';
@@ -49,7 +56,8 @@ export class AttemptPipeline {
     const attempt$ = breaker
       ? attempts.attempt$(ctx).pipe(this.#guard(ctx, breaker))
       : attempts.attempt$(ctx);
-    const retried$ = ctx.policy.maxAttempts > 1 ? attempt$.pipe(this.#retryFor(ctx.policy)) : attempt$;
+    const retried$ =
+      ctx.policy.maxAttempts > 1 ? attempt$.pipe(this.#retryFor(ctx.policy, ctx.watcher)) : attempt$;
     if (ctx.deadlineAt === undefined) return retried$;
     return retried$.pipe(
       deadlineOperator<CallToolResult>({
@@ -64,8 +72,12 @@ export class AttemptPipeline {
    * The retry operator of a policy, built once: what it needs of a call it reads from the
    * typed error (`info`), so one operator serves every call of the policy.
    */
-  #retryFor(policy: ResolvedPolicy): MonoTypeOperatorFunction<CallToolResult> {
-    let retry = this.#retries.get(policy);
+  #retryFor(
+    policy: ResolvedPolicy,
+    watcher: CallWatcher | undefined,
+  ): MonoTypeOperatorFunction<CallToolResult> {
+    // a call with a watcher of its own (stream$, onProgress) gets an operator of its own
+    let retry = watcher ? undefined : this.#retries.get(policy);
     if (!retry) {
       const { connection, events, scheduler, random } = this.host;
       retry = retryWithBackoff<CallToolResult>({
@@ -83,13 +95,23 @@ export class AttemptPipeline {
             : true;
         },
         onRetry: ({ error, attempt, delayMs }) => {
-          if (!events.observed) return;
           const { tool, requestId } = (error as TxError).info;
-          events.next({ type: 'retry', tool, requestId, attempt, delayMs, error, time: scheduler.now() });
+          if (!events.observed && !watcher) return;
+          const event = {
+            type: 'retry',
+            tool,
+            requestId,
+            attempt,
+            delayMs,
+            error,
+            time: scheduler.now(),
+          } as const;
+          if (events.observed) events.next(event);
+          watcher?.(event);
         },
         onGiveUp: (errors) => withAttemptErrors(errors[errors.length - 1] as TxError, errors as TxError[]),
       });
-      this.#retries.set(policy, retry);
+      if (!watcher) this.#retries.set(policy, retry);
     }
     return retry;
   }

@@ -8,8 +8,10 @@ import {
 import { Observable, type SchedulerLike, type Subject } from 'rxjs';
 import {
   PROTOCOL_VERSION,
+  NACK_CODE,
   NackError,
-  TimeoutError,
+  OutcomeUnknownError,
+  AttemptTimeoutError,
   decodeAck,
   encodeRequestMeta,
   type TxCapability,
@@ -17,13 +19,15 @@ import {
   type TxRequestMeta,
 } from '../protocol/index.js';
 import { Attempt, CANCELLED, type AttemptOwner } from './attempt.js';
-import { deadlineError, eventBase, type CallContext } from './call-context.js';
+import { deadlineError, eventBase, publish, watched, type CallContext } from './call-context.js';
 import { unpackResponse, type ArgumentPacker } from './compression.js';
 import type { Connection } from './connection.js';
 import type { TxEvent } from './events.js';
 import type { TxMetrics } from './metrics.js';
 import { ToolResultCheck } from './tool-result-check.js';
 import { TransportTap } from './transport-tap.js';
+import { loadTaskRun } from './task-call.js';
+import type { TaskRun } from './task-run.js';
 
 /** What an attempt needs of the client it belongs to. */
 export interface AttemptHost {
@@ -58,6 +62,8 @@ export interface AttemptHost {
 export class AttemptRunner implements AttemptOwner {
   /** Calls whose current attempt may still be ACKed, by request id. */
   readonly awaitingAck = new Map<string, CallContext>();
+  /** The tasks being followed, by task id (a status notification is routed to its run). */
+  readonly tasks = new Map<string, TaskRun>();
   readonly tap: TransportTap;
   readonly checks: ToolResultCheck | undefined;
   cancelBySignal = false;
@@ -76,6 +82,9 @@ export class AttemptRunner implements AttemptOwner {
    */
   forget(ctx: CallContext, answered: boolean): void {
     this.awaitingAck.delete(ctx.requestId);
+    // given up, or past its deadline: the task is cancelled (its run is loaded by then)
+    // (best effort: a failed load is ignored, as a failed cancel is)
+    if (!answered && ctx.task) void loadTaskRun().then((run) => run.cancelTask(this.host, ctx), String);
     if (answered || !ctx.unfinished) return;
     for (const { transport, id } of ctx.unfinished) this.tap.abandon(transport, id, CANCELLED);
   }
@@ -89,14 +98,16 @@ export class AttemptRunner implements AttemptOwner {
     return new Observable<CallToolResult>((subscriber) => {
       const number = ++ctx.attempt;
       ctx.acked = false;
+      const { maxTotalTimeoutMs } = ctx.policy;
       let timeoutMs = ctx.policy.timeoutMs;
+      if (maxTotalTimeoutMs !== undefined && maxTotalTimeoutMs < timeoutMs) timeoutMs = maxTotalTimeoutMs;
       if (ctx.deadlineAt !== undefined) {
         const left = ctx.deadlineAt - this.host.scheduler.now();
         if (left <= 0) return subscriber.error(deadlineError(ctx, this.host.scheduler.now()));
         timeoutMs = Math.min(timeoutMs, left);
       }
       const server = this.host.server();
-      const ackExpected = server?.features.has('ack') ?? false;
+      const ackExpected = server?.features.includes('ack') ?? false;
       let params: CallToolRequest['params'] = { name: ctx.tool, arguments: ctx.args };
       let meta: TxRequestMeta | undefined;
       if (server) {
@@ -115,16 +126,24 @@ export class AttemptRunner implements AttemptOwner {
           ? { name: ctx.tool, _meta: { mcp_tx: { ...wire, ...packed } } }
           : { name: ctx.tool, arguments: ctx.args, _meta: { mcp_tx: wire } };
       }
+      if (ctx.taskRequest) params = { ...params, task: ctx.taskRequest };
       if (ackExpected && number === 0) this.awaitingAck.set(ctx.requestId, ctx);
-      if (this.host.events.observed) {
-        this.host.events.next({
+      // an attempt that resumes the call's task sends no tools/call: its task events tell
+      if (ctx.task === undefined && watched(this.host.events, ctx)) {
+        publish(this.host.events, ctx, {
           type: 'request',
           ...eventBase(ctx, this.host.scheduler.now()),
           idempotencyKey: ctx.idempotencyKey,
           meta,
         });
       }
-      const attempt = new Attempt(this, ctx, subscriber, { params, timeoutMs, server, ackExpected });
+      const attempt = new Attempt(this, ctx, subscriber, {
+        params,
+        timeoutMs,
+        server,
+        ackExpected,
+        progress: ctx.watcher !== undefined,
+      });
       attempt.start();
       return attempt;
     });
@@ -133,15 +152,20 @@ export class AttemptRunner implements AttemptOwner {
   /** Counts a failed attempt's timeout or NACK, and emits its event when someone listens. */
   report(ctx: CallContext, error: TxError): void {
     const { recorder, events, scheduler } = this.host;
-    if (error instanceof TimeoutError || error.cause instanceof TimeoutError) {
+    if (error instanceof AttemptTimeoutError || error.cause instanceof AttemptTimeoutError) {
       recorder.timedOut(ctx.tool);
-      if (events.observed)
-        events.next({ type: 'timeout', ...eventBase(ctx, scheduler.now()), acked: ctx.acked });
-    } else if (error instanceof NackError) {
-      recorder.nacked(ctx.tool, error.reason);
-      if (!events.observed) return;
-      const { reason, retryable, retryAfterMs } = error;
-      events.next({ type: 'nack', ...eventBase(ctx, scheduler.now()), reason, retryable, retryAfterMs });
+      if (watched(events, ctx))
+        publish(events, ctx, { type: 'timeout', ...eventBase(ctx, scheduler.now()), acked: ctx.acked });
+    } else if (error instanceof NackError || (error instanceof OutcomeUnknownError && isNack(error.cause))) {
+      // an outcome_unknown NACK is typed apart (the tool may have run), but it is a NACK all the same
+      const { reason, retryable, retryAfterMs } =
+        error instanceof NackError
+          ? error
+          : { reason: 'outcome_unknown' as const, retryable: false, retryAfterMs: undefined };
+      recorder.nacked(ctx.tool, reason);
+      if (!watched(events, ctx)) return;
+      const base = eventBase(ctx, scheduler.now());
+      publish(events, ctx, { type: 'nack', ...base, reason, retryable, retryAfterMs });
     }
   }
 
@@ -167,8 +191,8 @@ export class AttemptRunner implements AttemptOwner {
   acknowledge(ctx: CallContext): void {
     ctx.acked = true;
     this.host.recorder.acked(ctx.tool, this.host.scheduler.now() - ctx.sentAt);
-    if (this.host.events.observed)
-      this.host.events.next({ type: 'ack', ...eventBase(ctx, this.host.scheduler.now()) });
+    if (watched(this.host.events, ctx))
+      publish(this.host.events, ctx, { type: 'ack', ...eventBase(ctx, this.host.scheduler.now()) });
   }
 
   /**
@@ -198,4 +222,9 @@ export class AttemptRunner implements AttemptOwner {
     const last = ctx.errors[ctx.errors.length - 1];
     return last !== undefined && !last.retryable;
   }
+}
+
+/** Whether `cause` is a NACK as it arrived (JSON-RPC error code -32000). */
+function isNack(cause: unknown): boolean {
+  return (cause as { code?: unknown } | undefined)?.code === NACK_CODE;
 }

@@ -1,14 +1,31 @@
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { from, type SchedulerAction, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs';
-import { TimeoutError, type TxCapability, type TxError } from '../protocol/index.js';
+import {
+  ConnectionClosedError,
+  AttemptTimeoutError,
+  type TxCapability,
+  type TxError,
+} from '../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
-import { RetryableResult, errorInfo, type CallContext } from './call-context.js';
+import {
+  RetryableResult,
+  errorInfo,
+  eventBase,
+  publish,
+  type CallContext,
+  type CallTask,
+} from './call-context.js';
+import { timeoutAfterProgress } from './attempt-progress.js';
+import type { TxProgressEvent } from './events.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
 import { unpackResult } from './compression.js';
-import type { ToolResultCheck } from './tool-result-check.js';
+import { checkedResult, type ToolResultCheck } from './tool-result-check.js';
+import { loadTaskRun } from './task-call.js';
+import type { TaskRun } from './task-run.js';
 import type { TapResponse, TapWaiter, TransportTap } from './transport-tap.js';
-import { MAX_TIMER_MS } from '../operators/config-internals.js';
+import { MAX_TIMER_MS } from '../protocol/config-internals.js';
 
 /** What an {@link Attempt} needs of the runner it belongs to. */
 export interface AttemptOwner {
@@ -18,6 +35,10 @@ export interface AttemptOwner {
   readonly checks: ToolResultCheck | undefined;
   /** Cancel `callTool`'s requests through an AbortSignal each: the tap cannot see them go out. */
   cancelBySignal: boolean;
+  /** The server accepted the current attempt of `ctx` (its ACK rode on a response). */
+  acknowledge(ctx: CallContext): void;
+  /** The tasks being followed, by task id. */
+  readonly tasks: Map<string, TaskRun>;
   /** Counts a failed attempt's timeout or NACK, and emits its event. */
   report(ctx: CallContext, error: TxError): void;
   /** Cancels request `id` of `ctx` on the server (`notify`: by a notification of ours). */
@@ -32,6 +53,8 @@ export interface AttemptRequest {
   readonly server: TxCapability | undefined;
   /** The server would ACK this attempt. */
   readonly ackExpected: boolean;
+  /** The call asks for progress: a `progressToken` goes with the request. */
+  readonly progress: boolean;
 }
 
 /**
@@ -56,7 +79,13 @@ export class Attempt implements TapWaiter, Unsubscribable {
   #sentOn: Transport | undefined = undefined;
   #sentId: RequestId | undefined = undefined;
   #timer: Subscription | undefined = undefined;
+  /** When the attempt started (progress may restart its timer, within `maxTotalTimeoutMs`). */
+  #startedAt = 0;
   #waiting: Subscription | undefined = undefined;
+  /** The call's MCP task being followed, once created (or resumed). */
+  #task: TaskRun | undefined = undefined;
+  /** The attempt follows the call's task (its run may still be loading). */
+  #following = false;
 
   constructor(
     private readonly owner: AttemptOwner,
@@ -68,6 +97,7 @@ export class Attempt implements TapWaiter, Unsubscribable {
   /** Starts the timeout, and sends now or once the connection is back (and the codec in, if loading). */
   start(): void {
     const { scheduler, packer } = this.owner.host;
+    this.#startedAt = scheduler.now();
     this.#timer = scheduler.schedule(timedOut, this.request.timeoutMs, this);
     // compression on and its codec still loading (`new TxClient` in a browser): send once it is in
     if (packer.ready) this.#waiting = from(packer.ready).subscribe(() => this.#sendWhenConnected());
@@ -80,25 +110,60 @@ export class Attempt implements TapWaiter, Unsubscribable {
     if (status === 'connecting' || status === 'reconnecting') {
       this.#waiting = connection.whenConnected().subscribe({
         next: () => this.#send(),
-        error: (error: unknown) => this.#fail(error),
+        error: () => this.#failNotSent(),
       });
     } else {
       this.#send();
     }
   }
 
-  /** The response to the request the tap sent, or why none will come (called by the tap). */
+  /**
+   * The response to the request the tap sent, or why none will come (called by the tap); for a
+   * task, its result or why the task phase failed (called by the task run: a retry resumes it).
+   */
   settle(response: TapResponse | undefined, failure?: unknown): void {
     this.#inFlight = false;
     if (this.#settled) return;
     if (response === undefined) return this.#fail(failure);
     let result: CallToolResult;
+    const created = this.ctx.taskRequest && (response.result as { task?: unknown } | undefined)?.task;
+    if (typeof created === 'object' && created !== null) {
+      // a CreateTaskResult: the call runs as a task (a copy of it, duplicated on the way, is not news)
+      if (this.#following) return;
+      const meta = (response.result as { _meta?: { mcp_tx?: unknown } })._meta?.mcp_tx;
+      return this.#followTask({ ...(created as CallTask), meta });
+    }
     try {
-      result = (this.owner.checks as ToolResultCheck).result(this.ctx.tool, response);
+      result = checkedResult(this.owner.checks, this.ctx.tool, response);
     } catch (error) {
       return this.#fail(error);
     }
     this.#succeed(result);
+  }
+
+  /**
+   * A progress notification of this attempt (called by the tap, or by `callTool`'s `onprogress`):
+   * restarts the timeout if the policy says so (past `maxTotalTimeoutMs` the attempt times out
+   * instead, as the SDK's request does), and becomes a `progress` event.
+   */
+  progress(params: Record<string, unknown>): void {
+    const { progress, total, message } = params;
+    // malformed (no numeric progress): ignored, the attempt timeout still bounds the attempt
+    if (this.#settled || typeof progress !== 'number') return;
+    const { ctx, owner } = this;
+    const { scheduler, events } = owner.host;
+    const now = scheduler.now();
+    // a task's run is bounded per task request, not by this timer
+    if (ctx.policy.resetTimeoutOnProgress && !this.#following) {
+      const left = timeoutAfterProgress(ctx.policy, this.#startedAt, now);
+      this.#timer?.unsubscribe();
+      if (left === undefined) return this.timeout();
+      this.#timer = scheduler.schedule(timedOut, left, this);
+    }
+    const event: TxProgressEvent = { type: 'progress', ...eventBase(ctx, now), progress };
+    if (typeof total === 'number') event.total = total;
+    if (typeof message === 'string') event.message = message;
+    publish(events, ctx, event);
   }
 
   /** The attempt timeout passed without an answer. */
@@ -106,7 +171,7 @@ export class Attempt implements TapWaiter, Unsubscribable {
     if (this.#settled) return;
     const { ctx } = this;
     this.#fail(
-      new TimeoutError(`${ctx.tool}: no response within ${this.request.timeoutMs} ms`, {
+      new AttemptTimeoutError(`${ctx.tool}: no response within ${this.request.timeoutMs} ms`, {
         info: errorInfo(ctx, this.owner.host.scheduler.now()),
         acked: ctx.acked,
       }),
@@ -117,6 +182,10 @@ export class Attempt implements TapWaiter, Unsubscribable {
   unsubscribe(): void {
     this.#timer?.unsubscribe();
     this.#waiting?.unsubscribe();
+    if (this.#following) {
+      this.#task?.stop(); // the task itself is cancelled when the call ends unanswered
+      if (this.#sentId !== undefined) this.owner.tap.unfollow(this.#sentId);
+    }
     if (!this.#inFlight) return;
     this.#settled = true; // cancelled by the caller, a deadline, a timeout or a retry
     this.#inFlight = false;
@@ -127,31 +196,61 @@ export class Attempt implements TapWaiter, Unsubscribable {
   #send(): void {
     const { owner, ctx } = this;
     const { host, tap, checks } = owner;
+    const transport = host.sdk.transport;
+    // Nothing can be sent (the connection is gone): the call fails as never sent, at once.
+    if (!transport) return this.#failNotSent();
     this.#sent = true;
     ctx.sentAt = host.scheduler.now();
     host.recorder.attemptSent(ctx.tool, ctx.attempt);
-    const transport = host.sdk.transport;
+    if (ctx.task) return this.#followTask(); // resumed by id: no second task
     this.#sentOn = transport;
     tap.attach(transport);
-    if (!checks) return this.#sendThroughSdk();
-    if (!transport) return this.#fail(new Error('Not connected')); // as the SDK's request would
+    // a task call goes through the tap whatever the SDK: callTool would refuse or not follow it
+    if (!checks && !ctx.taskRequest) return this.#sendThroughSdk();
     try {
-      checks.request(ctx.tool);
+      if (!ctx.taskRequest) checks?.request(ctx.tool);
     } catch (error) {
       return this.#fail(error);
     }
     this.#inFlight = true;
-    this.#sentId = tap.request(this.request.params, this);
+    this.#sentId = tap.request(this.request.params, this, this.request.progress);
+  }
+
+  /**
+   * Follows the call's task (just created, or resumed after a failed attempt): the attempt
+   * timeout now bounds each task request instead of the whole run, which may take far longer.
+   */
+  #followTask(created?: CallTask): void {
+    const { ctx, owner } = this;
+    this.#timer?.unsubscribe();
+    this.#following = true;
+    if (created) {
+      ctx.task = created;
+      // the server may report progress of the task under this attempt's token, and a lost
+      // connection ends the wait at once
+      if (this.#sentId !== undefined) owner.tap.follow(this.#sentId, this);
+    }
+    // the task run is loaded on first use (in a browser bundle, a chunk of its own)
+    this.#waiting = from(loadTaskRun()).subscribe({
+      next: ({ TaskRun }) => {
+        this.#task = new TaskRun(owner, ctx, this, this.request);
+        this.#task.start(created !== undefined);
+      },
+      error: (error: unknown) => this.#fail(error),
+    });
   }
 
   /** Through `Client.callTool`: its timer is set past the attempt timeout, which ends the attempt first. */
   #sendThroughSdk(): void {
     const { owner } = this;
     this.#inFlight = true;
-    const timeout = Math.min(this.request.timeoutMs + 60_000, MAX_TIMER_MS);
+    const { timeoutMs, progress } = this.request;
+    // progress may restart our timer: the SDK's is then set past any restart
+    const timeout = progress ? MAX_TIMER_MS : Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
     if (owner.cancelBySignal) this.#controller = new AbortController();
-    const signal = this.#controller?.signal;
-    owner.host.sdk.callTool(this.request.params, undefined, signal ? { signal, timeout } : { timeout }).then(
+    const options = { signal: this.#controller?.signal, timeout } as RequestOptions;
+    if (progress) options.onprogress = (p) => this.progress(p);
+    owner.host.sdk.callTool(this.request.params, undefined, options).then(
       (value) => {
         this.#inFlight = false;
         this.#succeed(value as CallToolResult);
@@ -165,6 +264,18 @@ export class Attempt implements TapWaiter, Unsubscribable {
     // The request went out without passing the tap (another transport wrapper?): cancel
     // through AbortSignals from now on.
     if (!this.#controller && this.#inFlight && this.#sentId === undefined) owner.cancelBySignal = true;
+  }
+
+  /** Nothing was (or can be) sent: the connection is gone; the error says why it closed. */
+  #failNotSent(): void {
+    const { ctx, owner } = this;
+    const { connection, scheduler } = owner.host;
+    const info = errorInfo(ctx, scheduler.now());
+    const { message, cause } =
+      connection.current === 'closed'
+        ? connection.closedReason
+        : { message: 'not connected', cause: undefined };
+    this.#fail(new ConnectionClosedError(`${ctx.tool}: ${message}`, { info, cause }));
   }
 
   #succeed(value: CallToolResult): void {
@@ -199,7 +310,8 @@ export class Attempt implements TapWaiter, Unsubscribable {
             acked: ctx.acked,
             sent: this.#sent,
             ackExpected: request.ackExpected,
-            replaySafe: host.replaySafe(ctx, request.server),
+            // once the task exists, a retry resumes it: it cannot run the tool twice
+            replaySafe: ctx.task !== undefined || host.replaySafe(ctx, request.server),
           });
     ctx.errors.push(typed);
     owner.report(ctx, typed);

@@ -1,7 +1,17 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, RequestId, TaskStatus } from '@modelcontextprotocol/sdk/types.js';
 import { DeadlineExceededError, TxError, type TxErrorInfo } from '../protocol/index.js';
+import type { Subject } from 'rxjs';
+import type { TxCallEvent, TxEvent } from './events.js';
 import type { ResolvedPolicy } from './policy.js';
+
+/**
+ * Hears one call's own events (a `stream$` subscriber, an `onProgress` callback).
+ *
+ * @example
+ * const watcher: CallWatcher = (event) => subscriber.next(event);
+ */
+export type CallWatcher = (event: TxCallEvent) => void;
 
 /** Everything one logical call carries across its attempts. */
 export interface CallContext {
@@ -28,6 +38,31 @@ export interface CallContext {
    * server), made only when there is one: if the call ends unanswered, each is given up.
    */
   unfinished: { readonly transport: Transport | undefined; readonly id: RequestId }[] | undefined;
+  /** What the call asks of a task (`params.task` of its `tools/call`), for a call run as an MCP task. */
+  readonly taskRequest: { ttl?: number | undefined } | undefined;
+  /** The task the server created for the call, once it did: a retry resumes it by id, never creates another. */
+  task: CallTask | undefined;
+  /** Hears this call's own events; set for streamed calls and calls given `onProgress` (they ask for progress). */
+  readonly watcher: CallWatcher | undefined;
+}
+
+/**
+ * A call's MCP task as the server last described it (the wire's `Task`, checked when its run
+ * starts), with the `_meta.mcp_tx` of the `CreateTaskResult` (a replay of a keyed call says
+ * `duplicate`).
+ *
+ * @example
+ * ctx.task = { ...createTaskResult.task, meta: createTaskResult._meta?.mcp_tx };
+ */
+export interface CallTask {
+  readonly taskId: string;
+  status: TaskStatus;
+  statusMessage?: string | undefined;
+  /** The server's time of the status (ISO 8601): an older one is stale. */
+  lastUpdatedAt: string;
+  /** How long to wait between two polls of its status, ms (the SDK's default when absent). */
+  pollInterval?: number | undefined;
+  readonly meta: unknown;
 }
 
 /** The `info` of errors raised for `ctx` at `now`. */
@@ -89,4 +124,26 @@ export function eventBase(
   now: number,
 ): { tool: string; requestId: string; attempt: number; time: number } {
   return { tool: ctx.tool, requestId: ctx.requestId, attempt: Math.max(ctx.attempt, 0), time: now };
+}
+
+/**
+ * Whether an event of `ctx` has anyone to hear it: a subscriber of `events$` or the call's own
+ * watcher. Events are built only then (nothing is allocated while no one listens).
+ *
+ * @example
+ * if (watched(events, ctx)) publish(events, ctx, { type: 'ack', ...eventBase(ctx, now) });
+ */
+export function watched(events: Subject<TxEvent>, ctx: CallContext): boolean {
+  return events.observed || !!ctx.watcher;
+}
+
+/**
+ * Hands an event of `ctx` to `events$` and to the call's own watcher.
+ *
+ * @example
+ * if (watched(events, ctx)) publish(events, ctx, { type: 'ack', ...eventBase(ctx, scheduler.now()) });
+ */
+export function publish(events: Subject<TxEvent>, ctx: CallContext, event: TxCallEvent): void {
+  if (events.observed) events.next(event);
+  ctx.watcher?.(event);
 }

@@ -44,12 +44,17 @@ export class CallJob implements Observer<CallToolResult>, Unsubscribable {
   run(slot: Subscriber<never>, closed: boolean): void {
     if (this.done || closed) return slot.complete();
     this.#slot = slot;
-    this.#attempts = this.host.attempts$(this.ctx).subscribe(this);
+    try {
+      this.#attempts = this.host.attempts$(this.ctx).subscribe(this);
+    } catch (error) {
+      this.error(error); // this call fails alone; the queue and every other call go on
+    }
   }
 
   /** Fails the call with `error` (the queue is full, or the client closed). */
   fail(outcome: string, error: unknown): void {
     this.outcome = outcome;
+    this.host.failed(this.ctx, error);
     this.subscriber.error(error);
   }
 

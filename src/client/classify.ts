@@ -3,9 +3,11 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import {
   AmbiguousOutcomeError,
   ConnectionClosedError,
+  IdempotencyConflictError,
   NackError,
+  OutcomeUnknownError,
   RequestError,
-  TimeoutError,
+  AttemptTimeoutError,
   decodeNack,
   isTxError,
   type TxError,
@@ -47,6 +49,17 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
   }
   if (error instanceof McpError) {
     const nack = readNack(error.data);
+    if (nack?.reason === 'outcome_unknown' || isUnknownOutcome(error.data)) {
+      const said = error.message.replace(/^MCP error -?\d+: (mcp_tx: )?/, '');
+      return new OutcomeUnknownError(`${info.tool}: the outcome is unknown: ${said}`, { info, cause: error });
+    }
+    if (nack?.reason === 'idempotency_conflict') {
+      // a key reused with other arguments: the same error as the client's dedup window raises
+      return new IdempotencyConflictError(
+        `${info.tool}: the server refused the call: its idempotency key was used with other arguments`,
+        { info, cause: error },
+      );
+    }
     if (nack) {
       // the server's own words (which limit, which field) come after the reason
       const said = error.message.replace(/^MCP error -?\d+: (mcp_tx: )?/, '');
@@ -54,8 +67,6 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
         info,
         cause: error,
         ...nack,
-        // a key reused with other arguments stays a conflict, whatever a server claims
-        retryable: nack.retryable && nack.reason !== 'idempotency_conflict',
       });
     }
     if (error.code === ErrorCode.ConnectionClosed) {
@@ -66,7 +77,7 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
     }
     if (error.code === ErrorCode.RequestTimeout) {
       return unknownOutcome(
-        new TimeoutError(`${info.tool}: request timed out`, { info, cause: error, acked: ctx.acked }),
+        new AttemptTimeoutError(`${info.tool}: request timed out`, { info, cause: error, acked: ctx.acked }),
         ctx,
       );
     }
@@ -128,4 +139,14 @@ function readNack(data: unknown): TxNack | undefined {
   } catch {
     return undefined; // a malformed NACK is treated as the plain JSON-RPC error it also is
   }
+}
+
+/**
+ * Whether a JSON-RPC error's `data` says the server stopped a started call and does not know
+ * whether the tool took effect (`data.mcp_tx.outcome: 'unknown'`, e.g. after its deadline): as
+ * much an unknown outcome as a NACK `outcome_unknown`, though not a NACK (the tool did start).
+ */
+function isUnknownOutcome(data: unknown): boolean {
+  const tx = (data as { mcp_tx?: unknown } | null | undefined)?.mcp_tx;
+  return typeof tx === 'object' && tx !== null && (tx as { outcome?: unknown }).outcome === 'unknown';
 }

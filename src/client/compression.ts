@@ -56,7 +56,7 @@ export class ArgumentPacker {
     const { compression } = this;
     if (
       compression === undefined ||
-      !server?.features.has('compression') ||
+      !server?.features.includes('compression') ||
       !server.version.startsWith('0.2.')
     )
       return undefined;

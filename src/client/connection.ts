@@ -15,6 +15,7 @@ import {
 } from 'rxjs';
 import { fullJitterBackoff, retryWithBackoff, type BackoffStrategy } from '../operators/index.js';
 import { ConnectionClosedError } from '../protocol/index.js';
+import { connectAttempt } from './connect-attempt.js';
 
 /** Where the client's connection stands. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -86,6 +87,11 @@ export class Connection {
     };
   }
 
+  /** How long one `initialize` may take (the bound of the other requests a connection makes). */
+  get initializeTimeoutMs(): number {
+    return this.config.initializeTimeoutMs;
+  }
+
   /** The current status. */
   get current(): ConnectionStatus {
     return this.status.value;
@@ -139,7 +145,9 @@ export class Connection {
   }
 
   private onTransportClosed(): void {
-    if (this.connecting || this.status.closed || this.status.value === 'closed') return;
+    // Only the loss of a live connection starts a reconnect: a second report of the same loss
+    // (some transports fire onclose twice) finds the status already moved on.
+    if (this.connecting || this.status.closed || this.status.value !== 'connected') return;
     if (!this.factory || this.config.maxAttempts === 0) {
       this.status.next('closed');
       return;
@@ -170,10 +178,9 @@ export class Connection {
       this.attempts++;
       this.connecting = true;
       try {
-        await this.sdk.connect(transport, { timeout: initializeTimeoutMs });
+        await connectAttempt(this.sdk, transport, initializeTimeoutMs);
       } catch (error) {
         this.lastError = error;
-        await transport.close().catch(() => undefined);
         throw error;
       } finally {
         this.connecting = false;
@@ -187,6 +194,7 @@ export class Connection {
         random: this.random,
         scheduler: this.scheduler,
         onGiveUp: (errors) => {
+          this.lastError = errors[errors.length - 1];
           this.status.next('closed');
           return this.closedError(errors[errors.length - 1]);
         },
@@ -197,6 +205,12 @@ export class Connection {
   private async makeTransport(): Promise<Transport> {
     if (!this.factory) throw new Error('no transport factory to reconnect with');
     return this.factory();
+  }
+
+  /** Why the connection is closed, in words (`connection closed: <last error>`), and that error. */
+  get closedReason(): { readonly message: string; readonly cause: unknown } {
+    const cause = this.lastError;
+    return { message: `connection closed${cause instanceof Error ? `: ${cause.message}` : ''}`, cause };
   }
 
   private closedError(cause: unknown = this.lastError): ConnectionClosedError {

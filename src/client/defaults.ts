@@ -33,5 +33,14 @@ export const DEFAULT_BREAKER_RESET_TIMEOUT_MS = 30_000;
 export const DEFAULT_BREAKER_HALF_OPEN_MAX_CALLS = 1;
 /** How long a cached result answers identical calls (the MCP-Tx performance guide's 5 minutes). @default 300_000 ms */
 export const DEFAULT_CACHE_TTL_MS = 300_000;
+/** How often a task's status is polled when the server suggests no `pollInterval` (the SDK's default). @default 1_000 ms */
+export const DEFAULT_TASK_POLL_MS = 1_000;
 /** Most results a tool's cache keeps. @default 1_000 */
 export const DEFAULT_CACHE_MAX_ENTRIES = 1_000;
+/**
+ * Tool names a client keeps state of its own for (a resolved policy, a circuit breaker); past it,
+ * a further tool's policy is resolved per call and its calls share one circuit breaker, so that a
+ * stream of distinct tool names cannot grow the client without bound (as metrics count such
+ * tools under `OTHER_TOOL`).
+ */
+export const MAX_TOOL_ENTRIES = 10_000;

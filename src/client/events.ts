@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, TaskStatus } from '@modelcontextprotocol/sdk/types.js';
 import type { CircuitState } from '../operators/index.js';
 import type { NackReason, TxRequestMeta } from '../protocol/index.js';
 
@@ -8,7 +8,7 @@ export interface TxResult {
   requestId: string;
   /** The key the server deduplicated by. */
   idempotencyKey: string;
-  /** The SDK's `CallToolResult` as the server returned it (check `result.isError`). */
+  /** The tool's `CallToolResult` (check `result.isError`), without the server's `_meta.mcp_tx`. */
   result: CallToolResult;
   /** The server acknowledged the request (from its `_meta.mcp_tx`; `false` against a plain server). */
   ack: boolean;
@@ -18,8 +18,13 @@ export interface TxResult {
   duplicate: boolean;
   /** The result came from the tool's result cache (or a concurrent identical call): no request was sent for it. */
   cached: boolean;
-  /** Attempts made (the server's count when it reports one). */
+  /** Attempts this call made, the first included (a call answered from the client's cache or dedup window: those of the call it reused). */
   attempts: number;
+  /**
+   * Requests the server has received for this idempotency key so far, every call's attempts
+   * included (its `_meta.mcp_tx.attempts`); absent from a plain server.
+   */
+  serverAttempts?: number;
   /** Milliseconds from the call's start to its result (scheduler time). */
   latencyMs: number;
 }
@@ -61,7 +66,14 @@ export interface TxResponseEvent extends EventBase {
   result: TxResult;
 }
 
-/** An attempt failed and another one is scheduled after `delayMs`. */
+/**
+ * An attempt failed and another one is scheduled after `delayMs`. Its `attempt` is the 0-based
+ * number of that next attempt (the one whose `request` event follows), so the attempt that failed
+ * is `attempt - 1`, and `error` is its error.
+ *
+ * @example
+ * client.events$.subscribe((e) => e.type === 'retry' && log(`attempt ${e.attempt + 1} in ${e.delayMs} ms`));
+ */
 export interface TxRetryEvent extends EventBase {
   type: 'retry';
   delayMs: number;
@@ -72,6 +84,39 @@ export interface TxRetryEvent extends EventBase {
 export interface TxTimeoutEvent extends EventBase {
   type: 'timeout';
   acked: boolean;
+}
+
+/**
+ * The server reported progress of the call's current attempt (MCP `notifications/progress`). Sent
+ * only for calls that ask for it: streamed ({@link TxClient.stream$}) or given `onProgress`.
+ *
+ * @example
+ * client.stream$('index', {}).subscribe((e) => e.type === 'progress' && bar.update(e.progress));
+ */
+export interface TxProgressEvent extends EventBase {
+  type: 'progress';
+  /** Progress so far; increases with each notification. */
+  progress: number;
+  /** The total, when the server knows it. */
+  total?: number;
+  /** A human-readable status, when the server gives one. */
+  message?: string;
+}
+
+/**
+ * The call runs as an MCP task (spec 2025-11-25): the task was created, or its status changed.
+ *
+ * @example
+ * client.stream$('render', {}).subscribe((e) => e.type === 'task' && console.log(e.taskId, e.status));
+ */
+export interface TxTaskEvent extends EventBase {
+  type: 'task';
+  /** The task's id on the server. */
+  taskId: string;
+  /** `working`, `input_required`, `completed`, `failed` or `cancelled`. */
+  status: TaskStatus;
+  /** The server's description of the status, if any. */
+  statusMessage?: string;
 }
 
 /** A call failed for good. */
@@ -92,13 +137,25 @@ export interface TxBreakerEvent extends EventBase {
   state: CircuitState;
 }
 
-/** Everything that happens to calls, as one tagged union (`client.events$`). */
-export type TxEvent =
+/**
+ * One call's own events, as {@link TxClient.stream$} emits them: a tagged union that ends with
+ * the `response` (a failed call errors the stream with its `TxError` instead).
+ *
+ * @example
+ * client.stream$('index', {}).subscribe((e) => {
+ *   if (e.type === 'progress') bar.update(e.progress);
+ *   else if (e.type === 'response') bar.stop();
+ * });
+ */
+export type TxCallEvent =
   | TxRequestEvent
   | TxAckEvent
   | TxNackEvent
-  | TxResponseEvent
+  | TxProgressEvent
   | TxRetryEvent
   | TxTimeoutEvent
-  | TxFailureEvent
-  | TxBreakerEvent;
+  | TxTaskEvent
+  | TxResponseEvent;
+
+/** Everything that happens to calls, as one tagged union (`client.events$`). */
+export type TxEvent = TxCallEvent | TxFailureEvent | TxBreakerEvent;

@@ -18,6 +18,9 @@ export type {
   TxTimeoutEvent,
   TxFailureEvent,
   TxBreakerEvent,
+  TxCallEvent,
+  TxProgressEvent,
+  TxTaskEvent,
 } from './events.js';
 export * from './defaults.js';
 export {

@@ -1,5 +1,5 @@
 import { type Observable, type SchedulerLike, asyncScheduler, interval, map } from 'rxjs';
-import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../operators/config-internals.js';
+import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../protocol/config-internals.js';
 import type { QueueGauge } from '../operators/bounded-merge-map.js';
 import { ToolState, countKey, sumTools, toolMetrics } from './metrics-internals.js';
 import { LATENCY_RELATIVE_ACCURACY } from './quantile-sketch.js';
@@ -47,7 +47,7 @@ export interface LatencySummary {
  * const { calls, completed, failed } = client.metrics().tools['search'] ?? {};
  */
 export interface ToolMetrics {
-  /** Logical calls executed (a call and its retries count once; calls answered by the dedup window or the result cache count under `dedupHits` or `cacheHits` instead). */
+  /** Logical calls (a call and its retries count once), every one: those answered by the dedup window or the result cache (also under `dedupHits`, `cacheHits`) and those refused before sending (invalid options, queue full, circuit open, conflict) included. */
   calls: number;
   /** Calls that produced a result. */
   completed: number;

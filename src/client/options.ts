@@ -2,6 +2,7 @@ import type { SchedulerLike } from 'rxjs';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { JitterMode } from '../operators/index.js';
 import type { CompressionConfig } from '../protocol/index.js';
+import type { TxProgressEvent } from './events.js';
 
 /** How a call is retried. `maxAttempts` counts the first attempt. */
 export interface RetryConfig {
@@ -58,6 +59,18 @@ export interface ToolPolicy {
    * unknown (like the `readOnlyHint`/`idempotentHint` annotations). @default from the tool's annotations
    */
   idempotent?: boolean;
+  /**
+   * Restart the attempt timeout on each progress notification of the attempt (MCP
+   * `notifications/progress`; only calls that ask for progress get them: `stream$` or
+   * `onProgress`), as the SDK's `RequestOptions.resetTimeoutOnProgress`. @default false
+   */
+  resetTimeoutOnProgress?: boolean;
+  /**
+   * Longest an attempt may run whatever its progress, ms, as the SDK's
+   * `RequestOptions.maxTotalTimeout`: bounds an attempt whose timeout progress keeps restarting.
+   * No default (the deadline still bounds the call); range 1..2_147_483_647
+   */
+  maxTotalTimeoutMs?: number;
   /** Opt in to retrying `isError: true` results (the tool ran and failed). @default never */
   retryOnResult?: (result: CallToolResult) => boolean;
   /**
@@ -80,12 +93,29 @@ export interface CallOptions extends Omit<ToolPolicy, 'breaker' | 'cache'> {
   deadline?: number | Date;
   /** Key the server deduplicates by; calls with the same key run the tool once. @default a fresh nanoid */
   idempotencyKey?: string;
-  /** Aborts the call: the server is told it was given up, and stops the attempt in flight. */
+  /**
+   * Aborts the call: the server is told it was given up, and stops the attempt in flight; the
+   * call fails with an `AbortedError` (code `ABORTED`, the signal's reason as `cause`).
+   */
   signal?: AbortSignal;
+  /**
+   * Hears the server's progress of the call (MCP `notifications/progress`): a `progressToken` is
+   * sent with each attempt, and only the current attempt's progress is reported.
+   */
+  onProgress?: (progress: TxProgressEvent) => void;
+  /**
+   * Run the call as an MCP task (spec 2025-11-25) with this time to live of its result on the
+   * server: for a tool whose `execution.taskSupport` is `'optional'` (a `'required'` one always
+   * runs as a task). Status arrives as `task` events, the task's result is the call's.
+   */
+  task?: { ttlMs?: number };
 }
 
 /** Options of a {@link TxClient}: defaults for every call plus client-wide limits. */
-export interface TxClientOptions extends Omit<CallOptions, 'idempotencyKey' | 'signal' | 'deadline'> {
+export interface TxClientOptions extends Omit<
+  CallOptions,
+  'idempotencyKey' | 'signal' | 'deadline' | 'onProgress' | 'task'
+> {
   /** A circuit breaker for every tool (each its own); a tool's `breaker` overrides it. @default off */
   breaker?: BreakerConfig | false;
   /** Calls executing at once. @default 10, range 1..10_000 or Infinity */

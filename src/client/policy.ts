@@ -18,6 +18,8 @@ export interface ResolvedPolicy {
   readonly backoff: BackoffStrategy;
   readonly idempotent: boolean | undefined;
   readonly retryOnResult: ((result: CallToolResult) => boolean) | undefined;
+  readonly resetTimeoutOnProgress: boolean;
+  readonly maxTotalTimeoutMs: number | undefined;
 }
 
 const DEFAULT_RETRY: Required<RetryConfig> = {
@@ -38,6 +40,8 @@ export function resolvePolicy(layers: readonly (ToolPolicy | undefined)[]): Reso
   let idempotent: boolean | undefined;
   let retryOnResult: ResolvedPolicy['retryOnResult'];
   let retry: Required<RetryConfig> = DEFAULT_RETRY;
+  let resetTimeoutOnProgress = false;
+  let maxTotalTimeoutMs: number | undefined;
   for (const layer of layers) {
     if (!layer) continue;
     timeoutMs = layer.timeoutMs ?? timeoutMs;
@@ -45,6 +49,8 @@ export function resolvePolicy(layers: readonly (ToolPolicy | undefined)[]): Reso
     idempotent = layer.idempotent ?? idempotent;
     retryOnResult = layer.retryOnResult ?? retryOnResult;
     retry = mergeRetry(retry, layer.retry);
+    resetTimeoutOnProgress = layer.resetTimeoutOnProgress ?? resetTimeoutOnProgress;
+    maxTotalTimeoutMs = layer.maxTotalTimeoutMs ?? maxTotalTimeoutMs;
   }
   const { maxAttempts, jitter, ...backoffConfig } = retry;
   return {
@@ -54,6 +60,8 @@ export function resolvePolicy(layers: readonly (ToolPolicy | undefined)[]): Reso
     backoff: backoffFor(jitter, backoffConfig),
     idempotent,
     retryOnResult,
+    resetTimeoutOnProgress,
+    maxTotalTimeoutMs,
   };
 }
 

@@ -2,7 +2,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { Observable, type Subscription } from 'rxjs';
 import { ClientClosedError, ConnectionClosedError } from '../protocol/index.js';
 import type { ConnectionStatus, TransportFactory } from './connection.js';
-import type { TxResult } from './events.js';
+import type { TxCallEvent, TxResult } from './events.js';
 import { METRICS_RECORDER, TxMetrics, type MetricsSnapshot } from './metrics.js';
 import type { CallOptions } from './options.js';
 import { TxClient, type ConnectOptions } from './tx-client.js';
@@ -114,17 +114,18 @@ export class TxPool {
    * const { result } = await firstValueFrom(pool.call$('search', { q: 'mcp' }));
    */
   call$(name: string, args?: Record<string, unknown>, options?: CallOptions): Observable<TxResult> {
-    return new Observable<TxResult>((subscriber) => {
-      const i = this.pick(name);
-      const member = this.members[i] as TxClient;
-      const load = this.load;
-      load[i] = (load[i] as number) + 1;
-      const sub = member.call$(name, args, options).subscribe(subscriber);
-      return () => {
-        load[i] = (load[i] as number) - 1;
-        sub.unsubscribe();
-      };
-    });
+    return this.onMember(name, (member) => member.call$(name, args, options));
+  }
+
+  /**
+   * Streams a call's own events from a member, as {@link TxClient.stream$} does. The member is
+   * picked when the stream is subscribed.
+   *
+   * @example
+   * pool.stream$('index', { dir: '.' }).subscribe((e) => e.type === 'progress' && bar.update(e.progress));
+   */
+  stream$(name: string, args?: Record<string, unknown>, options?: CallOptions): Observable<TxCallEvent> {
+    return this.onMember(name, (member) => member.stream$(name, args, options));
   }
 
   /**
@@ -172,6 +173,20 @@ export class TxPool {
     this.closed = true;
     for (const sub of this.watching) sub.unsubscribe();
     await Promise.all(this.members.map((m) => m.close()));
+  }
+
+  /** `call(member)` on the member picked at subscription, counted in its load until it ends. */
+  private onMember<T>(tool: string, call: (member: TxClient) => Observable<T>): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      const i = this.pick(tool);
+      const load = this.load;
+      load[i] = (load[i] as number) + 1;
+      const sub = call(this.members[i] as TxClient).subscribe(subscriber);
+      return () => {
+        load[i] = (load[i] as number) - 1;
+        sub.unsubscribe();
+      };
+    });
   }
 
   /** The index of the member for the next call of `tool`. */

@@ -1,5 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import { CircuitBreaker } from '../operators/index.js';
+import { MAX_TOOL_ENTRIES } from './defaults.js';
 import type { TxClientOptions } from './options.js';
 import { breakerConfigFor, cacheConfigs, usesBreaker } from './resilience-config.js';
 import { ResultCache } from './result-cache.js';
@@ -16,6 +17,8 @@ import { ResultCache } from './result-cache.js';
 export class ToolResilience {
   /** Circuit breakers by tool (`null`: none for that tool); `undefined` when no tool has one. */
   readonly #breakers: Map<string, CircuitBreaker | null> | undefined;
+  /** The breaker shared by tools past the bound of `#breakers`. */
+  #overflow: CircuitBreaker | undefined;
   /** Result caches by tool; `undefined` when no tool has one. */
   readonly #caches: Map<string, ResultCache> | undefined;
 
@@ -35,13 +38,21 @@ export class ToolResilience {
     this.#caches = caches;
   }
 
-  /** The tool's circuit breaker, if it has one (made on first use, shared by all its calls). */
+  /**
+   * The tool's circuit breaker, if it has one (made on first use, shared by all its calls). Past
+   * {@link MAX_TOOL_ENTRIES} tool names, a further tool without a policy of its own shares one
+   * breaker with every such tool, so that the map stays bounded.
+   */
   breaker(tool: string): CircuitBreaker | undefined {
     const breakers = this.#breakers;
     if (breakers === undefined) return undefined;
     let breaker = breakers.get(tool);
     if (breaker === undefined) {
       const config = breakerConfigFor(this.options, tool);
+      if (breakers.size >= MAX_TOOL_ENTRIES && this.options.tools?.[tool] === undefined) {
+        if (!config) return undefined;
+        return (this.#overflow ??= new CircuitBreaker({ ...config, scheduler: this.scheduler }));
+      }
       breaker = config ? new CircuitBreaker({ ...config, scheduler: this.scheduler }) : null;
       breakers.set(tool, breaker);
     }

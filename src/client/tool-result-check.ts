@@ -92,6 +92,24 @@ export class ToolResultCheck {
 }
 
 /**
+ * The result `response` carries: checked by `checks` as `Client.callTool` would, or (attempts
+ * through `callTool` have none, and a task call comes here) parsed with `CallToolResultSchema`.
+ *
+ * @example
+ * const result = checkedResult(checks, 'render', { result: raw });
+ */
+export function checkedResult(
+  checks: ToolResultCheck | undefined,
+  tool: string,
+  response: TapResponse,
+): CallToolResult {
+  if (checks) return checks.result(tool, response);
+  const { error } = response;
+  if (error !== undefined) throw McpError.fromError(error.code, error.message, error.data);
+  return parseResult(response.result);
+}
+
+/**
  * `value` parsed with the SDK's `CallToolResultSchema`, `_meta.mcp_tx` aside: the schema lets any
  * `_meta` member through unchecked, yet parsing the one mcp_tx puts on every response tripled
  * the parse's cost (`decodeResultMeta` checks it). Throws the schema's error.

@@ -9,6 +9,9 @@ import {
 import { nanoid } from 'nanoid';
 import { ABANDONED_META, ACK_METHOD, TX_KEY } from '../protocol/index.js';
 
+const PROGRESS_METHOD = 'notifications/progress';
+const TASK_STATUS_METHOD = 'notifications/tasks/status';
+
 /** What the tap does with what it takes off the wire. */
 export interface TapHandlers {
   /** An ACK notification's params; `true` when it acknowledged a call of ours (else it is passed on). */
@@ -24,6 +27,8 @@ export interface TapWaiter {
    * will come (the send failed, or the transport closed); never after the request is cancelled.
    */
   settle(response: TapResponse | undefined, failure?: unknown): void;
+  /** A `notifications/progress` for the request's progress token (its id), params as sent. */
+  progress?(params: Record<string, unknown>): void;
 }
 
 /** A response to a request the tap sent, as it came off the wire. */
@@ -69,6 +74,12 @@ export class TransportTap {
   readonly #prefix = ownIdPrefix();
   #nextId = 0;
 
+  /**
+   * Sees each `notifications/tasks/status`'s params (then passed on to the SDK); set by the task
+   * run once it is loaded.
+   */
+  declare onTaskStatus: ((params: unknown) => void) | undefined;
+
   constructor(private readonly handlers: TapHandlers) {}
 
   /** Taps `transport`, unless it is the one already tapped. */
@@ -87,6 +98,14 @@ export class TransportTap {
     transport.onmessage = (message, extra) => {
       const { method, params, id } = message as { method?: unknown; params?: unknown; id?: unknown };
       if (method === ACK_METHOD && ack(params)) return;
+      if (method === PROGRESS_METHOD) {
+        const token = (params as { progressToken?: unknown } | undefined)?.progressToken;
+        // progress of a request given up (an abandoned attempt) reaches no one, not even the SDK
+        if (this.#isOwn(token)) {
+          return pending.get(token)?.progress?.(params as Record<string, unknown>);
+        }
+      }
+      if (method === TASK_STATUS_METHOD) this.onTaskStatus?.(params);
       if (method === undefined && this.#isOwn(id)) {
         const waiter = pending.get(id);
         pending.delete(id);
@@ -110,12 +129,15 @@ export class TransportTap {
 
   /**
    * Sends `tools/call` with `params` on the attached transport under an id of the tap's own, and
-   * returns that id; `waiter` is told how it ends.
+   * returns that id; `waiter` is told how it ends. With `progress`, the id is the request's
+   * `progressToken` too (as the SDK does), and the server's progress goes to `waiter.progress`:
+   * each attempt has a token of its own, so an abandoned attempt's progress reaches no later one.
    */
-  request(params: CallToolRequest['params'], waiter: TapWaiter): RequestId {
+  request(params: CallToolRequest['params'], waiter: TapWaiter, progress = false): RequestId {
     const send = this.#send;
     if (!send) throw new Error('Not connected'); // attach() first; the SDK says the same
     const id = `${this.#prefix}${++this.#nextId}`;
+    if (progress) params = { ...params, _meta: { ...params._meta, progressToken: id } };
     const pending = this.#pending;
     pending.set(id, waiter);
     const failed = (error: unknown): void => {
@@ -127,6 +149,20 @@ export class TransportTap {
       failed(error); // a transport that throws instead of rejecting
     }
     return id;
+  }
+
+  /**
+   * Keeps request `id` (answered with a task: its progress token lives on, as the SDK's does for
+   * tasks) waiting, until {@link unfollow}: its progress still reaches `waiter`, and a lost
+   * connection settles it.
+   */
+  follow(id: RequestId, waiter: TapWaiter): void {
+    this.#pending.set(id, waiter);
+  }
+
+  /** Stops waiting on request `id`. */
+  unfollow(id: RequestId): void {
+    this.#pending.delete(id);
   }
 
   /** The JSON-RPC id of the SDK's `tools/call` sent through the tap since the last call, if one was. */

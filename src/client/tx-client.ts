@@ -11,15 +11,16 @@ import {
   filter,
   share,
   takeUntil,
+  throwError,
 } from 'rxjs';
 import * as z from 'zod/v4';
 import { boundedMergeMap } from '../operators/index.js';
 import {
   ACK_METHOD,
+  AbortedError,
   ClientClosedError,
   DEFAULT_MAX_INFLATED_BYTES,
   QueueFullError,
-  decodeResultMeta,
   fingerprint,
   parseTxCapability,
   resolveCompression,
@@ -39,16 +40,27 @@ import { AttemptRunner } from './attempt-runner.js';
 import { CallJob, type JobHost } from './call-job.js';
 import { ArgumentPacker, clientFeatures } from './compression.js';
 import { loadCompressionCodec } from './compression-codec.js';
-import { errorInfo, eventBase, type CallContext } from './call-context.js';
+import {
+  errorInfo,
+  eventBase,
+  publish,
+  watched,
+  type CallContext,
+  type CallWatcher,
+} from './call-context.js';
+import { unsentCall$, type UnsentHost } from './unsent-call.js';
+import { taskRequestOf } from './task-call.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_DEDUP_MAX_ENTRIES,
   DEFAULT_DEDUP_WINDOW_MS,
   DEFAULT_MAX_QUEUE,
   DEFAULT_METRICS_INTERVAL_MS,
+  MAX_TOOL_ENTRIES,
 } from './defaults.js';
 import type {
   TxAckEvent,
+  TxCallEvent,
   TxEvent,
   TxNackEvent,
   TxRequestEvent,
@@ -60,7 +72,9 @@ import { resolvePolicy, type ResolvedPolicy } from './policy.js';
 import { validateCallOptions, validateClientOptions, validateReconnect } from './validate-options.js';
 import { ToolResilience } from './tool-resilience.js';
 import { abortable } from './abortable.js';
+import { splitResultMeta } from './result-meta.js';
 import type { WarmupConfig, WarmupReport } from './warmup-config.js';
+import { readToolSafety } from './tool-annotations.js';
 
 /** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
 export interface ConnectOptions extends TxClientOptions {
@@ -82,7 +96,15 @@ interface OwnTransport {
 // `zod/v4`, member by member, as the SDK imports it: a bundle then holds only the parts the SDK
 // already loads (`import { z } from 'zod'` would keep all of zod classic, locales included).
 const AckNotificationSchema = z.object({ method: z.literal(ACK_METHOD), params: z.unknown().optional() });
-const POLICY_KEYS = ['timeoutMs', 'deadlineMs', 'retry', 'idempotent', 'retryOnResult'] as const;
+const POLICY_KEYS = [
+  'timeoutMs',
+  'deadlineMs',
+  'retry',
+  'idempotent',
+  'retryOnResult',
+  'resetTimeoutOnProgress',
+  'maxTotalTimeoutMs',
+] as const;
 
 /**
  * A reliable MCP client: every tool call is throttled, deadline-bounded, retried only when safe,
@@ -129,6 +151,8 @@ export class TxClient {
   private readonly resilience: ToolResilience;
   private readonly attempts: AttemptRunner;
   private readonly pipeline: AttemptPipeline;
+  /** What calls answered without a request of their own need to be counted and shown. */
+  private readonly unsent: UnsentHost;
 
   /**
    * Wraps an SDK `Client` you built. To speak mcp_tx with the server, give it
@@ -157,6 +181,7 @@ export class TxClient {
       metricsIntervalMs = DEFAULT_METRICS_INTERVAL_MS,
     } = options;
     this.recorder = new TxMetrics({ scheduler });
+    this.unsent = { recorder: this.recorder, events: this.events, scheduler };
     this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(
       takeUntil(this.closing),
       share(),
@@ -298,32 +323,96 @@ export class TxClient {
    * const { result } = await firstValueFrom(client.call$('search', { q: 'mcp' }, { timeoutMs: 2_000 }));
    */
   call$(name: string, args?: Record<string, unknown>, options?: CallOptions): Observable<TxResult> {
+    return this.#call$(name, args, options, undefined);
+  }
+
+  /**
+   * Calls a tool as {@link call$} does (same options; unsubscribing gives the call up), and
+   * emits the call's own events as they happen: `request`, `ack`, `nack`, `progress`, `retry`,
+   * `timeout`, `task`, then the `response` carrying the {@link TxResult}, and completes; a failed
+   * call errors with its {@link TxError}. Cold: each subscription is one call. A `progressToken`
+   * goes with each attempt, so the server's progress arrives as `progress` events. A call
+   * answered by the dedup window or the result cache emits its `response` alone.
+   *
+   * @example
+   * client.stream$('index', { dir: '.' }).subscribe((e) => {
+   *   if (e.type === 'progress') console.log(`${e.progress}/${e.total ?? '?'} ${e.message ?? ''}`);
+   *   if (e.type === 'response') console.log('done after', e.result.attempts, 'attempt(s)');
+   * });
+   */
+  stream$(name: string, args?: Record<string, unknown>, options?: CallOptions): Observable<TxCallEvent> {
+    return new Observable<TxCallEvent>((subscriber) =>
+      this.#call$(name, args, options, (event) => subscriber.next(event)).subscribe({
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );
+  }
+
+  /** One call, its events also handed to `stream` (`stream$`). */
+  #call$(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    options: CallOptions | undefined,
+    stream: CallWatcher | undefined,
+  ): Observable<TxResult> {
     return new Observable<TxResult>((subscriber) => {
-      if (typeof name !== 'string' || name.length === 0) {
-        throw new TypeError('tool name must be a non-empty string');
+      let cache;
+      try {
+        if (typeof name !== 'string' || name.length === 0) {
+          throw new TypeError('tool name must be a non-empty string');
+        }
+        if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+          throw new TypeError(`arguments of ${name} must be an object`);
+        }
+        if (options !== undefined) validateCallOptions(options);
+        if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
+        cache = this.resilience.cache(name);
+      } catch (error) {
+        return unsentCall$(
+          this.unsent,
+          String(name),
+          throwError(() => error),
+          undefined,
+        ).subscribe(subscriber);
       }
-      if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
-        throw new TypeError(`arguments of ${name} must be an object`);
-      }
-      if (options !== undefined) validateCallOptions(options);
-      if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
       const key = options?.idempotencyKey;
       const signal = options?.signal;
-      const cache = this.resilience.cache(name);
+      const onProgress = options?.onProgress;
+      // onProgress is called as the SDK calls its onprogress: an error it throws is not caught
+      const watcher: CallWatcher | undefined = onProgress
+        ? (event) => {
+            if (event.type === 'progress') onProgress(event);
+            stream?.(event);
+          }
+        : stream;
       // The common call (no key, no signal, no cache) starts directly: no intermediate Observables.
       if (key === undefined && !signal && !cache) {
-        return this.start(subscriber, name, args, options, callId());
+        return this.start(subscriber, name, args, options, callId(), watcher);
       }
-      const start = () =>
-        new Observable<TxResult>((s) => this.start(s, name, args, options, key ?? callId()));
+      const id = key ?? callId();
+      let sent = false;
+      const start = () => {
+        sent = true;
+        return new Observable<TxResult>((s) => this.start(s, name, args, options, id, watcher));
+      };
       const run = () =>
         key !== undefined && this.dedupWindowMs > 0
           ? this.dedup.join(key, fingerprint(name, args), start, () => this.recorder.dedupHit(name))
           : start();
-      const result$ = cache
+      let result$ = cache
         ? cache.join(fingerprint(name, args), run, () => this.recorder.cacheHit(name))
         : run();
-      return (signal ? abortable(result$, signal) : result$).subscribe(subscriber);
+      // answered (or refused) by the dedup window or the cache: it still counts and shows
+      if (!sent) result$ = unsentCall$(this.unsent, name, result$, watcher);
+      if (!signal) return result$.subscribe(subscriber);
+      const calledAt = this.scheduler.now();
+      const aborted = (reason: unknown) => {
+        const why = reason instanceof Error ? `: ${reason.message}` : '';
+        const info = { tool: name, requestId: id, attempt: 0, elapsedMs: this.scheduler.now() - calledAt };
+        return new AbortedError(`${name}: aborted by its signal${why}`, { info, cause: reason });
+      };
+      return abortable(result$, signal, aborted).subscribe(subscriber);
     });
   }
 
@@ -377,15 +466,12 @@ export class TxClient {
    * `idempotentHint` (safe to retry after an unknown outcome). `connect` calls it once.
    */
   async refreshTools(): Promise<void> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.sdk.listTools(cursor === undefined ? undefined : { cursor });
-      for (const tool of page.tools) {
-        const { readOnlyHint, idempotentHint } = tool.annotations ?? {};
-        this.safeTools.set(tool.name, readOnlyHint === true || idempotentHint === true);
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
+    // bounded by the client's options (the SDK would wait 60 s for a lost answer), and retried
+    const { timeoutMs, maxAttempts } = resolvePolicy([this.options]);
+    const timeout = Math.min(timeoutMs, this.connection.initializeTimeoutMs);
+    // internal and read-only: retried even with retry: false
+    const safe = await readToolSafety(this.sdk, timeout, Math.max(maxAttempts, 2));
+    safe.forEach((isSafe, tool) => this.safeTools.set(tool, isSafe));
   }
 
   /**
@@ -417,6 +503,7 @@ export class TxClient {
     args: Record<string, unknown> | undefined,
     options: CallOptions | undefined,
     idempotencyKey: string,
+    watcher: CallWatcher | undefined,
   ): CallJob {
     const policy = this.policyFor(tool, options);
     const startedAt = this.scheduler.now();
@@ -437,6 +524,9 @@ export class TxClient {
       errors: [],
       abandoned: false,
       unfinished: undefined,
+      taskRequest: taskRequestOf(this.sdk, tool, options?.task),
+      task: undefined,
+      watcher,
     };
     const job = new CallJob(ctx, subscriber, this.jobHost);
     this.recorder.callStarted(tool);
@@ -445,15 +535,12 @@ export class TxClient {
     return job;
   }
 
-  private toTxResult(ctx: CallContext, result: CallToolResult): TxResult {
-    let meta;
-    try {
-      meta = decodeResultMeta(result._meta?.mcp_tx);
-    } catch {
-      meta = undefined; // malformed server meta: fall back to what the client saw
-    }
+  private toTxResult(ctx: CallContext, wire: CallToolResult): TxResult {
+    // a task's result carries no mcp_tx meta: the CreateTaskResult's tells of the call
+    const { result, meta } = splitResultMeta(wire, ctx.task?.meta);
     // A server may carry the ACK of a quick call on its response instead of a notification.
-    if (meta !== undefined && !ctx.acked && this.server?.features.has('ack')) this.attempts.acknowledge(ctx);
+    if (meta !== undefined && !ctx.acked && this.server?.features.includes('ack'))
+      this.attempts.acknowledge(ctx);
     const txResult: TxResult = {
       requestId: ctx.requestId,
       idempotencyKey: ctx.idempotencyKey,
@@ -462,16 +549,21 @@ export class TxClient {
       processed: true,
       duplicate: meta?.duplicate ?? false,
       cached: false,
-      attempts: Math.max(meta?.attempts ?? 0, ctx.attempt + 1),
+      attempts: ctx.attempt + 1,
+      ...(meta !== undefined ? { serverAttempts: meta.attempts } : {}),
       latencyMs: this.scheduler.now() - ctx.startedAt,
     };
-    if (this.events.observed)
-      this.events.next({ type: 'response', ...eventBase(ctx, this.scheduler.now()), result: txResult });
+    if (watched(this.events, ctx))
+      publish(this.events, ctx, {
+        type: 'response',
+        ...eventBase(ctx, this.scheduler.now()),
+        result: txResult,
+      });
     return txResult;
   }
 
   private replaySafe(ctx: CallContext, server: TxCapability | undefined): boolean {
-    if (server?.features.has('idempotency')) return true;
+    if (server?.features.includes('idempotency')) return true;
     return ctx.policy.idempotent ?? this.safeTools.get(ctx.tool) ?? false;
   }
 
@@ -483,7 +575,7 @@ export class TxClient {
     let policy = this.policies.get(tool);
     if (!policy) {
       policy = resolvePolicy([this.options, toolPolicy]);
-      if (this.policies.size < 10_000) this.policies.set(tool, policy);
+      if (this.policies.size < MAX_TOOL_ENTRIES) this.policies.set(tool, policy);
     }
     return policy;
   }

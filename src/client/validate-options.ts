@@ -8,7 +8,7 @@ import type {
   ToolPolicy,
   TxClientOptions,
 } from './options.js';
-import { MAX_TIMER_MS } from '../operators/config-internals.js';
+import { MAX_TIMER_MS } from '../protocol/config-internals.js';
 
 type Check = (value: unknown, field: string) => void;
 
@@ -93,6 +93,8 @@ const callPolicyShape: Record<keyof CallOptions & keyof ToolPolicy, Check> = {
   retry,
   idempotent: ofType('boolean'),
   retryOnResult: ofType('function'),
+  resetTimeoutOnProgress: ofType('boolean'),
+  maxTotalTimeoutMs: number(1, MAX_TIMER_MS),
 };
 
 const toolShape: Record<keyof ToolPolicy, Check> = {
@@ -101,11 +103,15 @@ const toolShape: Record<keyof ToolPolicy, Check> = {
   cache: orFalse(cacheShape),
 };
 
+const taskShape: Record<'ttlMs', Check> = { ttlMs: number(1, Number.MAX_SAFE_INTEGER, { integer: true }) };
+
 const callShape: Record<keyof CallOptions, Check> = {
   ...callPolicyShape,
   deadline,
   idempotencyKey: key,
   signal,
+  onProgress: ofType('function'),
+  task: orFalse(taskShape),
 };
 
 const tools: Check = (value, field) => {

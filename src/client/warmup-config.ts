@@ -1,4 +1,4 @@
-import { checkKeys, checkNumber, MAX_TIMER_MS } from '../operators/config-internals.js';
+import { checkKeys, checkNumber, MAX_TIMER_MS } from '../protocol/config-internals.js';
 
 // What `TxClient` and `TxPool` need of a warm-up up front; the warm-up itself (warmup.ts) is
 // loaded when it runs, so that a browser page that never warms up does not carry it.

@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Observable, type SchedulerLike, firstValueFrom, throwError, timeout } from 'rxjs';
-import { TimeoutError } from '../protocol/index.js';
+import { AttemptTimeoutError } from '../protocol/index.js';
 import type { TxResult } from './events.js';
 import type { CallOptions } from './options.js';
 import {
@@ -97,7 +97,7 @@ function ping(sdk: Client, timeoutMs: number, scheduler: SchedulerLike): Promise
       timeout({
         first: timeoutMs,
         scheduler,
-        with: () => throwError(() => new TimeoutError(`ping: no response within ${timeoutMs} ms`)),
+        with: () => throwError(() => new AttemptTimeoutError(`ping: no response within ${timeoutMs} ms`)),
       }),
     ),
   );

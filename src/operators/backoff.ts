@@ -1,4 +1,4 @@
-import { checkKeys, checkNumber } from './config-internals.js';
+import { checkKeys, checkNumber } from '../protocol/config-internals.js';
 
 /**
  * A source of uniform random numbers in `[0, 1)`, injected so jittered backoff is reproducible in tests.

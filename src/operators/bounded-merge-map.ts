@@ -1,6 +1,6 @@
-import { defer, filter, finalize, from, mergeMap } from 'rxjs';
+import { Observable, from } from 'rxjs';
 import type { ObservableInput, OperatorFunction } from 'rxjs';
-import { checkFunction, checkKeys, checkNumber } from './config-internals.js';
+import { checkFunction, checkKeys, checkNumber } from '../protocol/config-internals.js';
 
 /**
  * Live counts of a {@link boundedMergeMap} subscription, read at any time without allocation.
@@ -38,6 +38,11 @@ export interface BoundedMergeMapConfig<T> {
  * inners run and `maxQueue` values wait is handed to `onOverflow` and dropped instead of buffered
  * (`project`'s `index` counts admitted values only).
  *
+ * Unlike `mergeMap`, an inner that completes while it is being subscribed (a call that fails at
+ * once, say, the connection being gone) does not start the next value from inside its own
+ * completion: one loop starts values while slots are free, so the stack stays flat however many
+ * wait (a queue of 100,000 such values drains without recursion).
+ *
  * @example
  * calls$.pipe(boundedMergeMap((call) => execute$(call), { concurrency: 10, maxQueue: 1_000, onOverflow: failFast }));
  */
@@ -55,32 +60,88 @@ export function boundedMergeMap<T, R>(
   const capacity = concurrency + maxQueue;
 
   return (source) =>
-    defer(() => {
+    new Observable<R>((subscriber) => {
       // The gauge handed out is this very object: mutated in place, never reallocated.
       const counts = { active: 0, queued: 0 };
       gauge?.(counts);
-
-      const admit = (value: T): boolean => {
-        if (counts.active + counts.queued < capacity) {
-          counts.queued++;
-          return true;
+      // Values waiting for a slot (`counts.queued` of them): an array read from a moving head
+      // (Array#shift copies a large array), cut back once the head has passed half of it.
+      let waiting: (T | undefined)[] = [];
+      let head = 0;
+      const next = (): T => {
+        const value = waiting[head] as T;
+        waiting[head++] = undefined; // let it be collected
+        if (head === waiting.length) {
+          waiting.length = 0; // emptied: start over in place
+          head = 0;
+        } else if (head >= 1_024 && head * 2 >= waiting.length) {
+          waiting = waiting.slice(head);
+          head = 0;
         }
-        onOverflow(value);
-        return false;
+        return value;
       };
-      // mergeMap calls this only when a slot is free, so here a queued value becomes active.
-      const start = (value: T, index: number): ObservableInput<R> => {
-        const inner = from(project(value, index));
-        counts.queued--;
-        counts.active++;
-        return inner.pipe(finalize(() => counts.active--));
+      let index = 0;
+      let draining = false;
+      let sourceDone = false;
+
+      // Starts waiting values while slots are free. Re-entered (an inner ended while being
+      // started), it returns at once: the loop already running takes the freed slot.
+      const drain = (): void => {
+        if (draining) return;
+        draining = true;
+        try {
+          while (counts.active < concurrency && counts.queued > 0 && !subscriber.closed) {
+            counts.queued--;
+            counts.active++;
+            start(next());
+          }
+        } finally {
+          draining = false;
+        }
+        if (sourceDone && counts.active === 0 && counts.queued === 0) subscriber.complete();
       };
 
-      return source.pipe(
-        filter(admit),
-        mergeMap(start, concurrency),
-        // Values still buffered when the subscription ends are discarded with it.
-        finalize(() => (counts.queued = 0)),
-      );
+      const start = (value: T): void => {
+        let inner$: Observable<R>;
+        try {
+          inner$ = from(project(value, index++));
+        } catch (error) {
+          return subscriber.error(error);
+        }
+        let ended = false;
+        const inner = inner$.subscribe({
+          next: (result) => subscriber.next(result),
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => {
+            ended = true;
+            counts.active--;
+            drain();
+          },
+        });
+        // Torn down with the output; an inner that ends later leaves it by itself (RxJS parentage).
+        if (!ended) subscriber.add(inner);
+      };
+
+      const upstream = source.subscribe({
+        next: (value) => {
+          if (counts.active + counts.queued >= capacity) return onOverflow(value);
+          counts.queued++;
+          waiting.push(value);
+          drain();
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          sourceDone = true;
+          drain();
+        },
+      });
+
+      return () => {
+        upstream.unsubscribe();
+        // Values still waiting when the subscription ends are discarded with it.
+        waiting = [];
+        counts.queued = 0;
+        counts.active = 0;
+      };
     });
 }

@@ -5,9 +5,9 @@ import {
   CircuitOpenError,
   ConnectionClosedError,
   NackError,
-  TimeoutError,
+  AttemptTimeoutError,
 } from '../protocol/errors.js';
-import { checkFunction, checkKeys, checkNumber, checkScheduler } from './config-internals.js';
+import { checkFunction, checkKeys, checkNumber, checkScheduler } from '../protocol/config-internals.js';
 
 /**
  * Where a {@link CircuitBreaker} stands: `closed` lets every call through, `open` refuses them,
@@ -48,12 +48,12 @@ const KEYS = ['failureThreshold', 'resetTimeoutMs', 'halfOpenMaxCalls', 'isFailu
  * results with `isError`, invalid params and other definite answers do not count.
  *
  * @example
- * isBreakerFailure(new TimeoutError('slow')); // true
+ * isBreakerFailure(new AttemptTimeoutError('slow')); // true
  */
 export function isBreakerFailure(error: unknown): boolean {
   if (error instanceof NackError) return error.reason === 'overloaded';
   return (
-    error instanceof TimeoutError ||
+    error instanceof AttemptTimeoutError ||
     error instanceof ConnectionClosedError ||
     error instanceof AmbiguousOutcomeError
   );

@@ -1,6 +1,6 @@
 import { asyncScheduler, defer, Observable, throwError, timer } from 'rxjs';
 import type { MonoTypeOperatorFunction, SchedulerLike } from 'rxjs';
-import { checkFunction, checkKeys, checkNumber, checkScheduler } from './config-internals.js';
+import { checkFunction, checkKeys, checkNumber, checkScheduler } from '../protocol/config-internals.js';
 
 /**
  * Configuration of {@link deadline}.

@@ -1,7 +1,7 @@
 import { asyncScheduler, defer, retry, throwError, timer } from 'rxjs';
 import type { MonoTypeOperatorFunction, Observable, SchedulerLike } from 'rxjs';
 import type { BackoffStrategy, RandomSource } from './backoff.js';
-import { checkFunction, checkKeys, checkNumber, checkScheduler } from './config-internals.js';
+import { checkFunction, checkKeys, checkNumber, checkScheduler } from '../protocol/config-internals.js';
 
 /**
  * What `shouldRetry` may answer instead of a boolean: whether to retry and, optionally, the exact

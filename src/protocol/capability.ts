@@ -4,8 +4,11 @@ import { PROTOCOL_VERSION, TX_FEATURES, TX_KEY, type TxFeature } from './constan
 export interface TxCapability {
   /** The peer's protocol version, e.g. `0.2.0` or `0.1.3`. */
   version: string;
-  /** The features the peer supports (unknown names are dropped). */
-  features: ReadonlySet<TxFeature>;
+  /**
+   * The features the peer supports, in the order it listed them (unknown names and repeats
+   * dropped): an array, so that `JSON.stringify(client.server)` shows them.
+   */
+  features: readonly TxFeature[];
 }
 
 /**
@@ -36,7 +39,7 @@ export function txCapabilities(
  *
  * @example
  * const tx = parseTxCapability(client.getServerCapabilities());
- * if (tx?.features.has('idempotency')) { ... }
+ * if (tx?.features.includes('idempotency')) { ... }
  */
 export function parseTxCapability(capabilities: unknown): TxCapability | undefined {
   const experimental = (capabilities as { experimental?: unknown } | undefined)?.experimental;
@@ -44,19 +47,21 @@ export function parseTxCapability(capabilities: unknown): TxCapability | undefin
   if (typeof entry !== 'object' || entry === null) return undefined;
   const { version, features } = entry as { version?: unknown; features?: unknown };
   if (typeof version !== 'string' || !/^0\.[12]\.\d{1,4}$/.test(version)) return undefined;
-  const known = new Set<TxFeature>();
+  const known: TxFeature[] = [];
   if (Array.isArray(features)) {
-    for (const f of features) if (TX_FEATURES.includes(f as TxFeature)) known.add(f as TxFeature);
+    for (const f of features) {
+      if (TX_FEATURES.includes(f as TxFeature) && !known.includes(f as TxFeature)) known.push(f as TxFeature);
+    }
   } else if (version.startsWith('0.1.')) {
-    known.add('ack').add('retry');
+    known.push('ack', 'retry');
   }
   return { version, features: known };
 }
 
 /** The features both sides support, in protocol order. */
 export function negotiateFeatures(
-  offered: ReadonlySet<TxFeature>,
+  offered: readonly TxFeature[],
   supported: readonly TxFeature[],
 ): TxFeature[] {
-  return supported.filter((f) => offered.has(f));
+  return supported.filter((f) => offered.includes(f));
 }

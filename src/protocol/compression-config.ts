@@ -1,4 +1,4 @@
-import { checkKeys, checkNumber } from '../operators/config-internals.js';
+import { checkKeys, checkNumber } from './config-internals.js';
 
 /**
  * Smallest UTF-8 JSON size, in bytes, that is compressed; anything at or below it travels as is.

@@ -118,12 +118,18 @@ function inflateBytes(data: Uint8Array, encoding: CompressionEncoding, max: numb
       if (encoding === 'deflate') return unzlibSync(data);
       if (data.length < 18 || data[0] !== 0x1f || data[1] !== 0x8b) throw malformed('not gzip data');
       const declared = declaredSize(data);
-      if (declared > max) throw tooLarge(max); // gunzipSync allocates the declared size
-      const out = gunzipSync(data);
-      if (out.length !== declared) throw malformed('gzip data shorter than its declared size');
+      if (declared > max) throw tooLarge(max); // the output buffer is allocated at the declared size
+      // One byte more than declared: data longer than its size field fills it instead of being
+      // cut short at the declared size (and then failing as "not JSON").
+      const out = gunzipSync(data, { out: new Uint8Array(declared + 1) });
+      if (out.length !== declared) throw sizeMismatch(declared, out.length, declared + 1);
       return out;
     }
-    return inflateStreaming(data, encoding, max);
+    const out = inflateStreaming(data, encoding, max);
+    if (encoding === 'gzip' && out.length % 2 ** 32 !== declaredSize(data)) {
+      throw sizeMismatch(declaredSize(data), out.length, Infinity);
+    }
+    return out;
   } catch (e) {
     if (e instanceof CompressionError) throw e;
     throw malformed(`invalid ${encoding} data (${e instanceof Error ? e.message : String(e)})`);
@@ -185,6 +191,14 @@ function fromBase64(text: string): Uint8Array {
 
 function malformed(message: string): CompressionError {
   return new CompressionError(`compressed payload: ${message}`, { reason: 'malformed' });
+}
+
+/** The gzip trailer's size field disagrees with the data (`inflated` reached `cap`: at least that). */
+function sizeMismatch(declared: number, inflated: number, cap: number): CompressionError {
+  const actual = inflated >= cap ? `more than ${declared}` : String(inflated);
+  return malformed(
+    `gzip size mismatch: its size field says ${declared} bytes, the data inflates to ${actual}`,
+  );
 }
 
 function tooLarge(max: number): CompressionError {

@@ -16,7 +16,11 @@ export const TX_FEATURES = ['ack', 'retry', 'idempotency', 'deadline', 'compress
 /** One protocol feature a peer may advertise. */
 export type TxFeature = (typeof TX_FEATURES)[number];
 
-/** Why a server refused a request without running the tool. */
+/**
+ * Why a server refused a request without running the tool. `outcome_unknown`: this request did
+ * not run it, but an earlier one with the same idempotency key did or may have, and its outcome
+ * was lost with its claim (the replica running it died, or a shared store lost its memory).
+ */
 export const NACK_REASONS = [
   'overloaded',
   'in_progress',
@@ -24,6 +28,7 @@ export const NACK_REASONS = [
   'invalid_request',
   'deadline_exceeded',
   'shutting_down',
+  'outcome_unknown',
 ] as const;
 
 /** One reason a server gives in a NACK. */

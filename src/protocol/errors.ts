@@ -47,9 +47,15 @@ export abstract class TxError extends Error {
   }
 }
 
-/** An attempt got no response within its attempt timeout. */
-export class TimeoutError extends TxError {
-  override readonly name = 'TimeoutError';
+/**
+ * An attempt got no response within its attempt timeout (named apart from RxJS's `TimeoutError`,
+ * which the `timeout` operator throws).
+ *
+ * @example
+ * if (isAttemptTimeoutError(e) && !e.acked) console.log('never reached the server; safe to retry');
+ */
+export class AttemptTimeoutError extends TxError {
+  override readonly name = 'AttemptTimeoutError';
   readonly code = 'TIMEOUT';
   readonly retryable = true;
   /** Whether the server had acknowledged the attempt before it timed out. */
@@ -69,8 +75,8 @@ export class DeadlineExceededError extends TxError {
 
 /** The server refused the request without running the tool (a NACK). */
 export class NackError extends TxError {
-  override readonly name = 'NackError';
-  readonly code = 'NACK';
+  override readonly name: string = 'NackError';
+  readonly code: 'NACK' | 'IDEMPOTENCY_CONFLICT' = 'NACK';
   readonly retryable: boolean;
   /** Why the server refused. */
   readonly reason: NackReason;
@@ -89,9 +95,23 @@ export class NackError extends TxError {
 
 /** The tool may or may not have run, and retrying could run it twice; mcp-tx refuses to guess. */
 export class AmbiguousOutcomeError extends TxError {
-  override readonly name = 'AmbiguousOutcomeError';
-  readonly code = 'AMBIGUOUS_OUTCOME';
+  override readonly name: string = 'AmbiguousOutcomeError';
+  readonly code: string = 'AMBIGUOUS_OUTCOME';
   readonly retryable = false;
+}
+
+/**
+ * The server knows an earlier request with this idempotency key ran, or may have, but its outcome
+ * was lost with its claim (the replica running it died, or the shared store lost its memory): it
+ * refused to run a tool that is not idempotent again (NACK `outcome_unknown`). Check the side
+ * effect yourself before calling again with a new key. An {@link AmbiguousOutcomeError} too.
+ *
+ * @example
+ * catch (e) { if (isOutcomeUnknownError(e)) await reconcile(orderId); }
+ */
+export class OutcomeUnknownError extends AmbiguousOutcomeError {
+  override readonly name = 'OutcomeUnknownError';
+  override readonly code = 'OUTCOME_UNKNOWN';
 }
 
 /** The client's bounded queue was full; nothing was sent. */
@@ -115,10 +135,33 @@ export class ClientClosedError extends TxError {
   readonly retryable = false;
 }
 
-/** The same idempotency key was used with different arguments. */
-export class IdempotencyConflictError extends TxError {
+/**
+ * The same idempotency key was used with different arguments; the tool did not run. One class
+ * whoever found it: the client's dedup window, or the server (a NACK with reason
+ * `idempotency_conflict`, hence a {@link NackError} too, its JSON-RPC error as `cause`).
+ *
+ * @example
+ * catch (e) { if (isIdempotencyConflictError(e)) console.error('order id reused for another order'); }
+ */
+export class IdempotencyConflictError extends NackError {
   override readonly name = 'IdempotencyConflictError';
-  readonly code = 'IDEMPOTENCY_CONFLICT';
+  override readonly code = 'IDEMPOTENCY_CONFLICT';
+  constructor(message: string, options: TxErrorOptions = {}) {
+    super(message, { ...options, reason: 'idempotency_conflict', retryable: false });
+  }
+}
+
+/**
+ * The caller aborted the call through its `signal`; the signal's reason is the `cause`. Not
+ * retried: the caller gave the call up (a keyed call may still have run; its key finds the
+ * outcome).
+ *
+ * @example
+ * catch (e) { if (isAbortedError(e)) return; } // the user cancelled
+ */
+export class AbortedError extends TxError {
+  override readonly name = 'AbortedError';
+  readonly code = 'ABORTED';
   readonly retryable = false;
 }
 
@@ -194,14 +237,21 @@ const guard =
 
 /** Whether `e` is any mcp-tx error. */
 export const isTxError = guard(TxError);
-/** Whether `e` is a {@link TimeoutError}. */
-export const isTimeoutError = guard(TimeoutError);
+/** Whether `e` is a {@link AttemptTimeoutError}. */
+export const isAttemptTimeoutError = guard(AttemptTimeoutError);
 /** Whether `e` is a {@link DeadlineExceededError}. */
 export const isDeadlineExceededError = guard(DeadlineExceededError);
 /** Whether `e` is a {@link NackError}. */
 export const isNackError = guard(NackError);
 /** Whether `e` is an {@link AmbiguousOutcomeError}. */
 export const isAmbiguousOutcomeError = guard(AmbiguousOutcomeError);
+/**
+ * Whether `e` is an {@link OutcomeUnknownError}.
+ *
+ * @example
+ * if (isOutcomeUnknownError(e)) alert(`check order ${id} by hand`);
+ */
+export const isOutcomeUnknownError = guard(OutcomeUnknownError);
 /** Whether `e` is a {@link QueueFullError}. */
 export const isQueueFullError = guard(QueueFullError);
 /** Whether `e` is a {@link ConnectionClosedError}. */
@@ -209,15 +259,17 @@ export const isConnectionClosedError = guard(ConnectionClosedError);
 /** Whether `e` is a {@link ClientClosedError}. */
 export const isClientClosedError = guard(ClientClosedError);
 /**
- * Whether `e` says the idempotency key was used with other arguments: an
- * {@link IdempotencyConflictError} (the client's dedup window saw it) or a {@link NackError}
- * with reason `idempotency_conflict` (the server's store did).
+ * Whether `e` says the idempotency key was used with other arguments, found by the client's dedup
+ * window or by the server's store (both raise an {@link IdempotencyConflictError}; a bare
+ * {@link NackError} with that reason counts too).
  *
  * @example
  * if (isIdempotencyConflictError(e)) console.error('order id reused for another order');
  */
-export const isIdempotencyConflictError = (e: unknown): e is IdempotencyConflictError | NackError =>
-  e instanceof IdempotencyConflictError || (e instanceof NackError && e.reason === 'idempotency_conflict');
+export const isIdempotencyConflictError = (e: unknown): e is NackError =>
+  e instanceof NackError && e.reason === 'idempotency_conflict';
+/** Whether `e` is an {@link AbortedError} (the caller's signal aborted the call). */
+export const isAbortedError = guard(AbortedError);
 /** Whether `e` is a {@link RequestError}. */
 export const isRequestError = guard(RequestError);
 /** Whether `e` is an {@link InvalidMetaError}. */

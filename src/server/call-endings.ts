@@ -5,6 +5,7 @@ import type { CallTable } from './call-table.js';
 import type { IdempotencyStore, StoredRecord, TxOutcome } from './idempotency-store.js';
 import { internalError, responseFor } from './jsonrpc-internals.js';
 import { storeOutcome, storeOutcomeNow, type StoredOutcome } from './store-outcome.js';
+import { isStoreUnavailableError } from './store-errors.js';
 import type { SyncStoreOps } from './sync-store.js';
 import type { TxCall } from './tx-call.js';
 
@@ -87,9 +88,10 @@ export class CallEndings {
     this.calls.drop(call);
   }
 
-  /** Without a working store the tool must not run: a retryable `overloaded` NACK. */
+  /** Without a working store the tool must not run: a retryable `overloaded` NACK (`retry_after_ms` a `StoreUnavailableError`'s, if it is one). */
   storeFailed(call: TxCall, error: unknown): void {
     this.port.report(error);
-    this.refuse(call, 'overloaded', STORE_FAILURE_RETRY_AFTER_MS, 'idempotency store unavailable');
+    const retryAfterMs = isStoreUnavailableError(error) ? error.retryAfterMs : STORE_FAILURE_RETRY_AFTER_MS;
+    this.refuse(call, 'overloaded', retryAfterMs, 'idempotency store unavailable');
   }
 }

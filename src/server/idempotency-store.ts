@@ -47,7 +47,10 @@ export interface StoredRecord {
  * - `completed`: an earlier execution finished; replay `record`;
  * - `in_flight`: an execution is running; `completion` resolves with its record, or rejects
  *   when the claim is released without one (the caller may then claim again);
- * - `conflict`: the key is (or was) used with another fingerprint.
+ * - `conflict`: the key is (or was) used with another fingerprint;
+ * - `unknown`: an execution took the key, but its claim lapsed before an outcome was stored (its
+ *   owner died, or the store lost its memory): the tool may have run. A shared store returns it;
+ *   with {@link ClaimOptions.rerunUnknown} it hands the key to the caller (`claimed`) instead.
  *
  * @example
  * const claim = await store.claim(key, fp, requestId);
@@ -57,7 +60,19 @@ export type ClaimResult =
   | { readonly status: 'claimed' }
   | { readonly status: 'completed'; readonly record: StoredRecord }
   | { readonly status: 'in_flight'; readonly completion: Promise<StoredRecord> }
-  | { readonly status: 'conflict' };
+  | { readonly status: 'conflict' }
+  | { readonly status: 'unknown' };
+
+/**
+ * How {@link IdempotencyStore.claim} treats a key whose earlier execution has an unknown outcome.
+ *
+ * @example
+ * await store.claim(key, fp, requestId, { rerunUnknown: true }); // the tool is idempotent
+ */
+export interface ClaimOptions {
+  /** Take such a key for a new execution (`claimed`) instead of reporting `unknown`: for tools safe to run twice. @default false */
+  readonly rerunUnknown?: boolean;
+}
 
 /**
  * Where the server remembers executions by idempotency key. Every method is async so that a
@@ -72,9 +87,10 @@ export type ClaimResult =
 export interface IdempotencyStore {
   /**
    * Atomically takes `key` for an execution, or reports what holds it. Every call with the
-   * matching fingerprint counts as one more attempt of that key.
+   * matching fingerprint counts as one more attempt of that key. A store that cannot answer
+   * rejects (a `StoreUnavailableError` says when to try again): the tool then does not run.
    */
-  claim(key: string, fingerprint: string, requestId: string): Promise<ClaimResult>;
+  claim(key: string, fingerprint: string, requestId: string, options?: ClaimOptions): Promise<ClaimResult>;
   /**
    * Records the outcome of the execution that holds `key`, wakes the requests waiting for it,
    * and returns the stored record (with the attempts seen so far).

@@ -2,7 +2,7 @@ export { withTxServer, TxServerTransport } from './with-tx-server.js';
 export type { TxServerStats } from './server-stats.js';
 export {
   DEFAULT_MAX_CONCURRENT,
-  DEFAULT_MAX_QUEUE,
+  DEFAULT_SERVER_MAX_QUEUE,
   DEFAULT_GRACE_PERIOD_MS,
   DEFAULT_IN_PROGRESS_WAIT_MS,
   DEFAULT_ACK_DELAY_MS,
@@ -17,6 +17,7 @@ export {
   isClaimReleasedError,
   type IdempotencyStore,
   type ClaimResult,
+  type ClaimOptions,
   type StoredRecord,
   type TxOutcome,
   type RpcErrorObject,
@@ -28,6 +29,12 @@ export {
   type MemoryIdempotencyStoreOptions,
 } from './memory-idempotency-store.js';
 export { nackResponse } from './nack.js';
+export {
+  StoreUnavailableError,
+  OutcomeTooLargeError,
+  isStoreUnavailableError,
+  isOutcomeTooLargeError,
+} from './store-errors.js';
 export { STORE_FAILURE_RETRY_AFTER_MS } from './call-endings.js';
 export { OUTCOME_UNKNOWN_CODE, stoppedOutcome, type StopReason } from './stopped-run.js';
 export {

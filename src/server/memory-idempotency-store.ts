@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../operators/config-internals.js';
+import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../protocol/config-internals.js';
 import {
   ClaimReleasedError,
   type ClaimResult,

@@ -9,6 +9,7 @@ const RETRYABLE: Readonly<Record<NackReason, boolean>> = {
   idempotency_conflict: false,
   invalid_request: false,
   deadline_exceeded: false,
+  outcome_unknown: false,
 };
 
 const SUMMARY: Readonly<Record<NackReason, string>> = {
@@ -18,6 +19,8 @@ const SUMMARY: Readonly<Record<NackReason, string>> = {
   idempotency_conflict: 'idempotency key reused with different arguments',
   invalid_request: 'invalid mcp_tx request',
   deadline_exceeded: 'deadline exceeded before the request arrived',
+  outcome_unknown:
+    'an earlier execution with this idempotency key lost its claim before its outcome was stored; it may have run',
 };
 
 /**

@@ -1,5 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../operators/config-internals.js';
+import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../protocol/config-internals.js';
 import {
   resolveCompression,
   type CompressionConfig,
@@ -45,7 +45,7 @@ export const DEFAULT_MAX_CONCURRENT = 64;
  * @example
  * withTxServer(transport, { maxQueue: 0 }); // refuse at once (overloaded) rather than queue
  */
-export const DEFAULT_MAX_QUEUE = 1_000;
+export const DEFAULT_SERVER_MAX_QUEUE = 1_000;
 
 /**
  * How long `close()` lets running calls finish before closing the inner transport, ms. @default 10_000
@@ -122,6 +122,13 @@ export interface TxServerOptions {
    */
   ackDelayMs?: number;
   /**
+   * Tools that may run again when an earlier execution's outcome is unknown (its claim lapsed in
+   * a shared store, e.g. the replica running it died), besides those the server annotates
+   * `idempotentHint`/`readOnlyHint` in its `tools/list`. Any other tool's retry then gets an
+   * `outcome_unknown` NACK, never a second run. @default []
+   */
+  idempotentTools?: readonly string[];
+  /**
    * Longest a tool call may run, ms; from 1 to 2^31 - 1. Past it (or past the request's
    * `deadline`, when the deadline feature is on, whichever is first) the server stops the call:
    * the tool's signal is aborted, its slot freed, and the client answered with an
@@ -145,6 +152,7 @@ export interface ResolvedServerOptions {
   readonly gracePeriodMs: number;
   readonly inProgressWaitMs: number;
   readonly ackDelayMs: number;
+  readonly idempotentTools: readonly string[];
   readonly maxRunMs: number;
   readonly maxKeyedArgsBytes: number;
   /** `undefined` when compression is off (then `features` has no `compression`). */
@@ -161,6 +169,7 @@ const KNOWN: readonly (keyof TxServerOptions)[] = [
   'gracePeriodMs',
   'inProgressWaitMs',
   'ackDelayMs',
+  'idempotentTools',
   'maxRunMs',
   'maxKeyedArgsBytes',
   'compression',
@@ -178,13 +187,14 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
   const {
     store,
     maxConcurrent = DEFAULT_MAX_CONCURRENT,
-    maxQueue = DEFAULT_MAX_QUEUE,
+    maxQueue = DEFAULT_SERVER_MAX_QUEUE,
     features = DEFAULT_SERVER_FEATURES,
     scheduler,
     propagateCancellation = false,
     gracePeriodMs = DEFAULT_GRACE_PERIOD_MS,
     inProgressWaitMs = DEFAULT_IN_PROGRESS_WAIT_MS,
     ackDelayMs = DEFAULT_ACK_DELAY_MS,
+    idempotentTools = [],
     maxRunMs = DEFAULT_MAX_RUN_MS,
     maxKeyedArgsBytes = DEFAULT_MAX_KEYED_ARGS_BYTES,
     compression,
@@ -199,6 +209,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
   checkScheduler(scheduler, 'scheduler');
   checkStore(store);
   checkFeatures(features);
+  checkToolNames(idempotentTools);
   if (typeof propagateCancellation !== 'boolean') {
     throw new TypeError(`propagateCancellation must be a boolean, got ${typeof propagateCancellation}`);
   }
@@ -219,6 +230,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     gracePeriodMs,
     inProgressWaitMs,
     ackDelayMs,
+    idempotentTools: [...idempotentTools],
     maxRunMs,
     maxKeyedArgsBytes,
     compression: resolvedCompression,
@@ -237,6 +249,12 @@ function checkStore(store: unknown): void {
     typeof s.release !== 'function'
   ) {
     throw new TypeError('store must implement IdempotencyStore (claim, complete, get and release)');
+  }
+}
+
+function checkToolNames(names: unknown): void {
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) {
+    throw new TypeError('idempotentTools must be an array of tool names (strings)');
   }
 }
 

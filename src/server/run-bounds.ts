@@ -1,5 +1,5 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
-import { MAX_TIMER_MS } from '../operators/config-internals.js';
+import { MAX_TIMER_MS } from '../protocol/config-internals.js';
 import type { ServerFeature } from './options.js';
 import type { StopReason } from './stopped-run.js';
 import type { TxCall } from './tx-call.js';

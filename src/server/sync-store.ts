@@ -1,4 +1,4 @@
-import type { ClaimResult, IdempotencyStore, StoredRecord } from './idempotency-store.js';
+import type { ClaimOptions, ClaimResult, IdempotencyStore, StoredRecord } from './idempotency-store.js';
 
 /**
  * The synchronous claim and completion a store may offer beside its async methods (the
@@ -7,7 +7,7 @@ import type { ClaimResult, IdempotencyStore, StoredRecord } from './idempotency-
 export interface SyncStoreOps {
   /** Whether `claim` and `complete` are still the methods seen at first (not patched since). */
   usable(): boolean;
-  claim(key: string, fingerprint: string, requestId: string): ClaimResult;
+  claim(key: string, fingerprint: string, requestId: string, options?: ClaimOptions): ClaimResult;
   complete(key: string, record: Pick<StoredRecord, 'outcome' | 'fingerprint'>): StoredRecord;
 }
 
@@ -42,7 +42,8 @@ export function syncStoreOf(store: IdempotencyStore): SyncStoreOps | undefined {
   const { claim, complete } = s;
   return {
     usable: () => s.claim === claim && s.complete === complete,
-    claim: (key, fingerprint, requestId) => claimSync.call(store, key, fingerprint, requestId),
+    claim: (key, fingerprint, requestId, options) =>
+      claimSync.call(store, key, fingerprint, requestId, options),
     complete: (key, record) => completeSync.call(store, key, record),
   };
 }

@@ -9,10 +9,13 @@ import { TxCall, prepareCall } from './tx-call.js';
 import { waitForKey } from './wait-for-key.js';
 import { CallEndings } from './call-endings.js';
 import { emptyStats, type TxServerStats } from './server-stats.js';
+import { ToolHints } from './tool-hints.js';
 import { RunBounds } from './run-bounds.js';
 import { syncStoreOf, type SyncStoreOps } from './sync-store.js';
 import { stoppedOutcome, type StopReason } from './stopped-run.js';
 import { outcomeOf, responseFor, type RequestView, type ResponseView } from './jsonrpc-internals.js';
+
+const RERUN_UNKNOWN = Object.freeze({ rerunUnknown: true });
 
 /**
  * The life of every `tools/call` through one decorated transport: claim by idempotency key,
@@ -28,6 +31,8 @@ import { outcomeOf, responseFor, type RequestView, type ResponseView } from './j
 export class TxCallHandler {
   /** What this connection's calls came to (the live counters; copy before keeping). */
   readonly stats: TxServerStats = emptyStats();
+  /** Which tools may run again after an unknown outcome (configured, or annotated in `tools/list`). */
+  readonly hints: ToolHints;
   readonly #calls: CallTable;
   readonly #admission: Admission<TxCall>;
   readonly #replies: CallReplies;
@@ -42,6 +47,7 @@ export class TxCallHandler {
     private readonly options: ResolvedServerOptions,
     private readonly port: CallPort,
   ) {
+    this.hints = new ToolHints(options.idempotentTools);
     this.#calls = new CallTable(options.store, port.report);
     this.#replies = new CallReplies(
       port,
@@ -202,10 +208,12 @@ export class TxCallHandler {
   #claim(call: TxCall): void {
     const key = call.key as string;
     const requestId = call.meta?.requestId ?? '';
+    const tool = call.request.params?.name;
+    const options = typeof tool === 'string' && this.hints.mayRunAgain(tool) ? RERUN_UNKNOWN : undefined;
     if (this.#sync?.usable() === true) {
       let claim: ClaimResult;
       try {
-        claim = this.#sync.claim(key, call.fingerprint, requestId);
+        claim = this.#sync.claim(key, call.fingerprint, requestId, options);
       } catch (e) {
         return this.#endings.storeFailed(call, e);
       }
@@ -213,7 +221,7 @@ export class TxCallHandler {
     }
     let pending: Promise<ClaimResult>;
     try {
-      pending = this.options.store.claim(key, call.fingerprint, requestId);
+      pending = this.options.store.claim(key, call.fingerprint, requestId, options);
     } catch (e) {
       pending = Promise.reject(e); // a store that throws instead of rejecting
     }
@@ -236,6 +244,8 @@ export class TxCallHandler {
         return this.#wait(call, claim.completion);
       case 'conflict':
         return this.#endings.refuse(call, 'idempotency_conflict');
+      case 'unknown': // the tool may have run: never a silent second run
+        return this.#endings.refuse(call, 'outcome_unknown');
       default: // a store breaking its contract must not leave the call hanging
         return this.#endings.storeFailed(
           call,

@@ -12,7 +12,7 @@ import {
 import { inflateArguments } from '../protocol/compressed-messages.js';
 import type { ServerFeature } from './options.js';
 import { objectOrUndefined, type RequestView } from './jsonrpc-internals.js';
-import { MAX_TIMER_MS } from '../operators/config-internals.js';
+import { MAX_TIMER_MS } from '../protocol/config-internals.js';
 
 /**
  * Where a `tools/call` is: waiting for its idempotency claim, queued for a slot, running in the

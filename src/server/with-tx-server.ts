@@ -95,6 +95,7 @@ export class TxServerTransport implements Transport {
     if (response !== undefined) {
       const settled = this.#calls.settle(response, options);
       if (settled !== undefined) return settled;
+      this.#calls.hints.noteResponse(response);
       const init = this.#initialize;
       if (init !== undefined && response.id === init.id) {
         this.#initialize = undefined;
@@ -164,6 +165,7 @@ export class TxServerTransport implements Transport {
       if (request.method === 'tools/call' && isAcceptedRequest(request))
         return this.#calls.accept(request, extra);
       if (request.method === 'initialize') this.#noteInitialize(request.id, request.params);
+      else if (request.method === 'tools/list') this.#calls.hints.noteRequest(request.id);
     } else if ((message as { method?: unknown }).method === 'notifications/cancelled') {
       const params = objectOrUndefined((message as { params?: unknown }).params);
       const requestId = params?.requestId;

@@ -46,6 +46,7 @@ export class ChaosTransport implements Transport {
   };
   private readonly counts: Record<ChaosDirection, number> = { toServer: 0, toClient: 0 };
   private closed = false;
+  private closeReported = false;
 
   constructor(
     /** The wrapped transport. */
@@ -67,6 +68,9 @@ export class ChaosTransport implements Transport {
     };
     inner.onclose = () => {
       this.shutDown();
+      // once, as a transport should: the SDK's in-memory transport reports one close twice
+      if (this.closeReported) return;
+      this.closeReported = true;
       this.onclose?.();
     };
     inner.onerror = (error) => this.onerror?.(error);

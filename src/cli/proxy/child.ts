@@ -1,7 +1,14 @@
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { JSONRPCMessage, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
 import { Subject, timer, type Subscription } from 'rxjs';
 import { decorrelatedJitterBackoff, type BackoffStrategy } from '../../index.js';
+import { childOf } from '../../client/child-process-node.js';
+import type { WatchedChild } from '../../client/child-process.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, limitMessages, type OversizedMessage } from './message-limit.js';
 
 /** How a dead child is restarted. */
@@ -143,9 +150,11 @@ export class ChildSupervisor {
     limitMessages(transport, maxMessageBytes, (m) => this.oversized(transport, m, maxMessageBytes));
     let dead = false;
     let pid: number | null = null;
+    let childProcess: WatchedChild | undefined = undefined;
     const onDeath = () => {
       if (dead) return;
       dead = true;
+      this.answerInitialize(childProcess);
       this.died(transport, pid);
     };
     transport.onmessage = (message) => this.receive(transport, message);
@@ -168,6 +177,7 @@ export class ChildSupervisor {
     }
     this.spawns++;
     pid = transport.pid;
+    childProcess = childOf(transport);
     if (this.initialized && this.initialize) this.replayHandshake(transport, this.initialize);
     else this.becomeReady(transport);
   }
@@ -237,6 +247,25 @@ export class ChildSupervisor {
     for (const message of buffered) {
       transport.send(message).catch((e: unknown) => this.log(`send to child failed: ${String(e)}`));
     }
+  }
+
+  /**
+   * A child died before answering the client's `initialize`: the client is told so at once, with
+   * how the child ended (rather than waiting out its initialize timeout while children are
+   * restarted); its `initialize` is not handed to the next child.
+   */
+  private answerInitialize(child: WatchedChild | undefined): void {
+    const pending = this.initialized ? undefined : this.initialize;
+    if (!pending) return;
+    this.initialize = undefined;
+    this.buffer = this.buffer.filter((m) => m !== pending);
+    const message = `the server command ${child?.exit() ?? 'exited'} before answering initialize`;
+    this.log(message);
+    this.messages$.next({
+      jsonrpc: '2.0',
+      id: pending.id,
+      error: { code: ErrorCode.InternalError, message },
+    });
   }
 
   private died(transport: StdioClientTransport, pid: number | null): void {

@@ -1,4 +1,5 @@
-import { isTxError } from '../../index.js';
+// The error classes alone, not the library's entry: `mcp-tx --version` must not load the SDK.
+import { isNackError, isTxError } from '../../protocol/errors.js';
 
 /** Exit codes of every command: success, a failed call or tool error, bad usage. */
 export const EXIT_OK = 0;
@@ -34,7 +35,20 @@ export function reportError(
 ): number {
   const code = isTxError(error) ? ` [${error.code}]` : '';
   const message = error instanceof Error ? error.message : String(error);
-  write(`mcp-tx:${code} ${message}\n`);
+  write(`mcp-tx:${code} ${message}${isTxError(error) ? attemptsMade(error.attemptErrors) : ''}\n`);
   if (verbose && error instanceof Error && error.stack) write(`${error.stack}\n`);
   return isUsageError(error) ? EXIT_USAGE : EXIT_FAILED;
+}
+
+/**
+ * How many attempts a failed call made and, when more than one, what each ended with, e.g.
+ * ` (after 3 attempts: TIMEOUT, NACK overloaded, TIMEOUT)`.
+ */
+function attemptsMade(errors: readonly unknown[]): string {
+  if (errors.length <= 1) return ` (after ${errors.length} attempt${errors.length === 1 ? '' : 's'})`;
+  const outcomes = errors.map((e) => {
+    if (isNackError(e)) return `NACK ${e.reason}`;
+    return isTxError(e) ? e.code : e instanceof Error ? e.name : String(e);
+  });
+  return ` (after ${errors.length} attempts: ${outcomes.join(', ')})`;
 }

@@ -1,5 +1,6 @@
 /**
- * Argument checks shared by the operators: each throws a `TypeError` or `RangeError` that names
+ * Argument checks shared by every layer (operators, client, server, protocol), kept in the lowest
+ * one so that no layer imports upward: each throws a `TypeError` or `RangeError` that names
  * the offending field, at construction time, so a bad config never reaches a running stream.
  */
 

@@ -1,0 +1,147 @@
+import { firstValueFrom, toArray } from 'rxjs';
+import {
+  txCapabilities,
+  type TxClient,
+  type TxEvent,
+  type TxFailureEvent,
+  type TxResponseEvent,
+} from '../../src/index.js';
+import { connectInMemory } from '../helpers/connect.js';
+import { createToolServer } from '../helpers/tool-server.js';
+
+const terminal = (events: TxEvent[]) =>
+  events.filter((e): e is TxResponseEvent | TxFailureEvent => e.type === 'response' || e.type === 'failure');
+const codeOf = (e: TxResponseEvent | TxFailureEvent) =>
+  e.type === 'response' ? 'response' : ((e.error as { code?: string }).code ?? (e.error as Error).name);
+
+describe('TxClient: every call shows on events$ and in the metrics', () => {
+  let client: TxClient | undefined;
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+  });
+
+  async function connect() {
+    const { server, log } = createToolServer({ capabilities: txCapabilities(['retry']), hangs: 10 });
+    client = await connectInMemory(server, {
+      concurrency: 1,
+      maxQueue: 0,
+      timeoutMs: 100,
+      retry: false,
+      tools: {
+        echo: { cache: { ttlMs: 60_000 } },
+        flaky: { breaker: { failureThreshold: 1, resetTimeoutMs: 60_000 } },
+      },
+    });
+    const events: TxEvent[] = [];
+    client.events$.subscribe((e) => events.push(e));
+    return { client, log, events };
+  }
+
+  it('should count and show calls that never reach the wire, each with the base fields', async () => {
+    const { client, log, events } = await connect();
+    const fail = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    const sent = await client.call('charge', { cents: 1 }, { idempotencyKey: 'k' });
+    const dup = await client.call('charge', { cents: 1 }, { idempotencyKey: 'k' });
+    const conflict = await fail(client.call('charge', { cents: 2 }, { idempotencyKey: 'k' }));
+    await client.call('echo', { text: 'x' });
+    const cached = await client.call('echo', { text: 'x' });
+    const invalid = await fail(client.call('echo', { text: 'x' }, { timeoutMs: -1 }));
+    const busy = client.call('slow', { ms: 50 });
+    const queueFull = await fail(client.call('slow', { ms: 1 }));
+    await busy;
+    const timedOut = await fail(client.call('flaky', { text: 'x' }));
+    const circuitOpen = await fail(client.call('flaky', { text: 'x' }));
+
+    expect(dup).toMatchObject({ duplicate: true, requestId: sent.requestId });
+    expect(cached.cached).toBe(true);
+    expect(conflict).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
+    expect(invalid).toBeInstanceOf(RangeError);
+    expect(queueFull).toMatchObject({ code: 'QUEUE_FULL' });
+    expect(timedOut).toMatchObject({ code: 'TIMEOUT' });
+    expect(circuitOpen).toMatchObject({ code: 'CIRCUIT_OPEN' });
+    // four calls reached the server
+    expect(log.runs).toEqual({ charge: 1, echo: 1, slow: 1, flaky: 1 });
+
+    // ten calls, ten endings on events$, in the order they ended
+    const ends = terminal(events);
+    expect(ends.map((e) => `${e.tool} ${codeOf(e)}`)).toEqual([
+      'charge response',
+      'charge response',
+      'charge IDEMPOTENCY_CONFLICT',
+      'echo response',
+      'echo response',
+      'echo RangeError',
+      'slow QUEUE_FULL',
+      'slow response',
+      'flaky TIMEOUT',
+      'flaky CIRCUIT_OPEN',
+    ]);
+    for (const e of ends) {
+      expect(e).toEqual(
+        expect.objectContaining({
+          tool: e.tool,
+          requestId: expect.any(String),
+          attempt: 0,
+          time: expect.any(Number),
+        }),
+      );
+      expect(e.requestId).not.toBe('');
+    }
+    const responses = ends.filter((e): e is TxResponseEvent => e.type === 'response');
+    expect(responses.map((e) => [e.result.duplicate, e.result.cached])).toEqual([
+      [false, false],
+      [true, false],
+      [false, false],
+      [false, true],
+      [false, false],
+    ]);
+    // the duplicate's event names the execution it shares
+    expect(responses[1]?.requestId).toBe(sent.requestId);
+
+    const { totals, tools } = client.metrics();
+    expect(totals).toMatchObject({ calls: 10, completed: 5, inFlight: 0, dedupHits: 1, cacheHits: 1 });
+    expect(totals.failed).toEqual({
+      IDEMPOTENCY_CONFLICT: 1,
+      INVALID_ARGUMENT: 1,
+      QUEUE_FULL: 1,
+      TIMEOUT: 1,
+      CIRCUIT_OPEN: 1,
+    });
+    expect(tools.charge).toMatchObject({ calls: 3, completed: 2, attempts: 1 });
+    expect(totals.latencyMs.count).toBe(10);
+  });
+
+  it('should count an invalid tool name and a call on a closed client', async () => {
+    const { client, events } = await connect();
+    const error = await client.call('', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(terminal(events)).toEqual([expect.objectContaining({ type: 'failure', tool: '', error })]);
+    await client.close();
+    await expect(client.call('echo', { text: 'x' })).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
+    expect(client.metrics().totals.failed).toEqual({ INVALID_ARGUMENT: 1, CLIENT_CLOSED: 1 });
+  });
+
+  it('should count a dedup hit given up before its shared execution answers as cancelled', async () => {
+    const { client, events } = await connect();
+    const first = client.call('charge', { cents: 1, delayMs: 30 }, { idempotencyKey: 'k' });
+    const joined = client.call$('charge', { cents: 1, delayMs: 30 }, { idempotencyKey: 'k' }).subscribe();
+    joined.unsubscribe();
+    await first;
+    expect(client.metrics().totals).toMatchObject({ calls: 2, completed: 1, failed: { CANCELLED: 1 } });
+    expect(terminal(events).map((e) => e.type)).toEqual(['response']);
+  });
+
+  it('should emit a stream of one response for a call the cache answers', async () => {
+    const { client } = await connect();
+    await client.call('echo', { text: 'x' });
+    const events = await firstValueFrom(client.stream$('echo', { text: 'x' }).pipe(toArray()));
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'response', result: expect.objectContaining({ cached: true }) }),
+    ]);
+  });
+});

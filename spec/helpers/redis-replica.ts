@@ -1,0 +1,84 @@
+/**
+ * One server replica for the Redis specs, as a child process: Streamable HTTP (a session per
+ * client) with withTxServer in front of an McpServer, its idempotency store on Redis.
+ *
+ * `node --import tsx spec/helpers/redis-replica.ts --redis <url> --prefix <p> --lease <ms> --name A`
+ *
+ * Prints `{"url": …}` once it listens, and `exec <tool> <id>` each time a tool starts, on stdout.
+ * Tools: `charge` (not idempotent) and `lookup` (annotated idempotentHint), both
+ * `{ id: string, ms?: number }`, answering `<tool> <id> by <name>` after `ms`.
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { RedisIdempotencyStore } from '../../src/redis/index.js';
+import { withTxServer } from '../../src/server/index.js';
+
+const { values } = parseArgs({
+  options: {
+    redis: { type: 'string' },
+    prefix: { type: 'string' },
+    lease: { type: 'string', default: '10000' },
+    name: { type: 'string', default: 'replica' },
+  },
+});
+const name = values.name;
+const store = new RedisIdempotencyStore({
+  url: values.redis ?? 'redis://127.0.0.1:6379',
+  keyPrefix: values.prefix ?? 'mcp-tx-spec:',
+  leaseMs: Number(values.lease),
+  commandTimeoutMs: 1_000,
+});
+
+function makeServer(): McpServer {
+  const server = new McpServer({ name: `replica-${name}`, version: '1.0.0' });
+  const tool =
+    (tool: string) =>
+    async ({ id, ms }: { id: string; ms?: number | undefined }) => {
+      process.stdout.write(`exec ${tool} ${id}\n`);
+      await new Promise((r) => setTimeout(r, ms ?? 0));
+      return { content: [{ type: 'text' as const, text: `${tool} ${id} by ${name}` }] };
+    };
+  const inputSchema = { id: z.string(), ms: z.number().optional() };
+  server.registerTool(
+    'charge',
+    { inputSchema, annotations: { destructiveHint: true, idempotentHint: false } },
+    tool('charge'),
+  );
+  server.registerTool('lookup', { inputSchema, annotations: { idempotentHint: true } }, tool('lookup'));
+  return server;
+}
+
+const sessions = new Map<string, StreamableHTTPServerTransport>();
+const http = createServer((req, res) => {
+  const id = req.headers['mcp-session-id'];
+  const existing = typeof id === 'string' ? sessions.get(id) : undefined;
+  if (existing) return void existing.handleRequest(req, res);
+  if (typeof id === 'string') {
+    res.writeHead(404).end();
+    return;
+  }
+  const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    sessionIdGenerator: randomUUID,
+    onsessioninitialized: (sid) => void sessions.set(sid, transport),
+  });
+  transport.onclose = () => {
+    if (transport.sessionId) sessions.delete(transport.sessionId);
+  };
+  void makeServer()
+    .connect(withTxServer(transport, { store }))
+    .then(() => transport.handleRequest(req, res));
+});
+http.listen(0, '127.0.0.1', () => {
+  const { port } = http.address() as AddressInfo;
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}/mcp` })}\n`);
+});
+process.on('SIGTERM', () => {
+  http.closeAllConnections();
+  http.close();
+  void store.close().then(() => process.exit(0));
+});

@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { httpTransport, TxClient, type ConnectOptions } from '../../src/index.js';
+
+/** A replica child process (spec/helpers/redis-replica.ts) and what it printed. */
+export interface Replica {
+  readonly name: string;
+  readonly url: URL;
+  /** `tool id` of every execution it started, in order. */
+  readonly executions: string[];
+  /** Resolves when it has started `count` executions in all. */
+  executed(count: number): Promise<void>;
+  /** SIGKILL: no drain, no release, no renewal. */
+  kill(): Promise<void>;
+  /** SIGTERM, and waits for the exit. */
+  stop(): Promise<void>;
+}
+
+/** Starts a replica sharing the key space `prefix` at `redis`, with claims leased for `leaseMs`. */
+export async function startReplica(
+  name: string,
+  redis: string,
+  prefix: string,
+  leaseMs = 10_000,
+): Promise<Replica> {
+  const script = fileURLToPath(new URL('./redis-replica.ts', import.meta.url));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      script,
+      '--redis',
+      redis,
+      '--prefix',
+      prefix,
+      '--lease',
+      String(leaseMs),
+      '--name',
+      name,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const executions: string[] = [];
+  const waiting: { count: number; resolve: () => void }[] = [];
+  let buffered = '';
+  const url = await new Promise<URL>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`replica ${name} exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        if (line.startsWith('{')) resolve(new URL((JSON.parse(line) as { url: string }).url));
+        else if (line.startsWith('exec ')) {
+          executions.push(line.slice(5));
+          for (const w of waiting.splice(0)) {
+            if (executions.length >= w.count) w.resolve();
+            else waiting.push(w);
+          }
+        }
+      }
+    });
+  });
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  return {
+    name,
+    url,
+    executions,
+    executed: (count) =>
+      executions.length >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => waiting.push({ count, resolve })),
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** A TxClient on `replica` over Streamable HTTP. */
+export function clientOf(replica: Replica, options: ConnectOptions = {}): Promise<TxClient> {
+  return TxClient.connect(() => httpTransport(replica.url), options);
+}

@@ -1,0 +1,103 @@
+import { VirtualTimeScheduler } from 'rxjs';
+import { ClaimLeases, type Held, type LeaseWork } from '../../src/redis/claim-leases.js';
+
+/** Work that records what the leases asked, answering as told. */
+function work() {
+  const log: string[] = [];
+  const w = {
+    log,
+    renewed: 1 as 0 | 1,
+    saveFails: 0,
+    releaseFails: 0,
+    renew: async (batch: readonly (readonly [string, Held])[]) => {
+      log.push(`renew ${batch.map(([k]) => k).join(',')}`);
+      return batch.map(() => w.renewed);
+    },
+    save: async (key: string) => {
+      log.push(`save ${key}`);
+      if (w.saveFails-- > 0) throw new Error('down');
+    },
+    release: async (key: string) => {
+      log.push(`release ${key}`);
+      if (w.releaseFails-- > 0) throw new Error('down');
+    },
+  };
+  return w satisfies LeaseWork;
+}
+
+describe('ClaimLeases', () => {
+  let scheduler: VirtualTimeScheduler;
+  /** Advances virtual time to `ms`, letting the work's promises settle between timer runs. */
+  const until = async (ms: number) => {
+    for (let frame = scheduler.frame; frame <= ms; frame += 10) {
+      scheduler.maxFrames = frame;
+      scheduler.flush();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  const held: Held = { token: 't1', fingerprint: 'fp' };
+
+  beforeEach(() => {
+    scheduler = new VirtualTimeScheduler();
+  });
+
+  it('should renew held claims every third of a lease, and schedule nothing once none is held', async () => {
+    const w = work();
+    const leases = new ClaimLeases(w, 300, scheduler);
+    leases.hold('a', held);
+    leases.hold('b', { token: 't2', fingerprint: 'fp' });
+    await until(350);
+    expect(w.log).toEqual(['renew a,b', 'renew a,b', 'renew a,b']);
+    leases.take('a');
+    leases.take('b');
+    await until(1_000);
+    expect(w.log).toHaveLength(3); // the round already scheduled finds nothing to renew, and stops
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it('should stop renewing a claim the renewal reports as no longer ours', async () => {
+    const w = work();
+    const leases = new ClaimLeases(w, 300, scheduler);
+    leases.hold('a', held);
+    w.renewed = 0;
+    await until(100);
+    expect(leases.size).toBe(0);
+  });
+
+  it('should try an unsaved outcome again at each renewal until it is stored', async () => {
+    const w = work();
+    w.saveFails = 2;
+    const leases = new ClaimLeases(w, 300, scheduler);
+    leases.unsaved('a', 'fp', '{}');
+    await until(500);
+    expect(w.log).toEqual(['save a', 'save a', 'save a']);
+  });
+
+  it('should give an unsaved outcome up after 30 rounds', async () => {
+    const w = work();
+    w.saveFails = 1_000;
+    const leases = new ClaimLeases(w, 300, scheduler);
+    leases.unsaved('a', 'fp', '{}');
+    await until(100 * 40);
+    expect(w.log.filter((l) => l === 'save a')).toHaveLength(30);
+  });
+
+  it('should keep renewing a claim whose release failed until the release goes through', async () => {
+    const w = work();
+    w.releaseFails = 1;
+    const leases = new ClaimLeases(w, 300, scheduler);
+    leases.releaseLater('a', held);
+    await until(250);
+    expect(w.log).toEqual(['release a', 'renew a', 'release a']);
+    expect(leases.size).toBe(0);
+  });
+
+  it('should renew nothing after close', async () => {
+    const w = work();
+    const leases = new ClaimLeases(w, 300, scheduler);
+    leases.hold('a', held);
+    leases.close();
+    await until(1_000);
+    expect(w.log).toEqual([]);
+  });
+});

@@ -1,0 +1,38 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type * as TaskRunModule from './task-run.js';
+
+/**
+ * What every call needs of MCP tasks, kept apart from the task run itself (`task-run.ts`), which
+ * a page loads only once a call runs as a task (a dynamic `import()`: a browser bundle makes it
+ * a chunk of its own).
+ */
+
+/**
+ * Loads the task run (a dynamic `import()`; the module loader keeps it once loaded, and tries a
+ * failed load again).
+ *
+ * @example
+ * const { TaskRun } = await loadTaskRun();
+ */
+export function loadTaskRun(): Promise<typeof TaskRunModule> {
+  return import('./task-run.js');
+}
+
+/**
+ * What a call asks of a task (`params.task`): the caller's `task` option, else an empty request
+ * for a tool the server listed with `taskSupport: 'required'`; `undefined`: a plain call.
+ *
+ * @example
+ * taskRequestOf(sdk, 'render', { ttlMs: 60_000 }); // { ttl: 60_000 }
+ */
+export function taskRequestOf(
+  sdk: Client,
+  tool: string,
+  option: { ttlMs?: number } | undefined,
+): { ttl?: number | undefined } | undefined {
+  if (option) return { ttl: option.ttlMs }; // undefined: the server's default (not sent)
+  // a private lookup of the SDK's client, filled by listTools (Client.callTool reads it too)
+  return (sdk as unknown as { isToolTaskRequired?(tool: string): boolean }).isToolTaskRequired?.(tool)
+    ? {}
+    : undefined;
+}

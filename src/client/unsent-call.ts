@@ -1,0 +1,76 @@
+import { Observable, type SchedulerLike, type Subject } from 'rxjs';
+import { isTxError } from '../protocol/index.js';
+import { callId } from './call-id.js';
+import type { CallWatcher } from './call-context.js';
+import type { TxEvent, TxResult } from './events.js';
+import type { TxMetrics } from './metrics.js';
+
+/**
+ * What the accounting of calls that send nothing needs of the client.
+ *
+ * @example
+ * const host: UnsentHost = { recorder, events, scheduler };
+ */
+export interface UnsentHost {
+  readonly recorder: TxMetrics;
+  /** The client's event subject (events are built only while it is observed). */
+  readonly events: Subject<TxEvent>;
+  readonly scheduler: SchedulerLike;
+}
+
+/**
+ * A call that sends no request of its own: answered by the dedup window or the result cache (a
+ * kept result, or an identical call in flight), or refused (an idempotency conflict; invalid
+ * arguments or options, a closed client: `result$` then fails at once). It counts among the calls
+ * like any other (a `TypeError`/`RangeError` under `INVALID_ARGUMENT`), and shows on `events$`
+ * (and to its watcher) as a `response` carrying the result (`duplicate` or `cached`; the request
+ * id is the result's), or as a `failure`; its `attempt` is 0 (it made none of its own).
+ *
+ * @example
+ * const result$ = sent ? started$ : unsentCall$(host, 'search', answered$, undefined);
+ */
+export function unsentCall$(
+  host: UnsentHost,
+  tool: string,
+  result$: Observable<TxResult>,
+  watcher: CallWatcher | undefined,
+): Observable<TxResult> {
+  return new Observable<TxResult>((subscriber) => {
+    const { recorder, events, scheduler } = host;
+    const startedAt = scheduler.now();
+    let outcome = 'CANCELLED';
+    recorder.callStarted(tool);
+    const sub = result$.subscribe({
+      next: (result) => {
+        outcome = 'completed';
+        const { requestId } = result;
+        const event = {
+          type: 'response',
+          tool,
+          requestId,
+          attempt: 0,
+          time: scheduler.now(),
+          result,
+        } as const;
+        if (events.observed) events.next(event);
+        watcher?.(event);
+        subscriber.next(result);
+      },
+      error: (error: unknown) => {
+        // not a TxError: a TypeError or RangeError of the arguments or options
+        const tx = isTxError(error) ? error : undefined;
+        outcome = tx?.code ?? 'INVALID_ARGUMENT';
+        if (events.observed) {
+          const requestId = tx?.info.requestId || callId();
+          events.next({ type: 'failure', tool, requestId, attempt: 0, time: scheduler.now(), error });
+        }
+        subscriber.error(error);
+      },
+      complete: () => subscriber.complete(),
+    });
+    return () => {
+      sub.unsubscribe();
+      recorder.callEnded(tool, outcome, scheduler.now() - startedAt);
+    };
+  });
+}

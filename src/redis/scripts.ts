@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The Lua scripts of {@link RedisIdempotencyStore}: each step on a key is one script, so that it
+ * is atomic across every replica sharing the Redis. A key's record is one hash:
+ *
+ * | field | meaning |
+ * |---|---|
+ * | `s` | state: `r` running (claimed), `d` done (outcome stored), `l` lost (the claim lapsed before an outcome) |
+ * | `f` | fingerprint of the call that claimed it |
+ * | `o` | owner token of the running claim (store instance + claim number) |
+ * | `e` | lease expiry of the running claim, ms on the Redis clock (`TIME`) |
+ * | `a` | attempts seen |
+ * | `w` | set once a duplicate waits: `complete` and `release` then publish the key |
+ * | `v`, `t` | the outcome as JSON, and when it was stored |
+ *
+ * Times are Redis's own (`TIME`), so that replicas with skewed clocks agree on every lease.
+ */
+
+const NOW = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+/**
+ * `recovering_until(epochKey, recoveryMs, ttlMs)`: until when (ms) the key space recovers from a
+ * memory loss. The epoch key is missing when Redis lost its memory (a restart without
+ * persistence, a flush), on first use, or once it expired (it lives `ttlMs`, as the records do);
+ * it is then set from Redis's uptime: up for less than `recoveryMs` means running claims may
+ * have been wiped and their owners not yet re-asserted them; up for longer, nothing is recovering (0).
+ */
+const EPOCH = `local function recovering_until(key, recovery, ttl)
+  local recovering = tonumber(redis.call('GET', key) or '-1')
+  if recovering < 0 then
+    local up = tonumber(string.match(redis.call('INFO', 'server'), 'uptime_in_seconds:(%d+)') or '0')
+    recovering = now - up * 1000 + tonumber(recovery)
+    if recovering <= now then recovering = 0 end
+    redis.call('SET', key, recovering, 'PX', ttl)
+  end
+  return recovering
+end
+`;
+
+/**
+ * KEYS: record, epoch. ARGV: fingerprint, token, leaseMs, ttlMs, recoveryMs, rerun ('1'/'0').
+ *
+ * While the key space recovers from a memory loss (see EPOCH), a key without a record is
+ * refused (`recovering`, with the ms left): its claim may have been wiped, and its owner has not
+ * re-asserted it yet. Never claimed twice.
+ */
+export const CLAIM = `${NOW}${EPOCH}
+local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'e')
+local state = rec[1]
+if not state then
+  local recovering = recovering_until(KEYS[2], ARGV[5], ARGV[4])
+  if recovering > now then return {'recovering', recovering - now} end
+  redis.call('HSET', KEYS[1], 's', 'r', 'f', ARGV[1], 'o', ARGV[2], 'e', now + tonumber(ARGV[3]), 'a', 1)
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  return {'claimed'}
+end
+if rec[2] ~= ARGV[1] then return {'conflict'} end
+local attempts = redis.call('HINCRBY', KEYS[1], 'a', 1)
+if state == 'd' then
+  local d = redis.call('HMGET', KEYS[1], 'v', 't')
+  return {'completed', d[1], attempts, d[2]}
+end
+if state == 'r' and tonumber(rec[3]) > now then
+  redis.call('HSET', KEYS[1], 'w', 1)
+  return {'in_flight', tonumber(rec[3]) - now}
+end
+if ARGV[6] == '1' then
+  redis.call('HSET', KEYS[1], 's', 'r', 'o', ARGV[2], 'e', now + tonumber(ARGV[3]))
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  return {'claimed'}
+end
+redis.call('HSET', KEYS[1], 's', 'l')
+return {'unknown'}
+`;
+
+/**
+ * KEYS: record. ARGV: fingerprint, outcome JSON, ttlMs, channel, key. The first outcome stays:
+ * a record already done is returned as it is. A lost or wiped record takes the outcome (a later
+ * retry then replays it instead of getting `outcome_unknown`).
+ */
+export const COMPLETE = `${NOW}
+local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'a', 'w', 'v', 't')
+if rec[1] == 'd' then return {'completed', rec[5], tonumber(rec[3]), rec[6]} end
+if rec[1] and rec[2] ~= ARGV[1] then return {'conflict'} end
+local attempts = tonumber(rec[3] or '1')
+redis.call('HSET', KEYS[1], 's', 'd', 'f', ARGV[1], 'v', ARGV[2], 't', now, 'a', attempts)
+redis.call('HDEL', KEYS[1], 'o', 'e')
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+if rec[4] then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
+return {'stored', attempts, now}
+`;
+
+/**
+ * KEYS: record. ARGV: token, channel, key, mode (`release` drops the claim, `lose` marks the
+ * outcome unknown). Only the claim's owner may do either.
+ */
+export const LET_GO = `
+local rec = redis.call('HMGET', KEYS[1], 's', 'o', 'w')
+if rec[1] ~= 'r' or rec[2] ~= ARGV[1] then return 0 end
+if ARGV[4] == 'release' then redis.call('DEL', KEYS[1]) else redis.call('HSET', KEYS[1], 's', 'l') end
+if rec[3] then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
+return 1
+`;
+
+/**
+ * KEYS: epoch, then the records of the claims this store holds. ARGV: leaseMs, ttlMs, then token
+ * and fingerprint of each key. Extends each lease still owned; re-asserts a claim whose record
+ * vanished while the key space recovers from a memory loss (Redis restarted without
+ * persistence); reports 0 for a claim released, lost or taken over.
+ */
+export const RENEW = `${NOW}${EPOCH}
+local lease, ttl = tonumber(ARGV[1]), ARGV[2]
+local recovering = recovering_until(KEYS[1], ARGV[1], ttl) > now
+local out = {}
+for i = 2, #KEYS do
+  local k = KEYS[i]
+  local token, fp = ARGV[2 * i - 1], ARGV[2 * i]
+  local rec = redis.call('HMGET', k, 's', 'o')
+  if not rec[1] and not recovering then
+    out[i - 1] = 0
+  elseif not rec[1] then
+    redis.call('HSET', k, 's', 'r', 'f', fp, 'o', token, 'e', now + lease, 'a', 1)
+    redis.call('PEXPIRE', k, ttl)
+    out[i - 1] = 1
+  elseif rec[1] == 'r' and rec[2] == token then
+    redis.call('HSET', k, 'e', now + lease)
+    redis.call('PEXPIRE', k, ttl)
+    out[i - 1] = 1
+  else
+    out[i - 1] = 0
+  end
+end
+return out
+`;
+
+/** KEYS: record. What a waiter needs: state, fingerprint, attempts, outcome, completedAt, lease left (ms). */
+export const PEEK = `${NOW}
+local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'a', 'v', 't', 'e')
+if not rec[1] then return {} end
+return {rec[1], rec[2], tonumber(rec[3] or '1'), rec[4] or '', rec[5] or '0', tonumber(rec[6] or now) - now}
+`;
+
+/**
+ * A script and its SHA-1, as `EVALSHA` wants it.
+ *
+ * @example
+ * const claim: LuaScript = luaScript(CLAIM);
+ */
+export interface LuaScript {
+  readonly source: string;
+  readonly sha: string;
+}
+
+/**
+ * `source` with its SHA-1.
+ *
+ * @example
+ * await connection.run(luaScript(PEEK), [recordKey], []);
+ */
+export function luaScript(source: string): LuaScript {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
