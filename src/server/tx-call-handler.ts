@@ -88,11 +88,13 @@ export class TxCallHandler {
     const call = prepareCall(request, extra, features, now, compression, maxKeyedArgsBytes);
     if (!(call instanceof TxCall)) return this.#replies.nack(request.id, call.reason, undefined, call.detail);
     this.#calls.add(call);
-    // A call that starts before accept returns starts at this very time: one clock read fewer.
+    // A call that starts before accept returns (an unkeyed one) starts at this very time: one clock read fewer.
     this.#acceptedAt = now;
     try {
       if (call.key === undefined) this.#admit(call);
-      else this.#claim(call);
+      // A keyed call is claimed a microtask later, as an async store's answer comes: a client whose
+      // transport delivers synchronously (in memory) must have sent the request before its ACK arrives.
+      else queueMicrotask(() => this.#claim(call));
     } finally {
       this.#acceptedAt = undefined;
     }
