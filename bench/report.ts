@@ -9,6 +9,8 @@ export interface TransportResult {
   parallel: { bare: Timing; tx: Timing };
   /** 50 in flight, TxClient against the plain server (no `withTxServer`): the client layer alone. */
   clientOnly?: { bare: Timing; tx: Timing } | undefined;
+  /** The full stack in more modes: 1,000 in flight (in memory), a tool waiting 1 ms (stdio). */
+  more?: { mode: string; bare: Timing; tx: Timing; ratios: number[] }[] | undefined;
   /** mcp-tx ops/s over bare ops/s, round by round; a ratio reported is their median. */
   ratios: { sequential: number[]; parallel: number[]; clientOnly?: number[] | undefined };
 }
@@ -45,6 +47,16 @@ export function judge(r: Omit<BenchResults, 'budgets'>): BenchResults['budgets']
       measured: `${x.toFixed(2)} ×`,
       pass: x >= 0.95,
     });
+    for (const m of t.more ?? []) {
+      const y = ratioOf(m.ratios);
+      const target = m.mode.startsWith('a tool waiting') ? 0.95 : 0.9;
+      budgets.push({
+        what: `throughput, ${kind}, ${m.mode} (with \`withTxServer\`)`,
+        budget: `≥ ${target.toFixed(2)} × bare`,
+        measured: `${y.toFixed(2)} ×`,
+        pass: y >= target,
+      });
+    }
     if (!t.ratios.clientOnly) continue;
     const c = ratioOf(t.ratios.clientOnly);
     budgets.push({
@@ -100,6 +112,7 @@ export function toMarkdown(r: BenchResults): string {
     for (const [mode, m, ratios] of [
       ['sequential', t.sequential, t.ratios.sequential],
       ['50 in flight', t.parallel, t.ratios.parallel],
+      ...(t.more ?? []).map((x) => [x.mode, x, x.ratios] as const),
     ] as const) {
       lines.push(
         `| ${t.kind} | ${mode} | ${int(m.bare.opsPerSec)} | ${int(m.tx.opsPerSec)} | ${ratioOf(ratios).toFixed(2)} | ${perRound(ratios)} | ` +

@@ -13,18 +13,18 @@ import { judge, toMarkdown, type BenchResults, type TransportResult } from './re
 import { seedTable } from './seed-table.js';
 import { SERVER_STORE_SIZES, measureServerStore } from './server-store.js';
 import { echoServer, type Kind } from './targets.js';
-import { measureSides, ratiosPerRound, type Side, type ThroughputSizes } from './throughput.js';
+import { WIDE, measureSides, ratiosPerRound, type Side, type ThroughputSizes } from './throughput.js';
 
 const quick = process.argv.includes('--quick');
 const sizes: Record<Kind, ThroughputSizes> = quick
   ? {
-      'in-memory': { warmup: 5_000, n: 2_000, nPar: 5_000, runs: 2 },
-      stdio: { warmup: 1_000, n: 500, nPar: 2_000, runs: 2 },
+      'in-memory': { warmup: 5_000, n: 2_000, nPar: 5_000, runs: 2, nWide: 5_000 },
+      stdio: { warmup: 1_000, n: 500, nPar: 2_000, runs: 2, nWait: 2_000 },
       http: { warmup: 200, n: 200, nPar: 500, runs: 2 },
     }
   : {
-      'in-memory': { warmup: 40_000, n: 10_000, nPar: 30_000, runs: 3 },
-      stdio: { warmup: 5_000, n: 3_000, nPar: 10_000, runs: 3 },
+      'in-memory': { warmup: 40_000, n: 10_000, nPar: 30_000, runs: 3, nWide: 30_000 },
+      stdio: { warmup: 5_000, n: 3_000, nPar: 10_000, runs: 3, nWait: 10_000 },
       http: { warmup: 1_000, n: 1_000, nPar: 2_000, runs: 2 },
     };
 /**
@@ -43,7 +43,18 @@ function measureTransport(kind: Kind): TransportResult {
   const tx = result.medians.get('tx')!;
   const client = result.medians.get('client');
   process.stderr.write(`  ${kind}: done\n`);
+  const more: TransportResult['more'] = [];
+  for (const [mode, label] of [
+    ['wide', `${WIDE.toLocaleString('en-US')} in flight`],
+    ['wait', 'a tool waiting 1 ms, 50 in flight'],
+  ] as const) {
+    const b = bare[mode];
+    const x = tx[mode];
+    if (b && x)
+      more.push({ mode: label, bare: b, tx: x, ratios: ratiosPerRound(result, 'tx', 'bare', mode) });
+  }
   return {
+    more,
     kind,
     sequential: { bare: bare.sequential, tx: tx.sequential },
     parallel: { bare: bare.parallel, tx: tx.parallel },

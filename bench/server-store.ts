@@ -175,7 +175,7 @@ async function sdkCaller({ decorated, meta, ackDelayMs }: Variant): Promise<Call
  * The decorator alone: requests fed straight into its inner transport, a fake server that answers
  * on the next microtask, nothing else (no SDK parsing, no client).
  */
-async function decoratorCaller(meta: 'none' | 'keyed' | 'undecorated'): Promise<Caller> {
+export async function decoratorCaller(meta: 'none' | 'keyed' | 'undecorated'): Promise<Caller> {
   let delivered: (() => void) | undefined;
   const inner: Transport = {
     start: async () => undefined,

@@ -20,6 +20,8 @@ import { lib, server as serverLib, type TxClientOptions } from './lib.js';
 /** A connected client of one kind, with the echo call to time. */
 export interface Target {
   call: Call;
+  /** The same through the tool that waits 1 ms (a timer, as for I/O) before it answers. */
+  callWait: Call;
   /** The TxClient, for the mcp-tx side. */
   client?: InstanceType<typeof lib.TxClient>;
   close(): Promise<void>;
@@ -27,12 +29,16 @@ export interface Target {
 
 export type Kind = 'in-memory' | 'stdio' | 'http';
 
-/** The echo server of every benchmark. */
+/** The echo server of every benchmark; its `wait` tool answers the same after 1 ms, as a tool waiting on I/O. */
 export function echoServer(): McpServer {
   const server = new McpServer({ name: 'bench-echo', version: '1.0.0' });
   server.registerTool('echo', { inputSchema: { v: z.number() } }, ({ v }) => ({
     content: [{ type: 'text', text: String(v) }],
   }));
+  server.registerTool('wait', { inputSchema: { v: z.number() } }, async ({ v }) => {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return { content: [{ type: 'text', text: String(v) }] };
+  });
   return server;
 }
 
@@ -43,6 +49,7 @@ export async function bareTarget(kind: Kind): Promise<Target> {
   await client.connect(transport);
   return {
     call: (i) => client.callTool({ name: 'echo', arguments: { v: i } }),
+    callWait: (i) => client.callTool({ name: 'wait', arguments: { v: i } }),
     close: async () => {
       await client.close();
       await close();
@@ -59,6 +66,7 @@ export async function txTarget(kind: Kind, options: TxClientOptions = {}, decora
   const client = await lib.TxClient.connect(transport, { concurrency: 64, ...options });
   return {
     call: (i) => client.call('echo', { v: i }),
+    callWait: (i) => client.call('wait', { v: i }),
     client,
     close: async () => {
       await client.close();

@@ -25,13 +25,24 @@ export interface ThroughputSizes {
   nPar: number;
   /** Timed runs per mode in each process. */
   runs: number;
+  /** Calls per timed run at 1,000 in flight (in memory only; none when absent). */
+  nWide?: number;
+  /** Calls per timed run of the tool that waits 1 ms, 50 in flight (none when absent). */
+  nWait?: number;
 }
 
 /** One side's figures: one call at a time, and 50 in flight. */
 export interface SideTiming {
   sequential: Timing;
   parallel: Timing;
+  /** 1,000 in flight (the client's concurrency 1,000 too, so that the server holds them all). */
+  wide?: Timing;
+  /** The tool that waits 1 ms, 50 in flight. */
+  wait?: Timing;
 }
+
+/** In-flight calls of the wide mode. */
+export const WIDE = 1_000;
 
 const self = fileURLToPath(import.meta.url);
 
@@ -46,12 +57,26 @@ async function measureHere(kind: Kind, side: Side, sizes: ThroughputSizes): Prom
   await timeCalls(t.call, sizes.warmup, 50);
   const seq: Timing[] = [];
   const par: Timing[] = [];
+  const wait: Timing[] = [];
   for (let r = 0; r < sizes.runs; r++) {
     seq.push(await timeCalls(t.call, sizes.n, 1));
     par.push(await timeCalls(t.call, sizes.nPar, 50));
+    if (sizes.nWait !== undefined) wait.push(await timeCalls(t.callWait, sizes.nWait, 50));
   }
   await t.close();
-  return { sequential: medianTiming(seq), parallel: medianTiming(par) };
+  const timing: SideTiming = { sequential: medianTiming(seq), parallel: medianTiming(par) };
+  if (wait.length > 0) timing.wait = medianTiming(wait);
+  if (sizes.nWide !== undefined) {
+    // A client of its own, that lets all of them through to the server as the bare SDK does.
+    const w =
+      side === 'bare' ? await target(kind, side) : await txTarget(kind, { concurrency: WIDE }, side === 'tx');
+    await timeCalls(w.call, sizes.warmup, WIDE);
+    const wide: Timing[] = [];
+    for (let r = 0; r < sizes.runs; r++) wide.push(await timeCalls(w.call, sizes.nWide, WIDE));
+    await w.close();
+    timing.wide = medianTiming(wide);
+  }
+  return timing;
 }
 
 /** Each side's figures per round, and their medians. */
@@ -87,10 +112,18 @@ export function measureSides(
       {
         sequential: medianTiming(xs.map((x) => x.sequential)),
         parallel: medianTiming(xs.map((x) => x.parallel)),
+        ...optionalMedian(xs, 'wide'),
+        ...optionalMedian(xs, 'wait'),
       },
     ]),
   );
   return { medians, rounds: samples };
+}
+
+/** `{ [mode]: median }` of the rounds that measured `mode`, or nothing. */
+function optionalMedian(xs: readonly SideTiming[], mode: 'wide' | 'wait'): Partial<SideTiming> {
+  const measured = xs.flatMap((x) => (x[mode] === undefined ? [] : [x[mode]]));
+  return measured.length === 0 ? {} : { [mode]: medianTiming(measured) };
 }
 
 /**
@@ -105,7 +138,7 @@ export function ratiosPerRound(
 ): number[] {
   const of = result.rounds.get(side) ?? [];
   const against = result.rounds.get(base) ?? [];
-  return of.map((t, r) => t[mode].opsPerSec / (against[r]?.[mode].opsPerSec ?? Number.NaN));
+  return of.map((t, r) => (t[mode]?.opsPerSec ?? Number.NaN) / (against[r]?.[mode]?.opsPerSec ?? Number.NaN));
 }
 
 // `node --import tsx bench/throughput.ts --side KIND SIDE SIZES_JSON`: one side, in this process.

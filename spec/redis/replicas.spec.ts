@@ -20,6 +20,7 @@ import {
   randomPrefix,
 } from '../helpers/redis.js';
 import { clientOf, startReplica, type Replica } from '../helpers/redis-replicas.js';
+import { until } from '../helpers/server-fixtures.js';
 
 /** Child processes on a loaded machine: generous. */
 const SLOW = 90_000;
@@ -179,6 +180,9 @@ describeRedis('two server replicas over Streamable HTTP behind one RedisIdempote
         expect(results.map((r) => text(r).split(' by ')[0])).toEqual(
           Array.from({ length: calls }, (_, i) => `charge soak-${i}`),
         );
+        // A replica reports each execution on its stdout, which may reach this process after the
+        // call's HTTP answer: wait for every report (a second run would only add more).
+        await until(() => a.executions.length + b.executions.length >= calls, 10_000).catch(() => undefined);
         for (let i = 0; i < calls; i++) expect(runs([a, b], `soak-${i}`)).toBe(1);
         expect(chaoses.every((c) => c.stats.dropped > 0)).toBe(true);
       } finally {

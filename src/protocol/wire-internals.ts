@@ -53,10 +53,18 @@ export function flag(obj: Record<string, unknown>, field: string, fallback: bool
   return v;
 }
 
+/** The last version string {@link version} parsed, and its numbers: peers send the same one on every message. */
+let lastVersion: unknown = Symbol('none yet');
+let lastParts: readonly [number, number, number] = [0, 0, 0];
+
 /** A version string `MAJOR.MINOR.PATCH` split into numbers, or an error. */
 export function version(obj: Record<string, unknown>, field = 'version'): [number, number, number] {
   const v = obj[field];
+  if (v === lastVersion) return [lastParts[0], lastParts[1], lastParts[2]];
   const m = typeof v === 'string' ? /^(\d{1,4})\.(\d{1,4})\.(\d{1,4})$/.exec(v) : null;
   if (!m) throw new InvalidMetaError(`${field} must be a version like "0.2.0"`);
-  return [Number(m[1]), Number(m[2]), Number(m[3])];
+  const parts: [number, number, number] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  lastVersion = v as string;
+  lastParts = parts;
+  return [parts[0], parts[1], parts[2]];
 }

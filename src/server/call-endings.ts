@@ -4,8 +4,9 @@ import type { CallPort, CallReplies } from './call-replies.js';
 import type { CallTable } from './call-table.js';
 import type { IdempotencyStore, StoredRecord, TxOutcome } from './idempotency-store.js';
 import { internalError, responseFor } from './jsonrpc-internals.js';
-import { storeOutcome } from './store-outcome.js';
+import { storeOutcome, storeOutcomeNow, type StoredOutcome } from './store-outcome.js';
 import { isStoreUnavailableError } from './store-errors.js';
+import type { SyncStoreOps } from './sync-store.js';
 import type { TxCall } from './tx-call.js';
 
 /**
@@ -29,17 +30,38 @@ export const STORE_FAILURE_RETRY_AFTER_MS = 1_000;
 export class CallEndings {
   constructor(
     private readonly store: IdempotencyStore,
+    /** The store's synchronous completion, when it has one. */
+    private readonly sync: SyncStoreOps | undefined,
     private readonly calls: CallTable,
     private readonly replies: CallReplies,
     private readonly port: CallPort,
   ) {}
 
-  /** Stores a keyed call's outcome (its response's, or the server's own), then answers the call with it. */
-  async stored(call: TxCall, outcome: TxOutcome, options?: TransportSendOptions): Promise<void> {
-    const stored = await storeOutcome(this.store, call, outcome, this.port.report);
+  /**
+   * Stores a keyed call's outcome (its response's, or the server's own), then answers the call
+   * with it: at once when the store completes synchronously.
+   */
+  stored(call: TxCall, outcome: TxOutcome, options?: TransportSendOptions): Promise<void> {
+    if (this.sync?.usable() === true) {
+      try {
+        return this.#answerStored(call, storeOutcomeNow(this.sync, call, outcome, this.port.report), options);
+      } catch (e) {
+        return Promise.reject(e); // as from the async path: the caller's send rejects, nothing throws
+      }
+    }
+    return storeOutcome(this.store, call, outcome, this.port.report).then((stored) =>
+      this.#answerStored(call, stored, options),
+    );
+  }
+
+  #answerStored(
+    call: TxCall,
+    stored: StoredOutcome | undefined,
+    options?: TransportSendOptions,
+  ): Promise<void> {
     if (stored === undefined) this.calls.drop(call);
     else this.calls.forget(call);
-    if (call.cancelled) return;
+    if (call.cancelled) return Promise.resolve();
     if (stored === undefined)
       return this.port.send(internalError(call.id, 'Internal error: the tool result is not JSON'));
     const meta = { duplicate: false, requestId: call.meta?.requestId ?? '', attempts: stored.attempts };

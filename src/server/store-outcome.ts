@@ -1,5 +1,12 @@
 import type { IdempotencyStore, TxOutcome } from './idempotency-store.js';
+import type { SyncStoreOps } from './sync-store.js';
 import type { TxCall } from './tx-call.js';
+
+/** What was stored for a keyed call: its outcome, and the attempts its key has seen. */
+export interface StoredOutcome {
+  readonly outcome: TxOutcome;
+  readonly attempts: number;
+}
 import { isSerialisable } from './jsonrpc-internals.js';
 
 /**
@@ -18,10 +25,32 @@ export async function storeOutcome(
   call: TxCall,
   outcome: TxOutcome,
   report: (error: unknown) => void,
-): Promise<{ outcome: TxOutcome; attempts: number } | undefined> {
+): Promise<StoredOutcome | undefined> {
   if (!isSerialisable(outcome)) return undefined;
   try {
     const { attempts } = await store.complete(call.key as string, { outcome, fingerprint: call.fingerprint });
+    return { outcome, attempts };
+  } catch (e) {
+    report(e);
+    return { outcome, attempts: 1 };
+  }
+}
+
+/**
+ * {@link storeOutcome} through a store's synchronous completion.
+ *
+ * @example
+ * const stored = storeOutcomeNow(sync, call, outcomeOf(response), report);
+ */
+export function storeOutcomeNow(
+  sync: SyncStoreOps,
+  call: TxCall,
+  outcome: TxOutcome,
+  report: (error: unknown) => void,
+): StoredOutcome | undefined {
+  if (!isSerialisable(outcome)) return undefined;
+  try {
+    const { attempts } = sync.complete(call.key as string, { outcome, fingerprint: call.fingerprint });
     return { outcome, attempts };
   } catch (e) {
     report(e);

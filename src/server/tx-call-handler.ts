@@ -11,6 +11,7 @@ import { CallEndings } from './call-endings.js';
 import { emptyStats, type TxServerStats } from './server-stats.js';
 import { ToolHints } from './tool-hints.js';
 import { RunBounds } from './run-bounds.js';
+import { syncStoreOf, type SyncStoreOps } from './sync-store.js';
 import { stoppedOutcome, type StopReason } from './stopped-run.js';
 import { outcomeOf, responseFor, type RequestView, type ResponseView } from './jsonrpc-internals.js';
 
@@ -37,6 +38,9 @@ export class TxCallHandler {
   readonly #replies: CallReplies;
   readonly #bounds: RunBounds;
   readonly #endings: CallEndings;
+  readonly #sync: SyncStoreOps | undefined;
+  /** The time `accept` read, while it runs (a call it starts synchronously starts then). */
+  #acceptedAt: number | undefined = undefined;
   #accepting = true;
 
   constructor(
@@ -56,7 +60,8 @@ export class TxCallHandler {
       this.stats,
     );
     this.#admission = new Admission(options.maxConcurrent, options.maxQueue, (call) => this.#run(call));
-    this.#endings = new CallEndings(options.store, this.#calls, this.#replies, port);
+    this.#sync = syncStoreOf(options.store);
+    this.#endings = new CallEndings(options.store, this.#sync, this.#calls, this.#replies, port);
     this.#bounds = new RunBounds(
       options.scheduler,
       () => this.#calls.list(),
@@ -79,11 +84,20 @@ export class TxCallHandler {
   accept(request: RequestView, extra: MessageExtraInfo | undefined): void {
     if (!this.#accepting) return this.#replies.nack(request.id, 'shutting_down');
     const { features, scheduler, compression, maxKeyedArgsBytes } = this.options;
-    const call = prepareCall(request, extra, features, scheduler.now(), compression, maxKeyedArgsBytes);
+    const now = scheduler.now();
+    const call = prepareCall(request, extra, features, now, compression, maxKeyedArgsBytes);
     if (!(call instanceof TxCall)) return this.#replies.nack(request.id, call.reason, undefined, call.detail);
     this.#calls.add(call);
-    if (call.key === undefined) this.#admit(call);
-    else void this.#claim(call);
+    // A call that starts before accept returns (an unkeyed one) starts at this very time: one clock read fewer.
+    this.#acceptedAt = now;
+    try {
+      if (call.key === undefined) this.#admit(call);
+      // A keyed call is claimed a microtask later, as an async store's answer comes: a client whose
+      // transport delivers synchronously (in memory) must have sent the request before its ACK arrives.
+      else queueMicrotask(() => this.#claim(call));
+    } finally {
+      this.#acceptedAt = undefined;
+    }
   }
 
   /**
@@ -192,20 +206,34 @@ export class TxCallHandler {
     }
   }
 
-  async #claim(call: TxCall): Promise<void> {
-    let claim: ClaimResult;
+  /** Claims the call's key: at once from a store with a synchronous claim, else through its promise. */
+  #claim(call: TxCall): void {
+    const key = call.key as string;
+    const requestId = call.meta?.requestId ?? '';
     const tool = call.request.params?.name;
-    const rerunUnknown = typeof tool === 'string' && this.hints.mayRunAgain(tool);
-    try {
-      claim = await this.options.store.claim(
-        call.key as string,
-        call.fingerprint,
-        call.meta?.requestId ?? '',
-        rerunUnknown ? RERUN_UNKNOWN : undefined,
-      );
-    } catch (e) {
-      return this.#endings.storeFailed(call, e);
+    const options = typeof tool === 'string' && this.hints.mayRunAgain(tool) ? RERUN_UNKNOWN : undefined;
+    if (this.#sync?.usable() === true) {
+      let claim: ClaimResult;
+      try {
+        claim = this.#sync.claim(key, call.fingerprint, requestId, options);
+      } catch (e) {
+        return this.#endings.storeFailed(call, e);
+      }
+      return this.#claimed(call, claim);
     }
+    let pending: Promise<ClaimResult>;
+    try {
+      pending = this.options.store.claim(key, call.fingerprint, requestId, options);
+    } catch (e) {
+      pending = Promise.reject(e); // a store that throws instead of rejecting
+    }
+    pending.then(
+      (claim) => this.#claimed(call, claim),
+      (e: unknown) => this.#endings.storeFailed(call, e),
+    );
+  }
+
+  #claimed(call: TxCall, claim: ClaimResult): void {
     call.claimed = claim.status === 'claimed';
     if (call.cancelled || call.state !== 'claiming') return this.#calls.drop(call);
     switch (claim.status) {
@@ -240,7 +268,7 @@ export class TxCallHandler {
 
   /** Starts a call that holds a slot; `false` when it was refused instead (its deadline passed). */
   #run(call: TxCall): boolean {
-    const now = this.options.scheduler.now();
+    const now = this.#acceptedAt ?? this.options.scheduler.now();
     if (call.pastDeadline(now, this.options.features)) {
       this.#endings.refuse(call, 'deadline_exceeded');
       return false;
@@ -267,7 +295,7 @@ export class TxCallHandler {
       completed: (record) => this.#endings.replayed(call, record),
       released: () => {
         call.state = 'claiming'; // the execution gave its key back: this duplicate may run it
-        void this.#claim(call);
+        this.#claim(call);
       },
       timedOut: () =>
         this.#endings.refuse(call, 'in_progress', Math.max(1, Math.round(this.#admission.averageMs))),
