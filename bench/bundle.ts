@@ -10,6 +10,7 @@ import { measureBundles, kib, type BundleReport } from './bundle-pages.js';
 const WHEN: Record<string, string> = {
   'src/client/call/task-run.ts': 'a call runs as an MCP task',
   'src/client/pool/warmup.ts': '`client.warmup()`',
+  'src/client/resilience/call-extras.ts': 'a call with an idempotency key, a cache or a breaker',
   'src/protocol/compressed-messages.ts': '`compression` option on',
 };
 

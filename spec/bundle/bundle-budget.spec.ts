@@ -32,6 +32,7 @@ describe('the browser bundle budget', () => {
     expect(report.txClient.lazy.map((chunk) => chunk.module)).toEqual([
       'src/client/call/task-run.ts',
       'src/client/pool/warmup.ts',
+      'src/client/resilience/call-extras.ts',
       'src/protocol/compressed-messages.ts',
     ]);
     const codec = report.txClient.lazy.find((chunk) => chunk.module.includes('compressed'));

@@ -7,6 +7,8 @@ import {
   type SchedulerLike,
   type Subscriber,
   Subject,
+  Subscription,
+  type TeardownLogic,
   asyncScheduler,
   filter,
   share,
@@ -21,7 +23,6 @@ import {
   ClientClosedError,
   DEFAULT_MAX_INFLATED_BYTES,
   QueueFullError,
-  fingerprint,
   parseTxCapability,
   resolveCompression,
   txCapabilities,
@@ -34,7 +35,9 @@ import {
   type ReconnectConfig,
   type TransportFactory,
 } from './connection/connection.js';
-import { CallDedup } from './resilience/call-dedup.js';
+import type { CallDedup } from './resilience/call-dedup.js';
+import type { CallExtras } from './resilience/call-extras.js';
+import { callExtras, loadCallExtras } from './resilience/call-extras-loader.js';
 import { AttemptPipeline } from './call/attempt-pipeline.js';
 import { AttemptRunner } from './call/attempt-runner.js';
 import { CallJob, type JobHost } from './call/call-job.js';
@@ -142,7 +145,9 @@ export class TxClient {
   private readonly jobHost: JobHost;
   private readonly policies = new Map<string, ResolvedPolicy>();
   private readonly safeTools = new Map<string, boolean>();
-  private readonly dedup: CallDedup;
+  /** The dedup window, made by the first keyed call. */
+  #dedup: CallDedup | undefined;
+  private readonly dedupMaxEntries: number;
   private readonly scheduler: SchedulerLike;
   private readonly dedupWindowMs: number;
   private serverTx: TxCapability | null | undefined = null;
@@ -188,7 +193,7 @@ export class TxClient {
     );
     this.scheduler = scheduler;
     this.dedupWindowMs = dedupWindowMs;
-    this.dedup = new CallDedup(dedupWindowMs, dedupMaxEntries, scheduler);
+    this.dedupMaxEntries = dedupMaxEntries;
     this.resilience = new ToolResilience(
       options,
       scheduler,
@@ -357,7 +362,7 @@ export class TxClient {
     stream: CallWatcher | undefined,
   ): Observable<TxResult> {
     return new Observable<TxResult>((subscriber) => {
-      let cache;
+      let cached;
       try {
         if (typeof name !== 'string' || name.length === 0) {
           throw new TypeError('tool name must be a non-empty string');
@@ -367,7 +372,7 @@ export class TxClient {
         }
         if (options !== undefined) validateCallOptions(options);
         if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
-        cache = this.resilience.cache(name);
+        cached = this.resilience.cached(name);
       } catch (error) {
         return unsentCall$(
           this.unsent,
@@ -377,7 +382,6 @@ export class TxClient {
         ).subscribe(subscriber);
       }
       const key = options?.idempotencyKey;
-      const signal = options?.signal;
       const onProgress = options?.onProgress;
       // onProgress is called as the SDK calls its onprogress: an error it throws is not caught
       const watcher: CallWatcher | undefined = onProgress
@@ -386,34 +390,83 @@ export class TxClient {
             stream?.(event);
           }
         : stream;
-      // The common call (no key, no signal, no cache) starts directly: no intermediate Observables.
-      if (key === undefined && !signal && !cache) {
-        return this.start(subscriber, name, args, options, callId(), watcher);
+      // only a keyed call (dedup window on), a cached one or one with a breaker needs the extras
+      const extras = callExtras();
+      if (
+        extras ||
+        (!cached && !this.resilience.usesBreakers && (key === undefined || this.dedupWindowMs <= 0))
+      ) {
+        return this.#proceed(subscriber, name, args, options, watcher, cached, extras);
       }
-      const id = key ?? callId();
-      let sent = false;
-      const start = () => {
-        sent = true;
-        return new Observable<TxResult>((s) => this.start(s, name, args, options, id, watcher));
-      };
-      const run = () =>
-        key !== undefined && this.dedupWindowMs > 0
-          ? this.dedup.join(key, fingerprint(name, args), start, () => this.recorder.dedupHit(name))
-          : start();
-      let result$ = cache
-        ? cache.join(fingerprint(name, args), run, () => this.recorder.cacheHit(name))
-        : run();
-      // answered (or refused) by the dedup window or the cache: it still counts and shows
-      if (!sent) result$ = unsentCall$(this.unsent, name, result$, watcher);
-      if (!signal) return result$.subscribe(subscriber);
-      const calledAt = this.scheduler.now();
-      const aborted = (reason: unknown) => {
-        const why = reason instanceof Error ? `: ${reason.message}` : '';
-        const info = { tool: name, requestId: id, attempt: 0, elapsedMs: this.scheduler.now() - calledAt };
-        return new AbortedError(`${name}: aborted by its signal${why}`, { info, cause: reason });
-      };
-      return abortable(result$, signal, aborted).subscribe(subscriber);
+      // a browser, their chunk still loading: the call goes on once it is in
+      const waiting = new Subscription();
+      loadCallExtras().then(
+        (loaded) => {
+          if (!waiting.closed)
+            waiting.add(this.#proceed(subscriber, name, args, options, watcher, cached, loaded));
+        },
+        (error: unknown) => {
+          if (!waiting.closed) {
+            waiting.add(
+              unsentCall$(
+                this.unsent,
+                name,
+                throwError(() => error),
+                watcher,
+              ).subscribe(subscriber),
+            );
+          }
+        },
+      );
+      return waiting;
     });
+  }
+
+  /** A checked call, with the {@link CallExtras} if it needs them. */
+  #proceed(
+    subscriber: Subscriber<TxResult>,
+    name: string,
+    args: Record<string, unknown> | undefined,
+    options: CallOptions | undefined,
+    watcher: CallWatcher | undefined,
+    cached: boolean,
+    keyed: CallExtras | undefined,
+  ): TeardownLogic {
+    const cache = cached ? this.resilience.cache(name) : undefined;
+    const key = options?.idempotencyKey;
+    const signal = options?.signal;
+    // The common call (no key, no signal, no cache) starts directly: no intermediate Observables.
+    if (key === undefined && !signal && !cache) {
+      return this.start(subscriber, name, args, options, callId(), watcher);
+    }
+    const id = key ?? callId();
+    let sent = false;
+    const start = () => {
+      sent = true;
+      return new Observable<TxResult>((s) => this.start(s, name, args, options, id, watcher));
+    };
+    const run = () =>
+      key !== undefined && keyed && this.dedupWindowMs > 0
+        ? (this.#dedup ??= new keyed.CallDedup(
+            this.dedupWindowMs,
+            this.dedupMaxEntries,
+            this.scheduler,
+          )).join(key, keyed.fingerprint(name, args), start, () => this.recorder.dedupHit(name))
+        : start();
+    let result$ =
+      cache && keyed
+        ? cache.join(keyed.fingerprint(name, args), run, () => this.recorder.cacheHit(name))
+        : run();
+    // answered (or refused) by the dedup window or the cache: it still counts and shows
+    if (!sent) result$ = unsentCall$(this.unsent, name, result$, watcher);
+    if (!signal) return result$.subscribe(subscriber);
+    const calledAt = this.scheduler.now();
+    const aborted = (reason: unknown) => {
+      const why = reason instanceof Error ? `: ${reason.message}` : '';
+      const info = { tool: name, requestId: id, attempt: 0, elapsedMs: this.scheduler.now() - calledAt };
+      return new AbortedError(`${name}: aborted by its signal${why}`, { info, cause: reason });
+    };
+    return abortable(result$, signal, aborted).subscribe(subscriber);
   }
 
   /**

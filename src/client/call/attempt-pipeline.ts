@@ -1,7 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { MonoTypeOperatorFunction, Observable, SchedulerLike, Subject } from 'rxjs';
 import {
-  circuitBreaker,
   deadline as deadlineOperator,
   retryWithBackoff,
   type CircuitBreaker,
@@ -9,6 +8,8 @@ import {
 } from '../../operators/index.js';
 import { CircuitOpenError, NackError, isTxError, type TxError } from '../../protocol/index.js';
 import type { AttemptRunner } from './attempt-runner.js';
+import { callExtras } from '../resilience/call-extras-loader.js';
+import type { CallExtras } from '../resilience/call-extras.js';
 import {
   deadlineError,
   errorInfo,
@@ -123,6 +124,8 @@ export class AttemptPipeline {
    */
   #guard(ctx: CallContext, breaker: CircuitBreaker): MonoTypeOperatorFunction<CallToolResult> {
     const { recorder, events, scheduler } = this.host;
+    // in: a call of a tool with a breaker waits for the extras before its first attempt (TxClient)
+    const { circuitBreaker } = callExtras() as CallExtras;
     return circuitBreaker<CallToolResult>(breaker, {
       rejectWith: (retryAfterMs) => {
         ctx.attempt++;
