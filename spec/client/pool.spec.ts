@@ -3,6 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import {
   ClientClosedError,
+  LATENCY_RELATIVE_ACCURACY,
   TxClient,
   TxPool,
   isConnectionClosedError,
@@ -153,7 +154,7 @@ describe('TxPool', () => {
     expect(queue).toEqual({ active: 0, queued: 0 });
   });
 
-  it("should give exact latency quantiles over the members' merged histograms", async () => {
+  it("should give latency quantiles over the members' merged sketches, within the sketch's accuracy", async () => {
     const made = await poolOf(2, 'round-robin');
     pool = made.pool;
     // member 0 answers 9 quick calls, member 1 two slow ones: the pooled median is a quick one
@@ -163,8 +164,10 @@ describe('TxPool', () => {
     const pooled = pool.metrics().totals.latencyMs;
     expect(pooled.count).toBe(11);
     expect(pooled.p50).toBeLessThan(30);
-    expect(pooled.p99).toBeGreaterThanOrEqual(60);
-    expect(slow.metrics().totals.latencyMs.p50).toBeGreaterThanOrEqual(60); // the slow member's median
+    // quantiles are within LATENCY_RELATIVE_ACCURACY of a recorded latency (a 60 ms one may read 59.7)
+    const atLeast60 = 60 * (1 - LATENCY_RELATIVE_ACCURACY);
+    expect(pooled.p99).toBeGreaterThanOrEqual(atLeast60);
+    expect(slow.metrics().totals.latencyMs.p50).toBeGreaterThanOrEqual(atLeast60); // the slow member's median
   });
 
   it('should warm every member up with pings that reach its server', async () => {

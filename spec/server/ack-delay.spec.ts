@@ -1,4 +1,5 @@
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { VirtualTimeScheduler } from 'rxjs';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { ACK_METHOD } from '../../src/protocol/index.js';
 import { TxClient, type TxEvent } from '../../src/index.js';
@@ -52,6 +53,22 @@ describe('withTxServer delayed ACK', () => {
     expect(pair.acks[0]).toMatchObject({ requestId: 'u' });
     g.open();
     await running;
+  });
+
+  it('should drop a held ACK and its timer when the connection goes, so no timer outlives it', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    pair = await connectPair({ ackDelayMs: 60_000, scheduler });
+    const g = gate();
+    pair.log.gates.set('held', g);
+    const running = txCall(pair.client, 'counter', { id: 'held' }, meta({ requestId: 'h' })).catch(
+      () => undefined,
+    );
+    await until(() => scheduler.actions.some((action) => action.delay === 60_000));
+    await pair.close();
+    g.open();
+    await running;
+    await until(() => !scheduler.actions.some((action) => action.delay === 60_000));
+    expect(pair.acks).toEqual([]);
   });
 
   it('should send every ACK at once with ackDelayMs 0', async () => {

@@ -1,6 +1,6 @@
 import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { SchedulerLike } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import type { NackReason } from '../protocol/index.js';
 import type { StoredRecord } from './idempotency-store.js';
 import { nackResponse } from './nack.js';
@@ -47,7 +47,8 @@ export class CallReplies {
    * past the young generation's collections, which costs more than the notification saves.
    */
   #held: RequestId[] = [];
-  #flushScheduled = false;
+  /** The timer that sends the held ACKs, while one is set. */
+  #flush: Subscription | undefined;
 
   constructor(
     private readonly port: CallPort,
@@ -64,14 +65,19 @@ export class CallReplies {
     call.acked = true;
     if (this.delay.ms === 0 || call.key === undefined) return this.#sendAck(call.id, meta);
     this.#held.push(call.id);
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    this.delay.scheduler.schedule(() => this.#sendHeld(), this.delay.ms);
+    this.#flush ??= this.delay.scheduler.schedule(() => this.#sendHeld(), this.delay.ms);
+  }
+
+  /** The connection is gone: held ACKs are dropped with their timer, which would keep a process alive. */
+  dropHeld(): void {
+    this.#flush?.unsubscribe();
+    this.#flush = undefined;
+    this.#held = [];
   }
 
   /** Sends the held ACKs of calls still unanswered (running, or waiting for their key's execution). */
   #sendHeld(): void {
-    this.#flushScheduled = false;
+    this.#flush = undefined;
     const held = this.#held;
     this.#held = [];
     for (const id of held) {

@@ -168,6 +168,7 @@ export class TxCallHandler {
    */
   disconnect(): Promise<void> {
     this.#accepting = false;
+    this.#replies.dropHeld();
     for (const call of this.#admission.takeQueued()) this.#calls.drop(call);
     for (const call of this.#calls.list()) {
       if (call.state === 'waiting') {
