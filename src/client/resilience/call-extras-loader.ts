@@ -1,7 +1,7 @@
+import { lazyModule } from '../lazy-module.js';
 import type { CallExtras } from './call-extras.js';
 
-let loaded: CallExtras | undefined;
-let loading: Promise<CallExtras> | undefined;
+const extras = lazyModule<CallExtras>(() => import('./call-extras.js'));
 
 /**
  * The call extras (fingerprint, dedup window, result cache, circuit breaker), once
@@ -13,7 +13,7 @@ let loading: Promise<CallExtras> | undefined;
  * const fp = callExtras()?.fingerprint('search', { q: 'x' });
  */
 export function callExtras(): CallExtras | undefined {
-  return loaded;
+  return extras.get();
 }
 
 /**
@@ -23,18 +23,11 @@ export function callExtras(): CallExtras | undefined {
  * const { fingerprint } = await loadCallExtras();
  */
 export function loadCallExtras(): Promise<CallExtras> {
-  if (loaded) return Promise.resolve(loaded);
-  return (loading ??= import('./call-extras.js').then(
-    (module) => (loaded ??= module),
-    (error: unknown) => {
-      loading = undefined;
-      throw error;
-    },
-  ));
+  return extras.load();
 }
 
 // Node has them at once, loaded with this module (no wait, and one copy of their classes, whichever
 // way the package is run); a browser bundle makes them a chunk of its own, loaded on demand.
 if (typeof process === 'object' && typeof process.versions?.node === 'string') {
-  loaded = await import('./call-extras.js');
+  await extras.load();
 }

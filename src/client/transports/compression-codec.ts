@@ -1,3 +1,4 @@
+import { lazyModule } from '../lazy-module.js';
 import type { compressArguments, inflateResult } from '../../protocol/compressed-messages.js';
 
 /**
@@ -11,8 +12,7 @@ export interface CompressionCodec {
   inflateResult: typeof inflateResult;
 }
 
-let loaded: CompressionCodec | undefined;
-let loading: Promise<CompressionCodec> | undefined;
+const codec = lazyModule<CompressionCodec>(() => import('../../protocol/compressed-messages.js'));
 
 /**
  * The codec, once {@link loadCompressionCodec} brought it in; `undefined` before. A client loads it
@@ -24,7 +24,7 @@ let loading: Promise<CompressionCodec> | undefined;
  * const packed = codec?.compressArguments(args, 1_024);
  */
 export function compressionCodec(): CompressionCodec | undefined {
-  return loaded;
+  return codec.get();
 }
 
 /**
@@ -34,12 +34,5 @@ export function compressionCodec(): CompressionCodec | undefined {
  * await loadCompressionCodec();
  */
 export function loadCompressionCodec(): Promise<CompressionCodec> {
-  if (loaded) return Promise.resolve(loaded);
-  return (loading ??= import('../../protocol/compressed-messages.js').then(
-    (codec) => (loaded ??= codec),
-    (error: unknown) => {
-      loading = undefined;
-      throw error;
-    },
-  ));
+  return codec.load();
 }
