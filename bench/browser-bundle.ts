@@ -1,15 +1,12 @@
 import { builtinModules } from 'node:module';
-import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { packageImportsFromSource } from '../scripts/package-imports-plugin.js';
 
 /** The repository root (bundles resolve from here, as a page in this package would). */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** The conditions esbuild matches for `platform: 'browser'`, ESM output. */
-const BROWSER_CONDITIONS = new Set(['browser', 'import', 'module', 'default']);
 
 /** Bare names of Node's built-in modules (`fs`, `crypto`, ...), `node:` prefix stripped. */
 const BUILTINS = new Set(builtinModules.map((name) => name.replace(/^node:/, '')));
@@ -46,39 +43,6 @@ export interface BrowserBundle {
   warnings: string[];
   /** Input files and their bytes in the output. */
   metafile: Metafile;
-}
-
-type Conditional = string | null | { [condition: string]: Conditional };
-
-/** The target a package.json `imports`/`exports` entry gives under the browser conditions. */
-function browserTarget(entry: Conditional): string | undefined {
-  if (entry === null) return undefined;
-  if (typeof entry === 'string') return entry;
-  for (const [condition, target] of Object.entries(entry)) {
-    if (BROWSER_CONDITIONS.has(condition)) return browserTarget(target);
-  }
-  return undefined;
-}
-
-/**
- * Resolves this package's own `#` imports as a browser bundler does (package.json `imports`,
- * browser conditions), then from the compiled file to its source (`./dist/x.js` → `src/x.ts`), so
- * that a bundle of the sources needs no build.
- */
-function packageImportsFromSource(): Plugin {
-  const { imports = {} } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {
-    imports?: Record<string, Conditional>;
-  };
-  return {
-    name: 'package-imports-from-source',
-    setup(build) {
-      build.onResolve({ filter: /^#/ }, ({ path }) => {
-        const target = path in imports ? browserTarget(imports[path] as Conditional) : undefined;
-        if (!target) return { errors: [{ text: `package.json imports has no browser target for ${path}` }] };
-        return { path: `${ROOT}${target.replace(/^\.\/dist\/(.*)\.js$/, 'src/$1.ts')}` };
-      });
-    },
-  };
 }
 
 /** Records every import of a Node built-in and leaves it out, so the build goes on and lists them all. */

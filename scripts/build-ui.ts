@@ -8,38 +8,11 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { packageImportsFromSource } from './package-imports-plugin.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PAGE = join(ROOT, 'src/cli/demo/ui/page');
-
-type Conditional = string | null | { [condition: string]: Conditional };
-
-/**
- * The package's own `#` imports (package.json `imports`) under the browser conditions, taken
- * from the sources (`./dist/x.js` → `src/x.ts`): the page bundles the library as it is in src/,
- * with what a browser gets of it, and needs no compiled dist/.
- */
-function packageImportsFromSource(imports: Record<string, Conditional>): Plugin {
-  const target = (entry: Conditional | undefined): string | undefined => {
-    if (entry === null || entry === undefined || typeof entry === 'string') return entry ?? undefined;
-    for (const [condition, value] of Object.entries(entry)) {
-      if (['browser', 'import', 'default'].includes(condition)) return target(value);
-    }
-    return undefined;
-  };
-  return {
-    name: 'package-imports-from-source',
-    setup(b) {
-      b.onResolve({ filter: /^#/ }, ({ path }) => {
-        const file = target(imports[path]);
-        if (file === undefined)
-          return { errors: [{ text: `package.json imports has no browser target for ${path}` }] };
-        return { path: join(ROOT, file.replace(/^\.\/dist\/(.*)\.js$/, 'src/$1.ts')) };
-      });
-    },
-  };
-}
 
 /** Sizes of the built page script. */
 export interface UiBuild {
@@ -56,9 +29,6 @@ export interface UiBuild {
  * const { gzipBytes } = await buildUi('dist/ui');
  */
 export async function buildUi(outDir: string): Promise<UiBuild> {
-  const { imports = {} } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
-    imports?: Record<string, Conditional>;
-  };
   await mkdir(outDir, { recursive: true });
   await build({
     entryPoints: [join(PAGE, 'main.ts')],
@@ -70,7 +40,7 @@ export async function buildUi(outDir: string): Promise<UiBuild> {
     minify: true,
     legalComments: 'none',
     logLevel: 'silent',
-    plugins: [packageImportsFromSource(imports)],
+    plugins: [packageImportsFromSource()],
   });
   await Promise.all(['index.html', 'style.css'].map((f) => copyFile(join(PAGE, f), join(outDir, f))));
   const script = await readFile(join(outDir, 'app.js'));
