@@ -2,6 +2,7 @@ import {
   StreamableHTTPClientTransport,
   type StreamableHTTPClientTransportOptions,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { defaultHttpFetch } from '#http-fetch';
 import { perRequestSignalFetch } from './per-request-signal-fetch.js';
 
 /**
@@ -29,6 +30,9 @@ export function httpTransport(
   }
   return new StreamableHTTPClientTransport(typeof url === 'string' ? new URL(url) : url, {
     ...options,
-    fetch: perRequestSignalFetch(options.fetch),
+    fetch:
+      options.fetch === undefined && defaultHttpFetch !== undefined
+        ? defaultHttpFetch
+        : perRequestSignalFetch(options.fetch),
   });
 }
