@@ -51,7 +51,7 @@ function send(url: URL, init: RequestInit, body: string | undefined): Promise<Re
   return new Promise((resolve, reject) => {
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return reject(signal.reason);
-    const method = (init.method ?? 'GET').toUpperCase();
+    const method = normalizeMethod(init.method ?? 'GET');
     if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
       return reject(new TypeError('Request with GET/HEAD method cannot have body.'));
     }
@@ -88,6 +88,14 @@ function send(url: URL, init: RequestInit, body: string | undefined): Promise<Re
     });
     request.end(body);
   });
+}
+
+/** Methods fetch writes in upper case whatever the case given; any other is sent as it is. */
+const NORMALIZED = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+function normalizeMethod(method: string): string {
+  const upper = method.toUpperCase();
+  return NORMALIZED.has(upper) ? upper : method;
 }
 
 /** `headers` as `node:http` takes them, with what fetch adds when they are missing. */
