@@ -5,6 +5,7 @@
  */
 import type * as ClientModule from '../src/index.js';
 import type * as ProtocolModule from '../src/protocol/index.js';
+import type * as HttpFetchNodeModule from '../src/client/transports/http-fetch-node.js';
 import type * as ServerModule from '../src/server/index.js';
 
 type Client = typeof ClientModule;
@@ -17,3 +18,7 @@ export const lib = (await import(dist('index.js'))) as Client;
 export const server = (await import(dist('server/index.js'))) as Server;
 /** The wire helpers (request meta, fingerprints), for benchmarks that speak mcp_tx without TxClient. */
 export const protocol = (await import(dist('protocol/index.js'))) as Protocol;
+/** httpTransport's Node fetch, to weigh it against others (not part of the public surface). */
+export const httpFetchNode = (await import(
+  dist('client/transports/http-fetch-node.js')
+)) as typeof HttpFetchNodeModule;

@@ -28,6 +28,9 @@ export interface BenchResults {
   budgets: { what: string; budget: string; measured: string; pass: boolean }[];
 }
 
+/** The mode of the HTTP row with the README's recommended client and server setup. */
+export const RECOMMENDED_HTTP = "the README's recommended setup, 50 in flight";
+
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
 /** The median of per-round ratios. */
 const ratioOf = (xs: readonly number[]) => median(xs);
@@ -64,6 +67,16 @@ export function judge(r: Omit<BenchResults, 'budgets'>): BenchResults['budgets']
       budget: '≥ 0.95 × bare',
       measured: `${c.toFixed(2)} ×`,
       pass: c >= 0.95,
+    });
+  }
+  const recommended = find('http')?.more?.find((m) => m.mode === RECOMMENDED_HTTP);
+  if (recommended) {
+    const x = ratioOf(recommended.ratios);
+    budgets.push({
+      what: "throughput, Streamable HTTP, 50 in flight, the README's recommended client and server setup vs the bare SDK defaults",
+      budget: '≥ 1.20 × bare',
+      measured: `${x.toFixed(2)} ×`,
+      pass: x >= 1.2,
     });
   }
   const mem = find('in-memory');

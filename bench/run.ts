@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, platform } from 'node:os';
 import { lib, server as serverLib } from './lib.js';
 import { heapPerDedupEntry, heapPerInFlightCall } from './memory.js';
-import { judge, toMarkdown, type BenchResults, type TransportResult } from './report.js';
+import { RECOMMENDED_HTTP, judge, toMarkdown, type BenchResults, type TransportResult } from './report.js';
 import { seedTable } from './seed-table.js';
 import { SERVER_STORE_SIZES, measureServerStore } from './server-store.js';
 import { echoServer, type Kind } from './targets.js';
@@ -36,8 +36,9 @@ const rounds: Record<Kind, number> = quick
   : { 'in-memory': 3, stdio: 4, http: 3 };
 
 function measureTransport(kind: Kind): TransportResult {
-  // the client layer alone is measured where the server is not across the network anyway
-  const sides: Side[] = kind === 'http' ? ['bare', 'tx'] : ['bare', 'tx', 'client'];
+  // the client layer alone is measured where the server is not across the network anyway;
+  // over HTTP, the README's recommended setup too
+  const sides: Side[] = kind === 'http' ? ['bare', 'tx', 'recommended'] : ['bare', 'tx', 'client'];
   const result = measureSides(kind, sides, sizes[kind], rounds[kind]);
   const bare = result.medians.get('bare')!;
   const tx = result.medians.get('tx')!;
@@ -53,6 +54,14 @@ function measureTransport(kind: Kind): TransportResult {
     if (b && x)
       more.push({ mode: label, bare: b, tx: x, ratios: ratiosPerRound(result, 'tx', 'bare', mode) });
   }
+  const recommended = result.medians.get('recommended');
+  if (recommended)
+    more.push({
+      mode: RECOMMENDED_HTTP,
+      bare: bare.parallel,
+      tx: recommended.parallel,
+      ratios: ratiosPerRound(result, 'recommended', 'bare', 'parallel'),
+    });
   return {
     more,
     kind,

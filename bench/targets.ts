@@ -75,6 +75,25 @@ export async function txTarget(kind: Kind, options: TxClientOptions = {}, decora
   };
 }
 
+/**
+ * The README's recommended Streamable HTTP setup: `TxClient` over `httpTransport` (under Node its
+ * fetch on `node:http`'s keep-alive agent) against the server behind `withTxServer`, its SDK
+ * transport in JSON response mode (`enableJsonResponse: true`).
+ */
+export async function recommendedHttpTarget(): Promise<Target> {
+  const http = await startHttp(true, true);
+  const client = await lib.TxClient.connect(() => lib.httpTransport(http.url), { concurrency: 64 });
+  return {
+    call: (i) => client.call('echo', { v: i }),
+    callWait: (i) => client.call('wait', { v: i }),
+    client,
+    close: async () => {
+      await client.close();
+      await http.close();
+    },
+  };
+}
+
 async function connectTransport(
   kind: Kind,
   tx: boolean,
@@ -101,7 +120,8 @@ async function connectTransport(
   return { transport, close: http.close };
 }
 
-async function startHttp(tx: boolean): Promise<{ url: URL; close: () => Promise<void> }> {
+/** An HTTP echo server, one McpServer per session; `json`: the SDK transport's JSON response mode. */
+async function startHttp(tx: boolean, json = false): Promise<{ url: URL; close: () => Promise<void> }> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const http = createServer((req, res) => {
     const id = req.headers['mcp-session-id'];
@@ -110,6 +130,7 @@ async function startHttp(tx: boolean): Promise<{ url: URL; close: () => Promise<
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (sid) => void sessions.set(sid, transport),
+      enableJsonResponse: json,
     });
     void echoServer()
       .connect(tx ? serverLib.withTxServer(transport) : transport)

@@ -10,10 +10,13 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { medianTiming, timeCalls, type Timing } from './harness.js';
-import { bareTarget, txTarget, type Kind, type Target } from './targets.js';
+import { bareTarget, recommendedHttpTarget, txTarget, type Kind, type Target } from './targets.js';
 
-/** What runs: the bare SDK, the full stack, or the client layer alone. */
-export type Side = 'bare' | 'tx' | 'client';
+/**
+ * What runs: the bare SDK, the full stack, the client layer alone, or (HTTP only) the full stack
+ * in the README's recommended setup.
+ */
+export type Side = 'bare' | 'tx' | 'client' | 'recommended';
 
 /** How many calls each process makes. */
 export interface ThroughputSizes {
@@ -48,6 +51,7 @@ const self = fileURLToPath(import.meta.url);
 
 async function target(kind: Kind, side: Side): Promise<Target> {
   if (side === 'bare') return bareTarget(kind);
+  if (side === 'recommended') return recommendedHttpTarget();
   return txTarget(kind, {}, side === 'tx');
 }
 

@@ -2,8 +2,9 @@
  * A Streamable HTTP server with mcp-tx, in both of the SDK's modes, on one idempotency store:
  * - stateful (`/mcp`): one transport and one McpServer per session (the `mcp-session-id` header);
  * - stateless (`/stateless`): one transport and one McpServer per HTTP request.
- * `withTxServer` decorates the SDK's `StreamableHTTPServerTransport`, and the handler calls the
- * decorator's `handleRequest` as it would the SDK's. Then a keyed `charge` is made on one endpoint
+ * `withTxServer` decorates the SDK's `StreamableHTTPServerTransport`, in JSON response mode (the
+ * README's recommended setup: a call's answer is one JSON body, no SSE stream), and the handler
+ * calls the decorator's `handleRequest` as it would the SDK's. Then a keyed `charge` is made on one endpoint
  * and retried on the other: the shared store answers the retry, the tool runs once.
  * Run with `node --import tsx examples/http-server.ts` (`--serve` keeps the server up).
  */
@@ -44,6 +45,7 @@ async function stateful(req: IncomingMessage, res: ServerResponse, body: unknown
     new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (sid) => void sessions.set(sid, transport),
+      enableJsonResponse: true, // no progress on a call's response; leave it out for tools that report progress
     }),
     { store },
   );
@@ -57,7 +59,7 @@ async function stateless(req: IncomingMessage, res: ServerResponse, body: unknow
   if (req.method !== 'POST') return reply(res, 405, 'Method not allowed');
   const server = makeServer();
   // No sessionIdGenerator: the SDK's stateless mode.
-  const transport = withTxServer(new StreamableHTTPServerTransport({}), { store });
+  const transport = withTxServer(new StreamableHTTPServerTransport({ enableJsonResponse: true }), { store });
   res.on('close', () => void server.close()); // closes the transport too
   await server.connect(transport);
   await transport.handleRequest(req, res, body);
@@ -76,6 +78,7 @@ const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 console.log(`serving ${base}/mcp (stateful) and ${base}/stateless`);
 
 if (!process.argv.includes('--serve')) {
+  // httpTransport: under Node, its fetch on node:http's keep-alive agent
   const first = await TxClient.connect(() => httpTransport(`${base}/mcp`));
   const second = await TxClient.connect(() => httpTransport(`${base}/stateless`));
   const args = { order: 'order-1', cents: 500 };

@@ -46,6 +46,17 @@ describe('the client entries in a browser bundle', () => {
   );
 
   it(
+    'should give httpTransport the global fetch in the browser, not the Node one on node:http',
+    async () => {
+      const { metafile } = await bundleForBrowser("export { httpTransport } from './src/index.js';");
+      const inputs = Object.keys(metafile.inputs);
+      expect(inputs).toContain('src/client/transports/http-fetch.ts');
+      expect(inputs).not.toContain('src/client/transports/http-fetch-node.ts');
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     "should bundle the README's browser example (examples/browser/page.ts) cleanly",
     async () => {
       const bundle = await bundleForBrowser("export * from './examples/browser/page.js';");

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -53,6 +54,31 @@ describe('httpTransport', () => {
     await transport.close();
     expect(callSignal.aborted).toBe(true);
     await expect(pending).rejects.toThrow();
+  });
+
+  it('should send through node:http under Node, not the global fetch, unless given a fetch', async () => {
+    const global = jest.spyOn(globalThis, 'fetch');
+    try {
+      const sdk = new Client({ name: 'spec', version: '1.0.0' });
+      await sdk.connect(httpTransport(http.url));
+      await sdk.callTool({ name: 'echo', arguments: { text: 'node:http' } });
+      await sdk.close();
+      expect(global).not.toHaveBeenCalled();
+
+      const methods: string[] = [];
+      const given: FetchLike = (url, init) => {
+        methods.push(init?.method ?? 'GET');
+        return fetch(url, init);
+      };
+      const other = new Client({ name: 'spec', version: '1.0.0' });
+      await other.connect(httpTransport(http.url, { fetch: given }));
+      await other.callTool({ name: 'echo', arguments: { text: 'given' } });
+      await other.close();
+      expect(methods).toContain('POST');
+      expect(global).toHaveBeenCalled(); // `given` calls the global fetch
+    } finally {
+      global.mockRestore();
+    }
   });
 
   it('should reject a url that is neither a string nor a URL, and a fetch that is no function', () => {

@@ -2,12 +2,17 @@ import {
   StreamableHTTPClientTransport,
   type StreamableHTTPClientTransportOptions,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { defaultHttpFetch } from '#http-fetch';
 import { perRequestSignalFetch } from './per-request-signal-fetch.js';
 
 /**
- * A Streamable HTTP client transport to `url` whose requests each get their own abort signal
- * ({@link perRequestSignalFetch}, around `options.fetch` when given). Without it the SDK's
- * transport piles an abort listener per request on one signal. `options` are the SDK's
+ * A Streamable HTTP client transport to `url`: the SDK's `StreamableHTTPClientTransport` with a
+ * fetch of mcp-tx's. Under Node (the package's `node` condition) that is a fetch on `node:http`'s
+ * keep-alive agent for what the transport sends (about a third of the global fetch's client CPU
+ * per call; anything else goes to the global fetch); elsewhere, the global fetch through
+ * {@link perRequestSignalFetch}, so that each request gets its own abort signal (without it the
+ * SDK's transport piles an abort listener per request on one signal). `options.fetch`, when
+ * given, is used instead, through `perRequestSignalFetch`. `options` are the SDK's
  * `StreamableHTTPClientTransportOptions`, passed on as they are (the SDK owns and checks them).
  *
  * @example
@@ -29,6 +34,9 @@ export function httpTransport(
   }
   return new StreamableHTTPClientTransport(typeof url === 'string' ? new URL(url) : url, {
     ...options,
-    fetch: perRequestSignalFetch(options.fetch),
+    fetch:
+      options.fetch === undefined && defaultHttpFetch !== undefined
+        ? defaultHttpFetch
+        : perRequestSignalFetch(options.fetch),
   });
 }

@@ -1,4 +1,5 @@
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { whileInFlight } from './signal-bridge.js';
 
 /**
  * Wraps `fetch` so that every request gets its own `AbortSignal`, bridged from the one it was
@@ -27,7 +28,7 @@ export function perRequestSignalFetch(baseFetch?: FetchLike): FetchLike {
     // No signal: nothing to bridge. Already aborted: the fetch rejects at once, adding no listener.
     if (!shared || shared.aborted) return base(url, init);
     const controller = new AbortController();
-    const release = bridge(shared, controller);
+    const release = whileInFlight(shared, (reason) => controller.abort(reason));
     let response: Promise<Response>;
     try {
       response = base(url, { ...init, signal: controller.signal });
@@ -42,39 +43,6 @@ export function perRequestSignalFetch(baseFetch?: FetchLike): FetchLike {
         throw error;
       },
     );
-  };
-}
-
-/** The requests in flight on a shared signal, and its one listener. */
-interface Bridge {
-  readonly requests: Set<AbortController>;
-  readonly onAbort: () => void;
-}
-
-const bridges = new WeakMap<AbortSignal, Bridge>();
-
-/**
- * Aborts `controller` when `shared` aborts, until the returned release is called. One listener
- * per shared signal serves every request in flight on it (50 in flight would otherwise be 50
- * listeners, past the default limit of 10 that warns); it is removed when none is left.
- */
-function bridge(shared: AbortSignal, controller: AbortController): () => void {
-  let b = bridges.get(shared);
-  if (!b) {
-    const requests = new Set<AbortController>();
-    const onAbort = (): void => {
-      shared.removeEventListener('abort', onAbort);
-      for (const request of requests) request.abort(shared.reason);
-      requests.clear();
-    };
-    b = { requests, onAbort };
-    bridges.set(shared, b);
-  }
-  const { requests, onAbort } = b;
-  if (requests.size === 0) shared.addEventListener('abort', onAbort);
-  requests.add(controller);
-  return () => {
-    if (requests.delete(controller) && requests.size === 0) shared.removeEventListener('abort', onAbort);
   };
 }
 
