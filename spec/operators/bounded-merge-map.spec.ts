@@ -183,7 +183,7 @@ describe('boundedMergeMap', () => {
         new Observable<number>((s) => {
           const sub = (inners[i] as Subject<number>).subscribe(s);
           return () => {
-            tornDown[i]++;
+            tornDown[i] = (tornDown[i] ?? 0) + 1;
             sub.unsubscribe();
           };
         });
