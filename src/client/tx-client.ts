@@ -231,7 +231,8 @@ export class TxClient {
       },
       ended: (run) => {
         const { outcome } = run;
-        this.recorder.callEnded(run.tool, outcome ?? 'CANCELLED', this.scheduler.now() - run.startedAt);
+        const now = run.answeredAt ?? this.scheduler.now();
+        this.recorder.callEnded(run.tool, outcome ?? 'CANCELLED', now - run.startedAt);
         this.live.delete(run);
         this.attempts.forget(run, outcome === 'completed');
       },
@@ -612,30 +613,46 @@ export class TxClient {
     return run;
   }
 
-  private toTxResult(ctx: CallContext, wire: CallToolResult): TxResult {
+  private toTxResult(run: CallRun, wire: CallToolResult): TxResult {
+    const now = this.scheduler.now();
+    run.answeredAt = now; // the call ends now: its end is counted at this time
     // a task's result carries no mcp_tx meta: the CreateTaskResult's tells of the call
-    const { result, meta } = splitResultMeta(wire, ctx.task?.meta);
+    const { result, meta } = splitResultMeta(wire, run.task?.meta);
     // A server may carry the ACK of a quick call on its response instead of a notification.
-    if (meta !== undefined && !ctx.acked && this.server?.features.includes('ack'))
-      this.attempts.acknowledge(ctx);
-    const txResult: TxResult = {
-      requestId: ctx.requestId,
-      idempotencyKey: ctx.idempotencyKey,
-      result,
-      ack: meta !== undefined || ctx.acked,
-      processed: true,
-      duplicate: meta?.duplicate ?? false,
-      cached: false,
-      attempts: ctx.attempt + 1,
-      ...(meta !== undefined ? { serverAttempts: meta.attempts } : {}),
-      latencyMs: this.scheduler.now() - ctx.startedAt,
-    };
-    if (watched(this.events, ctx))
-      publish(this.events, ctx, {
-        type: 'response',
-        ...eventBase(ctx, this.scheduler.now()),
-        result: txResult,
-      });
+    if (meta !== undefined && !run.acked && this.server?.features.includes('ack'))
+      this.attempts.acknowledge(run, now);
+    const { requestId, idempotencyKey } = run;
+    const latencyMs = now - run.startedAt;
+    const duplicate = meta?.duplicate ?? false;
+    const attempts = run.attempt + 1;
+    // two literals rather than a spread of an optional member: one shape each, no copy
+    const txResult: TxResult =
+      meta !== undefined
+        ? {
+            requestId,
+            idempotencyKey,
+            result,
+            ack: true,
+            processed: true,
+            duplicate,
+            cached: false,
+            attempts,
+            serverAttempts: meta.attempts,
+            latencyMs,
+          }
+        : {
+            requestId,
+            idempotencyKey,
+            result,
+            ack: run.acked,
+            processed: true,
+            duplicate,
+            cached: false,
+            attempts,
+            latencyMs,
+          };
+    if (watched(this.events, run))
+      publish(this.events, run, { type: 'response', ...eventBase(run, now), result: txResult });
     return txResult;
   }
 

@@ -178,11 +178,11 @@ export class AttemptRunner implements AttemptOwner {
   }
 
   /** The server accepted the current attempt of `ctx`, by notification or on its response. */
-  acknowledge(ctx: CallContext): void {
+  acknowledge(ctx: CallContext, now = this.host.scheduler.now()): void {
     ctx.acked = true;
-    this.host.recorder.acked(ctx.tool, this.host.scheduler.now() - ctx.sentAt);
+    this.host.recorder.acked(ctx.tool, now - ctx.sentAt);
     if (watched(this.host.events, ctx))
-      publish(this.host.events, ctx, { type: 'ack', ...eventBase(ctx, this.host.scheduler.now()) });
+      publish(this.host.events, ctx, { type: 'ack', ...eventBase(ctx, now) });
   }
 
   /**

@@ -117,10 +117,11 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     this.#timer = scheduler.schedule(timedOut, this.timeoutMs, this);
     // compression on and its codec still loading (`new TxClient` in a browser): send once it is in
     if (packer.ready) this.#waiting = from(packer.ready).subscribe(() => this.#sendWhenConnected());
-    else this.#sendWhenConnected();
+    else this.#sendWhenConnected(this.#startedAt);
   }
 
-  #sendWhenConnected(): void {
+  /** Sends now (at `now`, if it is still the time read) or once connected. */
+  #sendWhenConnected(now?: number): void {
     const { connection } = this.owner.host;
     const status = connection.current;
     if (status === 'connecting' || status === 'reconnecting') {
@@ -129,7 +130,7 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
         error: () => this.#failNotSent(),
       });
     } else {
-      this.#send();
+      this.#send(now);
     }
   }
 
@@ -209,14 +210,14 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     else if (this.#sentId !== undefined) this.owner.cancelled(this.ctx, this.#sentOn, this.#sentId, true);
   }
 
-  #send(): void {
+  #send(now?: number): void {
     const { owner, ctx } = this;
     const { host, tap, checks } = owner;
     const transport = host.sdk.transport;
     // Nothing can be sent (the connection is gone): the call fails as never sent, at once.
     if (!transport) return this.#failNotSent();
     this.#sent = true;
-    ctx.sentAt = host.scheduler.now();
+    ctx.sentAt = now ?? host.scheduler.now();
     host.recorder.attemptSent(ctx.tool, ctx.attempt);
     if (ctx.task) return this.#followTask(); // resumed by id: no second task
     this.#sentOn = transport;

@@ -23,8 +23,8 @@ import type { ToolResilience } from '../resilience/tool-resilience.js';
 export interface RunHost extends RetryHost {
   readonly attempts: AttemptRunner;
   readonly resilience: ToolResilience;
-  /** The caller's result for the answer `result` of `ctx`. */
-  toTxResult(ctx: CallContext, result: CallToolResult): TxResult;
+  /** The caller's result for the answer `result` of `run` (which it stamps with {@link CallRun.answeredAt}). */
+  toTxResult(run: CallRun, result: CallToolResult): TxResult;
   /** The call of `ctx` failed for good with `error` (before its caller hears of it). */
   failed(ctx: CallContext, error: unknown): void;
   /** The call of `run` ended, however (its caller is done or gone). */
@@ -80,6 +80,8 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
   outcome: string | undefined = undefined;
   /** The caller's subscription has ended. */
   done = false;
+  /** When the call got its answer (scheduler time), once it did. */
+  answeredAt: number | undefined = undefined;
 
   /** The attempt running now. */
   #current: Attempt | undefined = undefined;
