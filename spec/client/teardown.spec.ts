@@ -19,8 +19,10 @@ describe('TxClient teardown', () => {
     const client = await connect();
     const events: TxEvent[] = [];
     client.events$.subscribe((e) => events.push(e));
+    // subscribed first: over InMemoryTransport the ACK may come inside the call's own send
+    const acked = new Promise<void>((resolve) => client.acks$.subscribe(() => resolve()));
     const sub = client.call$('slow', { ms: 5_000 }).subscribe();
-    await new Promise<void>((resolve) => client.acks$.subscribe(() => resolve()));
+    await acked;
     sub.unsubscribe();
     await new Promise((r) => setTimeout(r, 10));
     expect(events.map((e) => e.type)).toEqual(['request', 'ack']);
@@ -32,14 +34,15 @@ describe('TxClient teardown', () => {
   it('should forget calls aborted through their signal or failed by close()', async () => {
     const client = await connect();
     const controller = new AbortController();
+    const acked = new Promise<void>((resolve) => {
+      let n = 0;
+      client.acks$.subscribe(() => ++n === 2 && resolve());
+    });
     const aborted = client
       .call('slow', { ms: 5_000 }, { signal: controller.signal })
       .catch((e: unknown) => e);
     const closed = client.call('slow', { ms: 5_000 }).catch((e: unknown) => e);
-    await new Promise<void>((resolve) => {
-      let n = 0;
-      client.acks$.subscribe(() => ++n === 2 && resolve());
-    });
+    await acked;
     controller.abort();
     await aborted;
     expect(awaitingAck(client)).toBe(1);

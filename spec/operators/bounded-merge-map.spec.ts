@@ -1,4 +1,4 @@
-import { Observable, Subject, of } from 'rxjs';
+import { Observable, Subject, of, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { boundedMergeMap } from '../../src/operators/bounded-merge-map.js';
 import type { BoundedMergeMapConfig, QueueGauge } from '../../src/operators/bounded-merge-map.js';
@@ -150,6 +150,50 @@ describe('boundedMergeMap', () => {
       expect(seen[99_999]).toBe(100_000);
       expect([...depths]).toEqual([1]); // no inner ever started inside another
       expect(completed).toBe(true);
+    });
+  });
+
+  describe('teardown of running inners', () => {
+    it('should tear down an inner still running when the output ends on its first value', () => {
+      let tornDown = 0;
+      const seen: number[] = [];
+      const values = new Subject<number>();
+      values
+        .pipe(
+          boundedMergeMap(
+            () =>
+              new Observable<number>((s) => {
+                s.next(1);
+                return () => tornDown++;
+              }),
+            { concurrency: 2, maxQueue: 0, onOverflow: () => undefined },
+          ),
+          take(1),
+        )
+        .subscribe((v) => seen.push(v));
+      values.next(0); // after subscribe: the inner starts from the source's value
+      expect(seen).toEqual([1]);
+      expect(tornDown).toBe(1);
+    });
+
+    it('should leave inners that ended alone and tear down each one still running, once', () => {
+      const inners = Array.from({ length: 6 }, () => new Subject<number>());
+      const tornDown = inners.map(() => 0);
+      const project = (i: number) =>
+        new Observable<number>((s) => {
+          const sub = (inners[i] as Subject<number>).subscribe(s);
+          return () => {
+            tornDown[i] = (tornDown[i] ?? 0) + 1;
+            sub.unsubscribe();
+          };
+        });
+      const sub = of(0, 1, 2, 3, 4, 5)
+        .pipe(boundedMergeMap(project, { concurrency: 6, maxQueue: 0, onOverflow: () => undefined }))
+        .subscribe();
+      for (const i of [4, 1, 5]) inners[i]?.complete(); // out of order
+      expect(tornDown).toEqual([0, 1, 0, 0, 1, 1]);
+      sub.unsubscribe();
+      expect(tornDown).toEqual([1, 1, 1, 1, 1, 1]);
     });
   });
 

@@ -16,7 +16,6 @@ import {
   throwError,
 } from 'rxjs';
 import * as z from 'zod/v4';
-import { boundedMergeMap } from '../operators/index.js';
 import {
   ACK_METHOD,
   AbortedError,
@@ -38,9 +37,9 @@ import {
 import type { CallDedup } from './resilience/call-dedup.js';
 import type { CallExtras } from './resilience/call-extras.js';
 import { callExtras, loadCallExtras } from './resilience/call-extras-loader.js';
-import { AttemptPipeline } from './call/attempt-pipeline.js';
 import { AttemptRunner } from './call/attempt-runner.js';
-import { CallJob, type JobHost } from './call/call-job.js';
+import { CallQueue } from './call/call-queue.js';
+import { CallRun, type RunHost } from './call/call-run.js';
 import { ArgumentPacker, clientFeatures } from './transports/compression.js';
 import { loadCompressionCodec } from './transports/compression-codec.js';
 import {
@@ -140,9 +139,9 @@ export class TxClient {
   /** Emits once, when the client closes: ends `metrics$`. */
   private readonly closing = new Subject<void>();
   private readonly recorder: TxMetrics;
-  private readonly jobs = new Subject<CallJob>();
-  private readonly live = new Set<CallJob>();
-  private readonly jobHost: JobHost;
+  private readonly queue: CallQueue<CallRun>;
+  private readonly live = new Set<CallRun>();
+  private readonly runHost: RunHost;
   private readonly policies = new Map<string, ResolvedPolicy>();
   private readonly safeTools = new Map<string, boolean>();
   /** The dedup window, made by the first keyed call. */
@@ -155,7 +154,6 @@ export class TxClient {
   private readonly connection: Connection;
   private readonly resilience: ToolResilience;
   private readonly attempts: AttemptRunner;
-  private readonly pipeline: AttemptPipeline;
   /** What calls answered without a request of their own need to be counted and shown. */
   private readonly unsent: UnsentHost;
 
@@ -206,20 +204,6 @@ export class TxClient {
     this.responses$ = this.events$.pipe(filter((e): e is TxResponseEvent => e.type === 'response'));
     const own = (options as { [OWN_TRANSPORT]?: OwnTransport })[OWN_TRANSPORT];
     this.connection = new Connection(sdk, own?.factory, own ? own.reconnect : false, scheduler, random);
-    this.jobHost = {
-      attempts$: (ctx) => this.pipeline.attempts$(ctx),
-      toTxResult: (ctx, result) => this.toTxResult(ctx, result),
-      failed: (ctx, error) => {
-        if (this.events.observed)
-          this.events.next({ type: 'failure', ...eventBase(ctx, this.scheduler.now()), error });
-      },
-      ended: (job) => {
-        const { ctx, outcome } = job;
-        this.recorder.callEnded(ctx.tool, outcome ?? 'CANCELLED', this.scheduler.now() - ctx.startedAt);
-        this.live.delete(job);
-        this.attempts.forget(ctx, outcome === 'completed');
-      },
-    };
     this.attempts = new AttemptRunner({
       sdk,
       connection: this.connection,
@@ -232,7 +216,7 @@ export class TxClient {
       replaySafe: (ctx, server) => this.replaySafe(ctx, server),
       isClosed: () => this.closed,
     });
-    this.pipeline = new AttemptPipeline({
+    this.runHost = {
       attempts: this.attempts,
       resilience: this.resilience,
       connection: this.connection,
@@ -240,30 +224,40 @@ export class TxClient {
       events: this.events,
       scheduler,
       random,
-    });
+      toTxResult: (ctx, result) => this.toTxResult(ctx, result),
+      failed: (ctx, error) => {
+        if (this.events.observed)
+          this.events.next({ type: 'failure', ...eventBase(ctx, this.scheduler.now()), error });
+      },
+      ended: (run) => {
+        const { outcome } = run;
+        const now = run.answeredAt ?? this.scheduler.now();
+        this.recorder.callEnded(run.tool, outcome ?? 'CANCELLED', now - run.startedAt);
+        this.live.delete(run);
+        this.attempts.forget(run, outcome === 'completed');
+      },
+      release: () => this.queue.release(),
+    };
+    this.queue = new CallQueue<CallRun>(
+      concurrency,
+      maxQueue,
+      (run) => {
+        run.fail(
+          'QUEUE_FULL',
+          new QueueFullError(`${run.tool}: ${maxQueue} calls already queued`, {
+            info: errorInfo(run, this.scheduler.now()),
+          }),
+        );
+      },
+      () => this.closed,
+      (gauge) => this.recorder.setQueueGauge(gauge),
+    );
     if (!own) this.connection.adopt();
     // A reconnected server may advertise other capabilities: read them again.
     this.connection.status$.subscribe((status) => {
       if (status === 'connected') this.serverTx = null;
     });
     sdk.setNotificationHandler(AckNotificationSchema, (n) => void this.attempts.onAck(n.params));
-    this.jobs
-      .pipe(
-        boundedMergeMap((job) => new Observable<never>((slot) => job.run(slot, this.closed)), {
-          concurrency,
-          maxQueue,
-          gauge: (gauge) => this.recorder.setQueueGauge(gauge),
-          onOverflow: (job) => {
-            job.fail(
-              'QUEUE_FULL',
-              new QueueFullError(`${job.ctx.tool}: ${maxQueue} calls already queued`, {
-                info: errorInfo(job.ctx, this.scheduler.now()),
-              }),
-            );
-          },
-        }),
-      )
-      .subscribe();
   }
 
   /**
@@ -478,8 +472,41 @@ export class TxClient {
    */
   call(name: string, args?: Record<string, unknown>, options?: CallOptions): Promise<TxResult> {
     return new Promise((resolve, reject) => {
-      this.call$(name, args, options).subscribe({ next: resolve, error: reject });
+      // the common call (valid, unkeyed, no signal, no cache, no breaker to load) starts directly:
+      // no Observable, no subscriber; any other goes through call$
+      if (!this.#startDirect(name, args, options, resolve, reject))
+        this.call$(name, args, options).subscribe({ next: resolve, error: reject });
     });
+  }
+
+  /** Starts `call`'s common case for a promise; `false` (nothing done) for any other. */
+  #startDirect(
+    name: string,
+    args: Record<string, unknown> | undefined,
+    options: CallOptions | undefined,
+    resolve: (result: TxResult) => void,
+    reject: (error: unknown) => void,
+  ): boolean {
+    if (typeof name !== 'string' || name.length === 0 || this.closed) return false;
+    if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args)))
+      return false;
+    if (options !== undefined) {
+      if (options.idempotencyKey !== undefined || options.signal || options.onProgress) return false;
+      try {
+        validateCallOptions(options);
+      } catch {
+        return false; // call$ reports it
+      }
+    }
+    let cached;
+    try {
+      cached = this.resilience.cached(name);
+    } catch {
+      return false;
+    }
+    if (cached || (this.resilience.usesBreakers && !callExtras())) return false;
+    this.start(undefined, name, args, options, callId(), undefined, resolve, reject);
+    return true;
   }
 
   /**
@@ -534,36 +561,41 @@ export class TxClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const job of [...this.live]) {
-      job.fail(
+    for (const run of [...this.live]) {
+      run.fail(
         'CLIENT_CLOSED',
-        new ClientClosedError(`${job.ctx.tool}: client closed`, {
-          info: errorInfo(job.ctx, this.scheduler.now()),
+        new ClientClosedError(`${run.tool}: client closed`, {
+          info: errorInfo(run, this.scheduler.now()),
         }),
       );
     }
-    this.jobs.complete();
+    this.queue.end();
     this.events.complete();
     this.closing.next();
     this.closing.complete();
     await this.connection.close();
   }
 
-  /** Queues a call for `subscriber`; returns its teardown. */
+  /**
+   * Queues a call for `subscriber` (or, for a promise, `resolve` and `reject`); returns its
+   * teardown.
+   */
   private start(
-    subscriber: Subscriber<TxResult>,
+    subscriber: Subscriber<TxResult> | undefined,
     tool: string,
     args: Record<string, unknown> | undefined,
     options: CallOptions | undefined,
     idempotencyKey: string,
     watcher: CallWatcher | undefined,
-  ): CallJob {
+    resolve?: (result: TxResult) => void,
+    reject?: (error: unknown) => void,
+  ): CallRun {
     const policy = this.policyFor(tool, options);
     const startedAt = this.scheduler.now();
     const at = options?.deadline;
     const deadlineAt =
       at !== undefined ? +at : policy.deadlineMs !== undefined ? startedAt + policy.deadlineMs : undefined;
-    const ctx: CallContext = {
+    const spec = {
       tool,
       args,
       policy,
@@ -571,47 +603,56 @@ export class TxClient {
       idempotencyKey,
       startedAt,
       deadlineAt,
-      attempt: -1,
-      acked: false,
-      sentAt: startedAt,
-      errors: [],
-      abandoned: false,
-      unfinished: undefined,
       taskRequest: taskRequestOf(this.sdk, tool, options?.task),
-      task: undefined,
       watcher,
     };
-    const job = new CallJob(ctx, subscriber, this.jobHost);
+    const run = new CallRun(this.runHost, spec, subscriber, resolve, reject);
     this.recorder.callStarted(tool);
-    this.live.add(job);
-    this.jobs.next(job);
-    return job;
+    this.live.add(run);
+    this.queue.add(run);
+    return run;
   }
 
-  private toTxResult(ctx: CallContext, wire: CallToolResult): TxResult {
+  private toTxResult(run: CallRun, wire: CallToolResult): TxResult {
+    const now = this.scheduler.now();
+    run.answeredAt = now; // the call ends now: its end is counted at this time
     // a task's result carries no mcp_tx meta: the CreateTaskResult's tells of the call
-    const { result, meta } = splitResultMeta(wire, ctx.task?.meta);
+    const { result, meta } = splitResultMeta(wire, run.task?.meta);
     // A server may carry the ACK of a quick call on its response instead of a notification.
-    if (meta !== undefined && !ctx.acked && this.server?.features.includes('ack'))
-      this.attempts.acknowledge(ctx);
-    const txResult: TxResult = {
-      requestId: ctx.requestId,
-      idempotencyKey: ctx.idempotencyKey,
-      result,
-      ack: meta !== undefined || ctx.acked,
-      processed: true,
-      duplicate: meta?.duplicate ?? false,
-      cached: false,
-      attempts: ctx.attempt + 1,
-      ...(meta !== undefined ? { serverAttempts: meta.attempts } : {}),
-      latencyMs: this.scheduler.now() - ctx.startedAt,
-    };
-    if (watched(this.events, ctx))
-      publish(this.events, ctx, {
-        type: 'response',
-        ...eventBase(ctx, this.scheduler.now()),
-        result: txResult,
-      });
+    if (meta !== undefined && !run.acked && this.server?.features.includes('ack'))
+      this.attempts.acknowledge(run, now);
+    const { requestId, idempotencyKey } = run;
+    const latencyMs = now - run.startedAt;
+    const duplicate = meta?.duplicate ?? false;
+    const attempts = run.attempt + 1;
+    // two literals rather than a spread of an optional member: one shape each, no copy
+    const txResult: TxResult =
+      meta !== undefined
+        ? {
+            requestId,
+            idempotencyKey,
+            result,
+            ack: true,
+            processed: true,
+            duplicate,
+            cached: false,
+            attempts,
+            serverAttempts: meta.attempts,
+            latencyMs,
+          }
+        : {
+            requestId,
+            idempotencyKey,
+            result,
+            ack: run.acked,
+            processed: true,
+            duplicate,
+            cached: false,
+            attempts,
+            latencyMs,
+          };
+    if (watched(this.events, run))
+      publish(this.events, run, { type: 'response', ...eventBase(run, now), result: txResult });
     return txResult;
   }
 

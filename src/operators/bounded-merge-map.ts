@@ -1,5 +1,5 @@
 import { Observable, from } from 'rxjs';
-import type { ObservableInput, OperatorFunction } from 'rxjs';
+import type { ObservableInput, OperatorFunction, Subscription } from 'rxjs';
 import { checkFunction, checkKeys, checkNumber } from '../protocol/config-internals.js';
 
 /**
@@ -80,6 +80,8 @@ export function boundedMergeMap<T, R>(
         }
         return value;
       };
+      // The inners running, torn down with the output.
+      const running = new Set<Subscription>();
       let index = 0;
       let draining = false;
       let sourceDone = false;
@@ -109,17 +111,23 @@ export function boundedMergeMap<T, R>(
           return subscriber.error(error);
         }
         let ended = false;
-        const inner = inner$.subscribe({
+        let inner: Subscription | undefined = undefined;
+        inner = inner$.subscribe({
           next: (result) => subscriber.next(result),
           error: (error: unknown) => subscriber.error(error),
           complete: () => {
             ended = true;
+            if (inner) running.delete(inner);
             counts.active--;
             drain();
           },
         });
-        // Torn down with the output; an inner that ends later leaves it by itself (RxJS parentage).
-        if (!ended) subscriber.add(inner);
+        // Torn down with the output. Kept in a Set, not added to `subscriber`: RxJS removes an
+        // ended child from its parent with indexOf + splice, O(inners running) per inner.
+        if (ended) return;
+        // the output may have ended while the inner was being subscribed (on its first value, say)
+        if (subscriber.closed) inner.unsubscribe();
+        else running.add(inner);
       };
 
       const upstream = source.subscribe({
@@ -138,6 +146,8 @@ export function boundedMergeMap<T, R>(
 
       return () => {
         upstream.unsubscribe();
+        for (const inner of running) inner.unsubscribe();
+        running.clear();
         // Values still waiting when the subscription ends are discarded with it.
         waiting = [];
         counts.queued = 0;

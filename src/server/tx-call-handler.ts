@@ -92,9 +92,9 @@ export class TxCallHandler {
     this.#acceptedAt = now;
     try {
       if (call.key === undefined) this.#admit(call);
-      // A keyed call is claimed a microtask later, as an async store's answer comes: a client whose
-      // transport delivers synchronously (in memory) must have sent the request before its ACK arrives.
-      else queueMicrotask(() => this.#claim(call));
+      // Claimed at once: over a synchronous transport (in memory) its ACK may reach the client inside
+      // the client's own send, which TxClient takes (spec/client/synchronous-peer.spec.ts).
+      else this.#claim(call);
     } finally {
       this.#acceptedAt = undefined;
     }

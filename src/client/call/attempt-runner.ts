@@ -1,11 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  type CallToolRequest,
-  type CallToolResult,
-  type RequestId,
-} from '@modelcontextprotocol/sdk/types.js';
-import { Observable, type SchedulerLike, type Subject } from 'rxjs';
+import type { CallToolRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { SchedulerLike, Subject } from 'rxjs';
 import {
   PROTOCOL_VERSION,
   NACK_CODE,
@@ -18,7 +14,7 @@ import {
   type TxError,
   type TxRequestMeta,
 } from '../../protocol/index.js';
-import { Attempt, CANCELLED, type AttemptOwner } from './attempt.js';
+import { Attempt, CANCELLED, type AttemptOwner, type AttemptSink } from './attempt.js';
 import { deadlineError, eventBase, publish, watched, type CallContext } from './call-context.js';
 import { unpackResponse, type ArgumentPacker } from '../transports/compression.js';
 import type { Connection } from '../connection/connection.js';
@@ -47,7 +43,7 @@ export interface AttemptHost {
 }
 
 /**
- * The attempts of a client's calls: each subscription to {@link attempt$} sends one request on
+ * The attempts of a client's calls: each {@link start} sends one request on
  * the SDK client's transport (checked as `Client.callTool` checks it; through `callTool` itself
  * for an SDK whose checks cannot be made outside it), bounded by the attempt timeout, and fails
  * with a classified `TxError`; ACKs (notifications, or carried on responses) are matched to the
@@ -57,7 +53,7 @@ export interface AttemptHost {
  *
  * @example
  * const attempts = new AttemptRunner(host);
- * attempts.attempt$(ctx).pipe(retry(2)).subscribe(...);
+ * attempts.start(run); // run.attemptSucceeded(attempt, result) or run.attemptFailed(attempt, error)
  */
 export class AttemptRunner implements AttemptOwner {
   /** Calls whose current attempt may still be ACKed, by request id. */
@@ -90,63 +86,57 @@ export class AttemptRunner implements AttemptOwner {
   }
 
   /**
-   * One attempt per subscription: sends the request once connected, bounds it by the attempt
-   * timeout (scheduler time), and turns any failure into a classified {@link TxError}.
-   * Unsubscribing before the response stops waiting for it and cancels the request on the server.
+   * Starts the next attempt of `run`: sends the request once connected, bounds it by the attempt
+   * timeout (scheduler time), and tells `run` how it ends, with a classified {@link TxError} if it
+   * fails. `run` unsubscribes the attempt to stop waiting for it (the request is then cancelled
+   * on the server).
    */
-  attempt$(ctx: CallContext): Observable<CallToolResult> {
-    return new Observable<CallToolResult>((subscriber) => {
-      const number = ++ctx.attempt;
-      ctx.acked = false;
-      const { maxTotalTimeoutMs } = ctx.policy;
-      let timeoutMs = ctx.policy.timeoutMs;
-      if (maxTotalTimeoutMs !== undefined && maxTotalTimeoutMs < timeoutMs) timeoutMs = maxTotalTimeoutMs;
-      if (ctx.deadlineAt !== undefined) {
-        const left = ctx.deadlineAt - this.host.scheduler.now();
-        if (left <= 0) return subscriber.error(deadlineError(ctx, this.host.scheduler.now()));
-        timeoutMs = Math.min(timeoutMs, left);
-      }
-      const server = this.host.server();
-      const ackExpected = server?.features.includes('ack') ?? false;
-      let params: CallToolRequest['params'] = { name: ctx.tool, arguments: ctx.args };
-      let meta: TxRequestMeta | undefined;
-      if (server) {
-        meta = {
-          version: PROTOCOL_VERSION,
-          requestId: ctx.requestId,
-          idempotencyKey: ctx.idempotencyKey,
-          expectAck: ackExpected,
-          retryCount: number,
-          timeoutMs,
-          deadline: ctx.deadlineAt,
-        };
-        const wire = encodeRequestMeta(meta, server.version);
-        const packed = this.host.packer.pack(ctx, ctx.args, server);
-        params = packed
-          ? { name: ctx.tool, _meta: { mcp_tx: { ...wire, ...packed } } }
-          : { name: ctx.tool, arguments: ctx.args, _meta: { mcp_tx: wire } };
-      }
-      if (ctx.taskRequest) params = { ...params, task: ctx.taskRequest };
-      if (ackExpected && number === 0) this.awaitingAck.set(ctx.requestId, ctx);
-      // an attempt that resumes the call's task sends no tools/call: its task events tell
-      if (ctx.task === undefined && watched(this.host.events, ctx)) {
-        publish(this.host.events, ctx, {
-          type: 'request',
-          ...eventBase(ctx, this.host.scheduler.now()),
-          idempotencyKey: ctx.idempotencyKey,
-          meta,
-        });
-      }
-      const attempt = new Attempt(this, ctx, subscriber, {
-        params,
+  start(run: CallContext & AttemptSink): void {
+    const { scheduler } = this.host;
+    const number = ++run.attempt;
+    run.acked = false;
+    const { maxTotalTimeoutMs } = run.policy;
+    let timeoutMs = run.policy.timeoutMs;
+    if (maxTotalTimeoutMs !== undefined && maxTotalTimeoutMs < timeoutMs) timeoutMs = maxTotalTimeoutMs;
+    if (run.deadlineAt !== undefined) {
+      const left = run.deadlineAt - scheduler.now();
+      if (left <= 0) return run.attemptFailed(undefined, deadlineError(run, scheduler.now()));
+      timeoutMs = Math.min(timeoutMs, left);
+    }
+    const server = this.host.server();
+    const ackExpected = server?.features.includes('ack') ?? false;
+    let params: CallToolRequest['params'] = { name: run.tool, arguments: run.args };
+    let meta: TxRequestMeta | undefined;
+    if (server) {
+      meta = {
+        version: PROTOCOL_VERSION,
+        requestId: run.requestId,
+        idempotencyKey: run.idempotencyKey,
+        expectAck: ackExpected,
+        retryCount: number,
         timeoutMs,
-        server,
-        ackExpected,
-        progress: ctx.watcher !== undefined,
+        deadline: run.deadlineAt,
+      };
+      const wire = encodeRequestMeta(meta, server.version);
+      const packed = this.host.packer.pack(run, run.args, server);
+      params = packed
+        ? { name: run.tool, _meta: { mcp_tx: { ...wire, ...packed } } }
+        : { name: run.tool, arguments: run.args, _meta: { mcp_tx: wire } };
+    }
+    if (run.taskRequest) params = { ...params, task: run.taskRequest };
+    if (ackExpected && number === 0) this.awaitingAck.set(run.requestId, run);
+    // an attempt that resumes the call's task sends no tools/call: its task events tell
+    if (run.task === undefined && watched(this.host.events, run)) {
+      publish(this.host.events, run, {
+        type: 'request',
+        ...eventBase(run, scheduler.now()),
+        idempotencyKey: run.idempotencyKey,
+        meta,
       });
-      attempt.start();
-      return attempt;
-    });
+    }
+    const attempt = new Attempt(this, run, params, timeoutMs, server, ackExpected, run.watcher !== undefined);
+    run.started(attempt);
+    attempt.start();
   }
 
   /** Counts a failed attempt's timeout or NACK, and emits its event when someone listens. */
@@ -188,11 +178,11 @@ export class AttemptRunner implements AttemptOwner {
   }
 
   /** The server accepted the current attempt of `ctx`, by notification or on its response. */
-  acknowledge(ctx: CallContext): void {
+  acknowledge(ctx: CallContext, now = this.host.scheduler.now()): void {
     ctx.acked = true;
-    this.host.recorder.acked(ctx.tool, this.host.scheduler.now() - ctx.sentAt);
+    this.host.recorder.acked(ctx.tool, now - ctx.sentAt);
     if (watched(this.host.events, ctx))
-      publish(this.host.events, ctx, { type: 'ack', ...eventBase(ctx, this.host.scheduler.now()) });
+      publish(this.host.events, ctx, { type: 'ack', ...eventBase(ctx, now) });
   }
 
   /**

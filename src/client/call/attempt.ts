@@ -1,7 +1,7 @@
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { from, type SchedulerAction, type Subscriber, type Subscription, type Unsubscribable } from 'rxjs';
+import { from, type SchedulerAction, type Subscription, type Unsubscribable } from 'rxjs';
 import {
   ConnectionClosedError,
   AttemptTimeoutError,
@@ -54,22 +54,35 @@ export interface AttemptRequest {
   /** The server would ACK this attempt. */
   readonly ackExpected: boolean;
   /** The call asks for progress: a `progressToken` goes with the request. */
-  readonly progress: boolean;
+  readonly withProgress: boolean;
 }
 
 /**
- * One attempt of a call, for one subscriber: sends the request once connected, bounds it by its
- * timeout (scheduler time), and ends the subscriber once, with the checked result or with a
+ * Hears how the attempts of a call end (the call's run): exactly one of its methods is called per
+ * attempt, once.
+ */
+export interface AttemptSink {
+  /** The attempt about to start (before it sends anything). */
+  started(attempt: Attempt): void;
+  /** The attempt answered with `result`. */
+  attemptSucceeded(attempt: Attempt, result: CallToolResult): void;
+  /** The attempt failed with `error` (`undefined`: no attempt could start). */
+  attemptFailed(attempt: Attempt | undefined, error: TxError): void;
+}
+
+/**
+ * One attempt of a call: sends the request once connected, bounds it by its timeout (scheduler
+ * time), and tells the call's {@link AttemptSink} once, with the checked result or with a
  * classified {@link TxError}. Unsubscribing before the response stops waiting for it and cancels
- * the request on the server. One object holds the attempt's whole state (no closure per step),
- * since every call in flight keeps one.
+ * the request on the server. One object holds the attempt's whole state and what it sends (no
+ * closure per step), since every call in flight keeps one.
  *
  * @example
- * const attempt = new Attempt(owner, ctx, subscriber, request);
+ * const attempt = new Attempt(owner, run, params, timeoutMs, server, ackExpected, false);
  * attempt.start();
- * return attempt; // the subscription's teardown
+ * // later, if the call no longer waits for it: attempt.unsubscribe()
  */
-export class Attempt implements TapWaiter, Unsubscribable {
+export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
   #sent = false;
   #settled = false;
   /** The request is sent and has not answered. */
@@ -89,22 +102,26 @@ export class Attempt implements TapWaiter, Unsubscribable {
 
   constructor(
     private readonly owner: AttemptOwner,
-    private readonly ctx: CallContext,
-    private readonly subscriber: Subscriber<CallToolResult>,
-    private readonly request: AttemptRequest,
+    private readonly ctx: CallContext & AttemptSink,
+    readonly params: CallToolRequest['params'],
+    readonly timeoutMs: number,
+    readonly server: TxCapability | undefined,
+    readonly ackExpected: boolean,
+    readonly withProgress: boolean,
   ) {}
 
   /** Starts the timeout, and sends now or once the connection is back (and the codec in, if loading). */
   start(): void {
     const { scheduler, packer } = this.owner.host;
     this.#startedAt = scheduler.now();
-    this.#timer = scheduler.schedule(timedOut, this.request.timeoutMs, this);
+    this.#timer = scheduler.schedule(timedOut, this.timeoutMs, this);
     // compression on and its codec still loading (`new TxClient` in a browser): send once it is in
     if (packer.ready) this.#waiting = from(packer.ready).subscribe(() => this.#sendWhenConnected());
-    else this.#sendWhenConnected();
+    else this.#sendWhenConnected(this.#startedAt);
   }
 
-  #sendWhenConnected(): void {
+  /** Sends now (at `now`, if it is still the time read) or once connected. */
+  #sendWhenConnected(now?: number): void {
     const { connection } = this.owner.host;
     const status = connection.current;
     if (status === 'connecting' || status === 'reconnecting') {
@@ -113,7 +130,7 @@ export class Attempt implements TapWaiter, Unsubscribable {
         error: () => this.#failNotSent(),
       });
     } else {
-      this.#send();
+      this.#send(now);
     }
   }
 
@@ -171,7 +188,7 @@ export class Attempt implements TapWaiter, Unsubscribable {
     if (this.#settled) return;
     const { ctx } = this;
     this.#fail(
-      new AttemptTimeoutError(`${ctx.tool}: no response within ${this.request.timeoutMs} ms`, {
+      new AttemptTimeoutError(`${ctx.tool}: no response within ${this.timeoutMs} ms`, {
         info: errorInfo(ctx, this.owner.host.scheduler.now()),
         acked: ctx.acked,
       }),
@@ -193,14 +210,14 @@ export class Attempt implements TapWaiter, Unsubscribable {
     else if (this.#sentId !== undefined) this.owner.cancelled(this.ctx, this.#sentOn, this.#sentId, true);
   }
 
-  #send(): void {
+  #send(now?: number): void {
     const { owner, ctx } = this;
     const { host, tap, checks } = owner;
     const transport = host.sdk.transport;
     // Nothing can be sent (the connection is gone): the call fails as never sent, at once.
     if (!transport) return this.#failNotSent();
     this.#sent = true;
-    ctx.sentAt = host.scheduler.now();
+    ctx.sentAt = now ?? host.scheduler.now();
     host.recorder.attemptSent(ctx.tool, ctx.attempt);
     if (ctx.task) return this.#followTask(); // resumed by id: no second task
     this.#sentOn = transport;
@@ -213,7 +230,7 @@ export class Attempt implements TapWaiter, Unsubscribable {
       return this.#fail(error);
     }
     this.#inFlight = true;
-    this.#sentId = tap.request(this.request.params, this, this.request.progress);
+    this.#sentId = tap.request(this.params, this, this.withProgress);
   }
 
   /**
@@ -233,7 +250,7 @@ export class Attempt implements TapWaiter, Unsubscribable {
     // the task run is loaded on first use (in a browser bundle, a chunk of its own)
     this.#waiting = from(loadTaskRun()).subscribe({
       next: ({ TaskRun }) => {
-        this.#task = new TaskRun(owner, ctx, this, this.request);
+        this.#task = new TaskRun(owner, ctx, this, this);
         this.#task.start(created !== undefined);
       },
       error: (error: unknown) => this.#fail(error),
@@ -244,13 +261,13 @@ export class Attempt implements TapWaiter, Unsubscribable {
   #sendThroughSdk(): void {
     const { owner } = this;
     this.#inFlight = true;
-    const { timeoutMs, progress } = this.request;
+    const { timeoutMs, withProgress: progress } = this;
     // progress may restart our timer: the SDK's is then set past any restart
     const timeout = progress ? MAX_TIMER_MS : Math.min(timeoutMs + 60_000, MAX_TIMER_MS);
     if (owner.cancelBySignal) this.#controller = new AbortController();
     const options = { signal: this.#controller?.signal, timeout } as RequestOptions;
     if (progress) options.onprogress = (p) => this.progress(p);
-    owner.host.sdk.callTool(this.request.params, undefined, options).then(
+    owner.host.sdk.callTool(this.params, undefined, options).then(
       (value) => {
         this.#inFlight = false;
         this.#succeed(value as CallToolResult);
@@ -292,14 +309,13 @@ export class Attempt implements TapWaiter, Unsubscribable {
       return this.#fail(new RetryableResult(result, errorInfo(ctx, scheduler.now())));
     }
     this.#settled = true;
-    this.subscriber.next(result);
-    this.subscriber.complete();
+    this.ctx.attemptSucceeded(this, result);
   }
 
   #fail(error: unknown): void {
     if (this.#settled) return;
     this.#settled = true;
-    const { ctx, owner, request } = this;
+    const { ctx, owner } = this;
     const { host } = owner;
     if (isSessionExpired(error)) host.connection.restart();
     const typed =
@@ -309,13 +325,13 @@ export class Attempt implements TapWaiter, Unsubscribable {
             info: errorInfo(ctx, host.scheduler.now()),
             acked: ctx.acked,
             sent: this.#sent,
-            ackExpected: request.ackExpected,
+            ackExpected: this.ackExpected,
             // once the task exists, a retry resumes it: it cannot run the tool twice
-            replaySafe: ctx.task !== undefined || host.replaySafe(ctx, request.server),
+            replaySafe: ctx.task !== undefined || host.replaySafe(ctx, this.server),
           });
     ctx.errors.push(typed);
     owner.report(ctx, typed);
-    this.subscriber.error(typed);
+    ctx.attemptFailed(this, typed);
   }
 }
 
