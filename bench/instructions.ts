@@ -50,8 +50,9 @@ function instructions(variant: string, n: number): number {
         '--tool=callgrind',
         `--callgrind-out-file=${out}`,
         process.execPath,
-        // no concurrent compiler or GC threads: callgrind counts every thread's instructions
+        // no concurrent compiler or GC threads (callgrind counts every thread's), no time-driven heuristics
         '--single-threaded',
+        '--predictable',
         worker,
         variant,
         String(values.warmup),
