@@ -89,6 +89,27 @@ describeRedis('RedisIdempotencyStore', () => {
     expect(await b.claim('k', 'other', 'r3')).toEqual({ status: 'conflict' });
   });
 
+  it("should keep a generated key's empty fingerprint: its retries replay or wait, a caller's fingerprint conflicts", async () => {
+    const [a, b] = [store({ leaseMs: 30_000 }), store({ leaseMs: 30_000 })];
+    await a.claim('gen', '', 'gen');
+    expect(await b.claim('gen', 'fp', 'r2')).toEqual({ status: 'conflict' });
+    const waiting = await b.claim('gen', '', 'gen');
+    expect(waiting.status).toBe('in_flight');
+    const stored = await a.complete('gen', { outcome: OUTCOME, fingerprint: '' });
+    expect(stored).toMatchObject({ fingerprint: '', attempts: 2 });
+    await expect(
+      (waiting as Extract<ClaimResult, { status: 'in_flight' }>).completion,
+    ).resolves.toMatchObject({
+      outcome: OUTCOME,
+    });
+    expect(await b.claim('gen', '', 'gen')).toEqual({
+      status: 'completed',
+      record: { ...stored, attempts: 3 },
+    });
+    expect(await b.claim('gen', 'fp', 'r3')).toEqual({ status: 'conflict' });
+    expect((await a.get('gen'))?.fingerprint).toBe('');
+  });
+
   it('should wake a duplicate waiting at another replica by pub/sub, long before the lease would', async () => {
     const [a, b] = [store({ leaseMs: 30_000 }), store({ leaseMs: 30_000 })];
     await a.claim('k', 'fp', 'r1');

@@ -120,7 +120,8 @@ describe('withTxServer with bad input', () => {
     raw = await connectRaw();
     let deep: unknown = 'bottom';
     for (let i = 0; i < 600; i++) deep = [deep];
-    await raw.send(toolCall(1, 'echo', { v: deep }, { version: '0.2.0', request_id: 'deep' }));
+    const wire = { version: '0.2.0', request_id: 'deep', idempotency_key: 'caller-key' };
+    await raw.send(toolCall(1, 'echo', { v: deep }, wire));
     expect(nackReason(await raw.response(1))).toBe('invalid_request');
   });
 

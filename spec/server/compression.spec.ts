@@ -53,10 +53,16 @@ const txOf = (result: Record<string, unknown>): Record<string, unknown> =>
   (result._meta as { mcp_tx: Record<string, unknown> }).mcp_tx;
 
 /** A tools/call whose arguments travel compressed in `_meta.mcp_tx`. */
-function compressedCall(client: Client, name: string, args: Record<string, unknown>, requestId: string) {
+function compressedCall(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+  requestId: string,
+  idempotencyKey = requestId,
+) {
   const packed = compressArguments(args, 0);
   if (!packed) throw new Error('arguments did not compress');
-  const mcp_tx = { ...encodeRequestMeta(meta({ requestId })), ...packed };
+  const mcp_tx = { ...encodeRequestMeta(meta({ requestId, idempotencyKey })), ...packed };
   return client.callTool({ name, _meta: { mcp_tx } }) as Promise<CallToolResult>;
 }
 
@@ -151,12 +157,17 @@ describe('withTxServer compression', () => {
 
     it('should fingerprint the inflated arguments: the same call sent uncompressed is its duplicate', async () => {
       const w = await wired();
-      await compressedCall(w.client, 'counter', { id: 'x', pad: BIG } as never, 'same');
-      const again = await txCall(w.client, 'counter', { id: 'x', pad: BIG }, meta({ requestId: 'same' }));
+      await compressedCall(w.client, 'counter', { id: 'x', pad: BIG } as never, 'r1', 'same');
+      const again = await txCall(
+        w.client,
+        'counter',
+        { id: 'x', pad: BIG },
+        meta({ requestId: 'r2', idempotencyKey: 'same' }),
+      );
       expect(again.tx?.duplicate).toBe(true);
       expect(w.log.runs.get('x')).toBe(1);
       const conflict = await nackOf(
-        txCall(w.client, 'counter', { id: 'y', pad: BIG }, meta({ requestId: 'same' })),
+        txCall(w.client, 'counter', { id: 'y', pad: BIG }, meta({ requestId: 'r3', idempotencyKey: 'same' })),
       );
       expect(conflict.reason).toBe('idempotency_conflict');
     });

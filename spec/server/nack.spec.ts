@@ -139,15 +139,19 @@ describe('withTxServer NACKs', () => {
       expect(ok.text).toBe('original:1');
     });
 
-    it('should refuse keyed arguments past maxKeyedArgsBytes before fingerprinting them, naming the bound', async () => {
+    it("should refuse a caller's key's arguments past maxKeyedArgsBytes before fingerprinting them, naming the bound", async () => {
       pair = await connectPair({ maxKeyedArgsBytes: 1_000 });
       const big = { v: 'x'.repeat(2_000) };
-      const nack = await nackOf(txCall(pair.client, 'echo', big, meta({ requestId: 'big' })));
+      const nack = await nackOf(
+        txCall(pair.client, 'echo', big, meta({ requestId: 'big', idempotencyKey: 'order-big' })),
+      );
       expect(nack).toMatchObject({ reason: 'invalid_request', retryable: false });
       expect(nack.message).toMatch(/longer than 1000 characters of JSON \(the server's maxKeyedArgsBytes\)/);
       // unkeyed, nothing is fingerprinted: the same arguments run
       const unkeyed = { version: '0.1.0', request_id: 'plain', expect_ack: true };
       expect((await txCall(pair.client, 'echo', big, unkeyed)).text).toBe(big.v);
+      // nor is a key the client generated (the request id): it only ever meets these arguments
+      expect((await txCall(pair.client, 'echo', big, meta({ requestId: 'generated' }))).text).toBe(big.v);
       expect((await txCall(pair.client, 'echo', { v: 'small' }, meta({ requestId: 's' }))).text).toBe(
         'small',
       );
@@ -157,8 +161,10 @@ describe('withTxServer NACKs', () => {
   describe('idempotency_conflict', () => {
     it('should refuse the same key with other arguments, never retryable, after completion', async () => {
       pair = await connectPair();
-      await txCall(pair.client, 'counter', { id: 'one' }, meta({ requestId: 'k' }));
-      const nack = await nackOf(txCall(pair.client, 'counter', { id: 'two' }, meta({ requestId: 'k' })));
+      await txCall(pair.client, 'counter', { id: 'one' }, meta({ requestId: 'r1', idempotencyKey: 'k' }));
+      const nack = await nackOf(
+        txCall(pair.client, 'counter', { id: 'two' }, meta({ requestId: 'r2', idempotencyKey: 'k' })),
+      );
       expect(nack).toMatchObject({ reason: 'idempotency_conflict', retryable: false });
       expect(pair.log.runs.get('two')).toBeUndefined();
     });
@@ -167,9 +173,16 @@ describe('withTxServer NACKs', () => {
       pair = await connectPair();
       const g = gate();
       pair.log.gates.set('one', g);
-      const first = txCall(pair.client, 'counter', { id: 'one' }, meta({ requestId: 'k' }));
+      const first = txCall(
+        pair.client,
+        'counter',
+        { id: 'one' },
+        meta({ requestId: 'r1', idempotencyKey: 'k' }),
+      );
       await until(() => pair.log.total === 1);
-      const nack = await nackOf(txCall(pair.client, 'echo', { id: 'one' }, meta({ requestId: 'k' })));
+      const nack = await nackOf(
+        txCall(pair.client, 'echo', { id: 'one' }, meta({ requestId: 'r2', idempotencyKey: 'k' })),
+      );
       expect(nack.reason).toBe('idempotency_conflict');
       g.open();
       expect((await first).text).toBe('one:1');

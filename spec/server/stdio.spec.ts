@@ -58,8 +58,11 @@ describe('withTxServer over stdio (child process)', () => {
   });
 
   it('should NACK over stdio', async () => {
-    await txCall(client, 'echo', { v: 'one' }, meta({ requestId: 'stdio-k' }));
-    const conflict = await nackOf(txCall(client, 'echo', { v: 'two' }, meta({ requestId: 'stdio-k' })));
+    const key = 'stdio-k'; // a caller's key: only those are fingerprinted
+    await txCall(client, 'echo', { v: 'one' }, meta({ requestId: 'stdio-1', idempotencyKey: key }));
+    const conflict = await nackOf(
+      txCall(client, 'echo', { v: 'two' }, meta({ requestId: 'stdio-2', idempotencyKey: key })),
+    );
     expect(conflict).toMatchObject({ code: -32000, reason: 'idempotency_conflict', retryable: false });
     const late = await nackOf(
       txCall(client, 'echo', { v: 'x' }, meta({ requestId: 'stdio-d', deadline: Date.now() - 1 })),

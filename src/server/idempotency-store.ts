@@ -32,7 +32,10 @@ export type TxOutcome = { readonly result: Record<string, unknown> } | { readonl
 export interface StoredRecord {
   /** The JSON-RPC outcome of the one execution. */
   readonly outcome: TxOutcome;
-  /** Server-computed fingerprint (tool name + canonical arguments) of the call that ran. */
+  /**
+   * Server-computed fingerprint (tool name + canonical arguments) of the call that ran; `''` for a
+   * key its client generated for one call (the request id), which never meets other arguments.
+   */
   readonly fingerprint: string;
   /** How many requests with this key and fingerprint the store has seen, the first included. */
   readonly attempts: number;
@@ -87,8 +90,10 @@ export interface ClaimOptions {
 export interface IdempotencyStore {
   /**
    * Atomically takes `key` for an execution, or reports what holds it. Every call with the
-   * matching fingerprint counts as one more attempt of that key. A store that cannot answer
-   * rejects (a `StoreUnavailableError` says when to try again): the tool then does not run.
+   * matching fingerprint counts as one more attempt of that key; another fingerprint is a
+   * `conflict`. `fingerprint` is `''` for a key the client generated (see {@link StoredRecord.fingerprint}):
+   * compare it as any other string. A store that cannot answer rejects (a `StoreUnavailableError`
+   * says when to try again): the tool then does not run.
    */
   claim(key: string, fingerprint: string, requestId: string, options?: ClaimOptions): Promise<ClaimResult>;
   /**

@@ -82,9 +82,10 @@ export const DEFAULT_ACK_DELAY_MS = 20;
 export const DEFAULT_MAX_RUN_MS = 300_000;
 
 /**
- * Largest arguments of a keyed call (or one carrying a fingerprint), in characters of their JSON
- * text, that the server fingerprints; larger ones get an `invalid_request` NACK before any work
- * in proportion to their size. @default 4_194_304 (4 Mi)
+ * Largest arguments of a call with a caller's key (or one carrying a fingerprint), in characters
+ * of their JSON text, that the server fingerprints; larger ones get an `invalid_request` NACK
+ * before any work in proportion to their size. A key the client generated is not fingerprinted,
+ * so its arguments are not bounded here. @default 4_194_304 (4 Mi)
  *
  * @example
  * withTxServer(transport, { maxKeyedArgsBytes: DEFAULT_MAX_KEYED_ARGS_BYTES * 4 });
@@ -135,7 +136,7 @@ export interface TxServerOptions {
    * `OUTCOME_UNKNOWN_CODE` error that a keyed call's store records for every retry. @default 300_000 (5 min)
    */
   maxRunMs?: number;
-  /** Largest arguments of a keyed call, in characters of their JSON text (a lower bound: escapes not counted), before the server refuses to fingerprint them (`invalid_request` NACK); from 1 to 2^30. @default 4_194_304 */
+  /** Largest arguments of a call with a caller's key (`idempotency_key`) or a fingerprint, in characters of their JSON text (a lower bound: escapes not counted), before the server refuses to fingerprint them (`invalid_request` NACK); from 1 to 2^30. @default 4_194_304 */
   maxKeyedArgsBytes?: number;
   /** How the `compression` feature compresses results (larger than `thresholdBytes`, for clients that advertise `compression` in mcp_tx 0.2) and bounds compressed arguments (`maxInflatedBytes`); `false` takes `compression` out of `features`. @default { thresholdBytes: 1_024, maxInflatedBytes: 16 MiB } */
   compression?: CompressionConfig | boolean;

@@ -48,7 +48,10 @@ export class TxCall {
     readonly meta: TxRequestMeta | undefined,
     /** The idempotency key the call is deduplicated by; `undefined` when unkeyed. */
     readonly key: string | undefined,
-    /** Server-computed fingerprint (`''` when not needed). */
+    /**
+     * Server-computed fingerprint; `''` when not needed: an unkeyed call, or one keyed by the key
+     * its client generated for it (the request id, no `idempotency_key` on the wire).
+     */
     readonly fingerprint: string,
   ) {}
 
@@ -97,6 +100,10 @@ export interface Refusal {
  * characters of JSON). Compressed arguments are inflated first: the call's request, the
  * fingerprint and what the server receives hold the original arguments.
  *
+ * Only a caller's key (`idempotency_key` on the wire: given by the user, or from a 0.1 peer) is
+ * fingerprinted; a key the client generated (a 0.2 request keyed by its request id) is not,
+ * unless the request carries a `fingerprint` to cross-check.
+ *
  * @example
  * const call = prepareCall(request, extra, features, scheduler.now(), compression, 4 << 20);
  * if (!(call instanceof TxCall)) reply(nackResponse(request.id, call.reason));
@@ -123,8 +130,13 @@ export function prepareCall(
   const name = params?.name;
   if (typeof name !== 'string') return { reason: 'invalid_request', detail: 'params.name must be a string' };
   const key = features.has('idempotency') ? meta.idempotencyKey : undefined;
+  // A 0.2 request without `idempotency_key` is keyed by its request id: a key the client made for
+  // this one logical call, which only ever comes back with the same arguments (its retries).
+  // Nothing to tell apart, so no fingerprint: its store entry holds '', which no computed
+  // fingerprint equals (a caller's key that happens to equal it is a conflict, whatever its arguments).
+  const generated = key !== undefined && (wire as Record<string, unknown>).idempotency_key === undefined;
   let computed = '';
-  if (key !== undefined || meta.fingerprint !== undefined) {
+  if ((key !== undefined && !generated) || meta.fingerprint !== undefined) {
     // Fingerprinting costs time in proportion to the arguments: bound them first, cheaply.
     if (jsonLengthExceeds(params?.arguments, maxKeyedArgsBytes)) {
       return {
@@ -141,7 +153,7 @@ export function prepareCall(
       return { reason: 'invalid_request', detail: 'fingerprint does not match the arguments received' };
     }
   }
-  const call = new TxCall(request, extra, meta, key, computed);
+  const call = new TxCall(request, extra, meta, key, generated ? '' : computed);
   return call.pastDeadline(now, features) ? { reason: 'deadline_exceeded' } : call;
 }
 

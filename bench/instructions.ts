@@ -1,0 +1,76 @@
+/**
+ * Instructions per call under callgrind: deterministic enough to compare a change on a loaded
+ * machine, where timings are not. Each variant runs twice under `valgrind --tool=callgrind`, with
+ * `--calls` and with twice as many after the same warm-up; the difference of the two totals over
+ * the difference of the call counts is the cost of one call (start-up and warm-up cancel out).
+ * `npm run build` first; then
+ * `node --import tsx bench/instructions.ts [--calls 4000] [--warmup 4000] [--only a,b]`.
+ *
+ * Variants (sequential calls; `bench/fixtures/instructions-worker.mjs` runs them):
+ * - `decorator-generated`: the decorator alone (fake transport and server), a key the client
+ *   generated (the request id; no `idempotency_key` on the wire), as TxClient sends by default;
+ * - `decorator-explicit`: the same with a caller's key (`idempotency_key` spelled out);
+ * - `decorator-none`: the fake transport and server without the decorator;
+ * - `sdk-bare`, `sdk-generated`, `sdk-explicit`: an SDK `Client` and `McpServer` in memory, bare
+ *   or decorated with keyed meta and ACK asked (held, riding on the response).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '4000' },
+    warmup: { type: 'string', default: '4000' },
+    only: { type: 'string' },
+  },
+});
+
+const VARIANTS = [
+  'decorator-none',
+  'decorator-generated',
+  'decorator-explicit',
+  'sdk-bare',
+  'sdk-generated',
+  'sdk-explicit',
+];
+const worker = fileURLToPath(new URL('fixtures/instructions-worker.mjs', import.meta.url));
+
+/** Total instructions of one run under callgrind. */
+function instructions(variant: string, n: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-tx-cg-'));
+  const out = join(dir, 'callgrind.out');
+  try {
+    execFileSync(
+      'valgrind',
+      [
+        '--tool=callgrind',
+        `--callgrind-out-file=${out}`,
+        process.execPath,
+        // no concurrent compiler or GC threads (callgrind counts every thread's), no time-driven heuristics
+        '--single-threaded',
+        '--predictable',
+        worker,
+        variant,
+        String(values.warmup),
+        String(n),
+      ],
+      { stdio: ['ignore', 'ignore', 'ignore'] },
+    );
+    const totals = /^(?:summary|totals):\s*(\d+)/m.exec(readFileSync(out, 'utf8'));
+    if (totals === null) throw new Error(`no totals in the callgrind output of ${variant}`);
+    return Number(totals[1]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const calls = Number(values.calls);
+process.stdout.write(`| variant | instructions per call (${calls} vs ${2 * calls} calls) |\n|---|---:|\n`);
+for (const name of values.only?.split(',') ?? VARIANTS) {
+  const per = (instructions(name, 2 * calls) - instructions(name, calls)) / calls;
+  process.stdout.write(`| ${name} | ${Math.round(per).toLocaleString('en')} |\n`);
+}
