@@ -9,7 +9,9 @@ import type { Config } from 'jest';
  * suite fast.
  */
 const config: Config = {
-  testEnvironment: 'node',
+  // jest's Node environment, failing a spec file that leaves a socket, server, child process or
+  // timer open behind it (spec/helpers/leak-guard-environment.ts).
+  testEnvironment: '<rootDir>/spec/helpers/leak-guard-environment.ts',
   // `mcp-tx`, `mcp-tx/server` and `mcp-tx/testing` (self-references, as a user writes them) resolve
   // through package.json `exports` to the TypeScript sources: the condition that picks them.
   testEnvironmentOptions: { customExportConditions: ['mcp-tx-source', 'node', 'node-addons'] },
