@@ -33,6 +33,11 @@ const config: Config = {
   // Finds out once whether Redis is there: spec/redis runs against it, or is skipped with a hint.
   globalSetup: '<rootDir>/spec/helpers/redis-global-setup.ts',
   maxWorkers: 2,
+  // A worker's heap grows with each spec file it runs (about 750 MB used after some 50 files); a
+  // process ends by freeing its heap, which then took longer than the 500 ms Jest allows a worker
+  // to exit ("A worker process has failed to exit gracefully" with nothing left open). A worker
+  // using more than this after a file is replaced by a fresh one.
+  workerIdleMemoryLimit: '300MB',
 };
 
 export default config;
