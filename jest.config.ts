@@ -9,7 +9,9 @@ import type { Config } from 'jest';
  * suite fast.
  */
 const config: Config = {
-  testEnvironment: 'node',
+  // jest's Node environment, failing a spec file that leaves a socket, server, child process or
+  // timer open behind it (spec/helpers/leak-guard-environment.ts).
+  testEnvironment: '<rootDir>/spec/helpers/leak-guard-environment.ts',
   // `mcp-tx`, `mcp-tx/server` and `mcp-tx/testing` (self-references, as a user writes them) resolve
   // through package.json `exports` to the TypeScript sources: the condition that picks them.
   testEnvironmentOptions: { customExportConditions: ['mcp-tx-source', 'node', 'node-addons'] },
@@ -33,6 +35,15 @@ const config: Config = {
   // Finds out once whether Redis is there: spec/redis runs against it, or is skipped with a hint.
   globalSetup: '<rootDir>/spec/helpers/redis-global-setup.ts',
   maxWorkers: 2,
+  // A worker's heap grows with each spec file it runs (about 750 MB used after some 50 files); a
+  // process ends by freeing its heap, which then took longer than the 500 ms Jest allows a worker
+  // to exit ("A worker process has failed to exit gracefully" with nothing left open). A worker
+  // using more than this after a file is replaced by a fresh one.
+  workerIdleMemoryLimit: '300MB',
+  // Even so, freeing a heap of 150-300 MB took 140-860 ms here (a plain Node process outside Jest,
+  // on the shared 2-core machine under load). A handle left open keeps a worker alive for good, so
+  // it still gets "failed to exit gracefully" after this; the leak guard above names the file.
+  workerGracefulExitTimeout: 3_000,
 };
 
 export default config;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { pingRedis } from './redis-global-setup.js';
 import { createClient } from 'redis';
 
@@ -73,4 +73,61 @@ export class PrivateRedis {
     child.kill('SIGKILL');
     await exited;
   }
+}
+
+/** A TCP relay to Redis that counts the connections made through it and those still open. */
+export interface CountingRelay {
+  /** `redis://` URL of the relay. */
+  readonly url: string;
+  /** Connections accepted so far. */
+  readonly accepted: number;
+  /** Connections not yet closed by the client. */
+  readonly open: number;
+  /** Resolves once `accepted` connections were made and none is open; rejects after `timeoutMs` saying what it saw. */
+  drained(accepted: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link CountingRelay} to `target` on a free port of 127.0.0.1. */
+export async function countingRelay(target = REDIS_URL): Promise<CountingRelay> {
+  const { hostname, port } = new URL(target);
+  const open = new Set<Socket>();
+  let accepted = 0;
+  const server = createServer((inbound) => {
+    accepted++;
+    open.add(inbound);
+    const outbound = connect(Number(port || 6379), hostname || '127.0.0.1');
+    const end = () => {
+      open.delete(inbound);
+      inbound.destroy();
+      outbound.destroy();
+    };
+    for (const socket of [inbound, outbound]) socket.on('close', end).on('error', end);
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port: relayPort } = server.address() as { port: number };
+  return {
+    url: `redis://127.0.0.1:${relayPort}`,
+    get accepted() {
+      return accepted;
+    },
+    get open() {
+      return open.size;
+    },
+    async drained(expected, timeoutMs = 2_000) {
+      const until = Date.now() + timeoutMs;
+      while (accepted < expected || open.size > 0) {
+        if (Date.now() > until)
+          throw new Error(
+            `after ${timeoutMs} ms: ${accepted} of ${expected} connection(s) made, ${open.size} still open`,
+          );
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    async close() {
+      for (const socket of open) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -108,10 +108,25 @@ export class RedisConnection {
     });
   }
 
-  /** Closes the client if the store made it. */
-  close(): void {
-    if (this.owned) this.client.destroy();
+  /** Closes the client if the store made it; resolves once its socket is closed, a connection being opened included. */
+  async close(): Promise<void> {
+    if (this.owned) await destroyClient(this.client, this.#connecting);
   }
+}
+
+/**
+ * Destroys `client`, and once more when `connecting` (its `connect()`, if one was started) settles:
+ * node-redis (6.3) lets a `connect()` under way when `destroy()` is called open its socket all the
+ * same, and that socket stays open, keeping the process alive.
+ */
+export async function destroyClient(
+  client: RedisClientLike,
+  connecting: Promise<unknown> | undefined,
+): Promise<void> {
+  client.destroy();
+  if (connecting === undefined) return;
+  await connecting.catch(() => undefined);
+  if (client.isReady) client.destroy();
 }
 
 function isNoScript(error: unknown): boolean {

@@ -8,7 +8,7 @@ import type {
 } from '../server/idempotency-store.js';
 import { OutcomeTooLargeError, StoreUnavailableError } from '../server/store-errors.js';
 import { ClaimLeases } from './claim-leases.js';
-import { RedisConnection, type RedisClientLike } from './connection.js';
+import { RedisConnection, destroyClient, type RedisClientLike } from './connection.js';
 import { KeyWaiters, type KeyState } from './key-waiters.js';
 import {
   resolveRedisOptions,
@@ -57,6 +57,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   readonly #waiters: KeyWaiters;
   #claims = 0;
   #subscriber: RedisClientLike | undefined;
+  #subscriberConnecting: Promise<unknown> | undefined;
   #subscribed: Promise<unknown> | undefined;
   #closed = false;
 
@@ -187,15 +188,20 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   /**
    * Stops renewing (claims still held lapse after `leaseMs`), rejects waiting duplicates, and
-   * closes the connections the store made (a client passed in stays open).
+   * closes the connections the store made (a client passed in stays open). Resolves once they are
+   * closed: a connection still being opened is closed as soon as it opens or fails.
    */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#leases.close();
     this.#waiters.closeAll(new StoreUnavailableError('redis: the store is closed', { retryAfterMs: 1_000 }));
-    this.#subscriber?.destroy();
-    this.#redis.close();
+    await Promise.all([
+      this.#subscriber === undefined
+        ? undefined
+        : destroyClient(this.#subscriber, this.#subscriberConnecting),
+      this.#redis.close(),
+    ]);
   }
 
   #checkOpen(): void {
@@ -241,9 +247,10 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       const subscriber = this.#redis.client.duplicate();
       this.#subscriber = subscriber;
       subscriber.on('error', () => undefined); // reconnects by itself; missed messages are covered by the lease checks
-      this.#subscribed = subscriber
-        .connect()
-        .then(() => subscriber.subscribe(this.#channel, (key) => this.#waiters.wake(key)));
+      this.#subscriberConnecting = subscriber.connect();
+      this.#subscribed = this.#subscriberConnecting.then(() =>
+        subscriber.subscribe(this.#channel, (key) => this.#waiters.wake(key)),
+      );
       this.#subscribed.catch(() => undefined);
     }
     const subscribed = this.#subscribed;
