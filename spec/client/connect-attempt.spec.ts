@@ -52,9 +52,9 @@ describe('TxClient connection attempts over stdio', () => {
 
   it('should say that the child exited, and with which code', async () => {
     const { pids, track, alive } = spawned();
-    const error = await TxClient.connect(() => track(child(EXITS)), { reconnect: fastReconnect }).catch(
-      (e: unknown) => e,
-    );
+    // Time enough for the child to start and exit on a loaded machine: its exit must come first.
+    const reconnect = { ...fastReconnect, initializeTimeoutMs: 10_000 };
+    const error = await TxClient.connect(() => track(child(EXITS)), { reconnect }).catch((e: unknown) => e);
     expect(isConnectionClosedError(error)).toBe(true);
     expect((error as Error).message).toMatch(/server process exited with code 3 before answering initialize/);
     expect(pids).toHaveLength(3);
