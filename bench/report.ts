@@ -1,4 +1,4 @@
-/** Renders benchmark results as Markdown, with the DESIGN section 6 budgets judged. */
+/** Renders benchmark results as Markdown, with the DESIGN section 7 budgets judged. */
 import { median, type Timing } from './harness.js';
 import type { SeedRow } from './seed-table.js';
 import type { ServerStoreResult } from './server-store.js';
@@ -36,7 +36,7 @@ const int = (x: number) => Math.round(x).toLocaleString('en-US');
 const ratioOf = (xs: readonly number[]) => median(xs);
 const perRound = (xs: readonly number[]) => xs.map((x) => x.toFixed(2)).join(', ');
 
-/** The DESIGN section 6 budgets this run can judge. */
+/** The DESIGN section 7 budgets (and issue 14's rows) this run can judge. */
 export function judge(r: Omit<BenchResults, 'budgets'>): BenchResults['budgets'] {
   const find = (kind: string) => r.transports.find((t) => t.kind === kind);
   const budgets: BenchResults['budgets'] = [];
@@ -44,11 +44,14 @@ export function judge(r: Omit<BenchResults, 'budgets'>): BenchResults['budgets']
     const t = find(kind);
     if (!t) continue;
     const x = ratioOf(t.ratios.parallel);
+    // Issue 14's table: the echo over stdio ≥ 0.90 (the server process does the SDK's stdio work
+    // on top of the echo); in memory ≥ 0.95 (DESIGN section 7).
+    const echoTarget = kind === 'stdio' ? 0.9 : 0.95;
     budgets.push({
       what: `throughput, ${kind}, 50 in flight (with \`withTxServer\`: ACK, exactly-once)`,
-      budget: '≥ 0.95 × bare',
+      budget: `≥ ${echoTarget.toFixed(2)} × bare`,
       measured: `${x.toFixed(2)} ×`,
-      pass: x >= 0.95,
+      pass: x >= echoTarget,
     });
     for (const m of t.more ?? []) {
       const y = ratioOf(m.ratios);
@@ -98,9 +101,9 @@ export function judge(r: Omit<BenchResults, 'budgets'>): BenchResults['budgets']
   const inflight = r.heapPerInFlight.tx - r.heapPerInFlight.bare;
   budgets.push({
     what: 'memory per in-flight call over the bare SDK',
-    budget: '≤ 600 B',
+    budget: '≤ 800 B',
     measured: `${int(inflight)} B`,
-    pass: inflight <= 600,
+    pass: inflight <= 800,
   });
   budgets.push({
     what: 'memory per dedup entry (excluding the result)',
@@ -149,7 +152,7 @@ export function toMarkdown(r: BenchResults): string {
         `${int(m.bare.p50Us)} µs | ${int(m.tx.p50Us)} µs |`,
     );
   }
-  lines.push('', '## Budgets (DESIGN section 6)', '', '| what | budget | measured | |', '|---|---|---|---|');
+  lines.push('', '## Budgets (DESIGN section 7)', '', '| what | budget | measured | |', '|---|---|---|---|');
   for (const b of r.budgets)
     lines.push(`| ${b.what} | ${b.budget} | ${b.measured} | ${b.pass ? 'PASS' : 'MISS'} |`);
   lines.push(

@@ -1,5 +1,5 @@
 /**
- * The DESIGN section 6 scenario: side-effecting calls, 50 in flight, 30 % message loss each way
+ * The DESIGN section 7 scenario: side-effecting calls, 50 in flight, 30 % message loss each way
  * plus duplicates, delays, reordering and a server restart; then the same with the bare SDK.
  * Then repeated connection losses with every call made at once (thousands queued in the
  * client): `bench/loss-soak.ts`. Exits non-zero if mcp-tx lost a call or ran a tool twice.
