@@ -34,17 +34,18 @@ export interface RunHost extends RetryHost {
 }
 
 /** What a call is, as {@link CallRun} is made: the fields of its {@link CallContext} fixed at start. */
-export interface CallSpec {
-  readonly tool: string;
-  readonly args: Record<string, unknown> | undefined;
-  readonly policy: ResolvedPolicy;
-  readonly requestId: string;
-  readonly idempotencyKey: string;
-  readonly startedAt: number;
-  readonly deadlineAt: number | undefined;
-  readonly taskRequest: { ttl?: number | undefined } | undefined;
-  readonly watcher: CallWatcher | undefined;
-}
+export type CallSpec = Pick<
+  CallContext,
+  | 'tool'
+  | 'args'
+  | 'policy'
+  | 'requestId'
+  | 'idempotencyKey'
+  | 'startedAt'
+  | 'deadlineAt'
+  | 'taskRequest'
+  | 'watcher'
+>;
 
 /**
  * One call from the caller's subscription (or promise) to its end, fused into one object: its
