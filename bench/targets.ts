@@ -63,7 +63,11 @@ export async function bareTarget(kind: Kind): Promise<Target> {
  */
 export async function txTarget(kind: Kind, options: TxClientOptions = {}, decorated = true): Promise<Target> {
   const { transport, close } = await connectTransport(kind, decorated);
-  const client = await lib.TxClient.connect(transport, { concurrency: 64, ...options });
+  return txClientTarget(await lib.TxClient.connect(transport, { concurrency: 64, ...options }), close);
+}
+
+/** The echo calls of a connected TxClient; `close` ends what it runs against after the client. */
+function txClientTarget(client: InstanceType<typeof lib.TxClient>, close: () => Promise<void>): Target {
   return {
     call: (i) => client.call('echo', { v: i }),
     callWait: (i) => client.call('wait', { v: i }),
@@ -83,15 +87,7 @@ export async function txTarget(kind: Kind, options: TxClientOptions = {}, decora
 export async function recommendedHttpTarget(): Promise<Target> {
   const http = await startHttp(true, true);
   const client = await lib.TxClient.connect(() => lib.httpTransport(http.url), { concurrency: 64 });
-  return {
-    call: (i) => client.call('echo', { v: i }),
-    callWait: (i) => client.call('wait', { v: i }),
-    client,
-    close: async () => {
-      await client.close();
-      await http.close();
-    },
-  };
+  return txClientTarget(client, () => http.close());
 }
 
 async function connectTransport(
