@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { McpError, type CallToolResult, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import {
@@ -61,7 +62,9 @@ export interface ToolLog {
  * - `rpcError`: throws an McpError the SDK sends as a JSON-RPC error (-32042 is passed through by McpServer);
  * - `unserialisable { kind }`: answers a result that is not JSON (a BigInt or a cycle);
  * - `traced`: answers with its own `_meta.trace`;
- * - `echo { v }`: answers v.
+ * - `echo { v }`: answers v;
+ * - `spin { ms }`: blocks the event loop for `ms` (synchronous work, as a CPU-bound tool does), then
+ *   waits for a timer.
  */
 export function fixtureServer(log: ToolLog = newLog()): { server: McpServer; log: ToolLog } {
   const server = new McpServer({ name: 'fixture', version: '1.0.0' });
@@ -106,6 +109,13 @@ export function fixtureServer(log: ToolLog = newLog()): { server: McpServer; log
   server.registerTool('echo', { inputSchema: { v: z.string() } }, async ({ v }) => {
     log.total++;
     return { content: [{ type: 'text', text: v }] };
+  });
+  server.registerTool('spin', { inputSchema: { ms: z.number() } }, async ({ ms }) => {
+    log.total++;
+    const until = Date.now() + ms;
+    while (Date.now() < until); // the point: nothing else runs meanwhile
+    await sleep(0); // then some I/O, as such a tool does (timers due meanwhile run first)
+    return { content: [{ type: 'text', text: `spun ${ms} ms` }] };
   });
   return { server, log };
 }
@@ -169,12 +179,24 @@ export interface TxPair {
 
 const AckSchema = z.object({ method: z.literal(ACK_METHOD), params: z.object({}).passthrough() });
 
+/**
+ * Connects an SDK Client to the fixture server behind `withTxServer(…, options)` in memory.
+ * `authInfo` goes with every message of the client, as an HTTP server's auth hands it over.
+ */
 export async function connectPair(
   options: TxServerOptions = {},
-  { log = newLog(), plainClient = false }: { log?: ToolLog; plainClient?: boolean } = {},
+  {
+    log = newLog(),
+    plainClient = false,
+    authInfo,
+  }: { log?: ToolLog; plainClient?: boolean; authInfo?: AuthInfo } = {},
 ): Promise<TxPair> {
   const { server } = fixtureServer(log);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  if (authInfo !== undefined) {
+    const send = clientSide.send.bind(clientSide);
+    clientSide.send = (message, sendOptions) => send(message, { ...sendOptions, authInfo });
+  }
   const transport = withTxServer(serverSide, options);
   const errors: Error[] = [];
   await server.connect(transport);

@@ -6,7 +6,14 @@ describe('TxServerTransport stats', () => {
 
   it('should count executions, replays, ACK notifications and NACKs by reason', async () => {
     pair = await connectPair({ ackDelayMs: 0, maxConcurrent: 1, maxQueue: 0 });
-    expect(pair.transport.stats).toEqual({ executed: 0, replayed: 0, stopped: 0, acks: 0, nacks: {} });
+    expect(pair.transport.stats).toEqual({
+      executed: 0,
+      replayed: 0,
+      stopped: 0,
+      acks: 0,
+      nacks: {},
+      lateRenewals: 0,
+    });
     await txCall(pair.client, 'counter', { id: 'a' }, meta({ requestId: 'r1', idempotencyKey: 'k' }));
     const again = await txCall(
       pair.client,
@@ -25,7 +32,14 @@ describe('TxServerTransport stats', () => {
     g.open();
     await busy;
     const stats = pair.transport.stats;
-    expect(stats).toEqual({ executed: 2, replayed: 1, stopped: 0, acks: 3, nacks: { overloaded: 1 } });
+    expect(stats).toEqual({
+      executed: 2,
+      replayed: 1,
+      stopped: 0,
+      acks: 3,
+      nacks: { overloaded: 1 },
+      lateRenewals: 0,
+    });
     expect(pair.log.total).toBe(stats.executed);
     stats.executed = 99; // a copy: the transport's own counters are not touched
     expect(pair.transport.stats.executed).toBe(2);

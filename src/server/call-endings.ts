@@ -5,7 +5,7 @@ import type { CallTable } from './call-table.js';
 import type { IdempotencyStore, StoredRecord, TxOutcome } from './idempotency-store.js';
 import { internalError, responseFor } from './jsonrpc-internals.js';
 import { storeOutcome, storeOutcomeNow, type StoredOutcome } from './store-outcome.js';
-import { isStoreUnavailableError } from './store-errors.js';
+import { isMalformedRecordError, isStoreUnavailableError } from './store-errors.js';
 import type { SyncStoreOps } from './sync-store.js';
 import type { TxCall } from './tx-call.js';
 
@@ -88,10 +88,17 @@ export class CallEndings {
     this.calls.drop(call);
   }
 
-  /** Without a working store the tool must not run: a retryable `overloaded` NACK (`retry_after_ms` a `StoreUnavailableError`'s, if it is one). */
+  /**
+   * Without a working store the tool must not run: a retryable `overloaded` NACK (`retry_after_ms`
+   * a `StoreUnavailableError`'s, if it is one), saying whether the store was unavailable or
+   * answered with a malformed record.
+   */
   storeFailed(call: TxCall, error: unknown): void {
     this.port.report(error);
     const retryAfterMs = isStoreUnavailableError(error) ? error.retryAfterMs : STORE_FAILURE_RETRY_AFTER_MS;
-    this.refuse(call, 'overloaded', retryAfterMs, 'idempotency store unavailable');
+    const detail = isMalformedRecordError(error)
+      ? 'idempotency store returned a malformed record'
+      : 'idempotency store unavailable';
+    this.refuse(call, 'overloaded', retryAfterMs, detail);
   }
 }

@@ -37,6 +37,12 @@ export class CallTable {
     this.#calls.set(call.id, call);
   }
 
+  /** The call holding the claim on store key `key`, if any (a scan: for rare events only). */
+  holding(key: string): TxCall | undefined {
+    for (const call of this.#calls.values()) if (call.claimed && call.storeKey === key) return call;
+    return undefined;
+  }
+
   /** A snapshot of the calls, safe to iterate while forgetting them. */
   list(): TxCall[] {
     return [...this.#calls.values()];
@@ -47,7 +53,7 @@ export class CallTable {
     if (call.claimed) {
       call.claimed = false;
       try {
-        this.store.release(call.key as string).catch(this.report);
+        this.store.release(call.storeKey as string).catch(this.report);
       } catch (e) {
         this.report(e); // a store that throws instead of rejecting must not break the message loop
       }

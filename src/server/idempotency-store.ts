@@ -75,6 +75,34 @@ export type ClaimResult =
 export interface ClaimOptions {
   /** Take such a key for a new execution (`claimed`) instead of reporting `unknown`: for tools safe to run twice. @default false */
   readonly rerunUnknown?: boolean;
+  /**
+   * For a store whose claims are leases: call it when a renewal of this claim ran late (see
+   * {@link LateRenewal}), for as long as the claim is held. The server counts it, shows it on
+   * `events$` and logs the first one; it never throws. A store without leases ignores it.
+   */
+  readonly onLateRenewal?: (renewal: LateRenewal) => void;
+}
+
+/**
+ * What a store with leases reports when a renewal of a claim it holds ran late: at least a
+ * third of a lease after it was due, so that the lease had two thirds or less of its time left,
+ * or none (`lapsed`). Its usual cause is the event loop of the server process blocked longer
+ * than that (a tool's synchronous work, a long GC pause), or a slow store. While a lease has
+ * lapsed, a duplicate of the call finds the key's outcome unknown (`outcome_unknown`, for good)
+ * although the call goes on and may succeed.
+ *
+ * @example
+ * store.claim(key, fp, requestId, { onLateRenewal: ({ lateByMs, lapsed }) => log(lateByMs, lapsed) });
+ */
+export interface LateRenewal {
+  /** The store key of the claim (as the store was given it). */
+  readonly key: string;
+  /** How long after it was due the renewal ran, ms. */
+  readonly lateByMs: number;
+  /** The store's lease, ms. */
+  readonly leaseMs: number;
+  /** The lease had run out before the renewal ran (or the store found the claim gone). */
+  readonly lapsed: boolean;
 }
 
 /**

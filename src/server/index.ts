@@ -1,6 +1,9 @@
 export { withTxServer, TxServerTransport } from './with-tx-server.js';
 export type { HandleRequestOf } from './handle-request.js';
 export type { TxServerStats } from './server-stats.js';
+export type { TxServerEvent, TxLateRenewalEvent } from './server-events.js';
+export { DEFAULT_KEY_SCOPE, type KeyScope, type KeyScopeFunction } from './key-scope.js';
+export { MAX_KEY_LENGTH, MAX_KEY_SCOPE_LENGTH } from './store-key.js';
 export {
   DEFAULT_MAX_CONCURRENT,
   DEFAULT_SERVER_MAX_QUEUE,
@@ -19,6 +22,7 @@ export {
   type IdempotencyStore,
   type ClaimResult,
   type ClaimOptions,
+  type LateRenewal,
   type StoredRecord,
   type TxOutcome,
   type RpcErrorObject,
@@ -33,8 +37,12 @@ export { nackResponse } from './nack.js';
 export {
   StoreUnavailableError,
   OutcomeTooLargeError,
+  MalformedRecordError,
+  LateRenewalError,
   isStoreUnavailableError,
   isOutcomeTooLargeError,
+  isMalformedRecordError,
+  isLateRenewalError,
 } from './store-errors.js';
 export { STORE_FAILURE_RETRY_AFTER_MS } from './call-endings.js';
 export { OUTCOME_UNKNOWN_CODE, stoppedOutcome, type StopReason } from './stopped-run.js';

@@ -7,6 +7,7 @@ import {
   type TxFeature,
 } from '../protocol/index.js';
 import type { IdempotencyStore } from './idempotency-store.js';
+import { checkKeyScope, type KeyScope } from './key-scope.js';
 import { MemoryIdempotencyStore } from './memory-idempotency-store.js';
 
 /**
@@ -138,6 +139,13 @@ export interface TxServerOptions {
   maxRunMs?: number;
   /** Largest arguments of a call with a caller's key (`idempotency_key`) or a fingerprint, in characters of their JSON text (a lower bound: escapes not counted), before the server refuses to fingerprint them (`invalid_request` NACK); from 1 to 2^30. @default 4_194_304 */
   maxKeyedArgsBytes?: number;
+  /**
+   * Whose key an idempotency key is (`KeyScope`): a key is stored as (scope, key), so that a key of
+   * another caller is another key, never replayed to nor reported as a conflict to this one.
+   * `'auth'`: the `authInfo.clientId` the transport hands the request (none without `authInfo`);
+   * `'session'`; `'none'`; or `(request, extra) => string | undefined`. @default 'auth'
+   */
+  keyScope?: KeyScope;
   /** How the `compression` feature compresses results (larger than `thresholdBytes`, for clients that advertise `compression` in mcp_tx 0.2) and bounds compressed arguments (`maxInflatedBytes`); `false` takes `compression` out of `features`. @default { thresholdBytes: 1_024, maxInflatedBytes: 16 MiB } */
   compression?: CompressionConfig | boolean;
 }
@@ -156,6 +164,7 @@ export interface ResolvedServerOptions {
   readonly idempotentTools: readonly string[];
   readonly maxRunMs: number;
   readonly maxKeyedArgsBytes: number;
+  readonly keyScope: KeyScope;
   /** `undefined` when compression is off (then `features` has no `compression`). */
   readonly compression: ResolvedCompression | undefined;
 }
@@ -173,6 +182,7 @@ const KNOWN: readonly (keyof TxServerOptions)[] = [
   'idempotentTools',
   'maxRunMs',
   'maxKeyedArgsBytes',
+  'keyScope',
   'compression',
 ];
 
@@ -198,6 +208,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     idempotentTools = [],
     maxRunMs = DEFAULT_MAX_RUN_MS,
     maxKeyedArgsBytes = DEFAULT_MAX_KEYED_ARGS_BYTES,
+    keyScope,
     compression,
   } = options;
   checkNumber(maxConcurrent, 'maxConcurrent', 1, 1_000_000, { integer: true });
@@ -234,6 +245,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     idempotentTools: [...idempotentTools],
     maxRunMs,
     maxKeyedArgsBytes,
+    keyScope: checkKeyScope(keyScope),
     compression: resolvedCompression,
   };
 }

@@ -18,11 +18,16 @@ export interface TxServerStats {
   acks: number;
   /** NACKs sent, by reason (the tool did not run). */
   nacks: Partial<Record<NackReason, number>>;
+  /**
+   * Lease renewals of this transport's claims that the store reported late (a blocked event loop,
+   * a slow store): each one a window in which duplicates may have got `outcome_unknown`.
+   */
+  lateRenewals: number;
 }
 
 /** A fresh, all-zero {@link TxServerStats}. */
 export function emptyStats(): TxServerStats {
-  return { executed: 0, replayed: 0, stopped: 0, acks: 0, nacks: {} };
+  return { executed: 0, replayed: 0, stopped: 0, acks: 0, nacks: {}, lateRenewals: 0 };
 }
 
 /** A copy of `stats` that the caller may keep (the live object goes on counting). */

@@ -1,3 +1,5 @@
+import type { LateRenewal } from './idempotency-store.js';
+
 /**
  * An {@link IdempotencyStore} could not answer (unreachable, too slow, or recovering after it
  * lost its memory). The server then fails closed: the tool does not run, and the call gets a
@@ -48,6 +50,60 @@ export class OutcomeTooLargeError extends Error {
 }
 
 /**
+ * An {@link IdempotencyStore} answered with something that is not what its contract promises: a
+ * stored record that parses but is not an outcome (`null`, `{}`), a claim result of no known
+ * status. The server fails closed, as for an unreachable store: the tool does not run, the call
+ * gets a retryable `overloaded` NACK saying the store returned a malformed record, and this error
+ * goes to `onerror`. A store that reads records itself (Redis, SQL) throws it too.
+ *
+ * @example
+ * if (!isStoredRecord(parsed)) throw new MalformedRecordError(key, 'not an outcome', { value: text });
+ */
+export class MalformedRecordError extends Error {
+  override readonly name = 'MalformedRecordError';
+  readonly code = 'STORE_MALFORMED_RECORD';
+  /** A retry may find the record repaired, expired or removed. */
+  readonly retryable = true;
+  /** The store key whose record is malformed, and what is wrong with it. */
+  readonly info: { readonly key: string; readonly problem: string };
+  constructor(key: string, problem: string, options: { cause?: unknown } = {}) {
+    super(
+      `idempotency store: malformed record for key ${JSON.stringify(key.slice(0, 64))}: ${problem}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.info = { key, problem };
+  }
+}
+
+/**
+ * A store's lease renewal ran late (see `LateRenewal`): reported on `onerror` once per store, the
+ * first time, to say why duplicates may be getting `outcome_unknown` and what to do about it; every
+ * late renewal is counted in `stats.lateRenewals` and shown on `events$`. Nothing failed: the call
+ * goes on.
+ *
+ * @example
+ * transport.onerror = (e) => { if (isLateRenewalError(e)) log.warn(e.message); };
+ */
+export class LateRenewalError extends Error {
+  override readonly name = 'LateRenewalError';
+  readonly code = 'LATE_RENEWAL';
+  readonly retryable = false;
+  /** The late renewal, and the tool whose call held the claim (when the server still tracks it). */
+  readonly info: LateRenewal & { readonly tool: string | undefined };
+  constructor(renewal: LateRenewal, tool: string | undefined) {
+    super(
+      `idempotency store: a lease renewal ran ${Math.round(renewal.lateByMs)} ms late ` +
+        `(lease ${renewal.leaseMs} ms${renewal.lapsed ? ', which had lapsed' : ''})` +
+        `${tool === undefined ? '' : ` while tool ${JSON.stringify(tool)} ran`}: the event loop was ` +
+        'blocked (synchronous work in a tool?) or the store was slow. While a lease has lapsed, ' +
+        "duplicates get outcome_unknown. Move CPU-bound work off the event loop (worker_threads), or set the store's " +
+        'leaseMs above twice the longest blocking stretch. Reported once; see stats.lateRenewals and events$.',
+    );
+    this.info = { ...renewal, tool };
+  }
+}
+
+/**
  * Whether `e` is a {@link StoreUnavailableError}.
  *
  * @example
@@ -64,3 +120,20 @@ export const isStoreUnavailableError = (e: unknown): e is StoreUnavailableError 
  */
 export const isOutcomeTooLargeError = (e: unknown): e is OutcomeTooLargeError =>
   e instanceof OutcomeTooLargeError;
+
+/**
+ * Whether `e` is a {@link MalformedRecordError}.
+ *
+ * @example
+ * transport.onerror = (e) => { if (isMalformedRecordError(e)) alertOps(e.info.key); };
+ */
+export const isMalformedRecordError = (e: unknown): e is MalformedRecordError =>
+  e instanceof MalformedRecordError;
+
+/**
+ * Whether `e` is a {@link LateRenewalError}.
+ *
+ * @example
+ * transport.onerror = (e) => { if (isLateRenewalError(e)) metrics.leaseTrouble.inc(); };
+ */
+export const isLateRenewalError = (e: unknown): e is LateRenewalError => e instanceof LateRenewalError;

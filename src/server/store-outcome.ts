@@ -8,13 +8,14 @@ export interface StoredOutcome {
   readonly attempts: number;
 }
 import { isSerialisable } from './jsonrpc-internals.js';
+import { checkedRecord } from './store-records.js';
 
 /**
  * Records the outcome of a keyed call (what its response carried, or the server's own when it
  * stopped the call), and how many attempts the key has seen.
  * `undefined` when the outcome is not JSON (BigInt, cycle): nothing is stored and the caller
- * releases the claim. A failing store is reported and its claim kept, so that a duplicate gets
- * `in_progress` rather than a second execution.
+ * releases the claim. A failing store (or one returning a malformed record) is reported and its
+ * claim kept, so that a duplicate gets `in_progress` rather than a second execution.
  *
  * @example
  * const stored = await storeOutcome(store, call, outcomeOf(response), report);
@@ -28,8 +29,9 @@ export async function storeOutcome(
 ): Promise<StoredOutcome | undefined> {
   if (!isSerialisable(outcome)) return undefined;
   try {
-    const { attempts } = await store.complete(call.key as string, { outcome, fingerprint: call.fingerprint });
-    return { outcome, attempts };
+    const key = call.storeKey as string;
+    const record = await store.complete(key, { outcome, fingerprint: call.fingerprint });
+    return { outcome, attempts: checkedRecord(record, key).attempts };
   } catch (e) {
     report(e);
     return { outcome, attempts: 1 };
@@ -50,8 +52,9 @@ export function storeOutcomeNow(
 ): StoredOutcome | undefined {
   if (!isSerialisable(outcome)) return undefined;
   try {
-    const { attempts } = sync.complete(call.key as string, { outcome, fingerprint: call.fingerprint });
-    return { outcome, attempts };
+    const key = call.storeKey as string;
+    const record = sync.complete(key, { outcome, fingerprint: call.fingerprint });
+    return { outcome, attempts: checkedRecord(record, key).attempts };
   } catch (e) {
     report(e);
     return { outcome, attempts: 1 };

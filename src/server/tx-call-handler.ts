@@ -3,19 +3,20 @@ import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextp
 import { Admission } from './admission.js';
 import { CallReplies, type CallPort } from './call-replies.js';
 import { CallTable } from './call-table.js';
-import type { ClaimResult, StoredRecord } from './idempotency-store.js';
 import type { ResolvedServerOptions } from './options.js';
 import { TxCall, prepareCall } from './tx-call.js';
-import { waitForKey } from './wait-for-key.js';
 import { CallEndings } from './call-endings.js';
 import { emptyStats, type TxServerStats } from './server-stats.js';
 import { ToolHints } from './tool-hints.js';
 import { RunBounds } from './run-bounds.js';
-import { syncStoreOf, type SyncStoreOps } from './sync-store.js';
+import { syncStoreOf } from './sync-store.js';
 import { stoppedOutcome, type StopReason } from './stopped-run.js';
 import { outcomeOf, responseFor, type RequestView, type ResponseView } from './jsonrpc-internals.js';
-
-const RERUN_UNKNOWN = Object.freeze({ rerunUnknown: true });
+import { scopeFunction, type ScopeOf } from './key-scope.js';
+import { LateRenewals } from './late-renewals.js';
+import type { TxServerEvent } from './server-events.js';
+import { KeyClaims } from './key-claims.js';
+import type { Observable } from 'rxjs';
 
 /**
  * The life of every `tools/call` through one decorated transport: claim by idempotency key,
@@ -38,7 +39,9 @@ export class TxCallHandler {
   readonly #replies: CallReplies;
   readonly #bounds: RunBounds;
   readonly #endings: CallEndings;
-  readonly #sync: SyncStoreOps | undefined;
+  readonly #scopeOf: ScopeOf;
+  readonly #late: LateRenewals;
+  readonly #keys: KeyClaims;
   /** The time `accept` read, while it runs (a call it starts synchronously starts then). */
   #acceptedAt: number | undefined = undefined;
   #accepting = true;
@@ -60,8 +63,27 @@ export class TxCallHandler {
       this.stats,
     );
     this.#admission = new Admission(options.maxConcurrent, options.maxQueue, (call) => this.#run(call));
-    this.#sync = syncStoreOf(options.store);
-    this.#endings = new CallEndings(options.store, this.#sync, this.#calls, this.#replies, port);
+    const { store, scheduler } = options;
+    const sync = syncStoreOf(store);
+    this.#scopeOf = scopeFunction(options.keyScope, () => port.sessionId?.());
+    this.#late = new LateRenewals(store, this.stats, scheduler, port.report, (key) =>
+      this.#calls.holding(key),
+    );
+    this.#endings = new CallEndings(store, sync, this.#calls, this.#replies, port);
+    this.#keys = new KeyClaims(
+      options,
+      sync,
+      this.hints,
+      this.#late,
+      this.#calls,
+      this.#replies,
+      this.#endings,
+      {
+        admit: (call) => this.#admit(call),
+        retryAfterMs: () => Math.max(1, Math.round(this.#admission.averageMs)),
+        report: port.report,
+      },
+    );
     this.#bounds = new RunBounds(
       options.scheduler,
       () => this.#calls.list(),
@@ -80,13 +102,27 @@ export class TxCallHandler {
     return this.#calls.get(id)?.request;
   }
 
+  /** The store key the call under this JSON-RPC id holds its claim on, while it does. */
+  claimedKey(id: RequestId): string | undefined {
+    const call = this.#calls.get(id);
+    return call?.claimed === true ? call.storeKey : undefined;
+  }
+
+  /** Late lease renewals of this connection's claims, as the store reports them. */
+  get events$(): Observable<TxServerEvent> {
+    return this.#late.events$;
+  }
+
   /** Takes a `tools/call` from the client. */
   accept(request: RequestView, extra: MessageExtraInfo | undefined): void {
     if (!this.#accepting) return this.#replies.nack(request.id, 'shutting_down');
     const { features, scheduler, compression, maxKeyedArgsBytes } = this.options;
     const now = scheduler.now();
-    const call = prepareCall(request, extra, features, now, compression, maxKeyedArgsBytes);
-    if (!(call instanceof TxCall)) return this.#replies.nack(request.id, call.reason, undefined, call.detail);
+    const call = prepareCall(request, extra, features, now, compression, maxKeyedArgsBytes, this.#scopeOf);
+    if (!(call instanceof TxCall)) {
+      if (call.error !== undefined) this.port.report(call.error);
+      return this.#replies.nack(request.id, call.reason, undefined, call.detail);
+    }
     this.#calls.add(call);
     // A call that starts before accept returns (an unkeyed one) starts at this very time: one clock read fewer.
     this.#acceptedAt = now;
@@ -94,7 +130,7 @@ export class TxCallHandler {
       if (call.key === undefined) this.#admit(call);
       // Claimed at once: over a synchronous transport (in memory) its ACK may reach the client inside
       // the client's own send, which TxClient takes (spec/client/synchronous-peer.spec.ts).
-      else this.#claim(call);
+      else this.#keys.claim(call);
     } finally {
       this.#acceptedAt = undefined;
     }
@@ -136,7 +172,7 @@ export class TxCallHandler {
         this.#calls.drop(call);
         return false;
       case 'waiting':
-        this.#stopWaiting(call);
+        this.#keys.stopWaiting(call);
         this.#calls.forget(call);
         return false;
       case 'running':
@@ -172,7 +208,7 @@ export class TxCallHandler {
     for (const call of this.#admission.takeQueued()) this.#calls.drop(call);
     for (const call of this.#calls.list()) {
       if (call.state === 'waiting') {
-        this.#stopWaiting(call);
+        this.#keys.stopWaiting(call);
         this.#calls.forget(call);
       } else if (call.state === 'running' && !call.claimed) {
         this.#slotFreed();
@@ -193,6 +229,7 @@ export class TxCallHandler {
     for (const call of this.#calls.list())
       if (call.state === 'running') this.#stop(call, 'shutting_down', false);
     this.#bounds.stop(); // nothing runs any more, and nothing new is accepted
+    this.#late.complete();
   }
 
   /**
@@ -204,58 +241,6 @@ export class TxCallHandler {
       if (call.state !== 'running') continue;
       this.#slotFreed();
       this.#calls.drop(call);
-    }
-  }
-
-  /** Claims the call's key: at once from a store with a synchronous claim, else through its promise. */
-  #claim(call: TxCall): void {
-    const key = call.key as string;
-    const requestId = call.meta?.requestId ?? '';
-    const tool = call.request.params?.name;
-    const options = typeof tool === 'string' && this.hints.mayRunAgain(tool) ? RERUN_UNKNOWN : undefined;
-    if (this.#sync?.usable() === true) {
-      let claim: ClaimResult;
-      try {
-        claim = this.#sync.claim(key, call.fingerprint, requestId, options);
-      } catch (e) {
-        return this.#endings.storeFailed(call, e);
-      }
-      return this.#claimed(call, claim);
-    }
-    let pending: Promise<ClaimResult>;
-    try {
-      pending = this.options.store.claim(key, call.fingerprint, requestId, options);
-    } catch (e) {
-      pending = Promise.reject(e); // a store that throws instead of rejecting
-    }
-    pending.then(
-      (claim) => this.#claimed(call, claim),
-      (e: unknown) => this.#endings.storeFailed(call, e),
-    );
-  }
-
-  #claimed(call: TxCall, claim: ClaimResult): void {
-    call.claimed = claim.status === 'claimed';
-    if (call.cancelled || call.state !== 'claiming') return this.#calls.drop(call);
-    switch (claim.status) {
-      case 'claimed':
-        return this.#admit(call);
-      case 'completed':
-        this.#replies.ack(call);
-        return this.#endings.replayed(call, claim.record);
-      case 'in_flight':
-        return this.#wait(call, claim.completion);
-      case 'conflict':
-        return this.#endings.refuse(call, 'idempotency_conflict');
-      case 'unknown': // the tool may have run: never a silent second run
-        return this.#endings.refuse(call, 'outcome_unknown');
-      default: // a store breaking its contract must not leave the call hanging
-        return this.#endings.storeFailed(
-          call,
-          new TypeError(
-            `idempotency store: unknown claim status ${String((claim as { status?: unknown } | null)?.status)}`,
-          ),
-        );
     }
   }
 
@@ -284,31 +269,6 @@ export class TxCallHandler {
     return true;
   }
 
-  #wait(call: TxCall, completion: Promise<StoredRecord>): void {
-    const { scheduler, inProgressWaitMs, features } = this.options;
-    // A duplicate joins the running execution: it takes no slot and no queue room, whatever the load.
-    call.state = 'waiting';
-    this.#replies.ack(call);
-    const now = scheduler.now();
-    call.waitUntil ??= now + call.waitBound(now, inProgressWaitMs, features);
-    waitForKey(call, completion, scheduler, Math.max(0, call.waitUntil - now), {
-      stopped: () => undefined,
-      completed: (record) => this.#endings.replayed(call, record),
-      released: () => {
-        call.state = 'claiming'; // the execution gave its key back: this duplicate may run it
-        this.#claim(call);
-      },
-      timedOut: () =>
-        this.#endings.refuse(call, 'in_progress', Math.max(1, Math.round(this.#admission.averageMs))),
-      failed: (error) => this.#endings.storeFailed(call, error),
-    });
-  }
-
-  #stopWaiting(call: TxCall): void {
-    call.timer?.unsubscribe();
-    call.timer = undefined;
-  }
-
   /**
    * Gives a slot back. The run-bound timer stays armed while idle (re-arming it per call would
    * cost a timer per sequential call); it goes with the connection (`stopRunning`).
@@ -333,7 +293,7 @@ export class TxCallHandler {
       this.port.forward({ jsonrpc: '2.0', method: 'notifications/cancelled', params }, undefined);
     }
     const outcome = stoppedOutcome(reason, ranMs);
-    if (call.claimed) void this.#endings.stored(call, outcome);
+    if (call.claimed) this.#endings.stored(call, outcome).catch(this.port.report);
     else this.#endings.answered(call, outcome);
   }
 }

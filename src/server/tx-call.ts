@@ -13,6 +13,8 @@ import { inflateArguments } from '../protocol/compressed-messages.js';
 import type { ServerFeature } from './options.js';
 import { objectOrUndefined, type RequestView } from './jsonrpc-internals.js';
 import { MAX_TIMER_MS } from '../protocol/config-internals.js';
+import type { ScopeOf } from './key-scope.js';
+import { keyProblem, storeKey } from './store-key.js';
 
 /**
  * Where a `tools/call` is: waiting for its idempotency claim, queued for a slot, running in the
@@ -25,7 +27,7 @@ export type CallState = 'claiming' | 'queued' | 'running' | 'waiting' | 'settlin
  *
  * @example
  * const call = prepareCall(request, extra, features, now);
- * if (call instanceof TxCall && call.key !== undefined) await store.claim(call.key, call.fingerprint, requestId);
+ * if (call instanceof TxCall && call.storeKey !== undefined) await store.claim(call.storeKey, call.fingerprint, requestId);
  */
 export class TxCall {
   state: CallState = 'claiming';
@@ -46,8 +48,10 @@ export class TxCall {
     readonly extra: MessageExtraInfo | undefined,
     /** The decoded `_meta.mcp_tx`; `undefined` for a plain MCP call. */
     readonly meta: TxRequestMeta | undefined,
-    /** The idempotency key the call is deduplicated by; `undefined` when unkeyed. */
+    /** The idempotency key the call is deduplicated by, as the client sent it; `undefined` when unkeyed. */
     readonly key: string | undefined,
+    /** What the store knows `key` by: the key in its caller's scope (see `storeKey`); `undefined` when unkeyed. */
+    readonly storeKey: string | undefined,
     /**
      * Server-computed fingerprint; `''` when not needed: an unkeyed call, or one keyed by the key
      * its client generated for it (the request id, no `idempotency_key` on the wire).
@@ -90,6 +94,8 @@ export class TxCall {
 export interface Refusal {
   readonly reason: NackReason;
   readonly detail?: string;
+  /** What the server's own `onerror` hears of it, when it is the server's business too. */
+  readonly error?: Error;
 }
 
 /**
@@ -97,15 +103,16 @@ export interface Refusal {
  * decoded meta, key and server-computed fingerprint, or a {@link Refusal} (malformed meta,
  * fingerprint that does not match the arguments received, deadline already past, compressed
  * arguments that do not inflate, arguments to fingerprint longer than `maxKeyedArgsBytes`
- * characters of JSON). Compressed arguments are inflated first: the call's request, the
- * fingerprint and what the server receives hold the original arguments.
+ * characters of JSON, a key that is not well-formed Unicode, a key `scopeOf` cannot scope).
+ * Compressed arguments are inflated first: the call's request, the fingerprint and what the
+ * server receives hold the original arguments.
  *
  * Only a caller's key (`idempotency_key` on the wire: given by the user, or from a 0.1 peer) is
  * fingerprinted; a key the client generated (a 0.2 request keyed by its request id) is not,
  * unless the request carries a `fingerprint` to cross-check.
  *
  * @example
- * const call = prepareCall(request, extra, features, scheduler.now(), compression, 4 << 20);
+ * const call = prepareCall(request, extra, features, scheduler.now(), compression, 4 << 20, scopeOf);
  * if (!(call instanceof TxCall)) reply(nackResponse(request.id, call.reason));
  */
 export function prepareCall(
@@ -115,9 +122,10 @@ export function prepareCall(
   now: number,
   compression?: ResolvedCompression,
   maxKeyedArgsBytes = Infinity,
+  scopeOf?: ScopeOf,
 ): TxCall | Refusal {
   const wire = objectOrUndefined(objectOrUndefined(received.params)?._meta)?.[TX_KEY];
-  if (wire === undefined) return new TxCall(received, extra, undefined, undefined, '');
+  if (wire === undefined) return new TxCall(received, extra, undefined, undefined, undefined, '');
   let meta: TxRequestMeta;
   try {
     meta = decodeRequestMeta(wire);
@@ -135,6 +143,15 @@ export function prepareCall(
   // Nothing to tell apart, so no fingerprint: its store entry holds '', which no computed
   // fingerprint equals (a caller's key that happens to equal it is a conflict, whatever its arguments).
   const generated = key !== undefined && (wire as Record<string, unknown>).idempotency_key === undefined;
+  let scoped: string | undefined;
+  if (key !== undefined) {
+    const problem = keyProblem(key);
+    if (problem !== undefined) return { reason: 'invalid_request', detail: problem };
+    const found = scopeOf?.(request, extra);
+    if (found !== undefined && 'problem' in found)
+      return { reason: 'invalid_request', detail: found.problem, error: found.error };
+    scoped = storeKey(found?.scope, key);
+  }
   let computed = '';
   if ((key !== undefined && !generated) || meta.fingerprint !== undefined) {
     // Fingerprinting costs time in proportion to the arguments: bound them first, cheaply.
@@ -153,7 +170,7 @@ export function prepareCall(
       return { reason: 'invalid_request', detail: 'fingerprint does not match the arguments received' };
     }
   }
-  const call = new TxCall(request, extra, meta, key, generated ? '' : computed);
+  const call = new TxCall(request, extra, meta, key, scoped, generated ? '' : computed);
   return call.pastDeadline(now, features) ? { reason: 'deadline_exceeded' } : call;
 }
 

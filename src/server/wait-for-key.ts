@@ -1,5 +1,6 @@
 import { timer, type SchedulerLike } from 'rxjs';
 import { isClaimReleasedError, type StoredRecord } from './idempotency-store.js';
+import { checkedRecord } from './store-records.js';
 import type { TxCall } from './tx-call.js';
 
 /** What ends a duplicate's wait for the execution of its key; `stopped` then exactly one other runs. */
@@ -19,6 +20,8 @@ export interface WaitOutcomes {
 /**
  * Makes a duplicate in the `waiting` state wait for `completion` for at most `delayMs`
  * (scheduler time). Nothing runs once the call has left the `waiting` state (cancelled, closed).
+ * A completion that is not a record (`null`, `{}`) fails the wait with a `MalformedRecordError`,
+ * and an outcome handler that throws fails it too: the promise never rejects unhandled.
  *
  * @example
  * waitForKey(call, claim.completion, scheduler, 5_000, { stopped, completed, released, timedOut, failed });
@@ -40,8 +43,19 @@ export function waitForKey(
       then(...args);
     };
   call.timer = timer(delayMs, scheduler).subscribe(once(() => outcomes.timedOut()));
-  completion.then(
-    once((record: StoredRecord) => outcomes.completed(record)),
-    once((error: unknown) => (isClaimReleasedError(error) ? outcomes.released() : outcomes.failed(error))),
-  );
+  const completed = (value: unknown): void => {
+    let record: StoredRecord;
+    try {
+      record = checkedRecord(value, call.storeKey as string);
+    } catch (e) {
+      return outcomes.failed(e);
+    }
+    outcomes.completed(record);
+  };
+  Promise.resolve(completion)
+    .then(
+      once(completed),
+      once((error: unknown) => (isClaimReleasedError(error) ? outcomes.released() : outcomes.failed(error))),
+    )
+    .catch(once((error: unknown) => outcomes.failed(error)));
 }

@@ -1,10 +1,11 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { from, race, timer } from 'rxjs';
-import { compressResult } from '../protocol/compressed-messages.js';
-import { TX_KEY, negotiateFeatures, parseTxCapability, type TxFeature } from '../protocol/index.js';
+import { from, race, timer, type Observable } from 'rxjs';
+import { TX_KEY } from '../protocol/index.js';
+import { Negotiation } from './negotiation.js';
 import { resolveServerOptions, type ResolvedServerOptions, type TxServerOptions } from './options.js';
 import { copyStats, type TxServerStats } from './server-stats.js';
+import type { TxServerEvent } from './server-events.js';
 import { TxCallHandler } from './tx-call-handler.js';
 import { forwardHandleRequest, type HandleRequestOf } from './handle-request.js';
 import { reusedIdAnswer } from './reused-id.js';
@@ -13,7 +14,6 @@ import {
   asResponse,
   isAcceptedRequest,
   objectOrUndefined,
-  withTxCapability,
   type RequestView,
 } from './jsonrpc-internals.js';
 
@@ -35,10 +35,7 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
   readonly inner: T;
   readonly #options: ResolvedServerOptions;
   readonly #calls: TxCallHandler;
-  /** Id of a pending `initialize` from an mcp_tx client, and the features to echo to it. */
-  #initialize: { id: RequestId; features: string[] } | undefined;
-  /** Results are compressed: the client advertised `compression` (mcp_tx 0.2) and it is on here. */
-  #compressResults = false;
+  readonly #agreement: Negotiation;
   #innerClosed = false;
   #graceSpent = false;
   #closeNotified = false;
@@ -51,11 +48,13 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
     }
     this.inner = inner;
     this.#options = resolveServerOptions(options);
+    this.#agreement = new Negotiation(this.#options.features, this.#options.compression);
     this.#calls = new TxCallHandler(this.#options, {
       forward: (message, extra) => this.onmessage?.(message, extra),
       send: (message, sendOptions) =>
-        this.#innerClosed ? Promise.resolve() : this.inner.send(this.#pack(message), sendOptions),
-      report: (error) => this.onerror?.(error instanceof Error ? error : new Error(String(error))),
+        this.#innerClosed ? Promise.resolve() : this.inner.send(this.#agreement.pack(message), sendOptions),
+      report: (error) => this.#report(error),
+      sessionId: () => this.inner.sessionId,
     });
     inner.onmessage = (message, extra) => this.#receive(message, extra);
     inner.onclose = () => this.#innerClose();
@@ -98,6 +97,29 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
     return copyStats(this.#calls.stats);
   }
 
+  /**
+   * What befalls this transport's calls beyond its counters: the late lease renewals its store
+   * reports (`late_renewal`). Multicast, free while unobserved, complete once the transport closes.
+   *
+   * @example
+   * transport.events$.subscribe((e) => log.warn(`${e.tool}: lease renewal ${e.lateByMs} ms late`));
+   */
+  get events$(): Observable<TxServerEvent> {
+    return this.#calls.events$;
+  }
+
+  /**
+   * The store key (idempotency key in its caller's scope) that the tool call under JSON-RPC id
+   * `requestId` holds a claim on, while it does: what a tool writing to the store's own database
+   * commits its outcome under. `undefined` for an unkeyed call, or one without a claim.
+   *
+   * @example
+   * const key = transport.claimedKey(extra.requestId); // in a tool handler
+   */
+  claimedKey(requestId: RequestId): string | undefined {
+    return this.#calls.claimedKey(requestId);
+  }
+
   start(): Promise<void> {
     return this.inner.start();
   }
@@ -112,12 +134,8 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
       const settled = this.#calls.settle(response, options);
       if (settled !== undefined) return settled;
       this.#calls.hints.noteResponse(response);
-      const init = this.#initialize;
-      if (init !== undefined && response.id === init.id) {
-        this.#initialize = undefined;
-        if (response.result !== undefined)
-          return this.inner.send(withTxCapability(response, init.features), options);
-      }
+      const initialized = this.#agreement.initialized(response);
+      if (initialized !== undefined) return this.inner.send(initialized, options);
     }
     // Calls still running when the connection dropped answer into a closed transport: nothing to say.
     return this.#innerClosed ? Promise.resolve() : this.inner.send(message, options);
@@ -180,7 +198,7 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
       // Only a request the SDK will accept is tracked: one it drops as malformed is never answered.
       if (request.method === 'tools/call' && isAcceptedRequest(request))
         return this.#calls.accept(request, extra);
-      if (request.method === 'initialize') this.#noteInitialize(request.id, request.params);
+      if (request.method === 'initialize') this.#agreement.noteInitialize(request.id, request.params);
       else if (request.method === 'tools/list') this.#calls.hints.noteRequest(request.id);
     } else if ((message as { method?: unknown }).method === 'notifications/cancelled') {
       const params = objectOrUndefined((message as { params?: unknown }).params);
@@ -200,35 +218,11 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
     const { report, reply } = reusedIdAnswer(request, inFlight);
     this.onerror?.(report);
     if (reply === undefined) return;
-    this.inner
-      .send(reply)
-      .catch((e: unknown) => this.onerror?.(e instanceof Error ? e : new Error(String(e))));
+    this.inner.send(reply).catch((e: unknown) => this.#report(e));
   }
 
-  #noteInitialize(id: RequestId, params: unknown): void {
-    const tx = parseTxCapability(objectOrUndefined(params)?.capabilities);
-    if (tx === undefined) {
-      this.#initialize = undefined;
-      this.#compressResults = false;
-      return;
-    }
-    let supported: readonly TxFeature[] = [...this.#options.features];
-    // The payload format is mcp_tx 0.2's: a 0.1 peer that lists `compression` meant another one.
-    if (!tx.version.startsWith('0.2.')) supported = supported.filter((f) => f !== 'compression');
-    const features = negotiateFeatures(tx.features, supported);
-    this.#compressResults = features.includes('compression');
-    this.#initialize = { id, features };
-  }
-
-  /** The compressed form of a result with `_meta.mcp_tx`, when the client takes one and it is smaller. */
-  #pack(message: JSONRPCMessage): JSONRPCMessage {
-    const compression = this.#options.compression;
-    if (!this.#compressResults || compression === undefined) return message;
-    const { id, result } = message as { id?: RequestId; result?: Record<string, unknown> };
-    if (id === undefined || objectOrUndefined(objectOrUndefined(result?._meta)?.[TX_KEY]) === undefined)
-      return message;
-    const packed = compressResult(result as Record<string, unknown>, compression.thresholdBytes);
-    return packed === undefined ? message : { jsonrpc: '2.0', id, result: packed };
+  #report(error: unknown): void {
+    this.onerror?.(error instanceof Error ? error : new Error(String(error)));
   }
 
   /**
@@ -242,7 +236,7 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
     this.#innerClosed = true;
     const settled = this.#calls.disconnect();
     if (this.#graceSpent || this.#calls.active === 0) return this.#notifyClose();
-    void settled.then(() => this.#notifyClose());
+    settled.then(() => this.#notifyClose()).catch((e: unknown) => this.#report(e));
   }
 
   /** Tells the server the connection is gone (once), stopping calls still running. */
