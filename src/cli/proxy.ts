@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { inheritedEnv } from './support/env.js';
 import { EXIT_OK, UsageError } from './support/errors.js';
 import { integer } from './support/parse.js';
 import type * as RedisModule from '../redis/index.js';
+import { parseProxyKeyScope, type ProxyKeyScope } from './proxy/key-scope.js';
 
 interface ProxyFlags {
   http?: number;
@@ -13,6 +14,7 @@ interface ProxyFlags {
   maxMessageBytes?: number;
   store?: string;
   storePrefix?: string;
+  keyScope?: ProxyKeyScope;
 }
 
 /** Registers `mcp-tx proxy`. `serverCommand` is what followed `--` on the command line. */
@@ -55,6 +57,11 @@ export function proxyCommand(
       'keep the idempotency store in Redis (redis://…), shared by every proxy given the same URL and prefix',
     )
     .option('--store-prefix <prefix>', 'key prefix in the --store Redis (one key space per prefix)')
+    .option(
+      '--key-scope <scope>',
+      'whose idempotency keys callers use: none (one key space), session (each connection its own) or header:<name> (a caller id a gateway sets; --http only)',
+      keyScopeFlag,
+    )
     .addHelpText(
       'after',
       `
@@ -69,7 +76,12 @@ Examples:
 
 With --store, several proxies (in front of server replicas behind a load balancer) share one key
 space: a retry that lands on another replica replays the outcome instead of running the tool again.
-The store needs the redis package (npm install redis).`,
+The store needs the redis package (npm install redis).
+
+The proxy authenticates no one: with --key-scope none (the default) any client that learns another's
+key (or request id) gets that call's outcome. Behind a gateway that authenticates callers and sets a
+header, --key-scope header:x-user-id gives each caller keys of their own; --key-scope session does so
+per connection, at the price of a retry on a new session running the tool again.`,
     )
     .action(async (opts: ProxyFlags) => {
       const [command, ...args] = serverCommand;
@@ -78,6 +90,8 @@ The store needs the redis package (npm install redis).`,
       const store = opts.store === undefined ? undefined : await openStore(opts.store, opts.storePrefix);
       if (store === undefined && opts.storePrefix !== undefined)
         throw new UsageError('--store-prefix needs --store');
+      if (typeof opts.keyScope === 'object' && opts.http === undefined)
+        throw new UsageError('--key-scope header:<name> needs --http (stdio has no headers)');
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
@@ -92,6 +106,7 @@ The store needs the redis package (npm install redis).`,
           ...(opts.maxConcurrent !== undefined ? { maxConcurrent: opts.maxConcurrent } : {}),
           ...(opts.maxMessageBytes !== undefined ? { maxMessageBytes: opts.maxMessageBytes } : {}),
           ...(store !== undefined ? { store } : {}),
+          ...(opts.keyScope !== undefined ? { keyScope: opts.keyScope } : {}),
         });
       } finally {
         process.off('SIGINT', stop);
@@ -119,4 +134,14 @@ async function openStore(url: string, keyPrefix: string | undefined) {
   } catch (e) {
     throw new UsageError(`--store: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** The `--key-scope` flag: none, session or header:<name>. */
+function keyScopeFlag(value: string): ProxyKeyScope {
+  const scope = parseProxyKeyScope(value);
+  if (scope === undefined)
+    throw new InvalidArgumentError(
+      'expected none, session or header:<name> (a header name, e.g. header:x-user-id).',
+    );
+  return scope;
 }

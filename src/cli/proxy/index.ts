@@ -9,10 +9,12 @@ import { ChildSupervisor, type ChildCommand, type RestartConfig } from './child.
 import { serveHttp, type HttpEndpoint } from './http.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, limitMessages } from './message-limit.js';
 import { ProxyRelay } from './relay.js';
+import { relayKeyScope, type ProxyKeyScope } from './key-scope.js';
 
 export { ChildSupervisor, DEFAULT_RESTART, type ChildCommand, type RestartConfig } from './child.js';
 export { ProxyRelay, DEFAULT_SHUTDOWN_GRACE_MS } from './relay.js';
 export { serveHttp, type HttpEndpoint } from './http.js';
+export { parseProxyKeyScope, relayKeyScope, type ProxyKeyScope } from './key-scope.js';
 export {
   DEFAULT_MAX_MESSAGE_BYTES,
   LimitedLineReader,
@@ -30,6 +32,8 @@ export interface ProxyOptions {
   host?: string;
   /** Where executions are remembered, shared by every child lifetime and HTTP session. @default a new MemoryIdempotencyStore */
   store?: IdempotencyStore;
+  /** Whose idempotency keys the callers use (see {@link ProxyKeyScope}); `{ header }` needs `httpPort`. @default 'none' */
+  keyScope?: ProxyKeyScope;
   /** How the child is restarted when it dies. @default DEFAULT_RESTART */
   restart?: RestartConfig;
   /** Tool executions running at once per connection. @default 64 */
@@ -65,6 +69,7 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
     httpPort,
     host = '127.0.0.1',
     store = new MemoryIdempotencyStore(),
+    keyScope = 'none',
     restart = {},
     maxConcurrent,
     maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
@@ -77,6 +82,8 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
       `maxMessageBytes must be an integer from 1024 to ${2 ** 30}, got ${maxMessageBytes}`,
     );
   }
+  if (typeof keyScope === 'object' && httpPort === undefined)
+    throw new RangeError(`keyScope { header: '${keyScope.header}' } needs httpPort: stdio has no headers`);
   const serverOptions = {
     store,
     // Compressed arguments never inflate past what the child may read: one message must not kill it.
@@ -86,7 +93,12 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
   const startRelay = async (upstream: Transport): Promise<ProxyRelay> => {
     const supervisor = new ChildSupervisor({ maxMessageBytes, ...child }, restart, log);
     await supervisor.start();
-    const relay = new ProxyRelay(upstream, supervisor, serverOptions, log);
+    const relay = new ProxyRelay(
+      upstream,
+      supervisor,
+      { ...serverOptions, keyScope: relayKeyScope(keyScope) },
+      log,
+    );
     await relay.start();
     return relay;
   };
