@@ -5,13 +5,16 @@
  * `node --import tsx spec/helpers/redis-replica.ts --redis <url> --prefix <p> --lease <ms> --name A`
  *
  * Prints `{"url": …}` once it listens, and `exec <tool> <id>` each time a tool starts, on stdout.
+ * A request with `Authorization: Bearer token-<name>` (alice, bob) is authenticated as client
+ * `<name>` (`req.auth`, which the SDK hands over as `authInfo`); another token gets 401.
  * Tools: `charge` (not idempotent) and `lookup` (annotated idempotentHint), both
  * `{ id: string, ms?: number }`, answering `<tool> <id> by <name>` after `ms`.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -53,8 +56,24 @@ function makeServer(): McpServer {
   return server;
 }
 
+/** The bearer tokens accepted, and whose they are: a stand-in for an OAuth token verifier. */
+const TOKENS: Record<string, string> = { 'token-alice': 'alice', 'token-bob': 'bob' };
+
+/** Sets `req.auth` from a bearer token, as the SDK's `requireBearerAuth` does; `false` for a token unknown. */
+function authenticate(req: IncomingMessage & { auth?: AuthInfo }): boolean {
+  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  if (token === undefined) return true;
+  const clientId = TOKENS[token];
+  if (clientId !== undefined) req.auth = { token, clientId, scopes: [] };
+  return clientId !== undefined;
+}
+
 const sessions = new Map<string, StreamableHTTPServerTransport>();
 const http = createServer((req, res) => {
+  if (!authenticate(req)) {
+    res.writeHead(401).end();
+    return;
+  }
   const id = req.headers['mcp-session-id'];
   const existing = typeof id === 'string' ? sessions.get(id) : undefined;
   if (existing) return void existing.handleRequest(req, res);
