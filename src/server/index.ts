@@ -3,7 +3,7 @@ export type { HandleRequestOf } from './handle-request.js';
 export type { TxServerStats } from './server-stats.js';
 export type { TxServerEvent, TxLateRenewalEvent } from './server-events.js';
 export { DEFAULT_KEY_SCOPE, type KeyScope, type KeyScopeFunction } from './key-scope.js';
-export { MAX_KEY_LENGTH, MAX_KEY_SCOPE_LENGTH } from './store-key.js';
+export { MAX_KEY_LENGTH, MAX_KEY_SCOPE_LENGTH, MAX_STORE_KEY_LENGTH } from './store-key.js';
 export {
   DEFAULT_MAX_CONCURRENT,
   DEFAULT_SERVER_MAX_QUEUE,

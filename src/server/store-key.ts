@@ -20,6 +20,15 @@ export const MAX_KEY_LENGTH = MAX_ID_LENGTH;
  */
 export const MAX_KEY_SCOPE_LENGTH = 256;
 
+/**
+ * Longest store key {@link storeKey} makes, in UTF-16 code units: `~`, the scope's length (3
+ * digits), `:`, the scope, `:`, the key. What a store's key column must hold (before its prefix).
+ *
+ * @example
+ * await sql`create table tx_keys (key varchar(${MAX_STORE_KEY_LENGTH}) primary key, ...)`;
+ */
+export const MAX_STORE_KEY_LENGTH = MAX_KEY_LENGTH + MAX_KEY_SCOPE_LENGTH + 6;
+
 /** The first character of every scoped store key, and the escape of an unscoped key that starts with it. */
 const MARK = '~';
 const MARK_CODE = 0x7e;
