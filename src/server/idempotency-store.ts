@@ -110,10 +110,10 @@ export interface LateRenewal {
  * shared store (Redis, SQL) fits; one instance may serve many connections, and exactly-once
  * holds across all of them. A store must never evict a key that is in flight.
  *
- * The `key` it is given is opaque: the caller's key in the caller's scope, one well-formed string
- * of at most `MAX_STORE_KEY_LENGTH` (518) UTF-16 code units (see `keyScope`), to keep apart from every other exactly. A
- * record it cannot read back is a `MalformedRecordError`, which the server answers as a failure of
- * the store (fail closed), never by running the tool.
+ * The `key` it is given is opaque: the caller's key in the caller's scope (see `keyScope`), one
+ * well-formed string of at most `MAX_STORE_KEY_LENGTH` (518) UTF-16 code units, to keep apart
+ * from every other exactly. A record it cannot read back is a `MalformedRecordError`, which the
+ * server answers as a failure of the store (fail closed), never by running the tool.
  *
  * @example
  * const store: IdempotencyStore = new MemoryIdempotencyStore();
