@@ -140,7 +140,7 @@ describe('mcp-tx proxy --key-scope', () => {
         });
         let err = '';
         child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-        child.once('exit', (exit) => resolve({ code: exit, stderr: err }));
+        child.once('close', (exit) => resolve({ code: exit, stderr: err })); // its pipes closed too
       });
       expect(code).toBe(2);
       expect(stderr).toMatch(message);
