@@ -10,7 +10,12 @@ import type { ToolHints } from './tool-hints.js';
 import type { TxCall } from './tx-call.js';
 import { waitForKey } from './wait-for-key.js';
 
-/** What a claimed key leads to in the call handler around {@link KeyClaims}. */
+/**
+ * What a claimed key leads to in the call handler around {@link KeyClaims}.
+ *
+ * @example
+ * const next: ClaimNext = { admit: (call) => admission.admit(call), retryAfterMs: () => 250, report };
+ */
 export interface ClaimNext {
   /** The key is the call's: admit it for a slot and run it. */
   admit(call: TxCall): void;

@@ -47,7 +47,13 @@ export type KeyScope = 'auth' | 'session' | 'none' | KeyScopeFunction;
  */
 export const DEFAULT_KEY_SCOPE: KeyScope = 'auth';
 
-/** A call's key scope, or why the call is refused. */
+/**
+ * How one transport finds a call's key scope, or why the call is refused.
+ *
+ * @example
+ * const found = scopeOf(request, extra);
+ * if ('problem' in found) refuse(found.problem); else claim(storeKey(found.scope, key));
+ */
 export type ScopeOf = (
   request: RequestView,
   extra: MessageExtraInfo | undefined,
@@ -55,7 +61,12 @@ export type ScopeOf = (
 
 const UNSCOPED = Object.freeze({ scope: undefined });
 
-/** Checks the `keyScope` option (a TypeError naming the field); `undefined` is the default. */
+/**
+ * Checks the `keyScope` option (a TypeError naming the field); `undefined` is the default.
+ *
+ * @example
+ * checkKeyScope('tenant') // TypeError: keyScope must be 'auth', 'session', 'none' or a function …
+ */
 export function checkKeyScope(keyScope: unknown): KeyScope {
   if (keyScope === undefined) return DEFAULT_KEY_SCOPE;
   if (keyScope === 'auth' || keyScope === 'session' || keyScope === 'none' || typeof keyScope === 'function')
