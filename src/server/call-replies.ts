@@ -16,6 +16,8 @@ export interface CallPort {
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void>;
   /** Reports an error out of band (the decorator's `onerror`). */
   report(error: unknown): void;
+  /** The transport's session id, if it has one (for telemetry). */
+  sessionId?(): string | undefined;
 }
 
 /** How the ACKs of keyed calls are held back to ride on their responses. */

@@ -8,6 +8,7 @@ import {
 } from '../protocol/index.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import { MemoryIdempotencyStore } from './memory-idempotency-store.js';
+import type { ServerTelemetry } from '../telemetry/hooks.js';
 
 /**
  * The protocol features the server side implements.
@@ -140,6 +141,12 @@ export interface TxServerOptions {
   maxKeyedArgsBytes?: number;
   /** How the `compression` feature compresses results (larger than `thresholdBytes`, for clients that advertise `compression` in mcp_tx 0.2) and bounds compressed arguments (`maxInflatedBytes`); `false` takes `compression` out of `features`. @default { thresholdBytes: 1_024, maxInflatedBytes: 16 MiB } */
   compression?: CompressionConfig | boolean;
+  /**
+   * Traces and metrics of every tool call: `txTelemetry()` of `mcp-tx/otel` (OpenTelemetry, MCP
+   * semantic conventions; the server span joins the client's trace through `params._meta`), or
+   * your own {@link ServerTelemetry}. Without it nothing is traced and nothing is paid. @default off
+   */
+  telemetry?: ServerTelemetry;
 }
 
 /** {@link TxServerOptions} with every default applied. */
@@ -158,6 +165,7 @@ export interface ResolvedServerOptions {
   readonly maxKeyedArgsBytes: number;
   /** `undefined` when compression is off (then `features` has no `compression`). */
   readonly compression: ResolvedCompression | undefined;
+  readonly telemetry: ServerTelemetry | undefined;
 }
 
 const KNOWN: readonly (keyof TxServerOptions)[] = [
@@ -174,6 +182,7 @@ const KNOWN: readonly (keyof TxServerOptions)[] = [
   'maxRunMs',
   'maxKeyedArgsBytes',
   'compression',
+  'telemetry',
 ];
 
 /**
@@ -199,6 +208,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     maxRunMs = DEFAULT_MAX_RUN_MS,
     maxKeyedArgsBytes = DEFAULT_MAX_KEYED_ARGS_BYTES,
     compression,
+    telemetry,
   } = options;
   checkNumber(maxConcurrent, 'maxConcurrent', 1, 1_000_000, { integer: true });
   checkNumber(maxQueue, 'maxQueue', 0, 10_000_000, { integer: true });
@@ -211,6 +221,13 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
   checkStore(store);
   checkFeatures(features);
   checkToolNames(idempotentTools);
+  if (
+    telemetry !== undefined &&
+    typeof (telemetry as Partial<ServerTelemetry> | null)?.serverCall !== 'function'
+  )
+    throw new TypeError(
+      'telemetry must be a ServerTelemetry (serverCall), e.g. txTelemetry() of mcp-tx/otel',
+    );
   if (typeof propagateCancellation !== 'boolean') {
     throw new TypeError(`propagateCancellation must be a boolean, got ${typeof propagateCancellation}`);
   }
@@ -235,6 +252,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     maxRunMs,
     maxKeyedArgsBytes,
     compression: resolvedCompression,
+    telemetry,
   };
 }
 

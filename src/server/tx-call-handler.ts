@@ -14,6 +14,8 @@ import { RunBounds } from './run-bounds.js';
 import { syncStoreOf, type SyncStoreOps } from './sync-store.js';
 import { stoppedOutcome, type StopReason } from './stopped-run.js';
 import { outcomeOf, responseFor, type RequestView, type ResponseView } from './jsonrpc-internals.js';
+import type { NackReason } from '../protocol/index.js';
+import type { ServerCallTrace } from '../telemetry/hooks.js';
 
 const RERUN_UNKNOWN = Object.freeze({ rerunUnknown: true });
 
@@ -82,11 +84,13 @@ export class TxCallHandler {
 
   /** Takes a `tools/call` from the client. */
   accept(request: RequestView, extra: MessageExtraInfo | undefined): void {
-    if (!this.#accepting) return this.#replies.nack(request.id, 'shutting_down');
-    const { features, scheduler, compression, maxKeyedArgsBytes } = this.options;
+    const { features, scheduler, compression, maxKeyedArgsBytes, telemetry } = this.options;
+    const trace = telemetry?.serverCall(request, this.port.sessionId?.());
+    if (!this.#accepting) return this.#refuseUntracked(request, 'shutting_down', undefined, trace);
     const now = scheduler.now();
     const call = prepareCall(request, extra, features, now, compression, maxKeyedArgsBytes);
-    if (!(call instanceof TxCall)) return this.#replies.nack(request.id, call.reason, undefined, call.detail);
+    if (!(call instanceof TxCall)) return this.#refuseUntracked(request, call.reason, call.detail, trace);
+    call.trace = trace;
     this.#calls.add(call);
     // A call that starts before accept returns (an unkeyed one) starts at this very time: one clock read fewer.
     this.#acceptedAt = now;
@@ -110,6 +114,7 @@ export class TxCallHandler {
     call.state = 'settling';
     this.#slotFreed(this.options.scheduler.now() - call.startedAt);
     if (call.claimed) return this.#endings.stored(call, outcomeOf(response), options);
+    call.trace?.answered(outcomeOf(response), false);
     this.#calls.forget(call);
     if (call.meta === undefined || response.result === undefined)
       return this.port.send(response as JSONRPCMessage, options);
@@ -236,6 +241,7 @@ export class TxCallHandler {
 
   #claimed(call: TxCall, claim: ClaimResult): void {
     call.claimed = claim.status === 'claimed';
+    call.trace?.claimed(claim.status);
     if (call.cancelled || call.state !== 'claiming') return this.#calls.drop(call);
     switch (claim.status) {
       case 'claimed':
@@ -280,7 +286,10 @@ export class TxCallHandler {
     this.#bounds.arm(call.runUntil);
     this.#replies.ack(call);
     this.stats.executed++;
-    this.port.forward(call.request as JSONRPCMessage, call.extra);
+    const { trace, extra } = call;
+    // traced: the server gets the request in the span's context, with that context in its `_meta`
+    if (trace === undefined) this.port.forward(call.request as JSONRPCMessage, extra);
+    else trace.run(call.request as JSONRPCMessage, (request) => this.port.forward(request, extra));
     return true;
   }
 
@@ -288,6 +297,7 @@ export class TxCallHandler {
     const { scheduler, inProgressWaitMs, features } = this.options;
     // A duplicate joins the running execution: it takes no slot and no queue room, whatever the load.
     call.state = 'waiting';
+    call.trace?.waiting();
     this.#replies.ack(call);
     const now = scheduler.now();
     call.waitUntil ??= now + call.waitBound(now, inProgressWaitMs, features);
@@ -302,6 +312,13 @@ export class TxCallHandler {
         this.#endings.refuse(call, 'in_progress', Math.max(1, Math.round(this.#admission.averageMs))),
       failed: (error) => this.#endings.storeFailed(call, error),
     });
+  }
+
+  /** NACKs a call refused before it is tracked; its trace ends with it. */
+  #refuseUntracked(request: RequestView, reason: NackReason, detail?: string, trace?: ServerCallTrace): void {
+    trace?.refused(reason);
+    trace?.end();
+    this.#replies.nack(request.id, reason, undefined, detail);
   }
 
   #stopWaiting(call: TxCall): void {

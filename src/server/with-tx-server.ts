@@ -56,6 +56,7 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
       send: (message, sendOptions) =>
         this.#innerClosed ? Promise.resolve() : this.inner.send(this.#pack(message), sendOptions),
       report: (error) => this.onerror?.(error instanceof Error ? error : new Error(String(error))),
+      sessionId: () => this.inner.sessionId,
     });
     inner.onmessage = (message, extra) => this.#receive(message, extra);
     inner.onclose = () => this.#innerClose();
