@@ -13,6 +13,7 @@ interface ProxyFlags {
   maxMessageBytes?: number;
   store?: string;
   storePrefix?: string;
+  otel?: boolean;
 }
 
 /** Registers `mcp-tx proxy`. `serverCommand` is what followed `--` on the command line. */
@@ -55,6 +56,10 @@ export function proxyCommand(
       'keep the idempotency store in Redis (redis://…), shared by every proxy given the same URL and prefix',
     )
     .option('--store-prefix <prefix>', 'key prefix in the --store Redis (one key space per prefix)')
+    .option(
+      '--otel',
+      'trace tool calls with OpenTelemetry (the global SDK of this process; needs @opentelemetry/api)',
+    )
     .addHelpText(
       'after',
       `
@@ -69,12 +74,18 @@ Examples:
 
 With --store, several proxies (in front of server replicas behind a load balancer) share one key
 space: a retry that lands on another replica replays the outcome instead of running the tool again.
-The store needs the redis package (npm install redis).`,
+The store needs the redis package (npm install redis).
+
+With --otel, each tool call gets a server span in the client's trace (from params._meta.traceparent)
+and the child gets that span's context; spans and metrics go to the OpenTelemetry SDK registered in
+this process, e.g. NODE_OPTIONS='--import ./otel-setup.mjs' (which a Node child inherits too).
+Without it, _meta.traceparent passes through to the child untouched.`,
     )
     .action(async (opts: ProxyFlags) => {
       const [command, ...args] = serverCommand;
       if (command === undefined) throw new UsageError('no server command: mcp-tx proxy -- <server command…>');
       const { runProxy } = await import('./proxy/index.js');
+      const telemetry = opts.otel === true ? await openTelemetry() : undefined;
       const store = opts.store === undefined ? undefined : await openStore(opts.store, opts.storePrefix);
       if (store === undefined && opts.storePrefix !== undefined)
         throw new UsageError('--store-prefix needs --store');
@@ -92,6 +103,7 @@ The store needs the redis package (npm install redis).`,
           ...(opts.maxConcurrent !== undefined ? { maxConcurrent: opts.maxConcurrent } : {}),
           ...(opts.maxMessageBytes !== undefined ? { maxMessageBytes: opts.maxMessageBytes } : {}),
           ...(store !== undefined ? { store } : {}),
+          ...(telemetry !== undefined ? { telemetry } : {}),
         });
       } finally {
         process.off('SIGINT', stop);
@@ -100,6 +112,18 @@ The store needs the redis package (npm install redis).`,
       }
       setExit(EXIT_OK);
     });
+}
+
+/** The telemetry of `--otel`, loaded only then (mcp-tx/otel and its peer, @opentelemetry/api). */
+async function openTelemetry() {
+  try {
+    const { txTelemetry } = await import('../telemetry/index.js');
+    return txTelemetry();
+  } catch (e) {
+    throw new UsageError(
+      `--otel needs the @opentelemetry/api package (npm install @opentelemetry/api): ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
 }
 
 /** The Redis store of `--store`, loaded only then (mcp-tx/redis and its peer, the redis package). */
