@@ -18,6 +18,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
   type ReadableSpan,
+  type Sampler,
 } from '@opentelemetry/sdk-trace-base';
 import { txTelemetry, type TxTelemetry } from '../../src/telemetry/index.js';
 
@@ -42,11 +43,18 @@ export interface OtelKit {
 
 /**
  * The in-memory SDK; `contextManager`: register the AsyncLocalStorage context manager globally
- * (needed for a parent span from `context.active()` and for spans inside the tool).
+ * (needed for a parent span from `context.active()` and for spans inside the tool); `sampler`:
+ * the tracer provider's (the SDK's default samples every root span).
  */
-export function otelKit({ contextManager = true } = {}): OtelKit {
+export function otelKit({
+  contextManager = true,
+  sampler,
+}: { contextManager?: boolean; sampler?: Sampler } = {}): OtelKit {
   const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    ...(sampler ? { sampler } : {}),
+  });
   const reader = new OnDemandReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   if (contextManager) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

@@ -2,7 +2,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { z } from 'zod';
 import { TxClient, type ConnectOptions } from '../../src/index.js';
 import { MemoryIdempotencyStore, withTxServer, type TxServerOptions } from '../../src/server/index.js';
@@ -196,6 +196,34 @@ describe('OpenTelemetry (mcp-tx/otel) with the real SDK', () => {
     const client = named(kit.spans(), SpanKind.CLIENT)[0] as ReadableSpan;
     const { traceId, spanId } = client.spanContext();
     expect(seen).toEqual([{ mcp_tx: expect.any(Object), traceparent: `00-${traceId}-${spanId}-01` }]);
+  });
+
+  it('should count a call whose span is not sampled, and still pass its (unsampled) context on', async () => {
+    await kit.close();
+    kit = otelKit({ sampler: new AlwaysOffSampler() });
+    const seen: unknown[] = [];
+    const pair = await tracedPair(kit, {
+      schedule: ({ direction, message }) => {
+        const { method, params } = message as {
+          method?: string;
+          params?: { _meta?: { traceparent?: unknown } };
+        };
+        if (direction === 'toServer' && method === 'tools/call') seen.push(params?._meta?.traceparent);
+        return undefined;
+      },
+    });
+    await pair.client.call('pay', { cents: 1 });
+    await pair.close();
+    expect(kit.spans()).toEqual([]);
+    expect(seen).toEqual([expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/)]);
+    const metrics = await kit.metrics();
+    const call = {
+      'mcp.method.name': 'tools/call',
+      'gen_ai.tool.name': 'pay',
+      'gen_ai.operation.name': 'execute_tool',
+    };
+    for (const name of ['mcp.client.operation.duration', 'mcp.server.operation.duration'])
+      expect((pointOf(metrics.get(name), call) as HistogramPoint | undefined)?.value.count).toBe(1);
   });
 
   describe('server spans', () => {

@@ -15,6 +15,9 @@ import { META_SETTER } from './meta-carrier.js';
 import { ATTR, EVENT, EXECUTE_TOOL, TOOLS_CALL, TX_ATTR } from './names.js';
 import type { TelemetryParts } from './telemetry-parts.js';
 
+/** Event types that metrics count or that tell how the call ends: read even when the span does not record. */
+const COUNTED: ReadonlySet<string> = new Set(['nack', 'retry', 'breaker', 'response', 'failure']);
+
 /**
  * One client call as an OpenTelemetry span (`tools/call {tool}`, kind CLIENT, a child of the
  * caller's context): its attempts, ACKs, NACKs, retries, timeouts, progress, task and breaker
@@ -39,6 +42,8 @@ export class ClientCallTrace implements CallTrace {
   #result: TxResult | undefined = undefined;
   #failure: Failure | undefined = undefined;
   #ended = false;
+  /** The span records (it was sampled): span events are worth building. */
+  readonly #recording: boolean;
 
   constructor(parts: TelemetryParts, call: TracedCall) {
     const { tool, requestId, keyed, sent } = call;
@@ -60,6 +65,7 @@ export class ClientCallTrace implements CallTrace {
       parent,
     );
     this.#context = trace.setSpan(parent, this.#span);
+    this.#recording = this.#span.isRecording();
   }
 
   inject(meta: Record<string, unknown>): void {
@@ -73,7 +79,8 @@ export class ClientCallTrace implements CallTrace {
   }
 
   event(event: TxEvent): void {
-    if (this.#ended) return;
+    // a span not sampled keeps no events: only what metrics count (and how the call ends) is read
+    if (this.#ended || (!this.#recording && !COUNTED.has(event.type))) return;
     const span = this.#span;
     const { instruments } = this.#parts;
     const tool = { [ATTR.TOOL]: this.#tool };
