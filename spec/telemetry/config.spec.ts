@@ -4,9 +4,24 @@ import { SpanKind } from '@opentelemetry/api';
 import { TxClient, type TxClientOptions, type TxEvent } from '../../src/index.js';
 import { withTxServer, type TxServerOptions } from '../../src/server/index.js';
 import { txTelemetry, type TxTelemetryConfig } from '../../src/telemetry/index.js';
+import * as otel from 'mcp-tx/otel';
 import { otelKit } from '../helpers/otel.js';
 
 describe('txTelemetry', () => {
+  it('should be the export of the mcp-tx/otel entry point', () => {
+    expect(otel.txTelemetry).toBe(txTelemetry);
+    expect(Object.keys(otel).sort()).toEqual([
+      'ATTR',
+      'EVENT',
+      'INSTRUMENTATION_SCOPE',
+      'MCP_DURATION_BUCKETS',
+      'METRIC',
+      'TX_ATTR',
+      'TxTelemetry',
+      'txTelemetry',
+    ]);
+  });
+
   it.each<[unknown, RegExp]>([
     [
       { tracer: {} },
