@@ -9,6 +9,7 @@ import { MemoryIdempotencyStore, withTxServer, type TxServerOptions } from '../.
 import { chaosTransport, type ChaosOptions } from '../../src/testing/index.js';
 import { MCP_DURATION_BUCKETS } from '../../src/telemetry/index.js';
 import { otelKit, pointOf, type HistogramPoint, type OtelKit } from '../helpers/otel.js';
+import { until } from '../helpers/server-fixtures.js';
 
 /** A memory store that takes `ms` to claim a key and to store an outcome, as a remote one would. */
 class SlowStore extends MemoryIdempotencyStore {
@@ -60,11 +61,6 @@ async function tracedPair(
   const link = schedule ? chaosTransport(clientSide, { schedule }) : clientSide;
   const client = await TxClient.connect(link, { telemetry: kit.telemetry, ...options.client });
   return { client, runs, close: () => client.close() };
-}
-
-/** Resolves once `check` holds (polled each millisecond; the spec's timeout bounds it). */
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
 /** A span's duration in seconds. */

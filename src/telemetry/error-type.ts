@@ -14,10 +14,20 @@ export interface Failure {
   readonly message: string | undefined;
 }
 
-/** A call whose caller gave it up, or a server call cancelled by its client. */
+/**
+ * A call whose caller gave it up, or a server call cancelled by its client.
+ *
+ * @example
+ * const failure = outcome === undefined ? CANCELLED : failureOf(error);
+ */
 export const CANCELLED: Failure = Object.freeze({ type: 'cancelled', code: undefined, message: undefined });
 
-/** A tool's `isError: true` result: `tool_error`, as the MCP conventions say. */
+/**
+ * A tool's `isError: true` result: `tool_error`, as the MCP conventions say.
+ *
+ * @example
+ * const failure = result.isError === true ? TOOL_ERROR : undefined;
+ */
 export const TOOL_ERROR: Failure = Object.freeze({ type: 'tool_error', code: undefined, message: undefined });
 
 /**

@@ -1,6 +1,11 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 
-/** A request's `params._meta`: where trace context rides (`traceparent`, `tracestate`, `baggage`). */
+/**
+ * A request's `params._meta`: where trace context rides (`traceparent`, `tracestate`, `baggage`).
+ *
+ * @example
+ * const carrier: MetaCarrier = { mcp_tx: wire, traceparent: '00-4bf9…-00f0…-01' };
+ */
 export type MetaCarrier = Record<string, unknown>;
 
 /**

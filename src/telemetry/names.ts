@@ -5,7 +5,12 @@
  * seconds, as the conventions have them.
  */
 
-/** Semantic-convention attributes (MCP, GenAI, JSON-RPC, error). */
+/**
+ * Semantic-convention attributes (MCP, GenAI, JSON-RPC, error).
+ *
+ * @example
+ * const failed = spans.filter((s) => s.attributes[ATTR.ERROR_TYPE] !== undefined);
+ */
 export const ATTR = {
   METHOD: 'mcp.method.name',
   TOOL: 'gen_ai.tool.name',
@@ -16,7 +21,12 @@ export const ATTR = {
   STATUS_CODE: 'rpc.response.status_code',
 } as const;
 
-/** mcp-tx's own attributes, on spans, span events and metrics. */
+/**
+ * mcp-tx's own attributes, on spans, span events and metrics.
+ *
+ * @example
+ * const replays = spans.filter((s) => s.attributes[TX_ATTR.OUTCOME] === 'replayed');
+ */
 export const TX_ATTR = {
   /** The logical call's request id (kept across retries; never the caller's idempotency key). */
   REQUEST_ID: 'mcp_tx.request_id',
@@ -57,7 +67,12 @@ export const TX_ATTR = {
   DUPLICATE_WAIT: 'mcp_tx.duplicate.wait.duration',
 } as const;
 
-/** Span events: one per thing that happened to the call. */
+/**
+ * Span events: one per thing that happened to the call.
+ *
+ * @example
+ * const retries = span.events.filter((e) => e.name === EVENT.RETRY).length;
+ */
 export const EVENT = {
   REQUEST: 'mcp_tx.request',
   ACK: 'mcp_tx.ack',
@@ -72,7 +87,12 @@ export const EVENT = {
   WAIT: 'mcp_tx.wait',
 } as const;
 
-/** Metric names. */
+/**
+ * Metric names.
+ *
+ * @example
+ * new View({ instrumentName: METRIC.CLIENT_DURATION, aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM } });
+ */
 export const METRIC = {
   CLIENT_DURATION: 'mcp.client.operation.duration',
   SERVER_DURATION: 'mcp.server.operation.duration',
@@ -96,8 +116,18 @@ export const MCP_DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300,
 ]);
 
-/** `mcp.method.name` of every call mcp-tx makes and serves. */
+/**
+ * `mcp.method.name` of every call mcp-tx makes and serves.
+ *
+ * @example
+ * span.setAttribute(ATTR.METHOD, TOOLS_CALL);
+ */
 export const TOOLS_CALL = 'tools/call';
 
-/** `gen_ai.operation.name` of a tool call. */
+/**
+ * `gen_ai.operation.name` of a tool call.
+ *
+ * @example
+ * span.setAttribute(ATTR.OPERATION, EXECUTE_TOOL);
+ */
 export const EXECUTE_TOOL = 'execute_tool';

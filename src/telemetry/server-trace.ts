@@ -43,7 +43,7 @@ const NACK_FAILURE: Failure = Object.freeze({
  * gets carries it in `_meta`: the tool's own spans are its children.
  *
  * @example
- * const trace = new ServerCallTrace(parts, request, transport.sessionId);
+ * const trace = new ServerToolCallTrace(parts, request, transport.sessionId);
  * trace.claimed('claimed');
  * trace.run(request, forward);
  */
