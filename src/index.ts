@@ -64,6 +64,7 @@ export {
   type TransportFactory,
   type ReconnectConfig,
 } from './client/index.js';
+export type { ClientTelemetry, CallTrace, TracedCall } from './telemetry/hooks.js';
 export {
   TxError,
   AttemptTimeoutError,

@@ -5,6 +5,7 @@ import { ROOT, bundleForBrowser } from '../../bench/browser-bundle.js';
 const CLIENT_ENTRIES = [
   ['mcp-tx', '.'],
   ['mcp-tx/testing', './testing'],
+  ['mcp-tx/otel', './otel'],
 ];
 
 const { exports } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {

@@ -39,6 +39,12 @@ describe('the browser bundle budget', () => {
     expect(codec?.gzipBytes).toBeGreaterThan(3_000); // fflate is in the chunk
   });
 
+  it('should leave OpenTelemetry out of a page that does not use it', () => {
+    expect(bundled(report.txClient).filter((file) => /opentelemetry|src\/telemetry\//.test(file))).toEqual(
+      [],
+    );
+  });
+
   it('should take no part of zod that the SDK does not load already', () => {
     const sdk = new Set(bundled(report.sdkClient));
     expect(bundled(report.txClient).filter((file) => file.includes('/zod/') && !sdk.has(file))).toEqual([]);

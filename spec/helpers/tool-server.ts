@@ -22,6 +22,7 @@ export interface ToolLog {
  * - `slow`: waits `ms`, tracks concurrency and aborts.
  * - `fail`: returns an `isError` result.
  * - `log` (read-only): returns the {@link ToolLog} as JSON (for servers in a child process).
+ * - `meta` (read-only): returns the request's `params._meta` as it reached the tool, as JSON.
  */
 export function createToolServer(options: { capabilities?: ServerCapabilities; hangs?: number } = {}): {
   server: McpServer;
@@ -89,6 +90,9 @@ export function createToolServer(options: { capabilities?: ServerCapabilities; h
   });
   server.registerTool('log', { inputSchema: {}, annotations: { readOnlyHint: true } }, () => ({
     content: [{ type: 'text', text: JSON.stringify(log) }],
+  }));
+  server.registerTool('meta', { inputSchema: {}, annotations: { readOnlyHint: true } }, (_args, extra) => ({
+    content: [{ type: 'text', text: JSON.stringify(extra._meta ?? {}) }],
   }));
   return { server, log };
 }

@@ -15,6 +15,7 @@ interface ProxyFlags {
   store?: string;
   storePrefix?: string;
   keyScope?: ProxyKeyScope;
+  otel?: boolean;
 }
 
 /** Registers `mcp-tx proxy`. `serverCommand` is what followed `--` on the command line. */
@@ -62,6 +63,10 @@ export function proxyCommand(
       'whose idempotency keys callers use: none (one key space), session (each connection its own) or header:<name> (a caller id a gateway sets; --http only)',
       keyScopeFlag,
     )
+    .option(
+      '--otel',
+      'trace tool calls with OpenTelemetry (the global SDK of this process; needs @opentelemetry/api)',
+    )
     .addHelpText(
       'after',
       `
@@ -81,12 +86,18 @@ The store needs the redis package (npm install redis).
 The proxy authenticates no one: with --key-scope none (the default) any client that learns another's
 key (or request id) gets that call's outcome. Behind a gateway that authenticates callers and sets a
 header, --key-scope header:x-user-id gives each caller keys of their own; --key-scope session does so
-per connection, at the price of a retry on a new session running the tool again.`,
+per connection, at the price of a retry on a new session running the tool again.
+
+With --otel, each tool call gets a server span in the client's trace (from params._meta.traceparent)
+and the child gets that span's context; spans and metrics go to the OpenTelemetry SDK registered in
+this process, e.g. NODE_OPTIONS='--import ./otel-setup.mjs' (which a Node child inherits too).
+Without it, _meta.traceparent passes through to the child untouched.`,
     )
     .action(async (opts: ProxyFlags) => {
       const [command, ...args] = serverCommand;
       if (command === undefined) throw new UsageError('no server command: mcp-tx proxy -- <server command…>');
       const { runProxy } = await import('./proxy/index.js');
+      const telemetry = opts.otel === true ? await openTelemetry() : undefined;
       const store = opts.store === undefined ? undefined : await openStore(opts.store, opts.storePrefix);
       if (store === undefined && opts.storePrefix !== undefined)
         throw new UsageError('--store-prefix needs --store');
@@ -107,6 +118,7 @@ per connection, at the price of a retry on a new session running the tool again.
           ...(opts.maxMessageBytes !== undefined ? { maxMessageBytes: opts.maxMessageBytes } : {}),
           ...(store !== undefined ? { store } : {}),
           ...(opts.keyScope !== undefined ? { keyScope: opts.keyScope } : {}),
+          ...(telemetry !== undefined ? { telemetry } : {}),
         });
       } finally {
         process.off('SIGINT', stop);
@@ -115,6 +127,18 @@ per connection, at the price of a retry on a new session running the tool again.
       }
       setExit(EXIT_OK);
     });
+}
+
+/** The telemetry of `--otel`, loaded only then (mcp-tx/otel and its peer, @opentelemetry/api). */
+async function openTelemetry() {
+  try {
+    const { txTelemetry } = await import('../telemetry/index.js');
+    return txTelemetry();
+  } catch (e) {
+    throw new UsageError(
+      `--otel needs the @opentelemetry/api package (npm install @opentelemetry/api): ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
 }
 
 /** The Redis store of `--store`, loaded only then (mcp-tx/redis and its peer, the redis package). */

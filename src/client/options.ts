@@ -3,6 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { JitterMode } from '../operators/index.js';
 import type { CompressionConfig } from '../protocol/index.js';
 import type { TxProgressEvent } from './events.js';
+import type { ClientTelemetry } from '../telemetry/hooks.js';
 
 /** How a call is retried. `maxAttempts` counts the first attempt. */
 export interface RetryConfig {
@@ -145,4 +146,10 @@ export interface TxClientOptions extends Omit<
    * @default false; `true` is { thresholdBytes: 1_024, maxInflatedBytes: 16 MiB }
    */
   compression?: CompressionConfig | boolean;
+  /**
+   * Traces and metrics of every call: `txTelemetry()` of `mcp-tx/otel` (OpenTelemetry, MCP
+   * semantic conventions), or your own {@link ClientTelemetry}. Without it nothing is traced and
+   * nothing is paid. @default off
+   */
+  telemetry?: ClientTelemetry;
 }

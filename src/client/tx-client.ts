@@ -77,6 +77,7 @@ import { abortable } from './call/abortable.js';
 import { splitResultMeta } from './call/result-meta.js';
 import type { WarmupConfig, WarmupReport } from './pool/warmup-config.js';
 import { readToolSafety } from './resilience/tool-annotations.js';
+import type { ClientTelemetry } from '../telemetry/hooks.js';
 
 /** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
 export interface ConnectOptions extends TxClientOptions {
@@ -148,6 +149,8 @@ export class TxClient {
   #dedup: CallDedup | undefined;
   private readonly dedupMaxEntries: number;
   private readonly scheduler: SchedulerLike;
+  /** The `telemetry` option: every call's trace starts there. */
+  readonly #telemetry: ClientTelemetry | undefined;
   private readonly dedupWindowMs: number;
   private serverTx: TxCapability | null | undefined = null;
   private closed = false;
@@ -182,9 +185,11 @@ export class TxClient {
       scheduler = asyncScheduler,
       random = Math.random,
       metricsIntervalMs = DEFAULT_METRICS_INTERVAL_MS,
+      telemetry,
     } = options;
     this.recorder = new TxMetrics({ scheduler });
-    this.unsent = { recorder: this.recorder, events: this.events, scheduler };
+    this.#telemetry = telemetry;
+    this.unsent = { recorder: this.recorder, events: this.events, scheduler, telemetry };
     this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(
       takeUntil(this.closing),
       share(),
@@ -226,11 +231,14 @@ export class TxClient {
       random,
       toTxResult: (ctx, result) => this.toTxResult(ctx, result),
       failed: (ctx, error) => {
-        if (this.events.observed)
-          this.events.next({ type: 'failure', ...eventBase(ctx, this.scheduler.now()), error });
+        if (!this.events.observed && ctx.trace === undefined) return;
+        const event = { type: 'failure', ...eventBase(ctx, this.scheduler.now()), error } as const;
+        if (this.events.observed) this.events.next(event);
+        ctx.trace?.event(event);
       },
       ended: (run) => {
         const { outcome } = run;
+        run.trace?.end(outcome);
         const now = run.answeredAt ?? this.scheduler.now();
         this.recorder.callEnded(run.tool, outcome ?? 'CANCELLED', now - run.startedAt);
         this.live.delete(run);
@@ -452,7 +460,7 @@ export class TxClient {
         ? cache.join(keyed.fingerprint(name, args), run, () => this.recorder.cacheHit(name))
         : run();
     // answered (or refused) by the dedup window or the cache: it still counts and shows
-    if (!sent) result$ = unsentCall$(this.unsent, name, result$, watcher);
+    if (!sent) result$ = unsentCall$(this.unsent, name, result$, watcher, key !== undefined);
     if (!signal) return result$.subscribe(subscriber);
     const calledAt = this.scheduler.now();
     const aborted = (reason: unknown) => {
@@ -595,16 +603,20 @@ export class TxClient {
     const at = options?.deadline;
     const deadlineAt =
       at !== undefined ? +at : policy.deadlineMs !== undefined ? startedAt + policy.deadlineMs : undefined;
+    const keyed = options?.idempotencyKey !== undefined;
+    const requestId = keyed ? callId() : idempotencyKey;
     const spec = {
       tool,
       args,
       policy,
-      requestId: options?.idempotencyKey === undefined ? idempotencyKey : callId(),
+      requestId,
       idempotencyKey,
       startedAt,
       deadlineAt,
       taskRequest: taskRequestOf(this.sdk, tool, options?.task),
       watcher,
+      // started here, in the caller's context: the parent of the call's span
+      trace: this.#telemetry?.clientCall({ tool, requestId, keyed, sent: true }),
     };
     const run = new CallRun(this.runHost, spec, subscriber, resolve, reject);
     this.recorder.callStarted(tool);

@@ -146,6 +146,10 @@ const clientShape: Record<keyof TxClientOptions, Check> = {
   random: ofType('function'),
   metricsIntervalMs: number(1, MAX_TIMER_MS),
   compression: (value, field) => void resolveCompression(value as CompressionConfig | boolean, field),
+  telemetry: (value, field) => {
+    if (typeof (value as { clientCall?: unknown } | null)?.clientCall !== 'function')
+      throw new TypeError(`${field} must be a ClientTelemetry, e.g. txTelemetry() of mcp-tx/otel`);
+  },
 };
 
 function checkShape(value: unknown, shape: Record<string, Check>, where: string): void {

@@ -42,6 +42,7 @@ export class CallEndings {
    * with it: at once when the store completes synchronously.
    */
   stored(call: TxCall, outcome: TxOutcome, options?: TransportSendOptions): Promise<void> {
+    call.trace?.answered(outcome, false);
     if (this.sync?.usable() === true) {
       try {
         return this.#answerStored(call, storeOutcomeNow(this.sync, call, outcome, this.port.report), options);
@@ -70,6 +71,7 @@ export class CallEndings {
 
   /** Answers a call that holds no claim with `outcome`, unstored. */
   answered(call: TxCall, outcome: TxOutcome): void {
+    call.trace?.answered(outcome, false);
     this.calls.forget(call);
     if (call.cancelled) return;
     const meta = { duplicate: false, requestId: call.meta?.requestId ?? '', attempts: 1 };
@@ -78,12 +80,14 @@ export class CallEndings {
 
   /** Answers a duplicate with its key's stored record. */
   replayed(call: TxCall, record: StoredRecord): void {
+    call.trace?.answered(record.outcome, true);
     this.replies.replay(call, record);
     this.calls.forget(call);
   }
 
   /** NACKs a tracked call and forgets it (its claim released). */
   refuse(call: TxCall, reason: NackReason, retryAfterMs?: number, detail?: string): void {
+    call.trace?.refused(reason);
     if (!call.cancelled) this.replies.nack(call.id, reason, retryAfterMs, detail);
     this.calls.drop(call);
   }

@@ -16,7 +16,7 @@ export interface CallPort {
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void>;
   /** Reports an error out of band (the decorator's `onerror`). */
   report(error: unknown): void;
-  /** The transport's MCP session id, if it has one (for the `'session'` key scope). */
+  /** The transport's MCP session id, if it has one (for the `'session'` key scope and telemetry). */
   sessionId?(): string | undefined;
 }
 

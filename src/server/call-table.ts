@@ -64,6 +64,7 @@ export class CallTable {
   /** Forgets a call that is answered (or will never be). */
   forget(call: TxCall): void {
     call.state = 'done';
+    call.trace?.end();
     if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
     if (this.#calls.size === 0 && this.#idle.length > 0)
       for (const resolve of this.#idle.splice(0)) resolve();

@@ -1,4 +1,5 @@
 export { withTxServer, TxServerTransport } from './with-tx-server.js';
+export type { ServerTelemetry, ServerCallTrace } from '../telemetry/hooks.js';
 export type { HandleRequestOf } from './handle-request.js';
 export type { TxServerStats } from './server-stats.js';
 export type { TxServerEvent, TxLateRenewalEvent } from './server-events.js';

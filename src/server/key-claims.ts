@@ -92,6 +92,7 @@ export class KeyClaims {
       return this.endings.storeFailed(call, e);
     }
     call.claimed = claim.status === 'claimed';
+    call.trace?.claimed(claim.status);
     if (call.cancelled || call.state !== 'claiming') return this.calls.drop(call);
     switch (claim.status) {
       case 'claimed':
@@ -112,6 +113,7 @@ export class KeyClaims {
     const { scheduler, inProgressWaitMs, features } = this.options;
     // A duplicate joins the running execution: it takes no slot and no queue room, whatever the load.
     call.state = 'waiting';
+    call.trace?.waiting();
     this.replies.ack(call);
     const now = scheduler.now();
     call.waitUntil ??= now + call.waitBound(now, inProgressWaitMs, features);

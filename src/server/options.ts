@@ -9,6 +9,7 @@ import {
 import type { IdempotencyStore } from './idempotency-store.js';
 import { checkKeyScope, type KeyScope } from './key-scope.js';
 import { MemoryIdempotencyStore } from './memory-idempotency-store.js';
+import type { ServerTelemetry } from '../telemetry/hooks.js';
 
 /**
  * The protocol features the server side implements.
@@ -148,6 +149,12 @@ export interface TxServerOptions {
   keyScope?: KeyScope;
   /** How the `compression` feature compresses results (larger than `thresholdBytes`, for clients that advertise `compression` in mcp_tx 0.2) and bounds compressed arguments (`maxInflatedBytes`); `false` takes `compression` out of `features`. @default { thresholdBytes: 1_024, maxInflatedBytes: 16 MiB } */
   compression?: CompressionConfig | boolean;
+  /**
+   * Traces and metrics of every tool call: `txTelemetry()` of `mcp-tx/otel` (OpenTelemetry, MCP
+   * semantic conventions; the server span joins the client's trace through `params._meta`), or
+   * your own {@link ServerTelemetry}. Without it nothing is traced and nothing is paid. @default off
+   */
+  telemetry?: ServerTelemetry;
 }
 
 /** {@link TxServerOptions} with every default applied. */
@@ -167,6 +174,7 @@ export interface ResolvedServerOptions {
   readonly keyScope: KeyScope;
   /** `undefined` when compression is off (then `features` has no `compression`). */
   readonly compression: ResolvedCompression | undefined;
+  readonly telemetry: ServerTelemetry | undefined;
 }
 
 const KNOWN: readonly (keyof TxServerOptions)[] = [
@@ -184,6 +192,7 @@ const KNOWN: readonly (keyof TxServerOptions)[] = [
   'maxKeyedArgsBytes',
   'keyScope',
   'compression',
+  'telemetry',
 ];
 
 /**
@@ -210,6 +219,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     maxKeyedArgsBytes = DEFAULT_MAX_KEYED_ARGS_BYTES,
     keyScope,
     compression,
+    telemetry,
   } = options;
   checkNumber(maxConcurrent, 'maxConcurrent', 1, 1_000_000, { integer: true });
   checkNumber(maxQueue, 'maxQueue', 0, 10_000_000, { integer: true });
@@ -222,6 +232,13 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
   checkStore(store);
   checkFeatures(features);
   checkToolNames(idempotentTools);
+  if (
+    telemetry !== undefined &&
+    typeof (telemetry as Partial<ServerTelemetry> | null)?.serverCall !== 'function'
+  )
+    throw new TypeError(
+      'telemetry must be a ServerTelemetry (serverCall), e.g. txTelemetry() of mcp-tx/otel',
+    );
   if (typeof propagateCancellation !== 'boolean') {
     throw new TypeError(`propagateCancellation must be a boolean, got ${typeof propagateCancellation}`);
   }
@@ -247,6 +264,7 @@ export function resolveServerOptions(options: TxServerOptions = {}): ResolvedSer
     maxKeyedArgsBytes,
     keyScope: checkKeyScope(keyScope),
     compression: resolvedCompression,
+    telemetry,
   };
 }
 

@@ -17,6 +17,8 @@ import { LateRenewals } from './late-renewals.js';
 import type { TxServerEvent } from './server-events.js';
 import { KeyClaims } from './key-claims.js';
 import type { Observable } from 'rxjs';
+import type { NackReason } from '../protocol/index.js';
+import type { ServerCallTrace } from '../telemetry/hooks.js';
 
 /**
  * The life of every `tools/call` through one decorated transport: claim by idempotency key,
@@ -115,14 +117,16 @@ export class TxCallHandler {
 
   /** Takes a `tools/call` from the client. */
   accept(request: RequestView, extra: MessageExtraInfo | undefined): void {
-    if (!this.#accepting) return this.#replies.nack(request.id, 'shutting_down');
-    const { features, scheduler, compression, maxKeyedArgsBytes } = this.options;
+    const { features, scheduler, compression, maxKeyedArgsBytes, telemetry } = this.options;
+    const trace = telemetry?.serverCall(request, this.port.sessionId?.());
+    if (!this.#accepting) return this.#refuseUntracked(request, 'shutting_down', undefined, trace);
     const now = scheduler.now();
     const call = prepareCall(request, extra, features, now, compression, maxKeyedArgsBytes, this.#scopeOf);
     if (!(call instanceof TxCall)) {
       if (call.error !== undefined) this.port.report(call.error);
-      return this.#replies.nack(request.id, call.reason, undefined, call.detail);
+      return this.#refuseUntracked(request, call.reason, call.detail, trace);
     }
+    call.trace = trace;
     this.#calls.add(call);
     // A call that starts before accept returns (an unkeyed one) starts at this very time: one clock read fewer.
     this.#acceptedAt = now;
@@ -146,6 +150,7 @@ export class TxCallHandler {
     call.state = 'settling';
     this.#slotFreed(this.options.scheduler.now() - call.startedAt);
     if (call.claimed) return this.#endings.stored(call, outcomeOf(response), options);
+    call.trace?.answered(outcomeOf(response), false);
     this.#calls.forget(call);
     if (call.meta === undefined || response.result === undefined)
       return this.port.send(response as JSONRPCMessage, options);
@@ -265,8 +270,18 @@ export class TxCallHandler {
     this.#bounds.arm(call.runUntil);
     this.#replies.ack(call);
     this.stats.executed++;
-    this.port.forward(call.request as JSONRPCMessage, call.extra);
+    const { trace, extra } = call;
+    // traced: the server gets the request in the span's context, with that context in its `_meta`
+    if (trace === undefined) this.port.forward(call.request as JSONRPCMessage, extra);
+    else trace.run(call.request as JSONRPCMessage, (request) => this.port.forward(request, extra));
     return true;
+  }
+
+  /** Refuses a request before it is tracked as a call (shutting down, or it never made one). */
+  #refuseUntracked(request: RequestView, reason: NackReason, detail?: string, trace?: ServerCallTrace): void {
+    trace?.refused(reason);
+    trace?.end();
+    this.#replies.nack(request.id, reason, undefined, detail);
   }
 
   /**

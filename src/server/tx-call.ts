@@ -15,6 +15,7 @@ import { objectOrUndefined, type RequestView } from './jsonrpc-internals.js';
 import { MAX_TIMER_MS } from '../protocol/config-internals.js';
 import type { ScopeOf } from './key-scope.js';
 import { keyProblem, storeKey } from './store-key.js';
+import type { ServerCallTrace } from '../telemetry/hooks.js';
 
 /**
  * Where a `tools/call` is: waiting for its idempotency claim, queued for a slot, running in the
@@ -42,6 +43,8 @@ export class TxCall {
   /** When a duplicate stops waiting for its key (scheduler time), fixed at its first wait. */
   waitUntil: number | undefined = undefined;
   timer: Subscription | undefined = undefined;
+  /** The call's trace, when the transport has `telemetry`. */
+  trace: ServerCallTrace | undefined = undefined;
 
   constructor(
     readonly request: RequestView,

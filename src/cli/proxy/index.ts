@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_INFLATED_BYTES,
   MemoryIdempotencyStore,
   type IdempotencyStore,
+  type ServerTelemetry,
 } from '../../server/index.js';
 import { ChildSupervisor, type ChildCommand, type RestartConfig } from './child.js';
 import { serveHttp, type HttpEndpoint } from './http.js';
@@ -45,6 +46,13 @@ export interface ProxyOptions {
    * From 1,024 to 2^30. @default 10_485_760 (10 MiB)
    */
   maxMessageBytes?: number;
+  /**
+   * Traces and metrics of the tool calls through the proxy (`txTelemetry()` of `mcp-tx/otel`):
+   * each call's server span joins the client's trace (from `params._meta.traceparent`), and the
+   * request handed to the child carries that span's context, so the child's own spans nest under
+   * it. Without it, `_meta.traceparent` passes through to the child untouched. @default off
+   */
+  telemetry?: ServerTelemetry;
   /** Diagnostics (child restarts, errors); never stdout, which stdio mode speaks MCP on. @default stderr */
   log?: (line: string) => void;
   /** Called once the HTTP endpoint listens. */
@@ -72,6 +80,7 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
     keyScope = 'none',
     restart = {},
     maxConcurrent,
+    telemetry,
     maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
     log = (line: string) => process.stderr.write(`mcp-tx proxy: ${line}\n`),
     onListening,
@@ -89,6 +98,7 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
     // Compressed arguments never inflate past what the child may read: one message must not kill it.
     compression: { maxInflatedBytes: Math.min(DEFAULT_MAX_INFLATED_BYTES, maxMessageBytes) },
     ...(maxConcurrent !== undefined ? { maxConcurrent } : {}),
+    ...(telemetry !== undefined ? { telemetry } : {}),
   };
   const startRelay = async (upstream: Transport): Promise<ProxyRelay> => {
     const supervisor = new ChildSupervisor({ maxMessageBytes, ...child }, restart, log);

@@ -124,6 +124,8 @@ export class AttemptRunner implements AttemptOwner {
         : { name: run.tool, arguments: run.args, _meta: { mcp_tx: wire } };
     }
     if (run.taskRequest) params = { ...params, task: run.taskRequest };
+    // the call's trace context rides in `_meta` (traceparent, tracestate), as the OTel MCP conventions say
+    if (run.trace !== undefined) run.trace.inject((params._meta ??= {}));
     if (ackExpected && number === 0) this.awaitingAck.set(run.requestId, run);
     // an attempt that resumes the call's task sends no tools/call: its task events tell
     if (run.task === undefined && watched(this.host.events, run)) {

@@ -231,6 +231,7 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     }
     this.#inFlight = true;
     this.#sentId = tap.request(this.params, this, this.withProgress);
+    ctx.trace?.sent(this.#sentId, transport.sessionId);
   }
 
   /**
@@ -278,6 +279,7 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
       },
     );
     this.#sentId = owner.tap.takeSentId();
+    if (this.#sentId !== undefined) this.ctx.trace?.sent(this.#sentId, owner.host.sdk.transport?.sessionId);
     // The request went out without passing the tap (another transport wrapper?): cancel
     // through AbortSignals from now on.
     if (!this.#controller && this.#inFlight && this.#sentId === undefined) owner.cancelBySignal = true;

@@ -4,6 +4,7 @@ import { DeadlineExceededError, TxError, type TxErrorInfo } from '../../protocol
 import type { Subject } from 'rxjs';
 import type { TxCallEvent, TxEvent } from '../events.js';
 import type { ResolvedPolicy } from '../resilience/policy.js';
+import type { CallTrace } from '../../telemetry/hooks.js';
 
 /**
  * Hears one call's own events (a `stream$` subscriber, an `onProgress` callback).
@@ -44,6 +45,8 @@ export interface CallContext {
   task: CallTask | undefined;
   /** Hears this call's own events; set for streamed calls and calls given `onProgress` (they ask for progress). */
   readonly watcher: CallWatcher | undefined;
+  /** The call's trace, when the client has `telemetry`: it hears every event of the call. */
+  readonly trace: CallTrace | undefined;
 }
 
 /**
@@ -127,18 +130,18 @@ export function eventBase(
 }
 
 /**
- * Whether an event of `ctx` has anyone to hear it: a subscriber of `events$` or the call's own
- * watcher. Events are built only then (nothing is allocated while no one listens).
+ * Whether an event of `ctx` has anyone to hear it: a subscriber of `events$`, the call's own
+ * watcher or its trace. Events are built only then (nothing is allocated while no one listens).
  *
  * @example
  * if (watched(events, ctx)) publish(events, ctx, { type: 'ack', ...eventBase(ctx, now) });
  */
 export function watched(events: Subject<TxEvent>, ctx: CallContext): boolean {
-  return events.observed || !!ctx.watcher;
+  return events.observed || ctx.watcher !== undefined || ctx.trace !== undefined;
 }
 
 /**
- * Hands an event of `ctx` to `events$` and to the call's own watcher.
+ * Hands an event of `ctx` to `events$`, to the call's own watcher and to its trace.
  *
  * @example
  * if (watched(events, ctx)) publish(events, ctx, { type: 'ack', ...eventBase(ctx, scheduler.now()) });
@@ -146,4 +149,5 @@ export function watched(events: Subject<TxEvent>, ctx: CallContext): boolean {
 export function publish(events: Subject<TxEvent>, ctx: CallContext, event: TxCallEvent): void {
   if (events.observed) events.next(event);
   ctx.watcher?.(event);
+  ctx.trace?.event(event);
 }

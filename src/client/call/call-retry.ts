@@ -1,7 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { CircuitBreaker, CircuitState } from '../../operators/index.js';
 import { CircuitOpenError, NackError, isTxError, type TxError } from '../../protocol/index.js';
-import { errorInfo, eventBase, type CallContext, type CallWatcher } from './call-context.js';
+import { errorInfo, eventBase, publish, watched, type CallContext } from './call-context.js';
 import type { Connection } from '../connection/connection.js';
 import type { TxEvent } from '../events.js';
 import type { TxMetrics } from '../metrics/metrics.js';
@@ -47,13 +47,13 @@ export function retryDelay(
 /** Emits the `retry` event of `ctx` (attempt `failures`, 1-based, failed with `error`), if anyone listens. */
 export function reportRetry(
   host: RetryHost,
-  watcher: CallWatcher | undefined,
+  ctx: CallContext,
   error: TxError,
   failures: number,
   delayMs: number,
 ): void {
   const { events, scheduler } = host;
-  if (!events.observed && !watcher) return;
+  if (!watched(events, ctx)) return;
   const { tool, requestId } = error.info;
   const event = {
     type: 'retry',
@@ -64,8 +64,7 @@ export function reportRetry(
     error,
     time: scheduler.now(),
   } as const;
-  if (events.observed) events.next(event);
-  watcher?.(event);
+  publish(events, ctx, event);
 }
 
 /**
@@ -103,8 +102,10 @@ export function reportBreaker(
   if (state === before) return;
   const { recorder, events, scheduler } = host;
   if (state === 'open') recorder.breakerOpened(ctx.tool);
-  if (!events.observed) return;
+  if (!events.observed && ctx.trace === undefined) return;
   // half-open is entered by the attempt about to start; open and closed by one that ended
   const attempt = state === 'half-open' ? ctx.attempt + 1 : ctx.attempt;
-  events.next({ type: 'breaker', ...eventBase(ctx, scheduler.now()), attempt, state });
+  const event = { type: 'breaker', ...eventBase(ctx, scheduler.now()), attempt, state } as const;
+  if (events.observed) events.next(event);
+  ctx.trace?.event(event);
 }

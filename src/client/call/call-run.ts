@@ -18,6 +18,7 @@ import { enterBreaker, reportBreaker, reportRetry, retryDelay, type RetryHost } 
 import type { TxResult } from '../events.js';
 import type { ResolvedPolicy } from '../resilience/policy.js';
 import type { ToolResilience } from '../resilience/tool-resilience.js';
+import type { CallTrace } from '../../telemetry/hooks.js';
 
 /** What a {@link CallRun} needs of the client it belongs to. */
 export interface RunHost extends RetryHost {
@@ -45,6 +46,7 @@ export type CallSpec = Pick<
   | 'deadlineAt'
   | 'taskRequest'
   | 'watcher'
+  | 'trace'
 >;
 
 /**
@@ -70,6 +72,7 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
   readonly deadlineAt: number | undefined;
   readonly taskRequest: { ttl?: number | undefined } | undefined;
   readonly watcher: CallWatcher | undefined;
+  readonly trace: CallTrace | undefined;
   attempt = -1;
   acked = false;
   sentAt: number;
@@ -117,6 +120,7 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
     this.deadlineAt = spec.deadlineAt;
     this.taskRequest = spec.taskRequest;
     this.watcher = spec.watcher;
+    this.trace = spec.trace;
     this.sentAt = spec.startedAt;
   }
 
@@ -176,7 +180,7 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
       return this.#failed(final);
     }
     this.#previousDelayMs = delayMs;
-    reportRetry(this.host, this.watcher, error, failures, delayMs);
+    reportRetry(this.host, this, error, failures, delayMs);
     this.#retryTimer = this.host.scheduler.schedule(retryNow, delayMs, this);
     this.#current = undefined;
     attempt?.unsubscribe();

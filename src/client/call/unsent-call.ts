@@ -4,6 +4,7 @@ import { callId } from './call-id.js';
 import type { CallWatcher } from './call-context.js';
 import type { TxEvent, TxResult } from '../events.js';
 import type { TxMetrics } from '../metrics/metrics.js';
+import type { ClientTelemetry } from '../../telemetry/hooks.js';
 
 /**
  * What the accounting of calls that send nothing needs of the client.
@@ -16,6 +17,8 @@ export interface UnsentHost {
   /** The client's event subject (events are built only while it is observed). */
   readonly events: Subject<TxEvent>;
   readonly scheduler: SchedulerLike;
+  /** The client's `telemetry` option: such a call has a trace too. */
+  readonly telemetry: ClientTelemetry | undefined;
 }
 
 /**
@@ -34,12 +37,14 @@ export function unsentCall$(
   tool: string,
   result$: Observable<TxResult>,
   watcher: CallWatcher | undefined,
+  keyed = false,
 ): Observable<TxResult> {
   return new Observable<TxResult>((subscriber) => {
     const { recorder, events, scheduler } = host;
     const startedAt = scheduler.now();
     let outcome = 'CANCELLED';
     recorder.callStarted(tool);
+    const trace = host.telemetry?.clientCall({ tool, requestId: undefined, keyed, sent: false });
     const sub = result$.subscribe({
       next: (result) => {
         outcome = 'completed';
@@ -54,15 +59,25 @@ export function unsentCall$(
         } as const;
         if (events.observed) events.next(event);
         watcher?.(event);
+        trace?.event(event);
         subscriber.next(result);
       },
       error: (error: unknown) => {
         // not a TxError: a TypeError or RangeError of the arguments or options
         const tx = isTxError(error) ? error : undefined;
         outcome = tx?.code ?? 'INVALID_ARGUMENT';
-        if (events.observed) {
+        if (events.observed || trace !== undefined) {
           const requestId = tx?.info.requestId || callId();
-          events.next({ type: 'failure', tool, requestId, attempt: 0, time: scheduler.now(), error });
+          const event = {
+            type: 'failure',
+            tool,
+            requestId,
+            attempt: 0,
+            time: scheduler.now(),
+            error,
+          } as const;
+          if (events.observed) events.next(event);
+          trace?.event(event);
         }
         subscriber.error(error);
       },
@@ -71,6 +86,7 @@ export function unsentCall$(
     return () => {
       sub.unsubscribe();
       recorder.callEnded(tool, outcome, scheduler.now() - startedAt);
+      trace?.end(outcome === 'CANCELLED' ? undefined : outcome);
     };
   });
 }
