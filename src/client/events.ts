@@ -25,7 +25,10 @@ export interface TxResult {
    * included (its `_meta.mcp_tx.attempts`); absent from a plain server.
    */
   serverAttempts?: number;
-  /** Milliseconds from the call's start to its result (scheduler time). */
+  /**
+   * Milliseconds from the call's start to its result: monotonic and sub-millisecond with the
+   * default scheduler (`performance.now()`), the scheduler's time with any other (virtual time in tests).
+   */
   latencyMs: number;
 }
 

@@ -28,6 +28,7 @@ import {
   type TxCapability,
 } from '../protocol/index.js';
 import { METRICS_RECORDER, TxMetrics, metricsStream, type MetricsSnapshot } from './metrics/metrics.js';
+import { durationClock, type DurationClock } from './metrics/duration-clock.js';
 import {
   Connection,
   type ConnectionStatus,
@@ -148,6 +149,8 @@ export class TxClient {
   #dedup: CallDedup | undefined;
   private readonly dedupMaxEntries: number;
   private readonly scheduler: SchedulerLike;
+  /** The clock of latencies (`performance.now()` under a real-time scheduler). */
+  private readonly elapsed: DurationClock;
   private readonly dedupWindowMs: number;
   private serverTx: TxCapability | null | undefined = null;
   private closed = false;
@@ -184,7 +187,8 @@ export class TxClient {
       metricsIntervalMs = DEFAULT_METRICS_INTERVAL_MS,
     } = options;
     this.recorder = new TxMetrics({ scheduler });
-    this.unsent = { recorder: this.recorder, events: this.events, scheduler };
+    const elapsed = (this.elapsed = durationClock(scheduler));
+    this.unsent = { recorder: this.recorder, events: this.events, scheduler, elapsed };
     this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(
       takeUntil(this.closing),
       share(),
@@ -210,6 +214,7 @@ export class TxClient {
       recorder: this.recorder,
       events: this.events,
       scheduler,
+      elapsed,
       packer: new ArgumentPacker(compression),
       maxInflatedBytes: compression?.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
       server: () => this.server,
@@ -223,6 +228,7 @@ export class TxClient {
       recorder: this.recorder,
       events: this.events,
       scheduler,
+      elapsed,
       random,
       toTxResult: (ctx, result) => this.toTxResult(ctx, result),
       failed: (ctx, error) => {
@@ -231,8 +237,8 @@ export class TxClient {
       },
       ended: (run) => {
         const { outcome } = run;
-        const now = run.answeredAt ?? this.scheduler.now();
-        this.recorder.callEnded(run.tool, outcome ?? 'CANCELLED', now - run.startedAt);
+        const end = run.answeredTick ?? elapsed();
+        this.recorder.callEnded(run.tool, outcome ?? 'CANCELLED', end - run.startTick);
         this.live.delete(run);
         this.attempts.forget(run, outcome === 'completed');
       },
@@ -602,6 +608,7 @@ export class TxClient {
       requestId: options?.idempotencyKey === undefined ? idempotencyKey : callId(),
       idempotencyKey,
       startedAt,
+      startTick: this.elapsed(),
       deadlineAt,
       taskRequest: taskRequestOf(this.sdk, tool, options?.task),
       watcher,
@@ -614,15 +621,15 @@ export class TxClient {
   }
 
   private toTxResult(run: CallRun, wire: CallToolResult): TxResult {
-    const now = this.scheduler.now();
-    run.answeredAt = now; // the call ends now: its end is counted at this time
+    const tick = this.elapsed();
+    run.answeredTick = tick; // the call ends now: its end is counted at this time
     // a task's result carries no mcp_tx meta: the CreateTaskResult's tells of the call
     const { result, meta } = splitResultMeta(wire, run.task?.meta);
     // A server may carry the ACK of a quick call on its response instead of a notification.
     if (meta !== undefined && !run.acked && this.server?.features.includes('ack'))
-      this.attempts.acknowledge(run, now);
+      this.attempts.acknowledge(run, tick);
     const { requestId, idempotencyKey } = run;
-    const latencyMs = now - run.startedAt;
+    const latencyMs = tick - run.startTick;
     const duplicate = meta?.duplicate ?? false;
     const attempts = run.attempt + 1;
     // two literals rather than a spread of an optional member: one shape each, no copy
@@ -652,7 +659,11 @@ export class TxClient {
             latencyMs,
           };
     if (watched(this.events, run))
-      publish(this.events, run, { type: 'response', ...eventBase(run, now), result: txResult });
+      publish(this.events, run, {
+        type: 'response',
+        ...eventBase(run, this.scheduler.now()),
+        result: txResult,
+      });
     return txResult;
   }
 

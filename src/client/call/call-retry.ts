@@ -5,6 +5,7 @@ import { errorInfo, eventBase, type CallContext, type CallWatcher } from './call
 import type { Connection } from '../connection/connection.js';
 import type { TxEvent } from '../events.js';
 import type { TxMetrics } from '../metrics/metrics.js';
+import type { DurationClock } from '../metrics/duration-clock.js';
 import type { Subject } from 'rxjs';
 
 /** What the retry and breaker decisions of a call need of the client. */
@@ -14,6 +15,8 @@ export interface RetryHost {
   /** The client's event subject (events are built only while it is observed). */
   readonly events: Subject<TxEvent>;
   readonly scheduler: SchedulerLike;
+  /** The clock of latencies (sub-millisecond under a real-time scheduler). */
+  readonly elapsed: DurationClock;
   readonly random: () => number;
 }
 

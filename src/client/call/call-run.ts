@@ -23,7 +23,7 @@ import type { ToolResilience } from '../resilience/tool-resilience.js';
 export interface RunHost extends RetryHost {
   readonly attempts: AttemptRunner;
   readonly resilience: ToolResilience;
-  /** The caller's result for the answer `result` of `run` (which it stamps with {@link CallRun.answeredAt}). */
+  /** The caller's result for the answer `result` of `run` (which it stamps with {@link CallRun.answeredTick}). */
   toTxResult(run: CallRun, result: CallToolResult): TxResult;
   /** The call of `ctx` failed for good with `error` (before its caller hears of it). */
   failed(ctx: CallContext, error: unknown): void;
@@ -42,6 +42,7 @@ export type CallSpec = Pick<
   | 'requestId'
   | 'idempotencyKey'
   | 'startedAt'
+  | 'startTick'
   | 'deadlineAt'
   | 'taskRequest'
   | 'watcher'
@@ -67,6 +68,7 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
   readonly requestId: string;
   readonly idempotencyKey: string;
   readonly startedAt: number;
+  readonly startTick: number;
   readonly deadlineAt: number | undefined;
   readonly taskRequest: { ttl?: number | undefined } | undefined;
   readonly watcher: CallWatcher | undefined;
@@ -81,8 +83,8 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
   outcome: string | undefined = undefined;
   /** The caller's subscription has ended. */
   done = false;
-  /** When the call got its answer (scheduler time), once it did. */
-  answeredAt: number | undefined = undefined;
+  /** When the call got its answer (on the client's duration clock), once it did. */
+  answeredTick: number | undefined = undefined;
 
   /** The attempt running now. */
   #current: Attempt | undefined = undefined;
@@ -114,10 +116,11 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
     this.requestId = spec.requestId;
     this.idempotencyKey = spec.idempotencyKey;
     this.startedAt = spec.startedAt;
+    this.startTick = spec.startTick;
     this.deadlineAt = spec.deadlineAt;
     this.taskRequest = spec.taskRequest;
     this.watcher = spec.watcher;
-    this.sentAt = spec.startedAt;
+    this.sentAt = spec.startTick;
   }
 
   /** Runs the call in the concurrency slot just given to it; skipped if the caller left meanwhile. */

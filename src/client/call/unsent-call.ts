@@ -4,18 +4,21 @@ import { callId } from './call-id.js';
 import type { CallWatcher } from './call-context.js';
 import type { TxEvent, TxResult } from '../events.js';
 import type { TxMetrics } from '../metrics/metrics.js';
+import type { DurationClock } from '../metrics/duration-clock.js';
 
 /**
  * What the accounting of calls that send nothing needs of the client.
  *
  * @example
- * const host: UnsentHost = { recorder, events, scheduler };
+ * const host: UnsentHost = { recorder, events, scheduler, elapsed: durationClock(scheduler) };
  */
 export interface UnsentHost {
   readonly recorder: TxMetrics;
   /** The client's event subject (events are built only while it is observed). */
   readonly events: Subject<TxEvent>;
   readonly scheduler: SchedulerLike;
+  /** The clock of latencies. */
+  readonly elapsed: DurationClock;
 }
 
 /**
@@ -36,8 +39,8 @@ export function unsentCall$(
   watcher: CallWatcher | undefined,
 ): Observable<TxResult> {
   return new Observable<TxResult>((subscriber) => {
-    const { recorder, events, scheduler } = host;
-    const startedAt = scheduler.now();
+    const { recorder, events, scheduler, elapsed } = host;
+    const startTick = elapsed();
     let outcome = 'CANCELLED';
     recorder.callStarted(tool);
     const sub = result$.subscribe({
@@ -70,7 +73,7 @@ export function unsentCall$(
     });
     return () => {
       sub.unsubscribe();
-      recorder.callEnded(tool, outcome, scheduler.now() - startedAt);
+      recorder.callEnded(tool, outcome, elapsed() - startTick);
     };
   });
 }
