@@ -74,6 +74,7 @@ import type { CallOptions, ToolPolicy, TxClientOptions } from './options.js';
 import { resolvePolicy, type ResolvedPolicy } from './resilience/policy.js';
 import { validateCallOptions, validateClientOptions, validateReconnect } from './validate-options.js';
 import { ToolResilience } from './resilience/tool-resilience.js';
+import { retryBudgetOf } from './resilience/retry-budget-option.js';
 import { abortable } from './call/abortable.js';
 import { splitResultMeta } from './call/result-meta.js';
 import type { WarmupConfig, WarmupReport } from './pool/warmup-config.js';
@@ -187,6 +188,8 @@ export class TxClient {
       metricsIntervalMs = DEFAULT_METRICS_INTERVAL_MS,
     } = options;
     this.recorder = new TxMetrics({ scheduler });
+    const budget = retryBudgetOf(options.retryBudget);
+    this.recorder.setRetryBudget(budget);
     const elapsed = (this.elapsed = durationClock(scheduler));
     this.unsent = { recorder: this.recorder, events: this.events, scheduler, elapsed };
     this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(
@@ -230,6 +233,7 @@ export class TxClient {
       scheduler,
       elapsed,
       random,
+      budget,
       toTxResult: (ctx, result) => this.toTxResult(ctx, result),
       failed: (ctx, error) => {
         if (this.events.observed)

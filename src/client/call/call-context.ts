@@ -48,6 +48,21 @@ export interface CallContext {
   readonly watcher: CallWatcher | undefined;
 }
 
+/** What a call is, as `CallRun` is made: the fields of its {@link CallContext} fixed at start. */
+export type CallSpec = Pick<
+  CallContext,
+  | 'tool'
+  | 'args'
+  | 'policy'
+  | 'requestId'
+  | 'idempotencyKey'
+  | 'startedAt'
+  | 'startTick'
+  | 'deadlineAt'
+  | 'taskRequest'
+  | 'watcher'
+>;
+
 /**
  * A call's MCP task as the server last described it (the wire's `Task`, checked when its run
  * starts), with the `_meta.mcp_tx` of the `CreateTaskResult` (a replay of a keyed call says

@@ -10,11 +10,19 @@ import {
   deadlineError,
   withAttemptErrors,
   type CallContext,
+  type CallSpec,
   type CallTask,
   type CallWatcher,
 } from './call-context.js';
 import type { QueuedCall } from './call-queue.js';
-import { enterBreaker, reportBreaker, reportRetry, retryDelay, type RetryHost } from './call-retry.js';
+import {
+  enterBreaker,
+  reportBreaker,
+  reportRetry,
+  retryDelay,
+  spendRetry,
+  type RetryHost,
+} from './call-retry.js';
 import type { TxResult } from '../events.js';
 import type { ResolvedPolicy } from '../resilience/policy.js';
 import type { ToolResilience } from '../resilience/tool-resilience.js';
@@ -32,21 +40,6 @@ export interface RunHost extends RetryHost {
   /** `run` gives its concurrency slot back. */
   release(run: CallRun): void;
 }
-
-/** What a call is, as {@link CallRun} is made: the fields of its {@link CallContext} fixed at start. */
-export type CallSpec = Pick<
-  CallContext,
-  | 'tool'
-  | 'args'
-  | 'policy'
-  | 'requestId'
-  | 'idempotencyKey'
-  | 'startedAt'
-  | 'startTick'
-  | 'deadlineAt'
-  | 'taskRequest'
-  | 'watcher'
->;
 
 /**
  * One call from the caller's subscription (or promise) to its end, fused into one object: its
@@ -155,6 +148,7 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
   attemptSucceeded(attempt: Attempt, result: CallToolResult): void {
     if (attempt !== this.#current || this.done) return;
     this.#settleBreaker(true, undefined);
+    this.host.budget?.success();
     this.outcome = 'completed';
     const value = this.host.toTxResult(this, result);
     if (this.caller) this.caller.next(value);
@@ -173,6 +167,8 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
     this.#settleBreaker(false, error);
     const failures = ++this.#failures;
     const delayMs = retryDelay(this.host, this, error, failures, this.#previousDelayMs);
+    const refused = spendRetry(this.host, this, error, attempt !== undefined, delayMs);
+    if (refused) return this.#failed(refused);
     if (delayMs === undefined) {
       // the attempt is torn down with the call (as `retry`'s give-up runs before its teardown)
       const final = this.policy.maxAttempts > 1 ? withAttemptErrors(error, this.errors) : error;
