@@ -10,11 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { lib } from './lib.js';
-
-const testing = (await import(
-  new URL('../dist/testing/index.js', import.meta.url).href
-)) as typeof import('../src/testing/index.js');
+import { lib, testing } from './lib.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const OUTAGE_MS = values.quick ? 1_000 : 5_000;
