@@ -126,6 +126,7 @@ export {
   CircuitBreaker,
   isBreakerFailure,
   RetryBudget,
+  retryWithBudget,
   DEFAULT_RETRY_BUDGET_MAX_TOKENS,
   DEFAULT_RETRY_BUDGET_TOKEN_RATIO,
   type RetryBudgetConfig,

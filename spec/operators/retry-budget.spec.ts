@@ -6,7 +6,7 @@ import {
   DEFAULT_RETRY_BUDGET_TOKEN_RATIO,
   RetryBudget,
 } from '../../src/operators/retry-budget.js';
-import { retryWithBackoff } from '../../src/operators/retry-with-backoff.js';
+import { retryWithBudget } from '../../src/operators/retry-with-budget.js';
 import { isRetryBudgetExhaustedError } from '../../src/protocol/retry-budget-error.js';
 
 /** Delays 2, 4, 8 … frames. */
@@ -67,7 +67,7 @@ describe('RetryBudget', () => {
   });
 });
 
-describe('retryWithBackoff with a budget', () => {
+describe('retryWithBudget', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
@@ -80,7 +80,7 @@ describe('retryWithBackoff with a budget', () => {
       const source = cold('    --#', undefined, 'overloaded');
       const subs = ['          ^-!', '----^-!'];
       const expected = '       ------(a|)';
-      const result = source.pipe(retryWithBackoff({ maxAttempts: 10, backoff, budget }), catchError(shown));
+      const result = source.pipe(retryWithBudget(budget, { maxAttempts: 10, backoff }), catchError(shown));
       expectObservable(result).toBe(expected, {
         a: { budget: 2, cause: 'overloaded', attempts: ['overloaded', 'overloaded'] },
       });
@@ -96,7 +96,7 @@ describe('retryWithBackoff with a budget', () => {
       const failing = cold('   --#', undefined, 'down');
       const ok = cold('        -a|');
       const call = (attempts: Observable<string>[]) =>
-        sequence(attempts).pipe(retryWithBackoff({ maxAttempts: 3, backoff, budget }), catchError(shown));
+        sequence(attempts).pipe(retryWithBudget(budget, { maxAttempts: 3, backoff }), catchError(shown));
       // 3 tokens: the first failure leaves 2 (a retry), the second 1, at or below half: refused
       expectObservable(call([failing, failing])).toBe('------(a|)', {
         a: { budget: 1, cause: 'down', attempts: ['down', 'down'] },
@@ -121,19 +121,20 @@ describe('retryWithBackoff with a budget', () => {
   it("should take a token for the last attempt's failure, and none for an error shouldRetry refuses", () => {
     const budget = new RetryBudget({ maxTokens: 10 });
     const shouldRetry = (error: unknown) => error === 'boom';
-    const config = { maxAttempts: 2, backoff, budget, shouldRetry };
+    const config = { maxAttempts: 2, backoff, shouldRetry };
     testScheduler.run(({ cold, expectObservable }) => {
       const boom = cold('      --#', undefined, 'boom');
-      expectObservable(boom.pipe(retryWithBackoff(config))).toBe('------#', undefined, 'boom');
+      expectObservable(boom.pipe(retryWithBudget(budget, config))).toBe('------#', undefined, 'boom');
       const fatal = cold('     --#', undefined, 'fatal');
-      expectObservable(fatal.pipe(retryWithBackoff(config))).toBe('--#', undefined, 'fatal');
+      expectObservable(fatal.pipe(retryWithBudget(budget, config))).toBe('--#', undefined, 'fatal');
     });
     expect(budget.tokens).toBe(8); // both attempts of `boom` took one, `fatal` none
   });
 
   it('should reject a budget that is not a RetryBudget', () => {
-    expect(() => retryWithBackoff({ maxAttempts: 2, backoff, budget: { tokens: 1 } as never })).toThrow(
+    expect(() => retryWithBudget({ tokens: 1 } as never, { maxAttempts: 2, backoff })).toThrow(
       /budget must be a RetryBudget/,
     );
+    expect(() => retryWithBudget(new RetryBudget(), { maxAttempts: 0, backoff })).toThrow(/maxAttempts/);
   });
 });

@@ -158,6 +158,10 @@ export class TxClient {
   private readonly connection: Connection;
   private readonly resilience: ToolResilience;
   private readonly attempts: AttemptRunner;
+  /** Every call needs the call extras: a tool has a circuit breaker, or the client a retry budget. */
+  readonly #needsExtras: boolean;
+  /** The client has a retry budget still to make (its class is one of the call extras). */
+  #budgetPending: boolean;
   /** What calls answered without a request of their own need to be counted and shown. */
   private readonly unsent: UnsentHost;
 
@@ -188,8 +192,6 @@ export class TxClient {
       metricsIntervalMs = DEFAULT_METRICS_INTERVAL_MS,
     } = options;
     this.recorder = new TxMetrics({ scheduler });
-    const budget = retryBudgetOf(options.retryBudget);
-    this.recorder.setRetryBudget(budget);
     const elapsed = (this.elapsed = durationClock(scheduler));
     this.unsent = { recorder: this.recorder, events: this.events, scheduler, elapsed };
     this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(
@@ -204,6 +206,8 @@ export class TxClient {
       scheduler,
       (tool) => this.policyFor(tool, undefined).idempotent ?? this.safeTools.get(tool) ?? false,
     );
+    this.#budgetPending = options.retryBudget !== undefined && options.retryBudget !== false;
+    this.#needsExtras = this.resilience.usesBreakers || this.#budgetPending;
     this.events$ = this.events.asObservable();
     this.requests$ = this.events$.pipe(filter((e): e is TxRequestEvent => e.type === 'request'));
     this.acks$ = this.events$.pipe(filter((e): e is TxAckEvent => e.type === 'ack'));
@@ -233,7 +237,7 @@ export class TxClient {
       scheduler,
       elapsed,
       random,
-      budget,
+      budget: undefined, // made by #makeBudget
       toTxResult: (ctx, result) => this.toTxResult(ctx, result),
       failed: (ctx, error) => {
         if (this.events.observed)
@@ -262,6 +266,7 @@ export class TxClient {
       () => this.closed,
       (gauge) => this.recorder.setQueueGauge(gauge),
     );
+    this.#makeBudget();
     if (!own) this.connection.adopt();
     // A reconnected server may advertise other capabilities: read them again.
     this.connection.status$.subscribe((status) => {
@@ -394,12 +399,9 @@ export class TxClient {
             stream?.(event);
           }
         : stream;
-      // only a keyed call (dedup window on), a cached one or one with a breaker needs the extras
+      // only a keyed call (dedup window on), a cached one or one with a breaker or a budget needs the extras
       const extras = callExtras();
-      if (
-        extras ||
-        (!cached && !this.resilience.usesBreakers && (key === undefined || this.dedupWindowMs <= 0))
-      ) {
+      if (extras || (!cached && !this.#needsExtras && (key === undefined || this.dedupWindowMs <= 0))) {
         return this.#proceed(subscriber, name, args, options, watcher, cached, extras);
       }
       // a browser, their chunk still loading: the call goes on once it is in
@@ -514,7 +516,7 @@ export class TxClient {
     } catch {
       return false;
     }
-    if (cached || (this.resilience.usesBreakers && !callExtras())) return false;
+    if (cached || (this.#needsExtras && !callExtras())) return false;
     this.start(undefined, name, args, options, callId(), undefined, resolve, reject);
     return true;
   }
@@ -600,6 +602,7 @@ export class TxClient {
     resolve?: (result: TxResult) => void,
     reject?: (error: unknown) => void,
   ): CallRun {
+    if (this.#budgetPending) this.#makeBudget(); // the call waited for the extras: they are in
     const policy = this.policyFor(tool, options);
     const startedAt = this.scheduler.now();
     const at = options?.deadline;
@@ -622,6 +625,16 @@ export class TxClient {
     this.live.add(run);
     this.queue.add(run);
     return run;
+  }
+
+  /** Makes the retry budget, once the call extras (which hold its class) are in: at once under Node. */
+  #makeBudget(): void {
+    const extras = callExtras();
+    if (!this.#budgetPending || !extras) return;
+    this.#budgetPending = false;
+    const budget = retryBudgetOf(this.options.retryBudget, (config) => new extras.RetryBudget(config));
+    this.runHost.budget = budget;
+    this.recorder.setRetryBudget(budget);
   }
 
   private toTxResult(run: CallRun, wire: CallToolResult): TxResult {

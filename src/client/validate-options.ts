@@ -9,7 +9,8 @@ import type {
   TxClientOptions,
 } from './options.js';
 import { MAX_TIMER_MS } from '../protocol/config-internals.js';
-import { RetryBudget, type RetryBudgetConfig } from '../operators/retry-budget.js';
+import type { RetryBudget, RetryBudgetConfig } from '../operators/retry-budget.js';
+import { isRetryBudget } from './resilience/retry-budget-option.js';
 
 type Check = (value: unknown, field: string) => void;
 
@@ -88,8 +89,7 @@ const retryBudgetShape: Record<keyof RetryBudgetConfig, Check> = {
 };
 
 const retryBudget: Check = (value, field) => {
-  if (typeof value !== 'boolean' && !(value instanceof RetryBudget))
-    checkShape(value, retryBudgetShape, field);
+  if (typeof value !== 'boolean' && !isRetryBudget(value)) checkShape(value, retryBudgetShape, field);
 };
 
 const orFalse =

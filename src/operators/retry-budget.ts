@@ -31,7 +31,7 @@ const SCALE = 1_000;
  * defaults, retries go on while failures stay under about one per ten successes, and stop when a
  * server fails most calls, so that retries do not pile onto an overloaded or dead server. First
  * attempts are never held back. Share one instance between the clients of one service (a pool
- * does); `retryWithBackoff` takes it as `budget`.
+ * does); `retryWithBudget` applies it to any Observable.
  *
  * @example
  * const budget = new RetryBudget({ maxTokens: 10, tokenRatio: 0.1 });

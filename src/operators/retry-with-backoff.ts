@@ -1,10 +1,7 @@
-import { asyncScheduler, defer, retry, tap, throwError, timer } from 'rxjs';
+import { asyncScheduler, defer, retry, throwError, timer } from 'rxjs';
 import type { MonoTypeOperatorFunction, Observable, SchedulerLike } from 'rxjs';
 import type { BackoffStrategy, RandomSource } from './backoff.js';
-import { RetryBudget } from './retry-budget.js';
 import { checkFunction, checkKeys, checkNumber, checkScheduler } from '../protocol/config-internals.js';
-import { isTxError } from '../protocol/errors.js';
-import { RetryBudgetExhaustedError } from '../protocol/retry-budget-error.js';
 
 /**
  * What `shouldRetry` may answer instead of a boolean: whether to retry and, optionally, the exact
@@ -41,27 +38,9 @@ export interface RetryWithBackoffConfig {
   onRetry?: (event: { error: unknown; attempt: number; delayMs: number }) => void;
   /** Maps every attempt's error, oldest first, to the error finally thrown. @default rethrows the last error */
   onGiveUp?: (errors: unknown[]) => unknown;
-  /**
-   * A retry budget (gRPC's retry throttling), shared with whatever else retries against the same
-   * service: an attempt's error that `shouldRetry` would retry takes a token (the last attempt's
-   * too), an attempt's first value or completion gives `tokenRatio` back, and while the budget is
-   * spent a retry is refused with a `RetryBudgetExhaustedError` whose `cause` is
-   * `onGiveUp(errors)`. @default none
-   */
-  budget?: RetryBudget;
 }
 
-const KEYS = [
-  'maxAttempts',
-  'backoff',
-  'shouldRetry',
-  'random',
-  'scheduler',
-  'onRetry',
-  'onGiveUp',
-  'budget',
-];
-const NO_RETRY: RetryDecision = Object.freeze({ retry: false });
+const KEYS = ['maxAttempts', 'backoff', 'shouldRetry', 'random', 'scheduler', 'onRetry', 'onGiveUp'];
 
 /**
  * Resubscribes to a failing source after a backoff delay, at most `maxAttempts` attempts in all, and
@@ -82,7 +61,6 @@ export function retryWithBackoff<T>(config: RetryWithBackoffConfig): MonoTypeOpe
     scheduler = asyncScheduler,
     onRetry,
     onGiveUp = lastError,
-    budget,
   } = config;
   checkNumber(maxAttempts, 'maxAttempts', 1, Number.MAX_SAFE_INTEGER, { integer: true, infinity: true });
   checkFunction(backoff, 'backoff');
@@ -91,9 +69,6 @@ export function retryWithBackoff<T>(config: RetryWithBackoffConfig): MonoTypeOpe
   checkScheduler(scheduler, 'scheduler');
   checkFunction(onRetry, 'onRetry', true);
   checkFunction(onGiveUp, 'onGiveUp');
-  if (budget !== undefined && !(budget instanceof RetryBudget))
-    throw new TypeError('budget must be a RetryBudget');
-  const attempt$ = budget ? (s: Observable<T>) => s.pipe(spending(budget)) : (s: Observable<T>) => s;
 
   return (source) =>
     defer(() => {
@@ -101,17 +76,13 @@ export function retryWithBackoff<T>(config: RetryWithBackoffConfig): MonoTypeOpe
       // One `retry` whose delay function also decides when to give up: no other operator per call.
       const errors: unknown[] = [];
       let previousDelayMs = 0;
-      return attempt$(source).pipe(
+      return source.pipe(
         retry({
           delay: (error: unknown, attempt: number): Observable<0> => {
             errors.push(error);
-            const last = attempt >= maxAttempts;
-            // with a budget, the last attempt's error is weighed too: a failure takes a token
-            const decision = last && !budget ? NO_RETRY : toDecision(shouldRetry(error, attempt));
+            if (attempt >= maxAttempts) return throwError(() => onGiveUp(errors));
+            const decision = toDecision(shouldRetry(error, attempt));
             if (!decision.retry) return throwError(() => onGiveUp(errors));
-            if (budget && !budget.failure() && !last)
-              return throwError(() => exhausted(budget, error, onGiveUp(errors), errors));
-            if (last) return throwError(() => onGiveUp(errors));
             const delayMs = sanitize(decision.delayMs ?? backoff(attempt, previousDelayMs, random));
             previousDelayMs = delayMs;
             onRetry?.({ error, attempt, delayMs });
@@ -120,40 +91,6 @@ export function retryWithBackoff<T>(config: RetryWithBackoffConfig): MonoTypeOpe
         }),
       );
     });
-}
-
-/** Gives `budget` a success on an attempt's first value, or on its completion without one. */
-function spending<T>(budget: RetryBudget): MonoTypeOperatorFunction<T> {
-  return (attempt) =>
-    defer(() => {
-      let answered = false;
-      const answer = () => {
-        if (answered) return;
-        answered = true;
-        budget.success();
-      };
-      return attempt.pipe(tap({ next: answer, complete: answer }));
-    });
-}
-
-/** The error of a retry the budget refused: `final` (what giving up would throw) is its cause. */
-function exhausted(
-  budget: RetryBudget,
-  error: unknown,
-  final: unknown,
-  errors: unknown[],
-): RetryBudgetExhaustedError {
-  const tokens = budget.tokens;
-  const why = error instanceof Error ? `: ${error.message}` : '';
-  return new RetryBudgetExhaustedError(
-    `not retried, the retry budget is spent (${tokens} tokens left)${why}`,
-    {
-      info: isTxError(error) ? error.info : undefined,
-      cause: final,
-      attemptErrors: [...errors],
-      tokens,
-    },
-  );
 }
 
 function toDecision(answer: boolean | RetryDecision): RetryDecision {

@@ -1,22 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { CircuitBreaker, CircuitState, RetryBudget } from '../../operators/index.js';
-import {
-  CircuitOpenError,
-  NackError,
-  RetryBudgetExhaustedError,
-  isTxError,
-  type TxError,
-} from '../../protocol/index.js';
-import {
-  RetryableResult,
-  errorInfo,
-  eventBase,
-  publish,
-  watched,
-  withAttemptErrors,
-  type CallContext,
-  type CallWatcher,
-} from './call-context.js';
+import { CircuitOpenError, NackError, isTxError, type TxError } from '../../protocol/index.js';
+import { errorInfo, eventBase, type CallContext, type CallWatcher } from './call-context.js';
 import type { Connection } from '../connection/connection.js';
 import type { TxEvent } from '../events.js';
 import type { TxMetrics } from '../metrics/metrics.js';
@@ -33,8 +18,8 @@ export interface RetryHost {
   /** The clock of latencies (sub-millisecond under a real-time scheduler). */
   readonly elapsed: DurationClock;
   readonly random: () => number;
-  /** The client's retry budget (shared with a pool's other members), if it has one. */
-  readonly budget: RetryBudget | undefined;
+  /** The client's retry budget (shared with a pool's other members), if it has one, once made. */
+  budget: RetryBudget | undefined;
 }
 
 /**
@@ -62,40 +47,6 @@ export function retryDelay(
       : policy.backoff(failures, previousDelayMs, host.random);
   // a negative or NaN delay means "now"; timers cannot go back in time
   return delayMs > 0 ? delayMs : 0;
-}
-
-/**
- * Weighs attempt `error` of `ctx` (`sent`: an attempt was made, not refused before it started)
- * against the client's retry budget: an attempt that failed retryably takes a token, the last one
- * too (gRPC's rule); if the budget then refuses the retry `delayMs` would schedule, the refusal is
- * counted and shown (a `throttled` event), and the call's final error is returned (the attempt's
- * result itself for an `isError` result `retryOnResult` wanted retried); else `undefined`.
- */
-export function spendRetry(
-  host: RetryHost,
-  ctx: CallContext,
-  error: TxError,
-  sent: boolean,
-  delayMs: number | undefined,
-): TxError | undefined {
-  const { budget } = host;
-  if (budget === undefined || !sent || !error.retryable || budget.failure() || delayMs === undefined)
-    return undefined;
-  const { recorder, events, scheduler } = host;
-  const { tokens, maxTokens } = budget;
-  recorder.retryThrottled(ctx.tool);
-  const now = scheduler.now();
-  if (watched(events, ctx))
-    publish(events, ctx, { type: 'throttled', ...eventBase(ctx, now), error, tokens });
-  if (error instanceof RetryableResult) return error;
-  const cause = ctx.policy.maxAttempts > 1 ? withAttemptErrors(error, ctx.errors) : error;
-  const why = `not retried, the retry budget is spent (${tokens} of ${maxTokens} tokens left)`;
-  return new RetryBudgetExhaustedError(`${ctx.tool}: ${why}: ${error.message}`, {
-    info: errorInfo(ctx, now),
-    cause,
-    attemptErrors: [...ctx.errors],
-    tokens,
-  });
 }
 
 /** Emits the `retry` event of `ctx` (attempt `failures`, 1-based, failed with `error`), if anyone listens. */

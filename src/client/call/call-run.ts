@@ -15,14 +15,9 @@ import {
   type CallWatcher,
 } from './call-context.js';
 import type { QueuedCall } from './call-queue.js';
-import {
-  enterBreaker,
-  reportBreaker,
-  reportRetry,
-  retryDelay,
-  spendRetry,
-  type RetryHost,
-} from './call-retry.js';
+import { enterBreaker, reportBreaker, reportRetry, retryDelay, type RetryHost } from './call-retry.js';
+import { callExtras } from '../resilience/call-extras-loader.js';
+import type { CallExtras } from '../resilience/call-extras.js';
 import type { TxResult } from '../events.js';
 import type { ResolvedPolicy } from '../resilience/policy.js';
 import type { ToolResilience } from '../resilience/tool-resilience.js';
@@ -167,7 +162,10 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
     this.#settleBreaker(false, error);
     const failures = ++this.#failures;
     const delayMs = retryDelay(this.host, this, error, failures, this.#previousDelayMs);
-    const refused = spendRetry(this.host, this, error, attempt !== undefined, delayMs);
+    // a client with a budget runs its calls once the extras are in (TxClient)
+    const refused =
+      this.host.budget &&
+      (callExtras() as CallExtras).spendRetry(this.host, this, error, attempt !== undefined, delayMs);
     if (refused) return this.#failed(refused);
     if (delayMs === undefined) {
       // the attempt is torn down with the call (as `retry`'s give-up runs before its teardown)

@@ -9,6 +9,7 @@ import { TxClient, type ConnectOptions } from '../tx-client.js';
 import { validateWarmup, type WarmupConfig, type WarmupReport } from './warmup-config.js';
 import { validateRetryBudget } from '../validate-options.js';
 import { retryBudgetOf } from '../resilience/retry-budget-option.js';
+import { RetryBudget } from '../../operators/retry-budget.js';
 
 /**
  * How a pool picks the member for a call: `round-robin` takes the members in turn;
@@ -101,7 +102,7 @@ export class TxPool {
     const poolOptions: TxPoolOptions = strategy === undefined ? {} : { strategy };
     validatePoolOptions(poolOptions);
     validateRetryBudget(memberOptions.retryBudget);
-    const budget = retryBudgetOf(memberOptions.retryBudget);
+    const budget = retryBudgetOf(memberOptions.retryBudget, (config) => new RetryBudget(config));
     const connectOptions = budget ? { ...memberOptions, retryBudget: budget } : memberOptions;
     const settled = await Promise.allSettled(transports.map((t) => TxClient.connect(t, connectOptions)));
     const clients = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
