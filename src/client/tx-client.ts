@@ -343,7 +343,7 @@ export class TxClient {
   /**
    * Calls a tool as {@link call$} does (same options; unsubscribing gives the call up), and
    * emits the call's own events as they happen: `request`, `ack`, `nack`, `progress`, `retry`,
-   * `timeout`, `task`, then the `response` carrying the {@link TxResult}, and completes; a failed
+   * `throttled`, `timeout`, `task`, then the `response` carrying the {@link TxResult}, and completes; a failed
    * call errors with its {@link TxError}. Cold: each subscription is one call. A `progressToken`
    * goes with each attempt, so the server's progress arrives as `progress` events. A call
    * answered by the dedup window or the result cache emits its `response` alone.
