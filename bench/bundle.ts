@@ -10,7 +10,8 @@ import { measureBundles, kib, type BundleReport } from './bundle-pages.js';
 const WHEN: Record<string, string> = {
   'src/client/call/task-run.ts': 'a call runs as an MCP task',
   'src/client/pool/warmup.ts': '`client.warmup()`',
-  'src/client/resilience/call-extras.ts': 'a call with an idempotency key, a cache or a breaker',
+  'src/client/resilience/call-extras.ts':
+    'a call with an idempotency key, a cache, a breaker or a retry budget',
   'src/protocol/compressed-messages.ts': '`compression` option on',
 };
 

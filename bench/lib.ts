@@ -7,6 +7,7 @@ import type * as ClientModule from '../src/index.js';
 import type * as ProtocolModule from '../src/protocol/index.js';
 import type * as HttpFetchNodeModule from '../src/client/transports/http-fetch-node.js';
 import type * as ServerModule from '../src/server/index.js';
+import type * as TestingModule from '../src/testing/index.js';
 
 type Client = typeof ClientModule;
 type Server = typeof ServerModule;
@@ -16,6 +17,8 @@ export type { TxClientOptions } from '../src/index.js';
 const dist = (path: string) => new URL(`../dist/${path}`, import.meta.url).href;
 export const lib = (await import(dist('index.js'))) as Client;
 export const server = (await import(dist('server/index.js'))) as Server;
+/** `mcp-tx/testing` (the scripted peer, say). */
+export const testing = (await import(dist('testing/index.js'))) as typeof TestingModule;
 /** The wire helpers (request meta, fingerprints), for benchmarks that speak mcp_tx without TxClient. */
 export const protocol = (await import(dist('protocol/index.js'))) as Protocol;
 /** httpTransport's Node fetch, to weigh it against others (not part of the public surface). */

@@ -8,14 +8,18 @@ import {
   type MetricsSnapshot,
   type ToolMetrics,
 } from '../../src/client/metrics/metrics.js';
-import { LATENCY_RELATIVE_ACCURACY } from '../../src/index.js';
+import { LATENCY_BUCKETS_SECONDS, LATENCY_RELATIVE_ACCURACY } from '../../src/index.js';
 
 /** The documented accuracy: a quantile is within 1 % of the exact latency at its rank. */
 const expectWithinAccuracy = (actual: number, expected: number): void => {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(expected * LATENCY_RELATIVE_ACCURACY);
 };
 
-const EMPTY_LATENCY = { count: 0, sum: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+const NO_BUCKETS = LATENCY_BUCKETS_SECONDS.map(() => 0);
+const EMPTY_LATENCY = { count: 0, sum: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0, buckets: NO_BUCKETS };
+/** The cumulative histogram of `ms` latencies, computed the obvious way. */
+const bucketsOf = (ms: number[]): number[] =>
+  LATENCY_BUCKETS_SECONDS.map((s) => ms.filter((m) => m <= s * 1000).length);
 
 function toolOf(metrics: TxMetrics, tool: string): ToolMetrics {
   const found = metrics.snapshot().tools[tool];
@@ -122,7 +126,22 @@ describe('TxMetrics', () => {
       const metrics = new TxMetrics();
       metrics.callEnded('t', 'completed', -3);
       metrics.callEnded('t', 'completed', NaN);
-      expect(toolOf(metrics, 't').latencyMs).toEqual({ ...EMPTY_LATENCY, count: 2 });
+      expect(toolOf(metrics, 't').latencyMs).toEqual({
+        ...EMPTY_LATENCY,
+        count: 2,
+        buckets: NO_BUCKETS.map(() => 2),
+      });
+    });
+
+    it('should count latencies in cumulative histogram buckets, a bound itself included', () => {
+      const metrics = new TxMetrics();
+      const latencies = [0, 0.05, 0.1, 0.1001, 0.99, 1, 7.5, 10, 250, 299_999, 300_000, 300_001, 7_200_000];
+      for (const ms of latencies) metrics.callEnded('t', 'completed', ms);
+      const { buckets, count } = toolOf(metrics, 't').latencyMs;
+      expect(buckets).toEqual(bucketsOf(latencies));
+      expect(buckets.slice(0, 4)).toEqual([3, 4, 4, 6]); // le 0.1 ms holds 0.1 itself, not 0.1001
+      expect(buckets[buckets.length - 1]).toBe(11); // le 300 s; 300,001 ms and 2 h only in +Inf
+      expect(count).toBe(13);
     });
 
     it('should report all zeros when nothing was recorded', () => {

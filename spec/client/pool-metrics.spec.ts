@@ -33,6 +33,27 @@ describe('mergeMetrics', () => {
     expect(merged.time).toBe(Math.max(a.time, b.time));
   });
 
+  it('should add histograms up bucket by bucket, in mergeMetrics as in TxMetrics.snapshotOf', () => {
+    const a = recorded([
+      ['search', 'completed', 0.15],
+      ['search', 'completed', 40],
+    ]);
+    const b = recorded([
+      ['search', 'completed', 0.15],
+      ['charge', 'completed', 3_000],
+    ]);
+    const [sa, sb] = [a.snapshot(), b.snapshot()];
+    const sum = (x: number[], y: number[]) => x.map((n, i) => n + (y[i] as number));
+    const expected = sum(sa.totals.latencyMs.buckets, sb.totals.latencyMs.buckets);
+    expect(mergeMetrics([sa, sb]).totals.latencyMs.buckets).toEqual(expected);
+    expect(TxMetrics.snapshotOf([a, b]).totals.latencyMs.buckets).toEqual(expected);
+    expect(TxMetrics.snapshotOf([a, b]).tools.search?.latencyMs.buckets).toEqual(
+      sum(sa.tools.search!.latencyMs.buckets, sb.tools.search!.latencyMs.buckets),
+    );
+    expect(expected.slice(0, 2)).toEqual([0, 2]); // both 0.15 ms calls in le 0.2 ms
+    expect(expected[expected.length - 1]).toBe(4);
+  });
+
   it("should take the highest member's quantile, an upper bound of the pooled one", () => {
     const fast = recorded(
       Array.from({ length: 99 }, () => ['q', 'completed', 1] as [string, string, number]),

@@ -32,6 +32,7 @@ const CHECKS: Record<string, (stdout: string) => void> = {
     expect(out).toMatch(/^tick: /m);
     expect(out).toMatch(/^# TYPE mcp_tx_calls_total counter$/m);
     expect(out).toMatch(/^mcp_tx_calls_total\{tool="search"\} 36$/m);
+    expect(out).toMatch(/^mcp_tx_call_duration_seconds_bucket\{tool="search",le="\+Inf"\} 36$/m);
   },
   'compression.ts': (out) => {
     const bytes = [...out.matchAll(/compression: (?:false|true) .* (\d+) bytes .* same result: true$/gm)];

@@ -25,7 +25,10 @@ export interface TxResult {
    * included (its `_meta.mcp_tx.attempts`); absent from a plain server.
    */
   serverAttempts?: number;
-  /** Milliseconds from the call's start to its result (scheduler time). */
+  /**
+   * Milliseconds from the call's start to its result: monotonic and sub-millisecond with the
+   * default scheduler (`performance.now()`), the scheduler's time with any other (virtual time in tests).
+   */
   latencyMs: number;
 }
 
@@ -78,6 +81,23 @@ export interface TxRetryEvent extends EventBase {
   type: 'retry';
   delayMs: number;
   error: unknown;
+}
+
+/**
+ * The client's retry budget refused to retry the attempt that just failed (`attempt`): its tokens
+ * were at or below half of `maxTokens`, most recent attempts having failed. The call fails now
+ * with a `RetryBudgetExhaustedError` (an `isError` result that `retryOnResult` wanted retried is
+ * returned instead), and no `retry` event follows.
+ *
+ * @example
+ * client.events$.subscribe((e) => e.type === 'throttled' && log.warn(`${e.tool}: retries shed, ${e.tokens} tokens`));
+ */
+export interface TxThrottledEvent extends EventBase {
+  type: 'throttled';
+  /** The failed attempt's error, which a retry would have followed. */
+  error: unknown;
+  /** Tokens left in the budget. */
+  tokens: number;
 }
 
 /** An attempt timed out. */
@@ -153,6 +173,7 @@ export type TxCallEvent =
   | TxNackEvent
   | TxProgressEvent
   | TxRetryEvent
+  | TxThrottledEvent
   | TxTimeoutEvent
   | TxTaskEvent
   | TxResponseEvent;

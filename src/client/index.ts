@@ -15,6 +15,7 @@ export type {
   TxNackEvent,
   TxResponseEvent,
   TxRetryEvent,
+  TxThrottledEvent,
   TxTimeoutEvent,
   TxFailureEvent,
   TxBreakerEvent,
@@ -34,6 +35,7 @@ export {
   type ToolMetrics,
   type LatencySummary,
   LATENCY_RELATIVE_ACCURACY,
+  LATENCY_BUCKETS_SECONDS,
   metricsStream,
   TxMetrics,
 } from './metrics/metrics.js';

@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { JitterMode } from '../operators/index.js';
+import type { JitterMode, RetryBudget, RetryBudgetConfig } from '../operators/index.js';
 import type { CompressionConfig } from '../protocol/index.js';
 import type { TxProgressEvent } from './events.js';
 import type { ClientTelemetry } from '../telemetry/hooks.js';
@@ -135,6 +135,15 @@ export interface TxClientOptions extends Omit<
   random?: () => number;
   /** Interval of `client.metrics$` snapshots, ms. @default 1_000, range 1..2_147_483_647 */
   metricsIntervalMs?: number;
+  /**
+   * A retry budget for all the client's calls (gRPC's retry throttling): each attempt that fails
+   * retryably takes a token, each answer gives `tokenRatio` back, and while the tokens are at or
+   * below half of `maxTokens` failed attempts are not retried (the call fails with a
+   * `RetryBudgetExhaustedError`). `true` is `{ maxTokens: 10, tokenRatio: 0.1 }`; a `RetryBudget`
+   * instance is shared with whatever else holds it (`TxPool.connect` gives its members one).
+   * @default false (off: retries are bounded per call only)
+   */
+  retryBudget?: RetryBudgetConfig | RetryBudget | boolean;
   /**
    * Opt in to compression (`true`, or a config): `connect` advertises `compression`, so a server
    * behind `withTxServer` gzips results above its threshold, and arguments above `thresholdBytes`

@@ -28,6 +28,7 @@ import {
   type TxCapability,
 } from '../protocol/index.js';
 import { METRICS_RECORDER, TxMetrics, metricsStream, type MetricsSnapshot } from './metrics/metrics.js';
+import { durationClock, type DurationClock } from './metrics/duration-clock.js';
 import {
   Connection,
   type ConnectionStatus,
@@ -73,6 +74,7 @@ import type { CallOptions, ToolPolicy, TxClientOptions } from './options.js';
 import { resolvePolicy, type ResolvedPolicy } from './resilience/policy.js';
 import { validateCallOptions, validateClientOptions, validateReconnect } from './validate-options.js';
 import { ToolResilience } from './resilience/tool-resilience.js';
+import { retryBudgetOf } from './resilience/retry-budget-option.js';
 import { abortable } from './call/abortable.js';
 import { splitResultMeta } from './call/result-meta.js';
 import type { WarmupConfig, WarmupReport } from './pool/warmup-config.js';
@@ -151,12 +153,18 @@ export class TxClient {
   private readonly scheduler: SchedulerLike;
   /** The `telemetry` option: every call's trace starts there. */
   readonly #telemetry: ClientTelemetry | undefined;
+  /** The clock of latencies (`performance.now()` under a real-time scheduler). */
+  private readonly elapsed: DurationClock;
   private readonly dedupWindowMs: number;
   private serverTx: TxCapability | null | undefined = null;
   private closed = false;
   private readonly connection: Connection;
   private readonly resilience: ToolResilience;
   private readonly attempts: AttemptRunner;
+  /** Every call needs the call extras: a tool has a circuit breaker, or the client a retry budget. */
+  readonly #needsExtras: boolean;
+  /** The client has a retry budget still to make (its class is one of the call extras). */
+  #budgetPending: boolean;
   /** What calls answered without a request of their own need to be counted and shown. */
   private readonly unsent: UnsentHost;
 
@@ -189,7 +197,8 @@ export class TxClient {
     } = options;
     this.recorder = new TxMetrics({ scheduler });
     this.#telemetry = telemetry;
-    this.unsent = { recorder: this.recorder, events: this.events, scheduler, telemetry };
+    const elapsed = (this.elapsed = durationClock(scheduler));
+    this.unsent = { recorder: this.recorder, events: this.events, scheduler, elapsed, telemetry };
     this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(
       takeUntil(this.closing),
       share(),
@@ -202,6 +211,8 @@ export class TxClient {
       scheduler,
       (tool) => this.policyFor(tool, undefined).idempotent ?? this.safeTools.get(tool) ?? false,
     );
+    this.#budgetPending = options.retryBudget !== undefined && options.retryBudget !== false;
+    this.#needsExtras = this.resilience.usesBreakers || this.#budgetPending;
     this.events$ = this.events.asObservable();
     this.requests$ = this.events$.pipe(filter((e): e is TxRequestEvent => e.type === 'request'));
     this.acks$ = this.events$.pipe(filter((e): e is TxAckEvent => e.type === 'ack'));
@@ -215,6 +226,7 @@ export class TxClient {
       recorder: this.recorder,
       events: this.events,
       scheduler,
+      elapsed,
       packer: new ArgumentPacker(compression),
       maxInflatedBytes: compression?.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
       server: () => this.server,
@@ -228,7 +240,9 @@ export class TxClient {
       recorder: this.recorder,
       events: this.events,
       scheduler,
+      elapsed,
       random,
+      budget: undefined, // made by #makeBudget
       toTxResult: (ctx, result) => this.toTxResult(ctx, result),
       failed: (ctx, error) => {
         if (!this.events.observed && ctx.trace === undefined) return;
@@ -239,8 +253,8 @@ export class TxClient {
       ended: (run) => {
         const { outcome } = run;
         run.trace?.end(outcome);
-        const now = run.answeredAt ?? this.scheduler.now();
-        this.recorder.callEnded(run.tool, outcome ?? 'CANCELLED', now - run.startedAt);
+        const end = run.answeredTick ?? elapsed();
+        this.recorder.callEnded(run.tool, outcome ?? 'CANCELLED', end - run.startTick);
         this.live.delete(run);
         this.attempts.forget(run, outcome === 'completed');
       },
@@ -260,6 +274,7 @@ export class TxClient {
       () => this.closed,
       (gauge) => this.recorder.setQueueGauge(gauge),
     );
+    this.#makeBudget();
     if (!own) this.connection.adopt();
     // A reconnected server may advertise other capabilities: read them again.
     this.connection.status$.subscribe((status) => {
@@ -336,7 +351,7 @@ export class TxClient {
   /**
    * Calls a tool as {@link call$} does (same options; unsubscribing gives the call up), and
    * emits the call's own events as they happen: `request`, `ack`, `nack`, `progress`, `retry`,
-   * `timeout`, `task`, then the `response` carrying the {@link TxResult}, and completes; a failed
+   * `throttled`, `timeout`, `task`, then the `response` carrying the {@link TxResult}, and completes; a failed
    * call errors with its {@link TxError}. Cold: each subscription is one call. A `progressToken`
    * goes with each attempt, so the server's progress arrives as `progress` events. A call
    * answered by the dedup window or the result cache emits its `response` alone.
@@ -392,12 +407,9 @@ export class TxClient {
             stream?.(event);
           }
         : stream;
-      // only a keyed call (dedup window on), a cached one or one with a breaker needs the extras
+      // only a keyed call (dedup window on), a cached one or one with a breaker or a budget needs the extras
       const extras = callExtras();
-      if (
-        extras ||
-        (!cached && !this.resilience.usesBreakers && (key === undefined || this.dedupWindowMs <= 0))
-      ) {
+      if (extras || (!cached && !this.#needsExtras && (key === undefined || this.dedupWindowMs <= 0))) {
         return this.#proceed(subscriber, name, args, options, watcher, cached, extras);
       }
       // a browser, their chunk still loading: the call goes on once it is in
@@ -512,7 +524,7 @@ export class TxClient {
     } catch {
       return false;
     }
-    if (cached || (this.resilience.usesBreakers && !callExtras())) return false;
+    if (cached || (this.#needsExtras && !callExtras())) return false;
     this.start(undefined, name, args, options, callId(), undefined, resolve, reject);
     return true;
   }
@@ -598,6 +610,7 @@ export class TxClient {
     resolve?: (result: TxResult) => void,
     reject?: (error: unknown) => void,
   ): CallRun {
+    if (this.#budgetPending) this.#makeBudget(); // the call waited for the extras: they are in
     const policy = this.policyFor(tool, options);
     const startedAt = this.scheduler.now();
     const at = options?.deadline;
@@ -612,6 +625,7 @@ export class TxClient {
       requestId,
       idempotencyKey,
       startedAt,
+      startTick: this.elapsed(),
       deadlineAt,
       taskRequest: taskRequestOf(this.sdk, tool, options?.task),
       watcher,
@@ -625,16 +639,26 @@ export class TxClient {
     return run;
   }
 
+  /** Makes the retry budget, once the call extras (which hold its class) are in: at once under Node. */
+  #makeBudget(): void {
+    const extras = callExtras();
+    if (!this.#budgetPending || !extras) return;
+    this.#budgetPending = false;
+    const budget = retryBudgetOf(this.options.retryBudget, (config) => new extras.RetryBudget(config));
+    this.runHost.budget = budget;
+    this.recorder.setRetryBudget(budget);
+  }
+
   private toTxResult(run: CallRun, wire: CallToolResult): TxResult {
-    const now = this.scheduler.now();
-    run.answeredAt = now; // the call ends now: its end is counted at this time
+    const tick = this.elapsed();
+    run.answeredTick = tick; // the call ends now: its end is counted at this time
     // a task's result carries no mcp_tx meta: the CreateTaskResult's tells of the call
     const { result, meta } = splitResultMeta(wire, run.task?.meta);
     // A server may carry the ACK of a quick call on its response instead of a notification.
     if (meta !== undefined && !run.acked && this.server?.features.includes('ack'))
-      this.attempts.acknowledge(run, now);
+      this.attempts.acknowledge(run, tick);
     const { requestId, idempotencyKey } = run;
-    const latencyMs = now - run.startedAt;
+    const latencyMs = tick - run.startTick;
     const duplicate = meta?.duplicate ?? false;
     const attempts = run.attempt + 1;
     // two literals rather than a spread of an optional member: one shape each, no copy
@@ -664,7 +688,11 @@ export class TxClient {
             latencyMs,
           };
     if (watched(this.events, run))
-      publish(this.events, run, { type: 'response', ...eventBase(run, now), result: txResult });
+      publish(this.events, run, {
+        type: 'response',
+        ...eventBase(run, this.scheduler.now()),
+        result: txResult,
+      });
     return txResult;
   }
 

@@ -9,6 +9,8 @@ import type {
   TxClientOptions,
 } from './options.js';
 import { MAX_TIMER_MS } from '../protocol/config-internals.js';
+import type { RetryBudget, RetryBudgetConfig } from '../operators/retry-budget.js';
+import { isRetryBudget } from './resilience/retry-budget-option.js';
 
 type Check = (value: unknown, field: string) => void;
 
@@ -81,6 +83,15 @@ const cacheShape: Record<keyof CacheConfig, Check> = {
   maxEntries: number(1, 10_000_000, { integer: true }),
 };
 
+const retryBudgetShape: Record<keyof RetryBudgetConfig, Check> = {
+  maxTokens: number(1, 1_000),
+  tokenRatio: number(0.001, 1_000),
+};
+
+const retryBudget: Check = (value, field) => {
+  if (typeof value !== 'boolean' && !isRetryBudget(value)) checkShape(value, retryBudgetShape, field);
+};
+
 const orFalse =
   (shape: Record<string, Check>): Check =>
   (value, field) => {
@@ -145,6 +156,7 @@ const clientShape: Record<keyof TxClientOptions, Check> = {
   scheduler,
   random: ofType('function'),
   metricsIntervalMs: number(1, MAX_TIMER_MS),
+  retryBudget,
   compression: (value, field) => void resolveCompression(value as CompressionConfig | boolean, field),
   telemetry: (value, field) => {
     if (typeof (value as { clientCall?: unknown } | null)?.clientCall !== 'function')
@@ -194,6 +206,14 @@ export function validateClientOptions(
   where = 'options',
 ): asserts options is TxClientOptions {
   checkShape(options, clientShape, where);
+}
+
+/** Throws a `TypeError`/`RangeError` naming the field when a `retryBudget` option is invalid. */
+export function validateRetryBudget(
+  value: unknown,
+  where = 'options.retryBudget',
+): asserts value is RetryBudgetConfig | RetryBudget | boolean | undefined {
+  if (value !== undefined) retryBudget(value, where);
 }
 
 /** Throws a `TypeError`/`RangeError` naming the field when call options are invalid or unknown. */

@@ -20,3 +20,10 @@ export {
 export { deadline, type DeadlineConfig } from './deadline.js';
 export { dedupWindow, type DedupWindowConfig } from './dedup-window.js';
 export { retryWithBackoff, type RetryDecision, type RetryWithBackoffConfig } from './retry-with-backoff.js';
+export { retryWithBudget } from './retry-with-budget.js';
+export {
+  RetryBudget,
+  DEFAULT_RETRY_BUDGET_MAX_TOKENS,
+  DEFAULT_RETRY_BUDGET_TOKEN_RATIO,
+  type RetryBudgetConfig,
+} from './retry-budget.js';

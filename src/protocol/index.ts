@@ -10,6 +10,7 @@ export {
   type NackReason,
 } from './constants.js';
 export * from './errors.js';
+export { RetryBudgetExhaustedError, isRetryBudgetExhaustedError } from './retry-budget-error.js';
 export {
   encodeRequestMeta,
   decodeRequestMeta,

@@ -20,6 +20,7 @@ import { unpackResponse, type ArgumentPacker } from '../transports/compression.j
 import type { Connection } from '../connection/connection.js';
 import type { TxEvent } from '../events.js';
 import type { TxMetrics } from '../metrics/metrics.js';
+import type { DurationClock } from '../metrics/duration-clock.js';
 import { ToolResultCheck } from './tool-result-check.js';
 import { TransportTap } from './transport-tap.js';
 import { loadTaskRun } from './task-call.js';
@@ -33,6 +34,8 @@ export interface AttemptHost {
   /** The client's event subject (events are built only while it is observed). */
   readonly events: Subject<TxEvent>;
   readonly scheduler: SchedulerLike;
+  /** The clock of latencies (sub-millisecond under a real-time scheduler). */
+  readonly elapsed: DurationClock;
   readonly packer: ArgumentPacker;
   readonly maxInflatedBytes: number;
   /** What the server advertised, `undefined` for a plain MCP server. */
@@ -179,12 +182,15 @@ export class AttemptRunner implements AttemptOwner {
     return true;
   }
 
-  /** The server accepted the current attempt of `ctx`, by notification or on its response. */
-  acknowledge(ctx: CallContext, now = this.host.scheduler.now()): void {
+  /**
+   * The server accepted the current attempt of `ctx`, by notification or on its response (`tick`:
+   * the duration clock's reading, if the caller has one).
+   */
+  acknowledge(ctx: CallContext, tick = this.host.elapsed()): void {
     ctx.acked = true;
-    this.host.recorder.acked(ctx.tool, now - ctx.sentAt);
-    if (watched(this.host.events, ctx))
-      publish(this.host.events, ctx, { type: 'ack', ...eventBase(ctx, now) });
+    const { recorder, events, scheduler } = this.host;
+    recorder.acked(ctx.tool, tick - ctx.sentAt);
+    if (watched(events, ctx)) publish(events, ctx, { type: 'ack', ...eventBase(ctx, scheduler.now()) });
   }
 
   /**

@@ -92,7 +92,7 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
   #sentOn: Transport | undefined = undefined;
   #sentId: RequestId | undefined = undefined;
   #timer: Subscription | undefined = undefined;
-  /** When the attempt started (progress may restart its timer, within `maxTotalTimeoutMs`). */
+  /** When the attempt started, on the duration clock (progress may restart its timer, within `maxTotalTimeoutMs`). */
   #startedAt = 0;
   #waiting: Subscription | undefined = undefined;
   /** The call's MCP task being followed, once created (or resumed). */
@@ -112,16 +112,16 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
 
   /** Starts the timeout, and sends now or once the connection is back (and the codec in, if loading). */
   start(): void {
-    const { scheduler, packer } = this.owner.host;
-    this.#startedAt = scheduler.now();
+    const { scheduler, packer, elapsed } = this.owner.host;
+    this.#startedAt = elapsed();
     this.#timer = scheduler.schedule(timedOut, this.timeoutMs, this);
     // compression on and its codec still loading (`new TxClient` in a browser): send once it is in
     if (packer.ready) this.#waiting = from(packer.ready).subscribe(() => this.#sendWhenConnected());
     else this.#sendWhenConnected(this.#startedAt);
   }
 
-  /** Sends now (at `now`, if it is still the time read) or once connected. */
-  #sendWhenConnected(now?: number): void {
+  /** Sends now (at `tick` of the duration clock, if it is still the time read) or once connected. */
+  #sendWhenConnected(tick?: number): void {
     const { connection } = this.owner.host;
     const status = connection.current;
     if (status === 'connecting' || status === 'reconnecting') {
@@ -130,7 +130,7 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
         error: () => this.#failNotSent(),
       });
     } else {
-      this.#send(now);
+      this.#send(tick);
     }
   }
 
@@ -172,7 +172,7 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     const now = scheduler.now();
     // a task's run is bounded per task request, not by this timer
     if (ctx.policy.resetTimeoutOnProgress && !this.#following) {
-      const left = timeoutAfterProgress(ctx.policy, this.#startedAt, now);
+      const left = timeoutAfterProgress(ctx.policy, this.#startedAt, owner.host.elapsed());
       this.#timer?.unsubscribe();
       if (left === undefined) return this.timeout();
       this.#timer = scheduler.schedule(timedOut, left, this);
@@ -210,14 +210,14 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     else if (this.#sentId !== undefined) this.owner.cancelled(this.ctx, this.#sentOn, this.#sentId, true);
   }
 
-  #send(now?: number): void {
+  #send(tick?: number): void {
     const { owner, ctx } = this;
     const { host, tap, checks } = owner;
     const transport = host.sdk.transport;
     // Nothing can be sent (the connection is gone): the call fails as never sent, at once.
     if (!transport) return this.#failNotSent();
     this.#sent = true;
-    ctx.sentAt = now ?? host.scheduler.now();
+    ctx.sentAt = tick ?? host.elapsed();
     host.recorder.attemptSent(ctx.tool, ctx.attempt);
     if (ctx.task) return this.#followTask(); // resumed by id: no second task
     this.#sentOn = transport;

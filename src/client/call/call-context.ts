@@ -22,13 +22,15 @@ export interface CallContext {
   readonly requestId: string;
   readonly idempotencyKey: string;
   readonly startedAt: number;
+  /** The client's duration clock at the call's start (its latency is measured from it). */
+  readonly startTick: number;
   /** Absolute deadline in scheduler time, if any. */
   readonly deadlineAt: number | undefined;
   /** 0-based number of the current attempt (-1 before the first). */
   attempt: number;
   /** The server acknowledged the current attempt. */
   acked: boolean;
-  /** When the current attempt was sent (scheduler time). */
+  /** When the current attempt was sent, on the client's duration clock (its time to ACK is measured from it). */
   sentAt: number;
   /** Every attempt's typed error, oldest first. */
   readonly errors: TxError[];
@@ -48,6 +50,22 @@ export interface CallContext {
   /** The call's trace, when the client has `telemetry`: it hears every event of the call. */
   readonly trace: CallTrace | undefined;
 }
+
+/** What a call is, as `CallRun` is made: the fields of its {@link CallContext} fixed at start. */
+export type CallSpec = Pick<
+  CallContext,
+  | 'tool'
+  | 'args'
+  | 'policy'
+  | 'requestId'
+  | 'idempotencyKey'
+  | 'startedAt'
+  | 'startTick'
+  | 'deadlineAt'
+  | 'taskRequest'
+  | 'watcher'
+  | 'trace'
+>;
 
 /**
  * A call's MCP task as the server last described it (the wire's `Task`, checked when its run

@@ -1,10 +1,11 @@
 import type { SchedulerLike } from 'rxjs';
-import type { CircuitBreaker, CircuitState } from '../../operators/index.js';
+import type { CircuitBreaker, CircuitState, RetryBudget } from '../../operators/index.js';
 import { CircuitOpenError, NackError, isTxError, type TxError } from '../../protocol/index.js';
 import { errorInfo, eventBase, publish, watched, type CallContext } from './call-context.js';
 import type { Connection } from '../connection/connection.js';
 import type { TxEvent } from '../events.js';
 import type { TxMetrics } from '../metrics/metrics.js';
+import type { DurationClock } from '../metrics/duration-clock.js';
 import type { Subject } from 'rxjs';
 
 /** What the retry and breaker decisions of a call need of the client. */
@@ -14,7 +15,11 @@ export interface RetryHost {
   /** The client's event subject (events are built only while it is observed). */
   readonly events: Subject<TxEvent>;
   readonly scheduler: SchedulerLike;
+  /** The clock of latencies (sub-millisecond under a real-time scheduler). */
+  readonly elapsed: DurationClock;
   readonly random: () => number;
+  /** The client's retry budget (shared with a pool's other members), if it has one, once made. */
+  budget: RetryBudget | undefined;
 }
 
 /**

@@ -10,11 +10,14 @@ import {
   deadlineError,
   withAttemptErrors,
   type CallContext,
+  type CallSpec,
   type CallTask,
   type CallWatcher,
 } from './call-context.js';
 import type { QueuedCall } from './call-queue.js';
 import { enterBreaker, reportBreaker, reportRetry, retryDelay, type RetryHost } from './call-retry.js';
+import { callExtras } from '../resilience/call-extras-loader.js';
+import type { CallExtras } from '../resilience/call-extras.js';
 import type { TxResult } from '../events.js';
 import type { ResolvedPolicy } from '../resilience/policy.js';
 import type { ToolResilience } from '../resilience/tool-resilience.js';
@@ -24,7 +27,7 @@ import type { CallTrace } from '../../telemetry/hooks.js';
 export interface RunHost extends RetryHost {
   readonly attempts: AttemptRunner;
   readonly resilience: ToolResilience;
-  /** The caller's result for the answer `result` of `run` (which it stamps with {@link CallRun.answeredAt}). */
+  /** The caller's result for the answer `result` of `run` (which it stamps with {@link CallRun.answeredTick}). */
   toTxResult(run: CallRun, result: CallToolResult): TxResult;
   /** The call of `ctx` failed for good with `error` (before its caller hears of it). */
   failed(ctx: CallContext, error: unknown): void;
@@ -33,21 +36,6 @@ export interface RunHost extends RetryHost {
   /** `run` gives its concurrency slot back. */
   release(run: CallRun): void;
 }
-
-/** What a call is, as {@link CallRun} is made: the fields of its {@link CallContext} fixed at start. */
-export type CallSpec = Pick<
-  CallContext,
-  | 'tool'
-  | 'args'
-  | 'policy'
-  | 'requestId'
-  | 'idempotencyKey'
-  | 'startedAt'
-  | 'deadlineAt'
-  | 'taskRequest'
-  | 'watcher'
-  | 'trace'
->;
 
 /**
  * One call from the caller's subscription (or promise) to its end, fused into one object: its
@@ -69,6 +57,7 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
   readonly requestId: string;
   readonly idempotencyKey: string;
   readonly startedAt: number;
+  readonly startTick: number;
   readonly deadlineAt: number | undefined;
   readonly taskRequest: { ttl?: number | undefined } | undefined;
   readonly watcher: CallWatcher | undefined;
@@ -84,8 +73,8 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
   outcome: string | undefined = undefined;
   /** The caller's subscription has ended. */
   done = false;
-  /** When the call got its answer (scheduler time), once it did. */
-  answeredAt: number | undefined = undefined;
+  /** When the call got its answer (on the client's duration clock), once it did. */
+  answeredTick: number | undefined = undefined;
 
   /** The attempt running now. */
   #current: Attempt | undefined = undefined;
@@ -117,11 +106,12 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
     this.requestId = spec.requestId;
     this.idempotencyKey = spec.idempotencyKey;
     this.startedAt = spec.startedAt;
+    this.startTick = spec.startTick;
     this.deadlineAt = spec.deadlineAt;
     this.taskRequest = spec.taskRequest;
     this.watcher = spec.watcher;
     this.trace = spec.trace;
-    this.sentAt = spec.startedAt;
+    this.sentAt = spec.startTick;
   }
 
   /** Runs the call in the concurrency slot just given to it; skipped if the caller left meanwhile. */
@@ -156,6 +146,7 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
   attemptSucceeded(attempt: Attempt, result: CallToolResult): void {
     if (attempt !== this.#current || this.done) return;
     this.#settleBreaker(true, undefined);
+    this.host.budget?.success();
     this.outcome = 'completed';
     const value = this.host.toTxResult(this, result);
     if (this.caller) this.caller.next(value);
@@ -174,6 +165,11 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
     this.#settleBreaker(false, error);
     const failures = ++this.#failures;
     const delayMs = retryDelay(this.host, this, error, failures, this.#previousDelayMs);
+    // a client with a budget runs its calls once the extras are in (TxClient)
+    const refused =
+      this.host.budget &&
+      (callExtras() as CallExtras).spendRetry(this.host, this, error, attempt !== undefined, delayMs);
+    if (refused) return this.#failed(refused);
     if (delayMs === undefined) {
       // the attempt is torn down with the call (as `retry`'s give-up runs before its teardown)
       const final = this.policy.maxAttempts > 1 ? withAttemptErrors(error, this.errors) : error;

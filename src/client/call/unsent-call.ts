@@ -5,12 +5,13 @@ import type { CallWatcher } from './call-context.js';
 import type { TxEvent, TxResult } from '../events.js';
 import type { TxMetrics } from '../metrics/metrics.js';
 import type { ClientTelemetry } from '../../telemetry/hooks.js';
+import type { DurationClock } from '../metrics/duration-clock.js';
 
 /**
  * What the accounting of calls that send nothing needs of the client.
  *
  * @example
- * const host: UnsentHost = { recorder, events, scheduler };
+ * const host: UnsentHost = { recorder, events, scheduler, elapsed: durationClock(scheduler) };
  */
 export interface UnsentHost {
   readonly recorder: TxMetrics;
@@ -19,6 +20,8 @@ export interface UnsentHost {
   readonly scheduler: SchedulerLike;
   /** The client's `telemetry` option: such a call has a trace too. */
   readonly telemetry: ClientTelemetry | undefined;
+  /** The clock of latencies. */
+  readonly elapsed: DurationClock;
 }
 
 /**
@@ -40,8 +43,8 @@ export function unsentCall$(
   keyed = false,
 ): Observable<TxResult> {
   return new Observable<TxResult>((subscriber) => {
-    const { recorder, events, scheduler } = host;
-    const startedAt = scheduler.now();
+    const { recorder, events, scheduler, elapsed } = host;
+    const startTick = elapsed();
     let outcome = 'CANCELLED';
     recorder.callStarted(tool);
     const trace = host.telemetry?.clientCall({ tool, requestId: undefined, keyed, sent: false });
@@ -85,7 +88,7 @@ export function unsentCall$(
     });
     return () => {
       sub.unsubscribe();
-      recorder.callEnded(tool, outcome, scheduler.now() - startedAt);
+      recorder.callEnded(tool, outcome, elapsed() - startTick);
       trace?.end(outcome === 'CANCELLED' ? undefined : outcome);
     };
   });

@@ -1,4 +1,5 @@
 import type { LatencySummary, MetricsSnapshot, ToolMetrics } from './metrics.js';
+import { LATENCY_BUCKETS_SECONDS } from './latency-buckets.js';
 
 type Counter = Exclude<
   { [K in keyof ToolMetrics]: ToolMetrics[K] extends number ? K : never }[keyof ToolMetrics],
@@ -11,6 +12,11 @@ const COUNTERS: ReadonlyArray<readonly [string, Counter, string]> = [
   ['completed_total', 'completed', 'Tool calls that produced a result.'],
   ['attempts_total', 'attempts', 'Requests sent, retries included.'],
   ['retries_total', 'retries', 'Attempts after the first.'],
+  [
+    'retries_throttled_total',
+    'retriesThrottled',
+    'Retries the retry budget refused; the call failed instead.',
+  ],
   ['acks_total', 'acks', 'ACKs received.'],
   ['timeouts_total', 'timeouts', 'Attempts that timed out.'],
   ['dedup_hits_total', 'dedupHits', 'Calls answered by the client-side dedup window.'],
@@ -18,17 +24,25 @@ const COUNTERS: ReadonlyArray<readonly [string, Counter, string]> = [
   ['breaker_opens_total', 'breakerOpens', 'Times the circuit breaker opened.'],
 ];
 
-const LATENCIES = [
-  ['call_latency', 'latencyMs', 'Tool call latency from start to end'],
-  ['ack_latency', 'ackLatencyMs', 'Time from sending an attempt to its ACK'],
+/** Latency histograms: name, field, help. */
+const HISTOGRAMS = [
+  ['call_duration_seconds', 'latencyMs', 'Tool call duration from its start to its end, in seconds.'],
+  ['time_to_ack_seconds', 'ackLatencyMs', 'Time from sending an attempt to its ACK, in seconds.'],
 ] as const;
+
+/** The `le` label of each bucket; {@link INF} follows them. */
+const LE = LATENCY_BUCKETS_SECONDS.map((s) => `le="${String(s)}"`);
+const INF = 'le="+Inf"';
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 /**
  * Renders a snapshot in the Prometheus text exposition format 0.0.4 (serve it as
- * `text/plain; version=0.0.4`). Series are per tool (label `tool`); client-wide values are left
- * to `sum()` in PromQL, except the queue gauges. Latencies are summaries in milliseconds.
+ * `text/plain; version=0.0.4`), named after Prometheus's conventions (base units, `_total`
+ * counters). Series are per tool (label `tool`); client-wide values are left to `sum()` in
+ * PromQL, except the queue gauges. Latencies are histograms in seconds over the fixed
+ * {@link LATENCY_BUCKETS_SECONDS}, so `histogram_quantile(0.99, sum by (le) (rate(…_bucket[5m])))`
+ * aggregates tools, pool members and processes alike.
  *
  * @example
  * http.createServer((req, res) => {
@@ -72,29 +86,37 @@ export function toPrometheus(snapshot: MetricsSnapshot, prefix = 'mcp_tx'): stri
   sample('queue_active', '', snapshot.queue.active);
   family('queue_length', 'gauge', 'Tool calls waiting for a concurrency slot.');
   sample('queue_length', '', snapshot.queue.queued);
+  if (snapshot.retryBudget) {
+    family(
+      'retry_budget_tokens',
+      'gauge',
+      'Tokens left in the retry budget; retries stop at half of the maximum.',
+    );
+    sample('retry_budget_tokens', '', snapshot.retryBudget.tokens);
+    family('retry_budget_max_tokens', 'gauge', 'Tokens of the retry budget when full.');
+    sample('retry_budget_max_tokens', '', snapshot.retryBudget.maxTokens);
+  }
 
-  for (const [name, field, help] of LATENCIES) {
-    family(`${name}_ms`, 'summary', `${help}, in milliseconds.`);
-    for (const [tool, metrics] of tools) summary(sample, `${name}_ms`, tool, metrics[field]);
-    family(`${name}_max_ms`, 'gauge', `${help}, largest seen, in milliseconds.`);
-    for (const [tool, metrics] of tools) sample(`${name}_max_ms`, tool, metrics[field].max);
+  for (const [name, field, help] of HISTOGRAMS) {
+    family(name, 'histogram', help);
+    for (const [tool, metrics] of tools) histogram(sample, name, tool, metrics[field]);
   }
   return out.join('\n') + '\n';
 }
 
-function summary(
+/** The series of one tool's histogram: cumulative buckets, `+Inf` (the count), sum and count, in seconds. */
+function histogram(
   sample: (name: string, labels: string, value: number) => void,
   name: string,
   tool: string,
   latency: LatencySummary,
 ): void {
-  // An empty summary reports NaN quantiles, as the Prometheus client libraries do.
-  const empty = latency.count === 0;
-  sample(name, `${tool},quantile="0.5"`, empty ? NaN : latency.p50);
-  sample(name, `${tool},quantile="0.9"`, empty ? NaN : latency.p90);
-  sample(name, `${tool},quantile="0.99"`, empty ? NaN : latency.p99);
-  sample(`${name}_sum`, tool, latency.sum);
-  sample(`${name}_count`, tool, latency.count);
+  const { buckets, count } = latency;
+  for (let i = 0; i < LATENCY_BUCKETS_SECONDS.length; i++)
+    sample(`${name}_bucket`, `${tool},${LE[i] as string}`, buckets[i] as number);
+  sample(`${name}_bucket`, `${tool},${INF}`, count);
+  sample(`${name}_sum`, tool, latency.sum / 1000);
+  sample(`${name}_count`, tool, count);
 }
 
 /** `name="value"` with the value escaped as the format asks: backslash, double quote, line feed. */

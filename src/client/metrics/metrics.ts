@@ -1,10 +1,15 @@
 import { type Observable, type SchedulerLike, asyncScheduler, interval, map } from 'rxjs';
 import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../../protocol/config-internals.js';
 import type { QueueGauge } from '../../operators/bounded-merge-map.js';
+import type { RetryBudget } from '../../operators/retry-budget.js';
 import { ToolState, countKey, sumTools, toolMetrics } from './metrics-internals.js';
 import { LATENCY_RELATIVE_ACCURACY } from './quantile-sketch.js';
+import type { MetricsSnapshot, ToolMetrics } from './metrics-snapshot.js';
+
+export type { LatencySummary, MetricsSnapshot, ToolMetrics } from './metrics-snapshot.js';
 
 export { LATENCY_RELATIVE_ACCURACY };
+export { LATENCY_BUCKETS_SECONDS } from './latency-buckets.js';
 
 /** Tools tracked one by one; calls to further tool names are counted under {@link OTHER_TOOL}. @default 1_000 */
 export const DEFAULT_METRICS_MAX_TOOLS = 1_000;
@@ -20,80 +25,6 @@ export const OTHER_TOOL = '(other)';
 export const METRICS_RECORDER: unique symbol = Symbol('mcp-tx.metricsRecorder');
 
 const IDLE: QueueGauge = Object.freeze({ active: 0, queued: 0 });
-
-/**
- * A latency distribution in milliseconds: `count`, `sum`, `mean` and `max` are exact; `p50`, `p90`
- * and `p99` come from a DDSketch, within 1 % ({@link LATENCY_RELATIVE_ACCURACY}) of the exact latency
- * of that rank (never above `max`; under 1 µs counts as 0, over an hour as an hour). All zero when
- * nothing was recorded.
- *
- * @example
- * const { p50, p99, max } = client.metrics().totals.latencyMs;
- */
-export interface LatencySummary {
-  count: number;
-  sum: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
-/**
- * The counters of one tool, or of the whole client (`totals`).
- *
- * @example
- * const { calls, completed, failed } = client.metrics().tools['search'] ?? {};
- */
-export interface ToolMetrics {
-  /** Logical calls (a call and its retries count once), every one: those answered by the dedup window or the result cache (also under `dedupHits`, `cacheHits`) and those refused before sending (invalid options, queue full, circuit open, conflict) included. */
-  calls: number;
-  /** Calls that produced a result. */
-  completed: number;
-  /** Calls that failed for good, by error code (`TIMEOUT`, `NACK`, ...). */
-  failed: Record<string, number>;
-  /** Requests sent, retries included. */
-  attempts: number;
-  /** Attempts after the first. */
-  retries: number;
-  /** ACKs received. */
-  acks: number;
-  /** NACKs received, by reason. */
-  nacks: Record<string, number>;
-  /** Attempts that timed out. */
-  timeouts: number;
-  /** Calls answered by the client-side dedup window (shared execution or replayed result). */
-  dedupHits: number;
-  /** Calls answered from the result cache (a cached result, or an identical call in flight). */
-  cacheHits: number;
-  /** Times the tool's circuit breaker opened (again after a failed probe included). */
-  breakerOpens: number;
-  /** Calls started and not ended. */
-  inFlight: number;
-  /** From the call's start to its end, per call. */
-  latencyMs: LatencySummary;
-  /** From sending an attempt to its ACK, per ACK. */
-  ackLatencyMs: LatencySummary;
-}
-
-/**
- * One point-in-time view of a client's metrics: plain JSON (`JSON.stringify` round-trips it).
- *
- * @example
- * const snapshot: MetricsSnapshot = client.metrics();
- * console.log(snapshot.totals.calls, snapshot.queue.queued);
- */
-export interface MetricsSnapshot {
-  /** Scheduler time of the snapshot (epoch ms with the default scheduler). */
-  time: number;
-  /** Every tool added up. */
-  totals: ToolMetrics;
-  /** Per tool name, in the order tools were first seen. */
-  tools: Record<string, ToolMetrics>;
-  /** Calls running and calls waiting for a slot, client-wide. */
-  queue: { active: number; queued: number };
-}
 
 /**
  * Configuration of {@link TxMetrics}.
@@ -125,6 +56,7 @@ export class TxMetrics {
   private readonly scheduler: SchedulerLike;
   private readonly maxTools: number;
   private gauge: QueueGauge = IDLE;
+  private budget: RetryBudget | undefined;
 
   constructor(config: TxMetricsConfig = {}) {
     checkKeys(config, ['scheduler', 'maxTools'], 'TxMetrics');
@@ -176,6 +108,11 @@ export class TxMetrics {
     this.tool(tool).cacheHits++;
   }
 
+  /** The retry budget refused to retry a failed attempt of the tool. */
+  retryThrottled(tool: string): void {
+    this.tool(tool).retriesThrottled++;
+  }
+
   /** The tool's circuit breaker opened. */
   breakerOpened(tool: string): void {
     this.tool(tool).breakerOpens++;
@@ -195,6 +132,11 @@ export class TxMetrics {
     this.gauge = gauge;
   }
 
+  /** The retry budget whose tokens each snapshot reads. */
+  setRetryBudget(budget: RetryBudget | undefined): void {
+    this.budget = budget;
+  }
+
   /**
    * One snapshot of several recorders as if they were one (a pool's members): counters added,
    * and latency histograms merged, so the quantiles are exact.
@@ -207,7 +149,9 @@ export class TxMetrics {
     let time = 0;
     let active = 0;
     let queued = 0;
+    const budgets = new Set<RetryBudget>();
     for (const recorder of recorders) {
+      if (recorder.budget) budgets.add(recorder.budget);
       time = Math.max(time, recorder.scheduler.now());
       active += recorder.gauge.active;
       queued += recorder.gauge.queued;
@@ -221,7 +165,8 @@ export class TxMetrics {
       Array.from(byTool, ([name, states]) => [name, toolMetrics(sumTools(states, new ToolState()))]),
     );
     const all = recorders.flatMap((r) => [...r.tools.values()]);
-    return { time, totals: toolMetrics(sumTools(all, new ToolState())), tools, queue: { active, queued } };
+    const totals = toolMetrics(sumTools(all, new ToolState()));
+    return { time, totals, tools, queue: { active, queued }, ...budgetGauge(budgets) };
   }
 
   /**
@@ -238,6 +183,7 @@ export class TxMetrics {
       totals: toolMetrics(sumTools(this.tools.values(), this.totals)),
       tools,
       queue: { active, queued },
+      ...budgetGauge(this.budget ? [this.budget] : []),
     };
   }
 
@@ -250,6 +196,17 @@ export class TxMetrics {
     }
     return state;
   }
+}
+
+/** The snapshot's `retryBudget`: the tokens of `budgets` added up; absent when there is none. */
+function budgetGauge(budgets: Iterable<RetryBudget>): Pick<MetricsSnapshot, 'retryBudget'> {
+  let tokens = 0;
+  let maxTokens = 0;
+  for (const budget of budgets) {
+    tokens += budget.tokens;
+    maxTokens += budget.maxTokens;
+  }
+  return maxTokens > 0 ? { retryBudget: { tokens, maxTokens } } : {};
 }
 
 /**

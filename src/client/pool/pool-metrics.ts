@@ -1,12 +1,14 @@
 import type { LatencySummary, MetricsSnapshot, ToolMetrics } from '../metrics/metrics.js';
-import { COUNTERS } from '../metrics/metrics-internals.js';
+import { COUNTERS, emptyLatency } from '../metrics/metrics-internals.js';
 
 /**
- * Adds up the metrics snapshots of several clients (a pool's members): counters, failures and
- * NACKs by code, queue gauges, and latency `count`, `sum`, `mean` and `max` exactly. A snapshot
- * carries quantiles, not histograms, so `p50`/`p90`/`p99` are the highest member's: an upper
- * bound of the pooled quantile, which lies between the members' lowest and highest (exact for
- * one member, or when members see the same distribution).
+ * Adds up the metrics snapshots of several clients (a pool's members, or clients of several
+ * processes): counters, failures and NACKs by code, queue gauges, and latency `count`, `sum`,
+ * `mean`, `max` and histogram `buckets` exactly. A snapshot carries quantiles, not its sketch, so
+ * `p50`/`p90`/`p99` are the highest member's: an upper bound of the pooled quantile, which lies
+ * between the members' lowest and highest (exact for one member, or when members see the same
+ * distribution); `TxPool.metrics()`, which merges the sketches, has them exact. Retry budgets'
+ * tokens add up too (one that members share counts once in `TxPool.metrics()` only).
  *
  * @example
  * const { totals } = mergeMetrics(pool.members.map((m) => m.metrics()));
@@ -29,17 +31,26 @@ export function mergeMetrics(snapshots: readonly MetricsSnapshot[]): MetricsSnap
   }
   const totals = emptyTool();
   for (const snapshot of snapshots) addTool(totals, snapshot.totals);
-  return { time, totals, tools, queue: { active, queued } };
+  const merged: MetricsSnapshot = { time, totals, tools, queue: { active, queued } };
+  const budgets = snapshots.flatMap((s) => (s.retryBudget ? [s.retryBudget] : []));
+  if (budgets.length > 0) {
+    merged.retryBudget = {
+      tokens: budgets.reduce((sum, b) => sum + b.tokens, 0),
+      maxTokens: budgets.reduce((sum, b) => sum + b.maxTokens, 0),
+    };
+  }
+  return merged;
 }
 
 function emptyTool(): ToolMetrics {
-  const latency = (): LatencySummary => ({ count: 0, sum: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 });
+  const latency = emptyLatency;
   return {
     calls: 0,
     completed: 0,
     failed: {},
     attempts: 0,
     retries: 0,
+    retriesThrottled: 0,
     acks: 0,
     nacks: {},
     timeouts: 0,
@@ -75,7 +86,7 @@ function addCounts(into: Record<string, number>, from: Record<string, number>): 
 
 function addLatency(a: LatencySummary, b: LatencySummary): LatencySummary {
   if (b.count === 0) return a;
-  if (a.count === 0) return { ...b };
+  if (a.count === 0) return { ...b, buckets: [...b.buckets] };
   const count = a.count + b.count;
   const sum = a.sum + b.sum;
   return {
@@ -86,5 +97,6 @@ function addLatency(a: LatencySummary, b: LatencySummary): LatencySummary {
     p90: Math.max(a.p90, b.p90),
     p99: Math.max(a.p99, b.p99),
     max: Math.max(a.max, b.max),
+    buckets: a.buckets.map((n, i) => n + (b.buckets[i] ?? 0)),
   };
 }

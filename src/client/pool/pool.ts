@@ -7,6 +7,9 @@ import { METRICS_RECORDER, TxMetrics, type MetricsSnapshot } from '../metrics/me
 import type { CallOptions } from '../options.js';
 import { TxClient, type ConnectOptions } from '../tx-client.js';
 import { validateWarmup, type WarmupConfig, type WarmupReport } from './warmup-config.js';
+import { validateRetryBudget } from '../validate-options.js';
+import { retryBudgetOf } from '../resilience/retry-budget-option.js';
+import { RetryBudget } from '../../operators/retry-budget.js';
 
 /**
  * How a pool picks the member for a call: `round-robin` takes the members in turn;
@@ -58,6 +61,7 @@ export class TxPool {
 
   /**
    * Pools clients you connected. The pool owns them from now on: {@link TxPool.close} closes them.
+   * Each keeps its own `retryBudget`; give them one `RetryBudget` instance for one pool-wide budget.
    *
    * @example
    * const pool = new TxPool([await TxClient.connect(t1), await TxClient.connect(t2)]);
@@ -81,7 +85,8 @@ export class TxPool {
   /**
    * Connects one member per transport (or transport factory, which lets a member reconnect)
    * with the same options, and pools them. If any member fails to connect, the others are
-   * closed and the error is thrown.
+   * closed and the error is thrown. A `retryBudget` is one budget for the whole pool, which
+   * every member spends and refills (gRPC keeps one per service, as a pool's members are).
    *
    * @example
    * const pool = await TxPool.connect([() => httpTransport(a), () => httpTransport(b)], { strategy: 'round-robin' });
@@ -93,9 +98,12 @@ export class TxPool {
     if (!Array.isArray(transports as unknown) || transports.length === 0) {
       throw new TypeError('transports must be a non-empty array of transports or transport factories');
     }
-    const { strategy, ...connectOptions } = options;
+    const { strategy, ...memberOptions } = options;
     const poolOptions: TxPoolOptions = strategy === undefined ? {} : { strategy };
     validatePoolOptions(poolOptions);
+    validateRetryBudget(memberOptions.retryBudget);
+    const budget = retryBudgetOf(memberOptions.retryBudget, (config) => new RetryBudget(config));
+    const connectOptions = budget ? { ...memberOptions, retryBudget: budget } : memberOptions;
     const settled = await Promise.allSettled(transports.map((t) => TxClient.connect(t, connectOptions)));
     const clients = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');

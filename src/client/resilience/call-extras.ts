@@ -2,16 +2,19 @@ import { fingerprint } from '../../protocol/fingerprint.js';
 import { CallDedup } from './call-dedup.js';
 import { ResultCache } from './result-cache.js';
 import { CircuitBreaker, circuitBreaker } from '../../operators/circuit-breaker.js';
+import { spendRetry } from '../call/retry-throttle.js';
+import { RetryBudget } from '../../operators/retry-budget.js';
 
 /**
- * What only keyed, cached and breaker-guarded calls need: the arguments' fingerprint (canonical
- * JSON, SHA-256), the dedup window, the result cache and the circuit breaker. A browser bundle makes it a chunk of its own, loaded by the first call that
+ * What only keyed, cached and breaker-guarded calls, and clients with a retry budget, need: the
+ * arguments' fingerprint (canonical JSON, SHA-256), the dedup window, the result cache, the
+ * circuit breaker and the retry budget's refusals. A browser bundle makes it a chunk of its own, loaded by the first call that
  * needs it (`call-extras-loader.ts`); Node loads it with the client.
  *
  * @example
  * const { fingerprint, CallDedup } = await import('./call-extras.js');
  */
-export { fingerprint, CallDedup, ResultCache, CircuitBreaker, circuitBreaker };
+export { fingerprint, CallDedup, ResultCache, CircuitBreaker, circuitBreaker, RetryBudget, spendRetry };
 
 /** The module's exports, as its loader hands them over. */
 export interface CallExtras {
@@ -20,4 +23,6 @@ export interface CallExtras {
   ResultCache: typeof ResultCache;
   CircuitBreaker: typeof CircuitBreaker;
   circuitBreaker: typeof circuitBreaker;
+  RetryBudget: typeof RetryBudget;
+  spendRetry: typeof spendRetry;
 }
