@@ -120,6 +120,17 @@ if (!process.argv.includes('--serve')) {
   const b = await second.call('charge', args, { idempotencyKey: 'order-1' });
   console.log(`stateless: ${text(b.result)}, duplicate: ${b.duplicate}`);
   console.log(`charges: ${charges}`);
+  // a request naming a session the server does not know (expired, or served by another instance)
+  const stale = await fetch(`${base}/mcp`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-session-id': 'gone',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+  });
+  console.log(`unknown session: ${stale.status}`);
   await Promise.all([first.close(), second.close()]);
   await shutdown();
 }

@@ -45,6 +45,7 @@ const CHECKS: Record<string, (stdout: string) => void> = {
     expect(out).toMatch(/^stateful: +charged order-1, duplicate: false$/m);
     expect(out).toMatch(/^stateless: charged order-1, duplicate: true$/m);
     expect(out).toMatch(/^charges: 1$/m);
+    expect(out).toMatch(/^unknown session: 404$/m);
   },
   'redis-replicas.ts': (out) => {
     expect(out).toMatch(/^B: charged o-1 on A \(duplicate: true\)$/m);
