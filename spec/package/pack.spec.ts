@@ -19,21 +19,24 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   bin: Record<string, string>;
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
+  files: string[];
   repository?: { type: string; url: string };
   homepage?: string;
   bugs?: { url: string };
 };
 
-/** What the build and `npm pack` read: the package's files and the build's inputs. */
+/**
+ * What the build and `npm pack` read: package.json's `files` (dist/ aside: the build makes it),
+ * the README, and the build's own inputs.
+ */
 const COPIED = [
+  ...pkg.files.filter((entry) => !entry.startsWith('!') && entry !== 'dist'),
   'package.json',
   'README.md',
-  'CHANGELOG.md',
-  'LICENSE',
   'tsconfig.json',
   'tsconfig.build.json',
+  'scripts',
 ];
-const COPIED_DIRS = ['src', 'scripts', 'bin', 'examples'];
 
 let copy: string;
 let stdout: string;
@@ -41,8 +44,7 @@ let files: Set<string>;
 
 beforeAll(() => {
   copy = mkdtempSync(join(tmpdir(), 'mcp-tx-pack-'));
-  for (const name of [...COPIED, ...COPIED_DIRS])
-    cpSync(join(ROOT, name), join(copy, name), { recursive: true });
+  for (const name of COPIED) cpSync(join(ROOT, name), join(copy, name), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
   stdout = execFileSync('npm', ['pack', '--dry-run', '--json'], {
     cwd: copy,
