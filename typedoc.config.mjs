@@ -7,14 +7,15 @@ import { URL } from 'node:url';
 
 const { exports } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
-/** `./dist/redis/index.d.ts` → `./src/redis/index.ts`; the `mcp-tx-source` condition where there is one. */
+/** An export's source: its `mcp-tx-source` condition, else its built file's (`./dist/x.d.ts` → `./src/x.ts`). */
 const sourceOf = (entry) =>
-  entry['mcp-tx-source'] ?? entry.types.replace(/^\.\/dist\/(.*)\.d\.ts$/, './src/$1.ts');
+  entry['mcp-tx-source'] ??
+  (entry.types ?? entry.import).replace(/^\.\/dist\/(.*?)(\.d)?\.[jt]s$/, './src/$1.ts');
 
 /** @type {Partial<import('typedoc').TypeDocOptions>} */
 export default {
   entryPoints: Object.values(exports)
-    .filter((entry) => typeof entry === 'object')
+    .filter((entry) => typeof entry === 'object' && (entry.types ?? entry.import) !== undefined)
     .map(sourceOf),
   tsconfig: './tsconfig.build.json',
   out: './docs/api',
