@@ -1,7 +1,7 @@
 // Every examples/*.ts runs to completion as a user would run it, and prints what it promises. They
 // import the package by its name (`from 'mcp-tx'`), as a user's code does: they run against dist/.
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildCli } from '../cli/cli-helpers.js';
 
@@ -90,6 +90,20 @@ describe('examples', () => {
 
   it('should check every example', () => {
     expect(files.sort()).toEqual(Object.keys(CHECKS).sort());
+  });
+
+  // They ship in the package for users to copy: an import of the repository's src/ would not work there.
+  it('should import the package by its name, as an app does', () => {
+    const all = readdirSync(new URL('../../examples/', import.meta.url), {
+      recursive: true,
+      encoding: 'utf8',
+    });
+    const relative = all
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) =>
+        /from '(\.\.\/)+src\//.test(readFileSync(new URL(`../../examples/${f}`, import.meta.url), 'utf8')),
+      );
+    expect(relative).toEqual([]);
   });
 
   describe.each(files)('%s', (file) => {
