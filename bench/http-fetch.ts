@@ -3,7 +3,9 @@
  * process (so that `process.cpuUsage()` is the client's alone), with the server's two response
  * modes (SSE, the SDK's default, and JSON): N sequential calls, then N calls 50 in flight, each
  * variant in a client process of its own per round, the variants alternating. Counts
- * `MaxListenersExceededWarning`s too.
+ * `MaxListenersExceededWarning`s too. Last, per server response mode, each round's ratio of
+ * nodeHttpFetch's client CPU per call to the global fetch's (the variants of a round run back to
+ * back, so a round's ratio moves less with the machine's load than either figure alone).
  *
  *   npm run build && node --import tsx bench/http-fetch.ts [calls=2000] [rounds=3] [--tx]
  */
@@ -104,5 +106,16 @@ for (const [key, runs] of results) {
       m((r) => r.cpuUsPerCall),
       runs.map((r) => r.warnings).join('/'),
     ].join(' | '),
+  );
+}
+
+const NODE: Variant = 'nodeHttpFetch (httpTransport under Node)';
+const GLOBAL: Variant = 'global fetch (the SDK default)';
+for (const mode of modes) {
+  const node = results.get(`${mode} | ${NODE}`) ?? [];
+  const global = results.get(`${mode} | ${GLOBAL}`) ?? [];
+  const ratios = node.map((run, r) => run.cpuUsPerCall / (global[r]?.cpuUsPerCall ?? Number.NaN));
+  console.log(
+    `${mode}: nodeHttpFetch / global fetch, client CPU per call, per round: ${ratios.map((x) => x.toFixed(2)).join(', ')} (median ${median(ratios).toFixed(2)})`,
   );
 }

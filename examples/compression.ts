@@ -7,8 +7,8 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { TxClient } from '../src/index.js';
-import { withTxServer } from '../src/server/index.js';
+import { TxClient } from 'mcp-tx';
+import { withTxServer } from 'mcp-tx/server';
 
 // A typical large result: 900 rows of JSON, about 50 KiB.
 const rows = Array.from({ length: 900 }, (_, i) => ({

@@ -7,9 +7,9 @@
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { TxClient } from '../src/index.js';
-import { withTxServer } from '../src/server/index.js';
-import { chaosTransport } from '../src/testing/index.js';
+import { TxClient } from 'mcp-tx';
+import { withTxServer } from 'mcp-tx/server';
+import { chaosTransport } from 'mcp-tx/testing';
 
 const CALLS = 40;
 let charges = 0;

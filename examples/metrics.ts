@@ -8,8 +8,8 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { take } from 'rxjs';
 import { z } from 'zod';
-import { LATENCY_BUCKETS_SECONDS, TxClient, toPrometheus } from '../src/index.js';
-import { withTxServer } from '../src/server/index.js';
+import { LATENCY_BUCKETS_SECONDS, TxClient, toPrometheus } from 'mcp-tx';
+import { withTxServer } from 'mcp-tx/server';
 
 const server = new McpServer({ name: 'metrics', version: '1.0.0' });
 server.registerTool(

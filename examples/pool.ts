@@ -6,8 +6,8 @@
  */
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { TxPool } from '../src/index.js';
-import { MemoryIdempotencyStore, withTxServer } from '../src/server/index.js';
+import { TxPool } from 'mcp-tx';
+import { MemoryIdempotencyStore, withTxServer } from 'mcp-tx/server';
 
 const store = new MemoryIdempotencyStore(); // replicas share one store: exactly once across them
 

@@ -11,8 +11,8 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SingleBar } from 'cli-progress';
 import { lastValueFrom, scan, tap } from 'rxjs';
 import { z } from 'zod';
-import { TxClient, type TxCallEvent } from '../src/index.js';
-import { withTxServer } from '../src/server/index.js';
+import { TxClient, type TxCallEvent } from 'mcp-tx';
+import { withTxServer } from 'mcp-tx/server';
 
 // A tool that reports progress as it works, through extra.sendNotification, when asked to.
 const server = new McpServer({ name: 'indexer', version: '1.0.0' });

@@ -6,7 +6,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { firstValueFrom } from 'rxjs';
 import { z } from 'zod';
-import { TxClient, isTxError } from '../src/index.js';
+import { TxClient, isTxError } from 'mcp-tx';
 
 const server = new McpServer({ name: 'quick-start', version: '1.0.0' });
 server.registerTool(

@@ -8,9 +8,9 @@
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { TxClient } from '../src/index.js';
-import { RedisIdempotencyStore } from '../src/redis/index.js';
-import { withTxServer } from '../src/server/index.js';
+import { TxClient } from 'mcp-tx';
+import { RedisIdempotencyStore } from 'mcp-tx/redis';
+import { withTxServer } from 'mcp-tx/server';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const keyPrefix = `mcp-tx-example:${Date.now().toString(36)}:`; // one key space for both replicas

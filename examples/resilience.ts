@@ -6,8 +6,8 @@
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { TxClient, isCircuitOpenError, isTxError } from '../src/index.js';
-import { withTxServer } from '../src/server/index.js';
+import { TxClient, isCircuitOpenError, isTxError } from 'mcp-tx';
+import { withTxServer } from 'mcp-tx/server';
 
 let healthy = false; // `report` hangs (until cancelled) while this is false
 let lookups = 0;

@@ -7,8 +7,8 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { merge, map } from 'rxjs';
 import { z } from 'zod';
-import { TxClient } from '../src/index.js';
-import { withTxServer } from '../src/server/index.js';
+import { TxClient } from 'mcp-tx';
+import { withTxServer } from 'mcp-tx/server';
 
 const server = new McpServer({ name: 'streams', version: '1.0.0' });
 server.registerTool('render', { inputSchema: { page: z.number() } }, async ({ page }) => {

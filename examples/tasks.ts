@@ -12,8 +12,8 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { lastValueFrom, tap } from 'rxjs';
 import { z } from 'zod';
-import { TxClient, txCapabilities } from '../src/index.js';
-import { withTxServer } from '../src/server/index.js';
+import { TxClient, txCapabilities } from 'mcp-tx';
+import { withTxServer } from 'mcp-tx/server';
 
 const taskStore = new InMemoryTaskStore();
 const server = new McpServer(

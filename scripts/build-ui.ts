@@ -50,5 +50,6 @@ export async function buildUi(outDir: string): Promise<UiBuild> {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const outDir = join(ROOT, 'dist/ui');
   const { bytes, gzipBytes } = await buildUi(outDir);
-  process.stdout.write(`live view: ${outDir}/app.js, ${bytes} bytes (${gzipBytes} gzipped)\n`);
+  // stderr: the build runs in `npm pack --json`'s prepack, whose stdout is JSON for tools to parse
+  process.stderr.write(`live view: ${outDir}/app.js, ${bytes} bytes (${gzipBytes} gzipped)\n`);
 }

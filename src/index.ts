@@ -113,6 +113,11 @@ export {
   type TxCapability,
   type TxFeature,
   type NackReason,
+  TX_FEATURES,
+  NACK_REASONS,
+  MAX_CANONICAL_DEPTH,
+  type TxRequestMeta,
+  type TxErrorOptions,
 } from './protocol/index.js';
 export {
   exponentialBackoff,

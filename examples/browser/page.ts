@@ -5,7 +5,7 @@
  *   npx esbuild examples/browser/page.ts --bundle --format=esm --splitting --minify --outdir=public
  */
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { TxClient } from '../../src/index.js';
+import { TxClient } from 'mcp-tx';
 
 // A factory: the client reconnects (a new session) when the connection is lost.
 export const client = await TxClient.connect(

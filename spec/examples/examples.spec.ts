@@ -1,7 +1,9 @@
-// Every examples/*.ts runs to completion as a user would run it, and prints what it promises.
+// Every examples/*.ts runs to completion as a user would run it, and prints what it promises. They
+// import the package by its name (`from 'mcp-tx'`), as a user's code does: they run against dist/.
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buildCli } from '../cli/cli-helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TIMEOUT_MS = 20_000;
@@ -44,6 +46,7 @@ const CHECKS: Record<string, (stdout: string) => void> = {
     expect(out).toMatch(/^stateful: +charged order-1, duplicate: false$/m);
     expect(out).toMatch(/^stateless: charged order-1, duplicate: true$/m);
     expect(out).toMatch(/^charges: 1$/m);
+    expect(out).toMatch(/^unknown session: 404$/m);
   },
   'redis-replicas.ts': (out) => {
     expect(out).toMatch(/^B: charged o-1 on A \(duplicate: true\)$/m);
@@ -65,24 +68,43 @@ const CHECKS: Record<string, (stdout: string) => void> = {
   },
 };
 
-/** Runs `node --import tsx examples/<file>` from the repository root, killed after TIMEOUT_MS. */
+/**
+ * Runs `node --import tsx examples/<file>` from the repository root, killed after TIMEOUT_MS; a
+ * server example listens on a free port (`PORT=0`).
+ */
 function run(file: string): Promise<{ code: number | string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', `examples/${file}`],
-      { cwd: ROOT, timeout: TIMEOUT_MS, killSignal: 'SIGKILL' },
+      { cwd: ROOT, timeout: TIMEOUT_MS, killSignal: 'SIGKILL', env: { ...process.env, PORT: '0' } },
       (error, stdout, stderr) =>
         resolve({ code: error ? (error.code ?? error.signal ?? null) : 0, stdout, stderr }),
     );
   });
 }
 
+beforeAll(buildCli, 120_000); // dist/ as the sources are now
+
 describe('examples', () => {
   const files = readdirSync(new URL('../../examples/', import.meta.url)).filter((f) => f.endsWith('.ts'));
 
   it('should check every example', () => {
     expect(files.sort()).toEqual(Object.keys(CHECKS).sort());
+  });
+
+  // They ship in the package for users to copy: an import of the repository's src/ would not work there.
+  it('should import the package by its name, as an app does', () => {
+    const all = readdirSync(new URL('../../examples/', import.meta.url), {
+      recursive: true,
+      encoding: 'utf8',
+    });
+    const relative = all
+      .filter((f) => f.endsWith('.ts'))
+      .filter((f) =>
+        /from '(\.\.\/)+src\//.test(readFileSync(new URL(`../../examples/${f}`, import.meta.url), 'utf8')),
+      );
+    expect(relative).toEqual([]);
   });
 
   describe.each(files)('%s', (file) => {

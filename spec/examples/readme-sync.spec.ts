@@ -1,11 +1,12 @@
-// The README's test examples are the specs that run them: a change to one shows in the other.
+// The README's runnable examples are the files that run them: a change to one shows in the other.
 import { readFileSync } from 'node:fs';
+import { markdownBlocks } from '../helpers/markdown-blocks.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
 /** The ```ts block of the README that starts with `firstLine`. */
 function readmeBlock(firstLine: string): string {
-  const blocks = [...read('README.md').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  const blocks = markdownBlocks(read('README.md')).map((b) => b.body);
   const block = blocks.find((b) => b.startsWith(firstLine));
   if (block === undefined) throw new Error(`no README block starts with ${firstLine}`);
   return block;
@@ -21,5 +22,12 @@ describe('the README', () => {
   ])('should show %s as it runs', (spec, firstLine) => {
     const code = read(spec);
     expect(code.slice(code.indexOf(firstLine))).toBe(readmeBlock(firstLine));
+  });
+
+  // The example adds a client that calls the server, after the README's part.
+  it('should show the server of examples/http-server.ts line for line', () => {
+    const block = readmeBlock("import { randomUUID } from 'node:crypto';");
+    expect(block.split('\n').length).toBeGreaterThan(80);
+    expect(read('examples/http-server.ts')).toContain(block);
   });
 });

@@ -4,7 +4,7 @@ import { count, flag, id, optionalId, optionalMs, record, version } from './wire
 
 /**
  * The mcp_tx part of a request's `_meta`, in the TypeScript API's camelCase.
- * On the wire it is `_meta.mcp_tx` in snake_case (see {@link encodeRequestMeta}).
+ * On the wire it is `_meta.mcp_tx` in snake_case (see the README's wire protocol).
  */
 export interface TxRequestMeta {
   /** Protocol version of the sender. */

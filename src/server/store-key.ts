@@ -21,7 +21,7 @@ export const MAX_KEY_LENGTH = MAX_ID_LENGTH;
 export const MAX_KEY_SCOPE_LENGTH = 256;
 
 /**
- * Longest store key {@link storeKey} makes, in UTF-16 code units: `~`, the scope's length (3
+ * Longest store key `storeKey` makes, in UTF-16 code units: `~`, the scope's length (3
  * digits), `:`, the scope, `:`, the key. What a store's key column must hold (before its prefix).
  *
  * @example
