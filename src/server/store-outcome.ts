@@ -11,7 +11,9 @@ import { isSerialisable } from './jsonrpc-internals.js';
 
 /**
  * Records the outcome of a keyed call (what its response carried, or the server's own when it
- * stopped the call), and how many attempts the key has seen.
+ * stopped the call), and how many attempts the key has seen. The call is answered with the
+ * stored outcome: the first one stays (an execution that lost its claim, a transactional tool
+ * that committed its own), so that the caller and every retry get the same answer.
  * `undefined` when the outcome is not JSON (BigInt, cycle): nothing is stored and the caller
  * releases the claim. A failing store is reported and its claim kept, so that a duplicate gets
  * `in_progress` rather than a second execution.
@@ -28,8 +30,8 @@ export async function storeOutcome(
 ): Promise<StoredOutcome | undefined> {
   if (!isSerialisable(outcome)) return undefined;
   try {
-    const { attempts } = await store.complete(call.key as string, { outcome, fingerprint: call.fingerprint });
-    return { outcome, attempts };
+    const record = await store.complete(call.key as string, { outcome, fingerprint: call.fingerprint });
+    return { outcome: record.outcome, attempts: record.attempts };
   } catch (e) {
     report(e);
     return { outcome, attempts: 1 };
@@ -50,8 +52,8 @@ export function storeOutcomeNow(
 ): StoredOutcome | undefined {
   if (!isSerialisable(outcome)) return undefined;
   try {
-    const { attempts } = sync.complete(call.key as string, { outcome, fingerprint: call.fingerprint });
-    return { outcome, attempts };
+    const record = sync.complete(call.key as string, { outcome, fingerprint: call.fingerprint });
+    return { outcome: record.outcome, attempts: record.attempts };
   } catch (e) {
     report(e);
     return { outcome, attempts: 1 };

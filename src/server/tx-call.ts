@@ -40,6 +40,8 @@ export class TxCall {
   /** When a duplicate stops waiting for its key (scheduler time), fixed at its first wait. */
   waitUntil: number | undefined = undefined;
   timer: Subscription | undefined = undefined;
+  /** Token of the claim handed to the tool (`claimOf`), while it runs. */
+  claimToken: string | undefined = undefined;
 
   constructor(
     readonly request: RequestView,

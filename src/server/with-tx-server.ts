@@ -8,6 +8,7 @@ import { copyStats, type TxServerStats } from './server-stats.js';
 import { TxCallHandler } from './tx-call-handler.js';
 import { forwardHandleRequest, type HandleRequestOf } from './handle-request.js';
 import { reusedIdAnswer } from './reused-id.js';
+import { withoutClaimMark } from './request-claims.js';
 import {
   asRequest,
   asResponse,
@@ -179,7 +180,7 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
       if (inFlight !== undefined) return this.#reusedId(request, inFlight);
       // Only a request the SDK will accept is tracked: one it drops as malformed is never answered.
       if (request.method === 'tools/call' && isAcceptedRequest(request))
-        return this.#calls.accept(request, extra);
+        return this.#calls.accept(withoutClaimMark(request), extra);
       if (request.method === 'initialize') this.#noteInitialize(request.id, request.params);
       else if (request.method === 'tools/list') this.#calls.hints.noteRequest(request.id);
     } else if ((message as { method?: unknown }).method === 'notifications/cancelled') {
