@@ -88,6 +88,7 @@ export async function crashRun(options: {
   const killsAt: Record<string, number> = {};
   let killed = 0;
   let lives = 0;
+  let slowStarts = 0;
   try {
     while (pending.size > 0) {
       if (++lives > kills + 50) throw new Error(`crash run: ${pending.size} transfers still unanswered`);
@@ -98,7 +99,12 @@ export async function crashRun(options: {
       const args = ['--store', store, '--schema', schema, '--prefix', prefix, '--lease', String(leaseMs)];
       args.push('--postgres', POSTGRES_URL, '--redis', REDIS_URL);
       if (at !== undefined && at !== 'random')
-        args.push('--stop-at', at, '--stop-after', String(1 + Math.floor(rand() * Math.min(3, pending.size))));
+        args.push(
+          '--stop-at',
+          at,
+          '--stop-after',
+          String(1 + Math.floor(rand() * Math.min(3, pending.size))),
+        );
       const transport = new StdioClientTransport({
         command: process.execPath,
         args: ['--import', 'tsx', SERVER, ...args],
@@ -109,18 +115,36 @@ export async function crashRun(options: {
       transport.stderr?.on('data', (chunk: Buffer) => {
         if (chunk.toString().includes('at ')) stopped?.();
       });
-      const client = await TxClient.connect(transport, { reconnect: false, retry: false, timeoutMs: 20_000, concurrency: 5 });
+      let client: TxClient;
+      try {
+        client = await TxClient.connect(transport, {
+          reconnect: false,
+          retry: false,
+          timeoutMs: 20_000,
+          concurrency: 5,
+        });
+      } catch (error) {
+        // A start-up slower than the initialize timeout (a loaded machine): this life does not count.
+        await transport.close().catch(() => undefined);
+        if (++slowStarts > 20) throw error;
+        lives--;
+        log(`life ${lives + 1}: the server did not start in time; again`);
+        continue;
+      }
       const calls = [...pending.values()].map((transfer) =>
         client.call('transfer', transfer, { idempotencyKey: transfer.id }).then(
           () => ({ id: transfer.id, outcome: 'answered' as const }),
-          (error: unknown) => ({ id: transfer.id, outcome: isOutcomeUnknownError(error) ? ('unknown' as const) : ('lost' as const) }),
+          (error: unknown) => ({
+            id: transfer.id,
+            outcome: isOutcomeUnknownError(error) ? ('unknown' as const) : ('lost' as const),
+          }),
         ),
       );
       if (at !== undefined) {
         const when = at === 'random' ? new Promise((r) => setTimeout(r, Math.floor(rand() * 40))) : atPoint;
         const settled = Promise.all(calls);
         if ((await Promise.race([when.then(() => 'kill'), settled.then(() => 'done')])) === 'kill') {
-          if (transport.pid !== null) process.kill(transport.pid, 'SIGKILL');
+          if (transport.pid !== null) sigkill(transport.pid);
           killed++;
           killsAt[at] = (killsAt[at] ?? 0) + 1;
         }
@@ -131,9 +155,19 @@ export async function crashRun(options: {
         (outcome === 'answered' ? answered : unknown).add(id);
       }
       await client.close().catch(() => undefined);
-      log(`life ${lives}: ${at ?? 'no kill'}; ${answered.size} answered, ${unknown.size} unknown, ${pending.size} to retry`);
+      log(
+        `life ${lives}: ${at ?? 'no kill'}; ${answered.size} answered, ${unknown.size} unknown, ${pending.size} to retry`,
+      );
     }
-    return { store, transfers, kills: killed, killsAt, lives, ...(await audit(schema, answered, unknown)), ms: Date.now() - started };
+    return {
+      store,
+      transfers,
+      kills: killed,
+      killsAt,
+      lives,
+      ...(await audit(schema, answered, unknown)),
+      ms: Date.now() - started,
+    };
   } finally {
     await dropSchema(schema);
     if (store === 'redis') await deleteKeys(prefix);
@@ -146,13 +180,20 @@ async function setUp(schema: string): Promise<void> {
   await store.close();
   await sql(`CREATE TABLE "${schema}".accounts (id int PRIMARY KEY, cents bigint NOT NULL)`);
   await sql(`CREATE TABLE "${schema}".transfers (id text NOT NULL, cents int NOT NULL)`); // no unique key: a second run shows
-  await sql(`INSERT INTO "${schema}".accounts SELECT g, $1 FROM generate_series(0, $2) g`, [START_CENTS, ACCOUNTS - 1]);
+  await sql(`INSERT INTO "${schema}".accounts SELECT g, $1 FROM generate_series(0, $2) g`, [
+    START_CENTS,
+    ACCOUNTS - 1,
+  ]);
 }
 
 async function audit(schema: string, answered: Set<string>, unknown: Set<string>) {
-  const rows = await sql<{ id: string; n: string }>(`SELECT id, count(*) AS n FROM "${schema}".transfers GROUP BY id`);
+  const rows = await sql<{ id: string; n: string }>(
+    `SELECT id, count(*) AS n FROM "${schema}".transfers GROUP BY id`,
+  );
   const applied = new Map(rows.map((r) => [r.id, Number(r.n)]));
-  const [{ total } = { total: '0' }] = await sql<{ total: string }>(`SELECT sum(cents) AS total FROM "${schema}".accounts`);
+  const [{ total } = { total: '0' }] = await sql<{ total: string }>(
+    `SELECT sum(cents) AS total FROM "${schema}".accounts`,
+  );
   return {
     answered: answered.size,
     unknown: unknown.size,
@@ -169,4 +210,13 @@ async function deleteKeys(prefix: string): Promise<void> {
   for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 }))
     if (keys.length > 0) await client.del(keys);
   client.destroy();
+}
+
+/** SIGKILL to `pid`, which may have exited already. */
+function sigkill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
 }

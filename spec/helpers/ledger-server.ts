@@ -63,7 +63,9 @@ async function move({ id, from, to, cents }: Transfer, tx: Tx) {
   await point('before-commit');
 }
 
-const answer = ({ id, cents }: Transfer) => ({ content: [{ type: 'text' as const, text: `moved ${cents} for ${id}` }] });
+const answer = ({ id, cents }: Transfer) => ({
+  content: [{ type: 'text' as const, text: `moved ${cents} for ${id}` }],
+});
 const inputSchema = { id: z.string(), from: z.number().int(), to: z.number().int(), cents: z.number().int() };
 const server = new McpServer({ name: 'ledger', version: '1.0.0' });
 let store: IdempotencyStore & { close(): Promise<void> };
@@ -106,5 +108,8 @@ if (values.store === 'postgres') {
 
 await server.connect(withTxServer(new StdioServerTransport(), { store }));
 process.stdin.on('end', () => {
-  void store.close().then(() => (values.store === 'redis' ? pool.end() : undefined)).then(() => process.exit(0));
+  void store
+    .close()
+    .then(() => (values.store === 'redis' ? pool.end() : undefined))
+    .then(() => process.exit(0));
 });

@@ -1,6 +1,13 @@
 import { POSTGRES_URL, START_POSTGRES_HINT, pingPostgres } from './postgres-sql.js';
 
-export { POSTGRES_URL, START_POSTGRES_HINT, pingPostgres, randomSchema, sql, dropSchema } from './postgres-sql.js';
+export {
+  POSTGRES_URL,
+  START_POSTGRES_HINT,
+  pingPostgres,
+  randomSchema,
+  sql,
+  dropSchema,
+} from './postgres-sql.js';
 
 const up = await pingPostgres();
 if (!up) {
@@ -15,4 +22,3 @@ export const postgresUp = up;
 
 /** `describe` when PostgreSQL answers, else `describe.skip` (outside CI). */
 export const describePostgres: jest.Describe = up ? describe : describe.skip;
-

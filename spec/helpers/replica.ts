@@ -38,7 +38,12 @@ const store = values.store.startsWith('postgres')
       leaseMs,
       queryTimeoutMs: 1_000,
     })
-  : new RedisIdempotencyStore({ url: values.store, keyPrefix: values.space, leaseMs, commandTimeoutMs: 1_000 });
+  : new RedisIdempotencyStore({
+      url: values.store,
+      keyPrefix: values.space,
+      leaseMs,
+      commandTimeoutMs: 1_000,
+    });
 
 function makeServer(): McpServer {
   const server = new McpServer({ name: `replica-${name}`, version: '1.0.0' });

@@ -16,7 +16,12 @@ describe('PostgresIdempotencyStore options', () => {
     const stores = [
       new PostgresIdempotencyStore(POSTGRES_URL),
       new PostgresIdempotencyStore(pool),
-      new PostgresIdempotencyStore({ connectionString: POSTGRES_URL, schema: 'x', ttlMs: 1_000, leaseMs: 500 }),
+      new PostgresIdempotencyStore({
+        connectionString: POSTGRES_URL,
+        schema: 'x',
+        ttlMs: 1_000,
+        leaseMs: 500,
+      }),
     ];
     expect(stores[1]?.pool).toBe(pool);
     await Promise.all(stores.map((s) => s.close()));
@@ -32,8 +37,16 @@ describe('PostgresIdempotencyStore options', () => {
     [{ connectionString: POSTGRES_URL, schema: 'x'.repeat(64) }, TypeError, /schema/],
     [{ connectionString: POSTGRES_URL, leaseMs: 50 }, RangeError, /leaseMs must be .* from 100/],
     [{ connectionString: POSTGRES_URL, ttlMs: 0 }, RangeError, /ttlMs/],
-    [{ connectionString: POSTGRES_URL, maxOutcomeBytes: 1.5 }, RangeError, /maxOutcomeBytes must be an integer/],
-    [{ connectionString: POSTGRES_URL, queryTimeoutMs: 'soon' }, TypeError, /queryTimeoutMs must be a number/],
+    [
+      { connectionString: POSTGRES_URL, maxOutcomeBytes: 1.5 },
+      RangeError,
+      /maxOutcomeBytes must be an integer/,
+    ],
+    [
+      { connectionString: POSTGRES_URL, queryTimeoutMs: 'soon' },
+      TypeError,
+      /queryTimeoutMs must be a number/,
+    ],
     [{ connectionString: POSTGRES_URL, lease: 5 }, TypeError, /lease is not an option/],
   ])('should refuse %p', (options, type, message) => {
     expect(() => new PostgresIdempotencyStore(options as never)).toThrow(type);
@@ -74,7 +87,9 @@ describePostgres('PostgresIdempotencyStore', () => {
   });
 
   it('should say to migrate first when the schema is missing, failing closed', async () => {
-    const error = await store().claim('k', 'fp', 'r').catch((e: unknown) => e);
+    const error = await store()
+      .claim('k', 'fp', 'r')
+      .catch((e: unknown) => e);
     expect(isStoreUnavailableError(error)).toBe(true);
     expect(String(error)).toMatch(/run migrate\(\) first/);
   });
@@ -128,6 +143,9 @@ describePostgres('PostgresIdempotencyStore', () => {
     await sql(`UPDATE "${schema}".idempotency_keys SET lease_until = clock_timestamp() - interval '1 s'`);
     expect(await b.claim('k', 'fp', 'r2')).toEqual({ status: 'unknown' });
     await a.complete('k', { outcome: OUTCOME, fingerprint: 'fp' });
-    expect(await b.claim('k', 'fp', 'r3')).toMatchObject({ status: 'completed', record: { outcome: OUTCOME } });
+    expect(await b.claim('k', 'fp', 'r3')).toMatchObject({
+      status: 'completed',
+      record: { outcome: OUTCOME },
+    });
   });
 });

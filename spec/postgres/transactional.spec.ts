@@ -4,7 +4,11 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { TxClient, type TxResult } from '../../src/index.js';
-import { PostgresIdempotencyStore, transactional, type TransactionalOptions } from '../../src/postgres/index.js';
+import {
+  PostgresIdempotencyStore,
+  transactional,
+  type TransactionalOptions,
+} from '../../src/postgres/index.js';
 import {
   CLAIM_META_KEY,
   MemoryIdempotencyStore,
@@ -56,7 +60,10 @@ describePostgres('transactional tools', () => {
           metas.push(extra._meta as Record<string, unknown> | undefined);
           await tx.query(`INSERT INTO "${schema}".notes (id) VALUES ($1)`, [id]);
           if (end === 'throw') throw new Error(`no ${id}`);
-          return { content: [{ type: 'text', text: `noted ${id}` }], ...(end === 'isError' ? { isError: true } : {}) };
+          return {
+            content: [{ type: 'text', text: `noted ${id}` }],
+            ...(end === 'isError' ? { isError: true } : {}),
+          };
         },
         options,
       ),
@@ -73,9 +80,15 @@ describePostgres('transactional tools', () => {
     return client;
   }
 
-  const notes = async () => (await sql<{ id: string }>(`SELECT id FROM "${schema}".notes ORDER BY id`)).map((r) => r.id);
+  const notes = async () =>
+    (await sql<{ id: string }>(`SELECT id FROM "${schema}".notes ORDER BY id`)).map((r) => r.id);
   const row = async (key: string) =>
-    (await sql<{ state: string; outcome: string }>(`SELECT state, outcome FROM "${schema}".idempotency_keys WHERE key = $1`, [key]))[0];
+    (
+      await sql<{ state: string; outcome: string }>(
+        `SELECT state, outcome FROM "${schema}".idempotency_keys WHERE key = $1`,
+        [key],
+      )
+    )[0];
 
   it('should commit the writes and the outcome together, and replay it without running again', async () => {
     const client = await txClient();
@@ -136,7 +149,11 @@ describePostgres('transactional tools', () => {
     await client.connect(await serve());
     closers.push(() => client.close());
     // A client that names a claim (here a made-up token) gets the field stripped before the tool runs.
-    await client.callTool({ name: 'note', arguments: { id: 'f', end: 'ok' }, _meta: { [CLAIM_META_KEY]: 'guess' } });
+    await client.callTool({
+      name: 'note',
+      arguments: { id: 'f', end: 'ok' },
+      _meta: { [CLAIM_META_KEY]: 'guess' },
+    });
     expect(claims).toEqual([undefined]);
     expect(metas[0]).not.toHaveProperty(CLAIM_META_KEY);
     expect(await notes()).toEqual(['f']);
@@ -169,7 +186,8 @@ describePostgres('transactional tools', () => {
     const slow = await TxClient.connect(clientSide, { retry: false });
     closers.push(() => slow.close());
     const running = slow.call('slow', { id: 'h' }, { idempotencyKey: 'k8' });
-    for (let i = 0; i < 100 && (await row('k8')) === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await row('k8')) === undefined; i++)
+      await new Promise((r) => setTimeout(r, 20));
     await sql(`UPDATE "${schema}".idempotency_keys SET owner = 'someone else' WHERE key = 'k8'`);
     release();
     const result = await running;

@@ -32,7 +32,10 @@ describe.each(SHARED_STORES)('%s (shared-store contract)', (_name, kind) => {
       expect(await a.claim('k', 'fp', 'r1')).toEqual({ status: 'claimed' });
       const stored = await a.complete('k', { outcome: OUTCOME, fingerprint: 'fp' });
       expect(stored).toMatchObject({ outcome: OUTCOME, fingerprint: 'fp', attempts: 1 });
-      expect(await b.claim('k', 'fp', 'r2')).toEqual({ status: 'completed', record: { ...stored, attempts: 2 } });
+      expect(await b.claim('k', 'fp', 'r2')).toEqual({
+        status: 'completed',
+        record: { ...stored, attempts: 2 },
+      });
       expect(await b.get('k')).toEqual({ ...stored, attempts: 2 });
       expect(await b.get('other')).toBeUndefined();
     });
@@ -47,11 +50,21 @@ describe.each(SHARED_STORES)('%s (shared-store contract)', (_name, kind) => {
 
     it('should keep distinct keys distinct, whatever characters they hold', async () => {
       const a = store();
-      const keys = ['a', 'a\0', 'a\\u0000', 'a\\', 'é', 'e\u0301', `${'x'.repeat(3_000)}1`, `${'x'.repeat(3_000)}2`];
+      const keys = [
+        'a',
+        'a\0',
+        'a\\u0000',
+        'a\\',
+        'é',
+        'e\u0301',
+        `${'x'.repeat(3_000)}1`,
+        `${'x'.repeat(3_000)}2`,
+      ];
       for (const key of keys) expect(await a.claim(key, 'fp', key)).toEqual({ status: 'claimed' });
       for (const [i, key] of keys.entries())
         await a.complete(key, { outcome: { result: { n: i } }, fingerprint: 'fp' });
-      for (const [i, key] of keys.entries()) expect((await a.get(key))?.outcome).toEqual({ result: { n: i } });
+      for (const [i, key] of keys.entries())
+        expect((await a.get(key))?.outcome).toEqual({ result: { n: i } });
     });
 
     it('should wake a duplicate waiting at another replica long before the lease would', async () => {

@@ -115,7 +115,12 @@ export function resolvePostgresOptions(
   if (pool !== undefined && !isPool(pool)) {
     throw new TypeError('pool must be a node-postgres Pool (new Pool() from the pg package)');
   }
-  if (typeof schema !== 'string' || schema === '' || Buffer.byteLength(schema) > 63 || schema.includes('\0')) {
+  if (
+    typeof schema !== 'string' ||
+    schema === '' ||
+    Buffer.byteLength(schema) > 63 ||
+    schema.includes('\0')
+  ) {
     throw new TypeError(`schema must be a name of 1 to 63 bytes, got ${JSON.stringify(schema)}`);
   }
   checkNumber(ttlMs, 'ttlMs', 1, MAX_TIMER_MS);

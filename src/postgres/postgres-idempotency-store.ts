@@ -192,7 +192,14 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     const k = storedKey(key);
     const token = `${this.#instance}:${++this.#claims}`;
     const rerun = options?.rerunUnknown === true;
-    const work = this.#db.pool.query<StatusRow>(this.#sql.claim, [k, fingerprint, token, leaseMs, ttlMs, rerun]);
+    const work = this.#db.pool.query<StatusRow>(this.#sql.claim, [
+      k,
+      fingerprint,
+      token,
+      leaseMs,
+      ttlMs,
+      rerun,
+    ]);
     let row: StatusRow | undefined;
     try {
       row = (await this.#db.within(work, 'claim')).rows[0];
@@ -277,12 +284,15 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     if (this.#closed) return;
     this.#closed = true;
     this.#leases.close();
-    this.#waiters.closeAll(new StoreUnavailableError('postgres: the store is closed', { retryAfterMs: 1_000 }));
+    this.#waiters.closeAll(
+      new StoreUnavailableError('postgres: the store is closed', { retryAfterMs: 1_000 }),
+    );
     await this.#db.close();
   }
 
   #checkOpen(): void {
-    if (this.#closed) throw new StoreUnavailableError('postgres: the store is closed', { retryAfterMs: 1_000 });
+    if (this.#closed)
+      throw new StoreUnavailableError('postgres: the store is closed', { retryAfterMs: 1_000 });
   }
 
   #claimed(k: string, fingerprint: string, token: string, row: StatusRow | undefined): ClaimResult {
@@ -306,7 +316,12 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  #save(k: string, fingerprint: string, json: string, owner = this.#unsavedOwners.get(k)): Promise<StatusRow[]> {
+  #save(
+    k: string,
+    fingerprint: string,
+    json: string,
+    owner = this.#unsavedOwners.get(k),
+  ): Promise<StatusRow[]> {
     const args = [k, fingerprint, owner ?? null, json, this.#o.ttlMs, this.#o.schema];
     return this.#db.query<StatusRow>(this.#sql.complete, args, 'complete');
   }
@@ -315,10 +330,18 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     const row = rows[0];
     let record: StoredRecord;
     if (row?.status === 'stored' || row?.status === 'completed')
-      record = toRecord(k, fingerprint, row.status === 'stored' ? json : row.outcome, row.attempts, row.completed_ms);
+      record = toRecord(
+        k,
+        fingerprint,
+        row.status === 'stored' ? json : row.outcome,
+        row.attempts,
+        row.completed_ms,
+      );
     else if (row?.status === 'taken') throw new ClaimLostError(k, 'another execution holds the key');
     else if (row?.status === 'conflict')
-      throw new Error(`postgres: key ${JSON.stringify(k.slice(0, 64))} was claimed anew with other arguments`);
+      throw new Error(
+        `postgres: key ${JSON.stringify(k.slice(0, 64))} was claimed anew with other arguments`,
+      );
     else throw new MalformedRecordError(k, `complete answered ${JSON.stringify(row?.status)}`);
     this.#waiters.completed(k, record);
     this.#sweepNow();

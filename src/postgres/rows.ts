@@ -62,7 +62,8 @@ export function parseOutcome(key: string, json: unknown): TxOutcome {
 /** What a waiter learns from a `peek` row (or its absence). */
 export function toKeyState(key: string, row: PeekRow | undefined): KeyState {
   if (row === undefined) return 'released';
-  if (row.state === 'd') return { record: toRecord(key, row.fingerprint, row.outcome, row.attempts, row.completed_ms) };
+  if (row.state === 'd')
+    return { record: toRecord(key, row.fingerprint, row.outcome, row.attempts, row.completed_ms) };
   if (row.state === 'r') {
     const left = Number(row.lease_left_ms);
     if (!Number.isFinite(left)) throw new MalformedRecordError(key, 'a running claim without a lease');
@@ -74,6 +75,7 @@ export function toKeyState(key: string, row: PeekRow | undefined): KeyState {
 
 function count(key: string, value: unknown, field: string): number {
   const n = Number(value);
-  if (value === null || !Number.isFinite(n) || n < 0) throw new MalformedRecordError(key, `${field} is ${String(value)}`);
+  if (value === null || !Number.isFinite(n) || n < 0)
+    throw new MalformedRecordError(key, `${field} is ${String(value)}`);
   return n;
 }

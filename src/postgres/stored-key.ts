@@ -30,8 +30,7 @@ function escaped(key: string): string {
   let out = '';
   for (let i = 0; i < key.length; i++) {
     const code = key.charCodeAt(i);
-    const pair =
-      code >= 0xd800 && code <= 0xdbff && i + 1 < key.length && isLow(key.charCodeAt(i + 1));
+    const pair = code >= 0xd800 && code <= 0xdbff && i + 1 < key.length && isLow(key.charCodeAt(i + 1));
     if (pair) {
       out += key.slice(i, i + 2);
       i++;

@@ -6,7 +6,11 @@ import { claimOf, type RequestClaim } from '../server/request-claims.js';
 import type { StoredRecord, TxOutcome } from '../server/idempotency-store.js';
 import { OutcomeTooLargeError } from '../server/store-errors.js';
 import { ClaimLostError } from './errors.js';
-import { internalsOf, type PostgresIdempotencyStore, type StoreInternals } from './postgres-idempotency-store.js';
+import {
+  internalsOf,
+  type PostgresIdempotencyStore,
+  type StoreInternals,
+} from './postgres-idempotency-store.js';
 import { storedKey } from './stored-key.js';
 
 /** What a tool's `isError: true` result does to its writes. */
@@ -86,12 +90,15 @@ export function transactional<Args, Extra extends ToolExtra = ToolExtra>(
   const internals = internalsOf(store);
   checkKeys(options, ['onToolError', 'isolationLevel'], 'transactional');
   const { onToolError = DEFAULT_ON_TOOL_ERROR, isolationLevel = DEFAULT_ISOLATION_LEVEL } = options;
-  if (typeof tool !== 'string' || tool === '') throw new TypeError('tool must be the non-empty name of the tool');
+  if (typeof tool !== 'string' || tool === '')
+    throw new TypeError('tool must be the non-empty name of the tool');
   if (typeof handler !== 'function') throw new TypeError('handler must be a function');
   if (onToolError !== 'rollback' && onToolError !== 'commit')
     throw new TypeError(`onToolError must be 'rollback' or 'commit', got ${JSON.stringify(onToolError)}`);
   if (!LEVELS.includes(isolationLevel))
-    throw new TypeError(`isolationLevel must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(isolationLevel)}`);
+    throw new TypeError(
+      `isolationLevel must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(isolationLevel)}`,
+    );
   internals.transactional(tool);
   const begin = `BEGIN ISOLATION LEVEL ${isolationLevel.toUpperCase()}`;
 
@@ -110,7 +117,8 @@ export function transactional<Args, Extra extends ToolExtra = ToolExtra>(
       if (result.isError === true && onToolError === 'rollback') return result; // rolled back below
       if (extra.signal?.aborted === true && claim !== undefined)
         throw new ClaimLostError(claim.key, 'the call was cancelled', tool);
-      const record = claim === undefined ? undefined : await writeOutcome(internals, tx, claim, owner as string, result);
+      const record =
+        claim === undefined ? undefined : await writeOutcome(internals, tx, claim, owner as string, result);
       await tx.query('COMMIT');
       open = false;
       if (record !== undefined) internals.committed((claim as RequestClaim).key, record);
@@ -148,7 +156,8 @@ async function writeOutcome(
   const { options, sql } = internals;
   const json = JSON.stringify({ result });
   const bytes = Buffer.byteLength(json);
-  if (bytes > options.maxOutcomeBytes) throw new OutcomeTooLargeError(claim.key, bytes, options.maxOutcomeBytes);
+  if (bytes > options.maxOutcomeBytes)
+    throw new OutcomeTooLargeError(claim.key, bytes, options.maxOutcomeBytes);
   const { rows } = await tx.query<{ attempts: number; completed_ms: number }>(sql.commit, [
     storedKey(claim.key),
     owner,
@@ -168,5 +177,7 @@ async function writeOutcome(
 
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P') || code === 'ECONNRESET');
+  return (
+    typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P') || code === 'ECONNRESET')
+  );
 }

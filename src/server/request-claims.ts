@@ -37,7 +37,10 @@ const CLAIMS = new Map<string, RequestClaim>();
  * @example
  * const { request: marked, token } = markClaim(call.request, claim);
  */
-export function markClaim(request: RequestView, claim: RequestClaim): { request: RequestView; token: string } {
+export function markClaim(
+  request: RequestView,
+  claim: RequestClaim,
+): { request: RequestView; token: string } {
   const token = globalThis.crypto.randomUUID();
   CLAIMS.set(token, claim);
   const params = request.params ?? {};
