@@ -118,7 +118,7 @@ export async function crashRun(options: {
       let client: TxClient;
       try {
         client = await TxClient.connect(transport, {
-          reconnect: false,
+          reconnect: { initializeTimeoutMs: 60_000 }, // a transport, not a factory: never reconnected
           retry: false,
           timeoutMs: 20_000,
           concurrency: 5,
