@@ -71,9 +71,10 @@ export class PgConnection {
   /**
    * Resolves once this store listens on `channel` (each notification's payload goes to `heard`);
    * rejects, and tries afresh next time, when the connection fails. A connection lost later is
-   * replaced at the next call; `lost` is told, so that waiters look again.
+   * replaced at the next call (notifications missed meanwhile: waiters look again when the lease
+   * they wait for would lapse).
    */
-  listen(channel: string, heard: (payload: string) => void, lost: () => void): Promise<unknown> {
+  listen(channel: string, heard: (payload: string) => void): Promise<unknown> {
     if (this.#listener === undefined) {
       const listening = (async () => {
         const client = await this.pool.connect();
@@ -82,7 +83,6 @@ export class PgConnection {
           this.#listener = undefined;
           client.removeAllListeners('notification');
           client.release(error instanceof Error ? error : true);
-          lost();
         };
         client.on('error', drop);
         client.on('notification', (message) => {

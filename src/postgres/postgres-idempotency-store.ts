@@ -10,49 +10,20 @@ import { OutcomeTooLargeError, StoreUnavailableError } from '../server/store-err
 import { ClaimLeases } from '../redis/claim-leases.js';
 import { KeyWaiters, type KeyState } from '../redis/key-waiters.js';
 import { PgConnection } from './connection.js';
-import { ClaimLostError, MalformedRecordError, isMalformedRecordError } from './errors.js';
+import { ClaimLostError, isMalformedRecordError } from './errors.js';
 import {
   resolvePostgresOptions,
   type PostgresIdempotencyStoreOptions,
   type ResolvedPostgresOptions,
 } from './options.js';
-import { toKeyState, toRecord, type PeekRow, type StatusRow } from './rows.js';
-import { migrationSql, statements, type Statements } from './schema.js';
+import { claimResult, completedRecord, toKeyState, type PeekRow, type StatusRow } from './rows.js';
+import { migrate, statements, type Statements } from './schema.js';
+import { setInternals } from './store-internals.js';
 import { storedKey } from './stored-key.js';
 
-const CLAIMED: ClaimResult = Object.freeze({ status: 'claimed' });
-const CONFLICT: ClaimResult = Object.freeze({ status: 'conflict' });
-const UNKNOWN: ClaimResult = Object.freeze({ status: 'unknown' });
 /** Completions between two sweeps of expired rows, and most rows one sweep deletes. */
 const SWEEP_EVERY = 1_024;
 const SWEEP_ROWS = 1_000;
-
-/** What `transactional()` needs of a store beside its public methods. */
-export interface StoreInternals {
-  readonly db: PgConnection;
-  readonly sql: Statements;
-  readonly options: ResolvedPostgresOptions;
-  /** The owner token of the claim this store holds on `key` (the server's key), if it holds one. */
-  owner(key: string): string | undefined;
-  /** A transactional tool committed `record` for `key`: the claim is done, `complete()` returns it. */
-  committed(key: string, record: StoredRecord): void;
-  /** Marks `tool` as transactional on this store. */
-  transactional(tool: string): void;
-}
-
-const INTERNALS = new WeakMap<PostgresIdempotencyStore, StoreInternals>();
-
-/**
- * The internals of `store`, for `transactional()`.
- *
- * @example
- * const { db, sql } = internalsOf(store);
- */
-export function internalsOf(store: PostgresIdempotencyStore): StoreInternals {
-  const internals = INTERNALS.get(store);
-  if (internals === undefined) throw new TypeError('store must be a PostgresIdempotencyStore');
-  return internals;
-}
 
 /**
  * An {@link IdempotencyStore} on PostgreSQL: exactly-once across every server replica sharing its
@@ -123,15 +94,10 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     );
     this.#waiters = new KeyWaiters(
       (key) => this.#look(key),
-      () =>
-        this.#db.listen(
-          schema,
-          (key) => this.#waiters.wake(key),
-          () => undefined, // waiters look again when their lease would lapse
-        ),
+      () => this.#db.listen(schema, (key) => this.#waiters.wake(key)),
       scheduler,
     );
-    INTERNALS.set(this, {
+    setInternals(this, {
       db: this.#db,
       sql: this.#sql,
       options: this.#o,
@@ -159,18 +125,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
    * await new PostgresIdempotencyStore(process.env.DATABASE_URL).migrate();
    */
   async migrate(): Promise<void> {
-    const client = await this.#db.within(this.#db.pool.connect(), 'connect');
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mcp-tx:${this.#o.schema}`]);
-      for (const statement of migrationSql(this.#o.schema)) await client.query(statement);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    await migrate(this.#db, this.#o.schema);
   }
 
   /**
@@ -296,24 +251,10 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   #claimed(k: string, fingerprint: string, token: string, row: StatusRow | undefined): ClaimResult {
-    switch (row?.status) {
-      case 'claimed':
-        this.#leases.hold(k, { token, fingerprint });
-        return CLAIMED;
-      case 'completed':
-        return {
-          status: 'completed',
-          record: toRecord(k, fingerprint, row.outcome, row.attempts, row.completed_ms),
-        };
-      case 'in_flight':
-        return { status: 'in_flight', completion: this.#waiters.wait(k) };
-      case 'conflict':
-        return CONFLICT;
-      case 'unknown':
-        return UNKNOWN;
-      default:
-        throw new MalformedRecordError(k, `claim answered ${JSON.stringify(row?.status)}`);
-    }
+    const status = row?.status;
+    if (status === 'claimed') this.#leases.hold(k, { token, fingerprint });
+    if (status === 'in_flight') return { status, completion: this.#waiters.wait(k) };
+    return claimResult(k, fingerprint, row);
   }
 
   #save(
@@ -327,22 +268,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   #stored(k: string, fingerprint: string, json: string, rows: StatusRow[]): StoredRecord {
-    const row = rows[0];
-    let record: StoredRecord;
-    if (row?.status === 'stored' || row?.status === 'completed')
-      record = toRecord(
-        k,
-        fingerprint,
-        row.status === 'stored' ? json : row.outcome,
-        row.attempts,
-        row.completed_ms,
-      );
-    else if (row?.status === 'taken') throw new ClaimLostError(k, 'another execution holds the key');
-    else if (row?.status === 'conflict')
-      throw new Error(
-        `postgres: key ${JSON.stringify(k.slice(0, 64))} was claimed anew with other arguments`,
-      );
-    else throw new MalformedRecordError(k, `complete answered ${JSON.stringify(row?.status)}`);
+    const record = completedRecord(k, fingerprint, json, rows[0]);
     this.#waiters.completed(k, record);
     this.#sweepNow();
     return record;

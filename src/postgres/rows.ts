@@ -1,6 +1,10 @@
-import type { StoredRecord, TxOutcome } from '../server/idempotency-store.js';
+import type { ClaimResult, StoredRecord, TxOutcome } from '../server/idempotency-store.js';
 import type { KeyState } from '../redis/key-waiters.js';
-import { MalformedRecordError } from './errors.js';
+import { ClaimLostError, MalformedRecordError } from './errors.js';
+
+const CLAIMED: ClaimResult = Object.freeze({ status: 'claimed' });
+const CONFLICT: ClaimResult = Object.freeze({ status: 'conflict' });
+const UNKNOWN: ClaimResult = Object.freeze({ status: 'unknown' });
 
 /** What the `claim` and `complete` functions return. */
 export interface StatusRow {
@@ -57,6 +61,62 @@ export function parseOutcome(key: string, json: unknown): TxOutcome {
   if (isObject(o) && isObject(o?.result)) return outcome as TxOutcome;
   if (isObject(o) && isObject(o?.error) && typeof o?.error?.code === 'number') return outcome as TxOutcome;
   throw new MalformedRecordError(key, 'the outcome is neither a result nor an error');
+}
+
+/**
+ * The claim result a `claim` row says, but `in_flight` (the store adds its wait): a status the
+ * function never returns is a {@link MalformedRecordError}.
+ *
+ * @example
+ * const result = claimResult(key, fingerprint, row);
+ */
+export function claimResult(key: string, fingerprint: string, row: StatusRow | undefined): ClaimResult {
+  switch (row?.status) {
+    case 'claimed':
+      return CLAIMED;
+    case 'completed':
+      return {
+        status: 'completed',
+        record: toRecord(key, fingerprint, row.outcome, row.attempts, row.completed_ms),
+      };
+    case 'conflict':
+      return CONFLICT;
+    case 'unknown':
+      return UNKNOWN;
+    default:
+      throw new MalformedRecordError(key, `claim answered ${JSON.stringify(row?.status)}`);
+  }
+}
+
+/**
+ * The record a `complete` row says was stored (`json`, just written) or was there first; a claim
+ * another execution holds is a {@link ClaimLostError}, a key claimed anew with other arguments an
+ * `Error`.
+ *
+ * @example
+ * const record = completedRecord(key, fingerprint, json, rows[0]);
+ */
+export function completedRecord(
+  key: string,
+  fingerprint: string,
+  json: string,
+  row: StatusRow | undefined,
+): StoredRecord {
+  const status = row?.status;
+  if (status === 'stored' || status === 'completed')
+    return toRecord(
+      key,
+      fingerprint,
+      status === 'stored' ? json : row?.outcome,
+      row?.attempts,
+      row?.completed_ms,
+    );
+  if (status === 'taken') throw new ClaimLostError(key, 'another execution holds the key');
+  if (status === 'conflict')
+    throw new Error(
+      `postgres: key ${JSON.stringify(key.slice(0, 64))} was claimed anew with other arguments`,
+    );
+  throw new MalformedRecordError(key, `complete answered ${JSON.stringify(status)}`);
 }
 
 /** What a waiter learns from a `peek` row (or its absence). */

@@ -13,6 +13,8 @@
  * Times come from `clock_timestamp()`, so that replicas with skewed clocks agree on every lease.
  */
 
+import type { PgConnection } from './connection.js';
+
 /** The schema name, as a quoted SQL identifier. */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -172,4 +174,26 @@ FROM ${t} WHERE key = $1 AND expires_at > clock_timestamp()`,
   SELECT key FROM ${t} WHERE expires_at <= clock_timestamp() LIMIT $1 FOR UPDATE SKIP LOCKED
 )`,
   };
+}
+
+/**
+ * Runs {@link migrationSql} in one transaction under an advisory lock (replicas starting together
+ * may all run it).
+ *
+ * @example
+ * await migrate(db, 'mcp_tx');
+ */
+export async function migrate(db: PgConnection, schema: string): Promise<void> {
+  const client = await db.within(db.pool.connect(), 'connect');
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mcp-tx:${schema}`]);
+    for (const statement of migrationSql(schema)) await client.query(statement);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

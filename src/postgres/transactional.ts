@@ -6,11 +6,8 @@ import { claimOf, type RequestClaim } from '../server/request-claims.js';
 import type { StoredRecord, TxOutcome } from '../server/idempotency-store.js';
 import { OutcomeTooLargeError } from '../server/store-errors.js';
 import { ClaimLostError } from './errors.js';
-import {
-  internalsOf,
-  type PostgresIdempotencyStore,
-  type StoreInternals,
-} from './postgres-idempotency-store.js';
+import type { PostgresIdempotencyStore } from './postgres-idempotency-store.js';
+import { internalsOf, type StoreInternals } from './store-internals.js';
 import { storedKey } from './stored-key.js';
 
 /** What a tool's `isError: true` result does to its writes. */

@@ -1,5 +1,6 @@
 import type { IdempotencyStore } from './idempotency-store.js';
 import { objectOrUndefined, type RequestView } from './jsonrpc-internals.js';
+import type { TxCall } from './tx-call.js';
 
 /**
  * The `params._meta` field in which the server hands a tool the token of the claim its request
@@ -46,6 +47,27 @@ export function markClaim(
   const params = request.params ?? {};
   const _meta = { ...objectOrUndefined(params._meta), [CLAIM_META_KEY]: token };
   return { request: { ...request, params: { ...params, _meta } }, token };
+}
+
+/**
+ * What the server is given for a claimed call: its request, marked with its claim (and the call
+ * given the token) when `store` commits with the tool, else the request as it is.
+ *
+ * @example
+ * forward(call.claimed ? claimedRequest(call, store) : call.request);
+ */
+export function claimedRequest(call: TxCall, store: IdempotencyStore): RequestView {
+  const tool = call.request.params?.name;
+  if (store.commitsWithTool === undefined || typeof tool !== 'string' || !store.commitsWithTool(tool))
+    return call.request;
+  const { request, token } = markClaim(call.request, {
+    key: call.key as string,
+    fingerprint: call.fingerprint,
+    tool,
+    store,
+  });
+  call.claimToken = token;
+  return request;
 }
 
 /** Ends the claim's registration: its request is answered (or stopped). */

@@ -14,7 +14,7 @@ import { RunBounds } from './run-bounds.js';
 import { syncStoreOf, type SyncStoreOps } from './sync-store.js';
 import { stoppedOutcome, type StopReason } from './stopped-run.js';
 import { outcomeOf, responseFor, type RequestView, type ResponseView } from './jsonrpc-internals.js';
-import { markClaim } from './request-claims.js';
+import { claimedRequest } from './request-claims.js';
 
 const RERUN_UNKNOWN = Object.freeze({ rerunUnknown: true });
 
@@ -281,20 +281,11 @@ export class TxCallHandler {
     this.#bounds.arm(call.runUntil);
     this.#replies.ack(call);
     this.stats.executed++;
-    this.port.forward((call.claimed ? this.#marked(call) : call.request) as JSONRPCMessage, call.extra);
+    this.port.forward(
+      (call.claimed ? claimedRequest(call, this.options.store) : call.request) as JSONRPCMessage,
+      call.extra,
+    );
     return true;
-  }
-
-  /** The request of a claimed call, marked with its claim when the store commits with the tool. */
-  #marked(call: TxCall): RequestView {
-    const { store } = this.options;
-    const tool = call.request.params?.name;
-    if (store.commitsWithTool === undefined || typeof tool !== 'string' || !store.commitsWithTool(tool))
-      return call.request;
-    const claim = { key: call.key as string, fingerprint: call.fingerprint, tool, store };
-    const { request, token } = markClaim(call.request, claim);
-    call.claimToken = token;
-    return request;
   }
 
   #wait(call: TxCall, completion: Promise<StoredRecord>): void {
