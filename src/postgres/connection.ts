@@ -43,6 +43,22 @@ export class PgConnection {
   }
 
   /**
+   * A connection of the pool, within the timeout: one that comes later goes back to the pool.
+   */
+  async connect(): Promise<PoolClient> {
+    const connecting = this.pool.connect();
+    try {
+      return await this.within(connecting, 'connect');
+    } catch (error) {
+      connecting.then(
+        (client) => client.release(),
+        () => undefined,
+      );
+      throw error;
+    }
+  }
+
+  /**
    * `work`, rejected with {@link StoreUnavailableError} when it fails or takes longer than the
    * timeout. `work` itself goes on: a caller that must undo what it may still do chains on it.
    */

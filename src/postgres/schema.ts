@@ -184,7 +184,7 @@ FROM ${t} WHERE key = $1 AND expires_at > clock_timestamp()`,
  * await migrate(db, 'mcp_tx');
  */
 export async function migrate(db: PgConnection, schema: string): Promise<void> {
-  const client = await db.within(db.pool.connect(), 'connect');
+  const client = await db.connect();
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mcp-tx:${schema}`]);

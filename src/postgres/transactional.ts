@@ -104,7 +104,7 @@ export function transactional<Args, Extra extends ToolExtra = ToolExtra>(
     const owner = claim === undefined ? undefined : internals.owner(claim.key);
     if (claim !== undefined && owner === undefined)
       throw new ClaimLostError(claim.key, 'the store no longer holds it', tool);
-    const tx = await internals.db.within(internals.db.pool.connect(), 'connect');
+    const tx = await internals.db.connect();
     let open = false;
     let broken: Error | undefined;
     try {
