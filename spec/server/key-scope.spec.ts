@@ -87,19 +87,6 @@ describe('withTxServer key scope (one memory store, a connection per caller)', (
       expect(r.tx).toEqual({ ack: true, processed: true, duplicate: false, requestId: 'req-s', attempts: 1 });
     });
 
-    it("should tell a tool handler its call's claimed store key (transport.claimedKey), and nothing for an unkeyed call", async () => {
-      const a = await connect(alice);
-      a.server.registerTool('whoami', {}, async (extra) => ({
-        content: [{ type: 'text', text: String(a.transport.claimedKey(extra.requestId)) }],
-      }));
-      const keyed = await txCall(a.client, 'whoami', {}, meta({ requestId: 'w-1', idempotencyKey: 'k-w' }));
-      const generated = await txCall(a.client, 'whoami', {}, meta({ requestId: 'w-2' }));
-      const plain = await a.client.callTool({ name: 'whoami', arguments: {} });
-      expect(keyed.text).toBe(storeKey('alice', 'k-w'));
-      expect(generated.text).toBe(storeKey('alice', 'w-2'));
-      expect((plain.content as { text: string }[])[0]?.text).toBe('undefined');
-    });
-
     it('should leave keys of calls without authInfo unscoped, as before: shared by every such caller', async () => {
       const [x, y] = [await connect(undefined), await connect(undefined)];
       await pay(x, 'anon', 'k-anon');

@@ -4,6 +4,7 @@ import { EXIT_OK, UsageError } from './support/errors.js';
 import { integer } from './support/parse.js';
 import type * as RedisModule from '../redis/index.js';
 import { parseProxyKeyScope, type ProxyKeyScope } from './proxy/key-scope.js';
+import type * as PostgresModule from '../postgres/index.js';
 
 interface ProxyFlags {
   http?: number;
@@ -55,9 +56,12 @@ export function proxyCommand(
     )
     .option(
       '--store <url>',
-      'keep the idempotency store in Redis (redis://…), shared by every proxy given the same URL and prefix',
+      'keep the idempotency store in Redis (redis://…) or PostgreSQL (postgres://…), shared by every proxy given the same URL and prefix',
     )
-    .option('--store-prefix <prefix>', 'key prefix in the --store Redis (one key space per prefix)')
+    .option(
+      '--store-prefix <prefix>',
+      'key space in the --store: a Redis key prefix, or a PostgreSQL schema (made at start if missing)',
+    )
     .option(
       '--key-scope <scope>',
       'whose idempotency keys callers use: none (one key space), session (each connection its own) or header:<name> (a caller id a gateway sets; --http only)',
@@ -78,10 +82,13 @@ Examples:
   $ mcp-tx proxy -- node server.js
   $ mcp-tx proxy --http 3000 -- npx -y @modelcontextprotocol/server-everything
   $ mcp-tx proxy --http 3001 --store redis://127.0.0.1:6379 -- node server.js   # one of several replicas
+  $ mcp-tx proxy --store postgres://127.0.0.1/app --store-prefix mcp_tx -- node server.js
 
 With --store, several proxies (in front of server replicas behind a load balancer) share one key
 space: a retry that lands on another replica replays the outcome instead of running the tool again.
-The store needs the redis package (npm install redis).
+The store needs the redis package (npm install redis) or the pg package (npm install pg); a
+PostgreSQL store's schema is migrated at start. A proxy cannot make tools transactional (it does
+not see their database): that takes transactional() from mcp-tx/postgres in the server itself.
 
 The proxy authenticates no one: with --key-scope none (the default) any client that learns another's
 key (or request id) gets that call's outcome. Behind a gateway that authenticates callers and sets a
@@ -141,10 +148,13 @@ async function openTelemetry() {
   }
 }
 
-/** The Redis store of `--store`, loaded only then (mcp-tx/redis and its peer, the redis package). */
-async function openStore(url: string, keyPrefix: string | undefined) {
+/** The store of `--store`, loaded only then (mcp-tx/redis or mcp-tx/postgres, and its peer package). */
+async function openStore(url: string, space: string | undefined) {
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, space);
   if (!/^rediss?:\/\//.test(url))
-    throw new UsageError(`--store must be a redis:// or rediss:// URL, got ${url}`);
+    throw new UsageError(
+      `--store must be a redis://, rediss://, postgres:// or postgresql:// URL, got ${url}`,
+    );
   let redis: typeof RedisModule;
   try {
     redis = await import('../redis/index.js');
@@ -154,7 +164,7 @@ async function openStore(url: string, keyPrefix: string | undefined) {
     );
   }
   try {
-    return new redis.RedisIdempotencyStore({ url, ...(keyPrefix !== undefined ? { keyPrefix } : {}) });
+    return new redis.RedisIdempotencyStore({ url, ...(space !== undefined ? { keyPrefix: space } : {}) });
   } catch (e) {
     throw new UsageError(`--store: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -168,4 +178,34 @@ function keyScopeFlag(value: string): ProxyKeyScope {
       'expected none, session or header:<name> (a header name, e.g. header:x-user-id).',
     );
   return scope;
+}
+
+/** The PostgreSQL store of `--store`, its schema migrated (idempotent, safe from many proxies at once). */
+async function openPostgres(connectionString: string, schema: string | undefined) {
+  let postgres: typeof PostgresModule;
+  try {
+    postgres = await import('../postgres/index.js');
+  } catch (e) {
+    throw new UsageError(
+      `--store needs the pg package (npm install pg): ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  let store: PostgresModule.PostgresIdempotencyStore;
+  try {
+    store = new postgres.PostgresIdempotencyStore({
+      connectionString,
+      ...(schema !== undefined ? { schema } : {}),
+    });
+  } catch (e) {
+    throw new UsageError(`--store: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    await store.migrate();
+  } catch (e) {
+    await store.close();
+    throw new Error(`--store: cannot migrate the schema: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
+  }
+  return store;
 }

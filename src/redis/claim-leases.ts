@@ -56,6 +56,11 @@ export class ClaimLeases {
     this.#schedule();
   }
 
+  /** The claim on `key` being renewed, if any. */
+  get(key: string): Held | undefined {
+    return this.#held.get(key);
+  }
+
   /** Stops renewing the claim on `key`, and returns it. */
   take(key: string): Held | undefined {
     const held = this.#held.get(key);

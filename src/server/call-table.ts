@@ -1,5 +1,6 @@
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { IdempotencyStore } from './idempotency-store.js';
+import { forgetClaim } from './request-claims.js';
 import type { TxCall } from './tx-call.js';
 
 /**
@@ -65,6 +66,7 @@ export class CallTable {
   forget(call: TxCall): void {
     call.state = 'done';
     call.trace?.end();
+    if (call.claimToken !== undefined) forgetClaim(call.claimToken);
     if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
     if (this.#calls.size === 0 && this.#idle.length > 0)
       for (const resolve of this.#idle.splice(0)) resolve();

@@ -141,6 +141,13 @@ export interface IdempotencyStore {
    * started), so that a later request may run the tool. Completed records are left alone.
    */
   release(key: string): Promise<void>;
+  /**
+   * Optional: whether `tool`'s effects commit together with its outcome in this store (a
+   * PostgreSQL transactional tool). For such a tool the server hands the handler the claim its
+   * request runs under (`claimOf(extra)`), and runs an execution whose claim lapsed without an
+   * outcome again (it wrote nothing) rather than answer `outcome_unknown`.
+   */
+  commitsWithTool?(tool: string): boolean;
 }
 
 /**

@@ -35,6 +35,7 @@ export {
   type MemoryIdempotencyStoreOptions,
 } from './memory-idempotency-store.js';
 export { nackResponse } from './nack.js';
+export { claimOf, CLAIM_META_KEY, type RequestClaim } from './request-claims.js';
 export {
   StoreUnavailableError,
   OutcomeTooLargeError,

@@ -12,7 +12,9 @@ import { checkedRecord } from './store-records.js';
 
 /**
  * Records the outcome of a keyed call (what its response carried, or the server's own when it
- * stopped the call), and how many attempts the key has seen.
+ * stopped the call), and how many attempts the key has seen. The call is answered with the
+ * stored outcome: the first one stays (an execution that lost its claim, a transactional tool
+ * that committed its own), so that the caller and every retry get the same answer.
  * `undefined` when the outcome is not JSON (BigInt, cycle): nothing is stored and the caller
  * releases the claim. A failing store (or one returning a malformed record) is reported and its
  * claim kept, so that a duplicate gets `in_progress` rather than a second execution.
@@ -31,7 +33,8 @@ export async function storeOutcome(
   try {
     const key = call.storeKey as string;
     const record = await store.complete(key, { outcome, fingerprint: call.fingerprint });
-    return { outcome, attempts: checkedRecord(record, key).attempts };
+    const stored = checkedRecord(record, key);
+    return { outcome: stored.outcome, attempts: stored.attempts };
   } catch (e) {
     report(e);
     return { outcome, attempts: 1 };
@@ -54,7 +57,8 @@ export function storeOutcomeNow(
   try {
     const key = call.storeKey as string;
     const record = sync.complete(key, { outcome, fingerprint: call.fingerprint });
-    return { outcome, attempts: checkedRecord(record, key).attempts };
+    const stored = checkedRecord(record, key);
+    return { outcome: stored.outcome, attempts: stored.attempts };
   } catch (e) {
     report(e);
     return { outcome, attempts: 1 };

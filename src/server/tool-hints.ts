@@ -1,4 +1,5 @@
 import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { IdempotencyStore } from './idempotency-store.js';
 import { objectOrUndefined, type ResponseView } from './jsonrpc-internals.js';
 
 /** Most `tools/list` requests awaiting their response that are remembered (a client pipelining more is unusual). */
@@ -7,7 +8,8 @@ const MAX_PENDING_LISTS = 64;
 /**
  * Which tools may run again when an earlier execution's outcome is unknown (its claim lapsed in a
  * shared store): those named in `idempotentTools`, and those the server itself annotates
- * `idempotentHint` or `readOnlyHint` in a `tools/list` response passing through this transport.
+ * `idempotentHint` or `readOnlyHint` in a `tools/list` response passing through this transport, and
+ * those whose effects commit with their outcome in the store (its `commitsWithTool`).
  * Any other tool is not run twice: its retry gets `outcome_unknown`.
  *
  * @example
@@ -21,13 +23,19 @@ export class ToolHints {
   readonly #annotated = new Set<string>();
   readonly #pending = new Set<RequestId>();
 
-  constructor(configured: readonly string[] = []) {
+  constructor(
+    configured: readonly string[] = [],
+    /** The store, which may know tools whose effects commit with their outcome (`commitsWithTool`). */
+    private readonly store?: IdempotencyStore,
+  ) {
     this.#configured = new Set(configured);
   }
 
   /** Whether `tool` is safe to run again after an unknown outcome. */
   mayRunAgain(tool: string): boolean {
-    return this.#configured.has(tool) || this.#annotated.has(tool);
+    return (
+      this.#configured.has(tool) || this.#annotated.has(tool) || this.store?.commitsWithTool?.(tool) === true
+    );
   }
 
   /** Notes a `tools/list` request, so that its response is read. */

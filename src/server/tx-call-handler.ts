@@ -19,6 +19,7 @@ import { KeyClaims } from './key-claims.js';
 import type { Observable } from 'rxjs';
 import type { NackReason } from '../protocol/index.js';
 import type { ServerCallTrace } from '../telemetry/hooks.js';
+import { claimedRequest } from './request-claims.js';
 
 /**
  * The life of every `tools/call` through one decorated transport: claim by idempotency key,
@@ -52,7 +53,7 @@ export class TxCallHandler {
     private readonly options: ResolvedServerOptions,
     private readonly port: CallPort,
   ) {
-    this.hints = new ToolHints(options.idempotentTools);
+    this.hints = new ToolHints(options.idempotentTools, options.store);
     this.#calls = new CallTable(options.store, port.report);
     this.#replies = new CallReplies(
       port,
@@ -102,12 +103,6 @@ export class TxCallHandler {
   /** The request still being handled under this JSON-RPC id, if any. */
   request(id: RequestId): RequestView | undefined {
     return this.#calls.get(id)?.request;
-  }
-
-  /** The store key the call under this JSON-RPC id holds its claim on, while it does. */
-  claimedKey(id: RequestId): string | undefined {
-    const call = this.#calls.get(id);
-    return call?.claimed === true ? call.storeKey : undefined;
   }
 
   /** Late lease renewals of this connection's claims, as the store reports them. */
@@ -271,9 +266,12 @@ export class TxCallHandler {
     this.#replies.ack(call);
     this.stats.executed++;
     const { trace, extra } = call;
+    const request = (
+      call.claimed ? claimedRequest(call, this.options.store) : call.request
+    ) as JSONRPCMessage;
     // traced: the server gets the request in the span's context, with that context in its `_meta`
-    if (trace === undefined) this.port.forward(call.request as JSONRPCMessage, extra);
-    else trace.run(call.request as JSONRPCMessage, (request) => this.port.forward(request, extra));
+    if (trace === undefined) this.port.forward(request, extra);
+    else trace.run(request, (traced) => this.port.forward(traced, extra));
     return true;
   }
 

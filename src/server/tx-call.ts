@@ -45,6 +45,8 @@ export class TxCall {
   timer: Subscription | undefined = undefined;
   /** The call's trace, when the transport has `telemetry`. */
   trace: ServerCallTrace | undefined = undefined;
+  /** Token of the claim handed to the tool (`claimOf`), while it runs. */
+  claimToken: string | undefined = undefined;
 
   constructor(
     readonly request: RequestView,

@@ -1,5 +1,5 @@
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { from, race, timer, type Observable } from 'rxjs';
 import { TX_KEY } from '../protocol/index.js';
 import { Negotiation } from './negotiation.js';
@@ -9,6 +9,7 @@ import type { TxServerEvent } from './server-events.js';
 import { TxCallHandler } from './tx-call-handler.js';
 import { forwardHandleRequest, type HandleRequestOf } from './handle-request.js';
 import { reusedIdAnswer } from './reused-id.js';
+import { withoutClaimMark } from './request-claims.js';
 import {
   asRequest,
   asResponse,
@@ -108,18 +109,6 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
     return this.#calls.events$;
   }
 
-  /**
-   * The store key (idempotency key in its caller's scope) that the tool call under JSON-RPC id
-   * `requestId` holds a claim on, while it does: what a tool writing to the store's own database
-   * commits its outcome under. `undefined` for an unkeyed call, or one without a claim.
-   *
-   * @example
-   * const key = transport.claimedKey(extra.requestId); // in a tool handler
-   */
-  claimedKey(requestId: RequestId): string | undefined {
-    return this.#calls.claimedKey(requestId);
-  }
-
   start(): Promise<void> {
     return this.inner.start();
   }
@@ -197,7 +186,7 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
       if (inFlight !== undefined) return this.#reusedId(request, inFlight);
       // Only a request the SDK will accept is tracked: one it drops as malformed is never answered.
       if (request.method === 'tools/call' && isAcceptedRequest(request))
-        return this.#calls.accept(request, extra);
+        return this.#calls.accept(withoutClaimMark(request), extra);
       if (request.method === 'initialize') this.#agreement.noteInitialize(request.id, request.params);
       else if (request.method === 'tools/list') this.#calls.hints.noteRequest(request.id);
     } else if ((message as { method?: unknown }).method === 'notifications/cancelled') {

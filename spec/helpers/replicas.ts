@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { httpTransport, TxClient, type ConnectOptions } from '../../src/index.js';
 
-/** A replica child process (spec/helpers/redis-replica.ts) and what it printed. */
+/** A replica child process (spec/helpers/replica.ts) and what it printed. */
 export interface Replica {
   readonly name: string;
   readonly url: URL;
@@ -16,24 +16,25 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-/** Starts a replica sharing the key space `prefix` at `redis`, with claims leased for `leaseMs`. */
-export async function startReplica(
-  name: string,
-  redis: string,
-  prefix: string,
-  leaseMs = 10_000,
-): Promise<Replica> {
-  const script = fileURLToPath(new URL('./redis-replica.ts', import.meta.url));
+/** Where replicas keep their store: a Redis or PostgreSQL URL, and the key space (prefix, schema) they share. */
+export interface ReplicaStore {
+  readonly url: string;
+  readonly space: string;
+}
+
+/** Starts a replica sharing the key space `store.space` at `store.url`, with claims leased for `leaseMs`. */
+export async function startReplica(name: string, store: ReplicaStore, leaseMs = 10_000): Promise<Replica> {
+  const script = fileURLToPath(new URL('./replica.ts', import.meta.url));
   const child: ChildProcess = spawn(
     process.execPath,
     [
       '--import',
       'tsx',
       script,
-      '--redis',
-      redis,
-      '--prefix',
-      prefix,
+      '--store',
+      store.url,
+      '--space',
+      store.space,
       '--lease',
       String(leaseMs),
       '--name',

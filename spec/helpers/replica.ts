@@ -1,8 +1,10 @@
 /**
- * One server replica for the Redis specs, as a child process: Streamable HTTP (a session per
- * client) with withTxServer in front of an McpServer, its idempotency store on Redis.
+ * One server replica for the shared-store specs, as a child process: Streamable HTTP (a session
+ * per client) with withTxServer in front of an McpServer, its idempotency store on Redis or
+ * PostgreSQL (by the scheme of `--store`), in the key space `--space` (a Redis key prefix, or a
+ * migrated PostgreSQL schema).
  *
- * `node --import tsx spec/helpers/redis-replica.ts --redis <url> --prefix <p> --lease <ms> --name A`
+ * `node --import tsx spec/helpers/replica.ts --store <url> --space <s> --lease <ms> --name A`
  *
  * Prints `{"url": …}` once it listens, and `exec <tool> <id>` each time a tool starts, on stdout.
  * A request with `Authorization: Bearer token-<name>` (alice, bob) is authenticated as client
@@ -18,24 +20,33 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { PostgresIdempotencyStore } from '../../src/postgres/index.js';
 import { RedisIdempotencyStore } from '../../src/redis/index.js';
 import { withTxServer } from '../../src/server/index.js';
 
 const { values } = parseArgs({
   options: {
-    redis: { type: 'string' },
-    prefix: { type: 'string' },
+    store: { type: 'string', default: 'redis://127.0.0.1:6379' },
+    space: { type: 'string', default: 'mcp-tx-spec:' },
     lease: { type: 'string', default: '10000' },
     name: { type: 'string', default: 'replica' },
   },
 });
 const name = values.name;
-const store = new RedisIdempotencyStore({
-  url: values.redis ?? 'redis://127.0.0.1:6379',
-  keyPrefix: values.prefix ?? 'mcp-tx-spec:',
-  leaseMs: Number(values.lease),
-  commandTimeoutMs: 1_000,
-});
+const leaseMs = Number(values.lease);
+const store = values.store.startsWith('postgres')
+  ? new PostgresIdempotencyStore({
+      connectionString: values.store,
+      schema: values.space,
+      leaseMs,
+      queryTimeoutMs: 1_000,
+    })
+  : new RedisIdempotencyStore({
+      url: values.store,
+      keyPrefix: values.space,
+      leaseMs,
+      commandTimeoutMs: 1_000,
+    });
 
 function makeServer(): McpServer {
   const server = new McpServer({ name: `replica-${name}`, version: '1.0.0' });
