@@ -1,4 +1,4 @@
-import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestId } from './transport-types.js';
 import { objectOrUndefined, type ResponseView } from './jsonrpc-internals.js';
 
 /** Most `tools/list` requests awaiting their response that are remembered (a client pipelining more is unusual). */

@@ -1,5 +1,4 @@
-import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, MessageExtraInfo, RequestId, TransportSendOptions } from './transport-types.js';
 import { Admission } from './admission.js';
 import { CallReplies, type CallPort } from './call-replies.js';
 import { CallTable } from './call-table.js';
@@ -113,12 +112,12 @@ export class TxCallHandler {
     return this.#late.events$;
   }
 
-  /** Takes a `tools/call` from the client. */
-  accept(request: RequestView, extra: MessageExtraInfo | undefined): void {
+  /** Takes a `tools/call` from the client; a `plain` one gets plain MCP, whatever `_meta.mcp_tx` it has. */
+  accept(request: RequestView, extra: MessageExtraInfo | undefined, plain = false): void {
     if (!this.#accepting) return this.#replies.nack(request.id, 'shutting_down');
-    const { features, scheduler, compression, maxKeyedArgsBytes } = this.options;
+    const { features, scheduler, compression, maxKeyedArgsBytes: maxArgs } = this.options;
     const now = scheduler.now();
-    const call = prepareCall(request, extra, features, now, compression, maxKeyedArgsBytes, this.#scopeOf);
+    const call = prepareCall(request, extra, features, now, compression, maxArgs, this.#scopeOf, plain);
     if (!(call instanceof TxCall)) {
       if (call.error !== undefined) this.port.report(call.error);
       return this.#replies.nack(request.id, call.reason, undefined, call.detail);

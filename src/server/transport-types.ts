@@ -1,0 +1,92 @@
+/**
+ * The MCP SDK's transport and JSON-RPC types, as the server side takes them: their structure
+ * only, which SDK v1 (`@modelcontextprotocol/sdk`) and SDK v2 (`@modelcontextprotocol/server`)
+ * share, so that one decorator serves a transport of either major and either SDK's `connect`
+ * takes the decorator. Each SDK's own types are assignable to these.
+ */
+
+/** A JSON-RPC id. */
+export type RequestId = string | number;
+
+/** A JSON-RPC request. */
+export interface JSONRPCRequest {
+  jsonrpc: '2.0';
+  id: RequestId;
+  method: string;
+  params?: { [key: string]: unknown } | undefined;
+}
+
+/** A JSON-RPC notification. */
+export interface JSONRPCNotification {
+  jsonrpc: '2.0';
+  method: string;
+  params?: { [key: string]: unknown } | undefined;
+}
+
+/** A JSON-RPC result. */
+export interface JSONRPCResultResponse {
+  jsonrpc: '2.0';
+  id: RequestId;
+  result: { [key: string]: unknown };
+}
+
+/** A JSON-RPC error (its id absent when the request's could not be read). */
+export interface JSONRPCErrorResponse {
+  jsonrpc: '2.0';
+  id?: RequestId | undefined;
+  error: { code: number; message: string; data?: unknown };
+}
+
+/** Any JSON-RPC message. */
+export type JSONRPCMessage =
+  JSONRPCRequest | JSONRPCNotification | JSONRPCResultResponse | JSONRPCErrorResponse;
+
+/** An access token the HTTP layer validated, as both SDKs hand it over (`authInfo`). */
+export interface AuthInfo {
+  token: string;
+  clientId: string;
+  scopes: string[];
+  expiresAt?: number | undefined;
+  resource?: URL | undefined;
+  extra?: Record<string, unknown> | undefined;
+}
+
+/** What a transport hands along with a message it received. */
+export interface MessageExtraInfo {
+  /** The validated access token of the HTTP request (both SDKs' bearer auth). */
+  authInfo?: AuthInfo | undefined;
+  /** The HTTP request's headers and URL (SDK v1's HTTP transports). */
+  requestInfo?: { headers: Record<string, string | string[] | undefined>; url?: URL | undefined } | undefined;
+  /** The HTTP request itself (SDK v2's HTTP transports and serving entries). */
+  request?: Request | undefined;
+}
+
+/** Options of a transport's `send`. */
+export interface TransportSendOptions {
+  /** The request the message answers or belongs to. */
+  relatedRequestId?: RequestId | undefined;
+  resumptionToken?: string | undefined;
+  onresumptiontoken?: ((token: string) => void) | undefined;
+}
+
+/**
+ * A transport's message callback: a method's type (its parameters compared both ways), so that
+ * each SDK's callback, which takes that SDK's own message and extra types, is one.
+ */
+export type MessageCallback = {
+  bivariant(message: JSONRPCMessage, extra?: MessageExtraInfo): void;
+}['bivariant'];
+
+/** An MCP transport of either SDK major (the members mcp-tx uses). */
+export interface Transport {
+  start(): Promise<void>;
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void>;
+  close(): Promise<void>;
+  onclose?: (() => void) | undefined;
+  onerror?: ((error: Error) => void) | undefined;
+  onmessage?: MessageCallback | undefined;
+  sessionId?: string | undefined;
+  setProtocolVersion?: ((version: string) => void) | undefined;
+  /** SDK v2: the protocol versions the server supports (the HTTP transports check a request's header against them). */
+  setSupportedProtocolVersions?: ((versions: string[]) => void) | undefined;
+}
