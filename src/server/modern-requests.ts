@@ -90,9 +90,9 @@ export class ModernRequests {
 
   /**
    * A reply of the decorator's to a tracked stateless-protocol call, as that protocol wants it: a
-   * result of an mcp-tx call gets `resultType: "complete"` (one stored from a call of the
-   * `initialize` era has none) and is compressed if asked; a plain call's goes as the server made
-   * it. `undefined` when `message` answers no tracked call.
+   * result of an mcp-tx call has a `resultType` (`"complete"` added to one stored from a call of
+   * the `initialize` era) and a complete one is compressed if asked; a plain call's goes as the
+   * server made it. `undefined` when `message` answers no tracked call.
    */
   pack(message: JSONRPCMessage): JSONRPCMessage | undefined {
     if (this.#calls.size === 0) return undefined;
@@ -102,11 +102,12 @@ export class ModernRequests {
     this.#calls.delete(id as RequestId);
     if (result === undefined || reply === 'plain') return message; // a NACK, an error, plain MCP
     const { compression } = this;
-    if (reply === 'tx' || compression === undefined) {
-      return result.resultType === 'complete'
-        ? message
-        : withResult(message, { ...result, resultType: 'complete' });
-    }
+    // A result the server made has its resultType (`input_required` goes as it is, never
+    // compressed: the client's SDK reads its requests); one stored in the initialize era has none.
+    if (result.resultType !== undefined && (reply === 'tx' || result.resultType !== 'complete'))
+      return message;
+    if (reply === 'tx' || compression === undefined)
+      return withResult(message, { ...result, resultType: 'complete' });
     const { resultType: _wireOnly, ...body } = result;
     const packed = compressResult(body, compression.thresholdBytes) ?? body;
     return withResult(message, { ...packed, resultType: 'complete' });
