@@ -16,14 +16,19 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-/** Starts a replica sharing the key space `prefix` at `redis`, with claims leased for `leaseMs`. */
+/**
+ * Starts a replica sharing the key space `prefix` at `redis`, with claims leased for `leaseMs`:
+ * on SDK v1 (`redis-replica.ts`, a session per client) or SDK v2 (`v2-replica.ts`, a server per request).
+ */
 export async function startReplica(
   name: string,
   redis: string,
   prefix: string,
   leaseMs = 10_000,
+  sdk: 'v1' | 'v2' = 'v1',
 ): Promise<Replica> {
-  const script = fileURLToPath(new URL('./redis-replica.ts', import.meta.url));
+  const file = sdk === 'v1' ? './redis-replica.ts' : './v2-replica.ts';
+  const script = fileURLToPath(new URL(file, import.meta.url));
   const child: ChildProcess = spawn(
     process.execPath,
     [
