@@ -89,4 +89,6 @@ export interface Transport {
   setProtocolVersion?: ((version: string) => void) | undefined;
   /** SDK v2: the protocol versions the server supports (the HTTP transports check a request's header against them). */
   setSupportedProtocolVersions?: ((versions: string[]) => void) | undefined;
+  /** SDK v2: the server's resolver of the OAuth scopes a request needs (the HTTP transports answer 403 with it). */
+  setScopeChallengeResolver?: ((resolver: never) => void) | undefined;
 }

@@ -128,9 +128,13 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
     this.inner.setProtocolVersion?.(version);
   }
 
-  /** SDK v2: hands the inner transport the protocol versions the server supports. */
+  // SDK v2's server hands these on connecting: its HTTP transports check headers and scopes with them.
   setSupportedProtocolVersions(versions: string[]): void {
     this.inner.setSupportedProtocolVersions?.(versions);
+  }
+
+  setScopeChallengeResolver(resolver: never): void {
+    this.inner.setScopeChallengeResolver?.(resolver);
   }
 
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
