@@ -1,8 +1,10 @@
 import type { McpRequestContext, McpServer, McpServerFactory, Server } from '@modelcontextprotocol/server';
+import { Subject, type Observable } from 'rxjs';
 import { connectThrough } from '../../sdk/v2/connect-through.js';
 import { MemoryIdempotencyStore } from '../../server/memory-idempotency-store.js';
 import { resolveServerOptions, type TxServerOptions } from '../../server/options.js';
 import { copyStats, emptyStats, type TxServerStats } from '../../server/server-stats.js';
+import type { TxServerEvent } from '../../server/server-events.js';
 import { withTxServer, type TxServerTransport } from '../../server/with-tx-server.js';
 
 /**
@@ -19,6 +21,8 @@ export interface TxServerFactory extends McpServerFactory {
    * copy): behind `createMcpHandler`, each request is a connection of its own.
    */
   readonly stats: TxServerStats;
+  /** What befalls the calls of every connection it serves beyond the counters (late lease renewals), as `TxServerTransport.events$`. */
+  readonly events$: Observable<TxServerEvent>;
 }
 
 /**
@@ -51,24 +55,31 @@ export function txServerFactory(factory: McpServerFactory, options: TxServerOpti
   };
   const closed = emptyStats();
   const open = new Set<TxServerTransport>();
+  const events = new Subject<TxServerEvent>();
   const decorate = (transport: Parameters<typeof withTxServer>[0]) => {
     const tx = withTxServer(transport, shared);
     open.add(tx);
-    // The server chains the handler found here when it connects (and keeps it).
-    tx.onclose = () => {
-      if (open.delete(tx)) addStats(closed, tx.stats);
-    };
+    // A decorator's events$ completes once it has closed, its calls answered: its counters are final.
+    tx.events$.subscribe({
+      next: (event) => events.next(event),
+      complete: () => {
+        if (open.delete(tx)) addStats(closed, tx.stats);
+      },
+    });
     return tx;
   };
   const build = async (ctx: McpRequestContext): Promise<McpServer | Server> =>
     connectThrough(await factory(ctx), decorate);
-  return Object.defineProperty(build, 'stats', {
-    get: (): TxServerStats => {
-      const total = copyStats(closed);
-      for (const tx of open) addStats(total, tx.stats);
-      return total;
+  return Object.defineProperties(build, {
+    stats: {
+      get: (): TxServerStats => {
+        const total = copyStats(closed);
+        for (const tx of open) addStats(total, tx.stats);
+        return total;
+      },
+      enumerable: true,
     },
-    enumerable: true,
+    events$: { value: events.asObservable(), enumerable: true },
   }) as TxServerFactory;
 }
 
