@@ -15,6 +15,9 @@ import type { JSONRPCMessage, RequestId } from './transport-types.js';
  * How a `tools/call` takes part in mcp-tx: `'legacy'`, a request of the `initialize` era (its
  * `_meta.mcp_tx` is read, as always); `'tx'`, a request of the stateless protocol (2026-07-28)
  * that asks for the mcp-tx extension; `'plain'`, one that does not, which gets plain MCP.
+ *
+ * @example
+ * if (modern.call(request) === 'plain') handleAsPlainMcp(request);
  */
 export type CallEra = 'legacy' | 'tx' | 'plain';
 

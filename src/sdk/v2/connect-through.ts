@@ -1,6 +1,11 @@
 import type { Transport } from '../../server/transport-types.js';
 
-/** An SDK v2 `McpServer` or `Server`, as far as {@link connectThrough} looks at one. */
+/**
+ * An SDK v2 `McpServer` or `Server`, as far as {@link connectThrough} looks at one.
+ *
+ * @example
+ * const server: Connectable = new McpServer({ name: 'bank', version: '1.0.0' });
+ */
 export interface Connectable {
   connect(transport: never): Promise<void>;
 }
