@@ -22,9 +22,19 @@ export interface ReplicaStore {
   readonly space: string;
 }
 
-/** Starts a replica sharing the key space `store.space` at `store.url`, with claims leased for `leaseMs`. */
-export async function startReplica(name: string, store: ReplicaStore, leaseMs = 10_000): Promise<Replica> {
-  const script = fileURLToPath(new URL('./replica.ts', import.meta.url));
+/**
+ * Starts a replica sharing the key space `store.space` at `store.url`, with claims leased for
+ * `leaseMs`: on SDK v1 (`replica.ts`, a session per client) or SDK v2 (`v2-replica.ts`, a server
+ * per request).
+ */
+export async function startReplica(
+  name: string,
+  store: ReplicaStore,
+  leaseMs = 10_000,
+  sdk: 'v1' | 'v2' = 'v1',
+): Promise<Replica> {
+  const file = sdk === 'v1' ? './replica.ts' : './v2-replica.ts';
+  const script = fileURLToPath(new URL(file, import.meta.url));
   const child: ChildProcess = spawn(
     process.execPath,
     [

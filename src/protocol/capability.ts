@@ -43,7 +43,18 @@ export function txCapabilities(
  */
 export function parseTxCapability(capabilities: unknown): TxCapability | undefined {
   const experimental = (capabilities as { experimental?: unknown } | undefined)?.experimental;
-  const entry = (experimental as Record<string, unknown> | undefined)?.[TX_KEY];
+  return parseTxSettings((experimental as Record<string, unknown> | undefined)?.[TX_KEY]);
+}
+
+/**
+ * Reads one mcp_tx settings object `{ version, features }`, wherever a peer put it (under
+ * `experimental.mcp_tx` in `initialize`, or as the settings of the mcp-tx extension on the
+ * 2026-07-28 protocol): `undefined` when absent, malformed or of another version.
+ *
+ * @example
+ * parseTxSettings({ version: '0.2.0', features: ['ack', 'teleport'] }) // { version: '0.2.0', features: ['ack'] }
+ */
+export function parseTxSettings(entry: unknown): TxCapability | undefined {
   if (typeof entry !== 'object' || entry === null) return undefined;
   const { version, features } = entry as { version?: unknown; features?: unknown };
   if (typeof version !== 'string' || !/^0\.[12]\.\d{1,4}$/.test(version)) return undefined;

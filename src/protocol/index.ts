@@ -29,7 +29,23 @@ export {
   type TxAck,
   type TxNack,
 } from './response-meta.js';
-export { txCapabilities, parseTxCapability, negotiateFeatures, type TxCapability } from './capability.js';
+export {
+  txCapabilities,
+  parseTxCapability,
+  parseTxSettings,
+  negotiateFeatures,
+  type TxCapability,
+} from './capability.js';
+export {
+  TX_EXTENSION_ID,
+  PROTOCOL_VERSION_META_KEY,
+  CLIENT_CAPABILITIES_META_KEY,
+  txExtension,
+  parseTxExtension,
+  isModernRequest,
+  requestedTxExtension,
+  type TxExtensionSettings,
+} from './extension.js';
 export { canonicalJson, jsonLengthExceeds, MAX_CANONICAL_DEPTH } from './canonical-json.js';
 export { fingerprint } from './fingerprint.js';
 // The codec itself (compression.ts, compressed-messages.ts, with fflate) is imported from its

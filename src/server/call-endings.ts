@@ -1,4 +1,4 @@
-import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { TransportSendOptions } from './transport-types.js';
 import type { NackReason } from '../protocol/index.js';
 import type { CallPort, CallReplies } from './call-replies.js';
 import type { CallTable } from './call-table.js';
@@ -8,6 +8,7 @@ import { storeOutcome, storeOutcomeNow, type StoredOutcome } from './store-outco
 import { isMalformedRecordError, isStoreUnavailableError } from './store-errors.js';
 import type { SyncStoreOps } from './sync-store.js';
 import type { TxCall } from './tx-call.js';
+import { isInputRequired } from './modern-requests.js';
 
 /**
  * `retry_after_ms` of the `overloaded` NACK sent when the idempotency store fails: without a
@@ -39,10 +40,17 @@ export class CallEndings {
 
   /**
    * Stores a keyed call's outcome (its response's, or the server's own), then answers the call
-   * with it: at once when the store completes synchronously.
+   * with it: at once when the store completes synchronously. A result asking the client for input
+   * (stateless protocol) is no outcome: the key is released, since the call comes back with the answers.
    */
   stored(call: TxCall, outcome: TxOutcome, options?: TransportSendOptions): Promise<void> {
     call.trace?.answered(outcome, false);
+    if (isInputRequired(outcome)) {
+      this.calls.drop(call);
+      if (call.cancelled) return Promise.resolve();
+      const meta = { duplicate: false, requestId: call.meta?.requestId ?? '', attempts: 1 };
+      return this.port.send(responseFor(call.id, outcome, meta), options);
+    }
     if (this.sync?.usable() === true) {
       try {
         return this.#answerStored(call, storeOutcomeNow(this.sync, call, outcome, this.port.report), options);

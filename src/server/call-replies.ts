@@ -1,5 +1,4 @@
-import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, MessageExtraInfo, RequestId, TransportSendOptions } from './transport-types.js';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { NackReason } from '../protocol/index.js';
 import type { StoredRecord } from './idempotency-store.js';

@@ -1,4 +1,4 @@
-import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestId } from './transport-types.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import { forgetClaim } from './request-claims.js';
 import type { TxCall } from './tx-call.js';

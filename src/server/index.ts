@@ -1,6 +1,21 @@
 export { withTxServer, TxServerTransport } from './with-tx-server.js';
-export type { ServerTelemetry, ServerCallTrace } from '../telemetry/hooks.js';
+export type { ServerTelemetry, ServerCallTrace } from '../telemetry/server-hooks.js';
 export type { HandleRequestOf } from './handle-request.js';
+// The SDK's transport and JSON-RPC types as the decorator takes them (either major's fit), by names
+// that do not shadow the SDK's own.
+export type {
+  Transport as McpTransport,
+  MessageCallback as TransportMessageCallback,
+  MessageExtraInfo as TransportMessageExtra,
+  TransportSendOptions as McpSendOptions,
+  AuthInfo as TransportAuthInfo,
+  JSONRPCMessage as JsonRpcMessage,
+  JSONRPCRequest as JsonRpcRequest,
+  JSONRPCNotification as JsonRpcNotification,
+  JSONRPCResultResponse as JsonRpcResultResponse,
+  JSONRPCErrorResponse as JsonRpcErrorResponse,
+  RequestId as JsonRpcId,
+} from './transport-types.js';
 export type { TxServerStats } from './server-stats.js';
 export type { TxServerEvent, TxLateRenewalEvent } from './server-events.js';
 export { DEFAULT_KEY_SCOPE, type KeyScope, type KeyScopeFunction } from './key-scope.js';

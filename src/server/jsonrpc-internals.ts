@@ -1,4 +1,4 @@
-import type { JSONRPCErrorResponse, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCErrorResponse, JSONRPCMessage, RequestId } from './transport-types.js';
 import { ACK_METHOD, PROTOCOL_VERSION, TX_KEY, encodeAck, encodeResultMeta } from '../protocol/index.js';
 import type { TxOutcome } from './idempotency-store.js';
 

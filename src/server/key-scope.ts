@@ -1,4 +1,4 @@
-import type { JSONRPCRequest, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCRequest, MessageExtraInfo } from './transport-types.js';
 import { nanoid } from 'nanoid';
 import type { RequestView } from './jsonrpc-internals.js';
 import { scopeProblem } from './store-key.js';

@@ -1,4 +1,4 @@
-import type { JSONRPCErrorResponse, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCErrorResponse, RequestId } from './transport-types.js';
 import { NACK_CODE, encodeNack, type NackReason } from '../protocol/index.js';
 
 /** Whether a client may retry after each NACK reason: only refusals that may pass later are. */

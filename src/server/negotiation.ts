@@ -1,4 +1,4 @@
-import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, RequestId } from './transport-types.js';
 import { compressResult } from '../protocol/compressed-messages.js';
 import {
   TX_KEY,
@@ -9,6 +9,7 @@ import {
 } from '../protocol/index.js';
 import { objectOrUndefined, withTxCapability, type ResponseView } from './jsonrpc-internals.js';
 import type { ServerFeature } from './options.js';
+import { ModernRequests, withoutResultType } from './modern-requests.js';
 
 /**
  * What one connection's mcp_tx client and server agreed on at `initialize`: the capability
@@ -21,6 +22,8 @@ import type { ServerFeature } from './options.js';
  * inner.send(agreement.pack(result));                      // every message to the client
  */
 export class Negotiation {
+  /** The stateless protocol's part: `server/discover`, and the extension asked for request by request. */
+  readonly modern: ModernRequests;
   /** Id of a pending `initialize` from an mcp_tx client, and the features to echo to it. */
   #initialize: { id: RequestId; features: string[] } | undefined;
   /** Results are compressed: the client advertised `compression` (mcp_tx 0.2) and it is on here. */
@@ -29,7 +32,9 @@ export class Negotiation {
   constructor(
     private readonly offered: ReadonlySet<ServerFeature>,
     private readonly compression: ResolvedCompression | undefined,
-  ) {}
+  ) {
+    this.modern = new ModernRequests(offered, compression);
+  }
 
   /** Takes an `initialize` request from the client. */
   noteInitialize(id: RequestId, params: unknown): void {
@@ -46,10 +51,17 @@ export class Negotiation {
     return response.result === undefined ? undefined : withTxCapability(response, init.features);
   }
 
-  /** `message` as it goes to the client: a result with `_meta.mcp_tx` compressed, if agreed and smaller. */
+  /**
+   * A message of the decorator's own (ACK, NACK, stored or replayed outcome) as it goes to the
+   * client: shaped for a stateless-protocol call; else without `resultType` (that protocol's
+   * field), a result with `_meta.mcp_tx` compressed if agreed at `initialize` and smaller.
+   */
   pack(message: JSONRPCMessage): JSONRPCMessage {
+    const modern = this.modern.pack(message);
+    if (modern !== undefined) return modern;
     const { compression } = this;
-    return this.#compressResults && compression !== undefined ? packedResult(message, compression) : message;
+    const legacy = withoutResultType(message);
+    return this.#compressResults && compression !== undefined ? packedResult(legacy, compression) : legacy;
   }
 }
 

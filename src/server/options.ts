@@ -9,7 +9,7 @@ import {
 import type { IdempotencyStore } from './idempotency-store.js';
 import { checkKeyScope, type KeyScope } from './key-scope.js';
 import { MemoryIdempotencyStore } from './memory-idempotency-store.js';
-import type { ServerTelemetry } from '../telemetry/hooks.js';
+import type { ServerTelemetry } from '../telemetry/server-hooks.js';
 
 /**
  * The protocol features the server side implements.

@@ -1,4 +1,4 @@
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from './transport-types.js';
 import type { RequestView } from './jsonrpc-internals.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestId } from './transport-types.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import { objectOrUndefined, type ResponseView } from './jsonrpc-internals.js';
 

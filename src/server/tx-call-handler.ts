@@ -1,5 +1,4 @@
-import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, MessageExtraInfo, RequestId, TransportSendOptions } from './transport-types.js';
 import { Admission } from './admission.js';
 import { CallReplies, type CallPort } from './call-replies.js';
 import { CallTable } from './call-table.js';
@@ -18,7 +17,7 @@ import type { TxServerEvent } from './server-events.js';
 import { KeyClaims } from './key-claims.js';
 import type { Observable } from 'rxjs';
 import type { NackReason } from '../protocol/index.js';
-import type { ServerCallTrace } from '../telemetry/hooks.js';
+import type { ServerCallTrace } from '../telemetry/server-hooks.js';
 import { claimedRequest } from './request-claims.js';
 
 /**
@@ -110,13 +109,13 @@ export class TxCallHandler {
     return this.#late.events$;
   }
 
-  /** Takes a `tools/call` from the client. */
-  accept(request: RequestView, extra: MessageExtraInfo | undefined): void {
-    const { features, scheduler, compression, maxKeyedArgsBytes, telemetry } = this.options;
+  /** Takes a `tools/call` from the client; a `plain` one gets plain MCP, whatever `_meta.mcp_tx` it has. */
+  accept(request: RequestView, extra: MessageExtraInfo | undefined, plain = false): void {
+    const { features, scheduler, compression, maxKeyedArgsBytes: maxArgs, telemetry } = this.options;
     const trace = telemetry?.serverCall(request, this.port.sessionId?.());
     if (!this.#accepting) return this.#refuseUntracked(request, 'shutting_down', undefined, trace);
     const now = scheduler.now();
-    const call = prepareCall(request, extra, features, now, compression, maxKeyedArgsBytes, this.#scopeOf);
+    const call = prepareCall(request, extra, features, now, compression, maxArgs, this.#scopeOf, plain);
     if (!(call instanceof TxCall)) {
       if (call.error !== undefined) this.port.report(call.error);
       return this.#refuseUntracked(request, call.reason, call.detail, trace);

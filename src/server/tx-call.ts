@@ -1,4 +1,4 @@
-import type { MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { MessageExtraInfo, RequestId } from './transport-types.js';
 import type { Subscription } from 'rxjs';
 import {
   TX_KEY,
@@ -15,7 +15,7 @@ import { objectOrUndefined, type RequestView } from './jsonrpc-internals.js';
 import { MAX_TIMER_MS } from '../protocol/config-internals.js';
 import type { ScopeOf } from './key-scope.js';
 import { keyProblem, storeKey } from './store-key.js';
-import type { ServerCallTrace } from '../telemetry/hooks.js';
+import type { ServerCallTrace } from '../telemetry/server-hooks.js';
 
 /**
  * Where a `tools/call` is: waiting for its idempotency claim, queued for a slot, running in the
@@ -114,7 +114,8 @@ export interface Refusal {
  *
  * Only a caller's key (`idempotency_key` on the wire: given by the user, or from a 0.1 peer) is
  * fingerprinted; a key the client generated (a 0.2 request keyed by its request id) is not,
- * unless the request carries a `fingerprint` to cross-check.
+ * unless the request carries a `fingerprint` to cross-check. A `plain` call (a stateless-protocol
+ * request that did not ask for the mcp-tx extension) is plain MCP, whatever `_meta.mcp_tx` it has.
  *
  * @example
  * const call = prepareCall(request, extra, features, scheduler.now(), compression, 4 << 20, scopeOf);
@@ -128,8 +129,9 @@ export function prepareCall(
   compression?: ResolvedCompression,
   maxKeyedArgsBytes = Infinity,
   scopeOf?: ScopeOf,
+  plain = false,
 ): TxCall | Refusal {
-  const wire = objectOrUndefined(objectOrUndefined(received.params)?._meta)?.[TX_KEY];
+  const wire = plain ? undefined : objectOrUndefined(objectOrUndefined(received.params)?._meta)?.[TX_KEY];
   if (wire === undefined) return new TxCall(received, extra, undefined, undefined, undefined, '');
   let meta: TxRequestMeta;
   try {

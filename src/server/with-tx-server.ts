@@ -1,5 +1,5 @@
-import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+import type { Transport, TransportSendOptions } from './transport-types.js';
+import type { JSONRPCMessage, MessageExtraInfo } from './transport-types.js';
 import { from, race, timer, type Observable } from 'rxjs';
 import { TX_KEY } from '../protocol/index.js';
 import { Negotiation } from './negotiation.js';
@@ -117,14 +117,23 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
     this.inner.setProtocolVersion?.(version);
   }
 
+  // SDK v2's server hands these on connecting: its HTTP transports check headers and scopes with them.
+  setSupportedProtocolVersions(versions: string[]): void {
+    this.inner.setSupportedProtocolVersions?.(versions);
+  }
+
+  setScopeChallengeResolver(resolver: never): void {
+    this.inner.setScopeChallengeResolver?.(resolver);
+  }
+
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const response = asResponse(message);
     if (response !== undefined) {
       const settled = this.#calls.settle(response, options);
       if (settled !== undefined) return settled;
       this.#calls.hints.noteResponse(response);
-      const initialized = this.#agreement.initialized(response);
-      if (initialized !== undefined) return this.inner.send(initialized, options);
+      const advertised = this.#agreement.initialized(response) ?? this.#agreement.modern.discovered(response);
+      if (advertised !== undefined) return this.inner.send(advertised, options);
     }
     // Calls still running when the connection dropped answer into a closed transport: nothing to say.
     return this.#innerClosed ? Promise.resolve() : this.inner.send(message, options);
@@ -186,18 +195,22 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
       if (inFlight !== undefined) return this.#reusedId(request, inFlight);
       // Only a request the SDK will accept is tracked: one it drops as malformed is never answered.
       if (request.method === 'tools/call' && isAcceptedRequest(request))
-        return this.#calls.accept(withoutClaimMark(request), extra);
+        return this.#calls.accept(
+          withoutClaimMark(request),
+          extra,
+          this.#agreement.modern.call(request) === 'plain',
+        );
       if (request.method === 'initialize') this.#agreement.noteInitialize(request.id, request.params);
+      else if (request.method === 'server/discover') this.#agreement.modern.noteDiscover(request.id);
       else if (request.method === 'tools/list') this.#calls.hints.noteRequest(request.id);
     } else if ((message as { method?: unknown }).method === 'notifications/cancelled') {
       const params = objectOrUndefined((message as { params?: unknown }).params);
       const requestId = params?.requestId;
       const abandoned = objectOrUndefined(objectOrUndefined(params?._meta)?.[TX_KEY])?.abandoned === true;
-      if (
-        (typeof requestId === 'string' || typeof requestId === 'number') &&
-        !this.#calls.cancel(requestId, abandoned)
-      )
-        return;
+      if (typeof requestId === 'string' || typeof requestId === 'number') {
+        this.#agreement.modern.forget(requestId);
+        if (!this.#calls.cancel(requestId, abandoned)) return;
+      }
     }
     this.onmessage?.(message, extra);
   }
