@@ -57,7 +57,7 @@ const retryShape: Record<keyof RetryConfig, Check> = {
 
 const retry: Check = (value, field) => {
   if (value === false) return;
-  if (typeof value === 'number') return retryShape.maxAttempts(value, `${field}`);
+  if (typeof value === 'number') return retryShape.maxAttempts(value, field);
   checkShape(value, retryShape, field);
 };
 
