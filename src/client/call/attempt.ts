@@ -26,6 +26,7 @@ import { loadTaskRun } from './task-call.js';
 import type { TaskRun } from './task-run.js';
 import type { TapResponse, TapWaiter, TransportTap } from './transport-tap.js';
 import { MAX_TIMER_MS } from '../../protocol/config-internals.js';
+import { endpointOf } from '../../sdk/v1/transport-endpoint.js';
 
 /** What an {@link Attempt} needs of the runner it belongs to. */
 export interface AttemptOwner {
@@ -319,7 +320,6 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     this.#settled = true;
     const { ctx, owner } = this;
     const { host } = owner;
-    if (isSessionExpired(error)) host.connection.restart();
     const typed =
       error instanceof RetryableResult
         ? error
@@ -330,7 +330,10 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
             ackExpected: this.ackExpected,
             // once the task exists, a retry resumes it: it cannot run the tool twice
             replaySafe: ctx.task !== undefined || host.replaySafe(ctx, this.server),
+            endpoint: endpointOf(this.#sentOn),
           });
+    // the session is lost (a 404, or a gateway's 502-504): a new one, before the retry is scheduled
+    if (isSessionExpired(error)) host.connection.restart(typed);
     ctx.errors.push(typed);
     owner.report(ctx, typed);
     ctx.attemptFailed(this, typed);

@@ -14,6 +14,7 @@ import {
   type TxErrorInfo,
   type TxNack,
 } from '../../protocol/index.js';
+import { httpFailure, isSessionLost } from './http-failure.js';
 
 /** What the client knows about an attempt when it failed. */
 export interface FailureContext {
@@ -27,6 +28,8 @@ export interface FailureContext {
   readonly ackExpected: boolean;
   /** Running the tool again is harmless: the server honours the key, or the tool is idempotent. */
   readonly replaySafe: boolean;
+  /** Where the request went (an HTTP transport's URL), named by HTTP failures. */
+  readonly endpoint?: string | undefined;
 }
 
 /**
@@ -101,27 +104,26 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
 }
 
 /**
- * Whether an error means the server no longer knows the HTTP session (it restarted or expired
- * the session): the request was not processed, and the client must initialize again.
+ * Whether an error means the HTTP session is lost (see {@link isSessionLost}: 404, or a gateway's
+ * 502, 503 or 504): the client must initialize again.
  */
 export function isSessionExpired(error: unknown): boolean {
-  return error instanceof StreamableHTTPError && error.code === 404;
+  return error instanceof StreamableHTTPError && isSessionLost(error.code);
 }
 
 function classifyHttp(error: StreamableHTTPError, ctx: FailureContext): TxError {
   const { info } = ctx;
   const status = error.code ?? 0;
+  const message = `${info.tool}: ${httpFailure(status, error.message, ctx.endpoint)}`;
   if (status === 404 || status === 429) {
     // Unknown session or rate limited: the server did not process the request.
-    return new ConnectionClosedError(`${info.tool}: HTTP ${status}`, { info, cause: error });
+    return new ConnectionClosedError(message, { info, cause: error });
   }
   if (status >= 400 && status < 500) {
-    return new RequestError(`${info.tool}: ${error.message}`, { info, cause: error, rpcCode: status });
+    return new RequestError(message, { info, cause: error, rpcCode: status });
   }
-  return unknownOutcome(
-    new ConnectionClosedError(`${info.tool}: ${error.message}`, { info, cause: error }),
-    ctx,
-  );
+  // 502 and 504 (a gateway lost the session's server) may come after the tool started
+  return unknownOutcome(new ConnectionClosedError(message, { info, cause: error }), ctx);
 }
 
 function unknownOutcome(error: TxError, ctx: FailureContext): TxError {

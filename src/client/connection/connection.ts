@@ -129,10 +129,11 @@ export class Connection {
 
   /**
    * Drops the current transport and connects a fresh one (e.g. the HTTP server forgot the
-   * session). Without a factory the connection is closed instead.
+   * session). Without a factory the connection is closed instead, `cause` given as the reason.
    */
-  restart(): void {
+  restart(cause?: unknown): void {
     if (this.status.value !== 'connected') return;
+    this.lastError = cause;
     void this.sdk.close(); // its onclose starts the reconnect
   }
 
