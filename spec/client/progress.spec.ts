@@ -97,6 +97,19 @@ describe('TxClient and MCP progress (real McpServer, in memory)', () => {
     expect(result.content).toEqual([{ type: 'text', text: 'indexed 5 (run 2)' }]);
   });
 
+  it('should ask for progress for resetTimeoutOnProgress alone (no onProgress, no stream$), and let it keep the attempt alive', async () => {
+    // the same 500 ms of work against the 400 ms timeout, as a plain call()
+    const { client, log } = await plain({ timeoutMs: 400, retry: false, idempotent: true });
+    const args = { steps: 5, delayMs: 100 };
+    const seen: TxEvent[] = [];
+    client.events$.subscribe((e) => seen.push(e));
+    await expect(client.call('index', args)).rejects.toMatchObject({ code: 'TIMEOUT' });
+    const { result } = await client.call('index', args, { resetTimeoutOnProgress: true });
+    expect(result.content).toEqual([{ type: 'text', text: 'indexed 5 (run 2)' }]);
+    expect(log.tokens).toEqual([undefined, expect.stringMatching(/^tx/)]);
+    expect(progressOf(seen).map((e) => e.progress)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('should end an attempt at maxTotalTimeoutMs whatever its progress (per tool policy)', async () => {
     const { client } = await plain({
       timeoutMs: 400,

@@ -62,8 +62,9 @@ export interface ToolPolicy {
   idempotent?: boolean;
   /**
    * Restart the attempt timeout on each progress notification of the attempt (MCP
-   * `notifications/progress`; only calls that ask for progress get them: `stream$` or
-   * `onProgress`), as the SDK's `RequestOptions.resetTimeoutOnProgress`. @default false
+   * `notifications/progress`), as the SDK's `RequestOptions.resetTimeoutOnProgress`. A call with
+   * it asks for progress (sends a `progressToken`) even without `stream$` or `onProgress`.
+   * @default false
    */
   resetTimeoutOnProgress?: boolean;
   /**

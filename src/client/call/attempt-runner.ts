@@ -139,7 +139,9 @@ export class AttemptRunner implements AttemptOwner {
         meta,
       });
     }
-    const attempt = new Attempt(this, run, params, timeoutMs, server, ackExpected, run.watcher !== undefined);
+    // resetTimeoutOnProgress asks for progress too: without it, no progress would reset the timer
+    const progress = run.watcher !== undefined || run.policy.resetTimeoutOnProgress;
+    const attempt = new Attempt(this, run, params, timeoutMs, server, ackExpected, progress);
     run.started(attempt);
     attempt.start();
   }
