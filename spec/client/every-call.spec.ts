@@ -100,8 +100,11 @@ describe('TxClient: every call shows on events$ and in the metrics', () => {
       [false, true],
       [false, false],
     ]);
-    // the duplicate's event names the execution it shares
-    expect(responses[1]?.requestId).toBe(sent.requestId);
+    // the duplicate and the cache hit are calls of their own, marked, naming the call that ran
+    expect(responses[1]).toMatchObject({ deduplicated: true, dedupOf: sent.requestId });
+    expect(responses[3]).toMatchObject({ cached: true, dedupOf: responses[2]?.requestId });
+    expect(new Set(responses.map((e) => e.requestId)).size).toBe(5);
+    expect(responses.filter((e) => e.dedupOf !== undefined)).toHaveLength(2);
 
     const { totals, tools } = client.metrics();
     expect(totals).toMatchObject({ calls: 10, completed: 5, inFlight: 0, dedupHits: 1, cacheHits: 1 });
@@ -134,6 +137,30 @@ describe('TxClient: every call shows on events$ and in the metrics', () => {
     await first;
     expect(client.metrics().totals).toMatchObject({ calls: 2, completed: 1, failed: { CANCELLED: 1 } });
     expect(terminal(events).map((e) => e.type)).toEqual(['response']);
+  });
+
+  it('should give a UI table keyed by request id a row per call: a duplicate is a row of its own', async () => {
+    const { client, events } = await connect();
+    const rows = new Map<string, string>();
+    client.responses$.subscribe((e) => rows.set(e.requestId, e.deduplicated ? `dup of ${e.dedupOf}` : 'ran'));
+    // the duplicate joins the first while it runs, and a third comes once it is done
+    const args = { cents: 1, delayMs: 20 };
+    const [first, second] = await Promise.all([
+      client.call('charge', args, { idempotencyKey: 'order-7' }),
+      client.call('charge', args, { idempotencyKey: 'order-7' }),
+    ]);
+    const streamed = await firstValueFrom(
+      client.stream$('charge', args, { idempotencyKey: 'order-7' }).pipe(toArray()),
+    );
+
+    expect(second.requestId).toBe(first.requestId); // one execution, one result
+    expect(rows.size).toBe(3);
+    expect([...rows.values()]).toEqual(['ran', `dup of ${first.requestId}`, `dup of ${first.requestId}`]);
+    expect(rows.get(first.requestId)).toBe('ran');
+    // the streamed duplicate's one event is the row events$ showed
+    expect(streamed).toEqual([expect.objectContaining({ type: 'response', deduplicated: true })]);
+    expect(rows.has((streamed[0] as TxResponseEvent).requestId)).toBe(true);
+    expect(terminal(events).filter((e) => e.requestId === first.requestId)).toHaveLength(1);
   });
 
   it('should emit a stream of one response for a call the cache answers', async () => {

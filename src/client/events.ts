@@ -63,10 +63,24 @@ export interface TxNackEvent extends EventBase {
   retryAfterMs: number | undefined;
 }
 
-/** A call got its result. */
+/**
+ * A call got its result. A call answered without a request of its own (the dedup window, the
+ * result cache) is a call of its own all the same: its own `requestId`, marked `deduplicated` or
+ * `cached`, and `dedupOf` naming the call whose result it got (`result.requestId`), so that a
+ * table of calls keyed by request id shows it as a row of its own.
+ *
+ * @example
+ * client.responses$.subscribe((e) => rows.set(e.requestId, e.dedupOf ? `same as ${e.dedupOf}` : 'ran'));
+ */
 export interface TxResponseEvent extends EventBase {
   type: 'response';
   result: TxResult;
+  /** Answered by the client's dedup window: a duplicate of a keyed call in flight or recently completed. */
+  deduplicated?: true;
+  /** Answered by the tool's result cache (a kept result, or an identical call in flight). */
+  cached?: true;
+  /** For a `deduplicated` or `cached` call: the request id of the call whose result it got. */
+  dedupOf?: string;
 }
 
 /**

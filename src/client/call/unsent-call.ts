@@ -2,7 +2,7 @@ import { Observable, type SchedulerLike, type Subject } from 'rxjs';
 import { isTxError } from '../../protocol/index.js';
 import { callId } from './call-id.js';
 import type { CallWatcher } from './call-context.js';
-import type { TxEvent, TxResult } from '../events.js';
+import type { TxEvent, TxResponseEvent, TxResult } from '../events.js';
 import type { TxMetrics } from '../metrics/metrics.js';
 import type { ClientTelemetry } from '../../telemetry/hooks.js';
 import type { DurationClock } from '../metrics/duration-clock.js';
@@ -29,8 +29,9 @@ export interface UnsentHost {
  * kept result, or an identical call in flight), or refused (an idempotency conflict; invalid
  * arguments or options, a closed client: `result$` then fails at once). It counts among the calls
  * like any other (a `TypeError`/`RangeError` under `INVALID_ARGUMENT`), and shows on `events$`
- * (and to its watcher) as a `response` carrying the result (`duplicate` or `cached`; the request
- * id is the result's), or as a `failure`; its `attempt` is 0 (it made none of its own).
+ * (and to its watcher) as a `response` of its own: a request id of its own, marked `deduplicated`
+ * or `cached`, `dedupOf` the request id of the call whose result it got (the result's); or as a
+ * `failure`. Its `attempt` is 0 (it made none of its own).
  *
  * @example
  * const result$ = sent ? started$ : unsentCall$(host, 'search', answered$, undefined);
@@ -51,15 +52,17 @@ export function unsentCall$(
     const sub = result$.subscribe({
       next: (result) => {
         outcome = 'completed';
-        const { requestId } = result;
+        // a call of its own (a UI row of its own), marked, naming the call whose result it got
         const event = {
           type: 'response',
           tool,
-          requestId,
+          requestId: callId(),
           attempt: 0,
           time: scheduler.now(),
           result,
-        } as const;
+          dedupOf: result.requestId,
+          [result.cached ? 'cached' : 'deduplicated']: true,
+        } as TxResponseEvent;
         if (events.observed) events.next(event);
         watcher?.(event);
         trace?.event(event);

@@ -31,8 +31,16 @@ export class CallsView {
   add(event: TxEvent): void {
     let row = this.#rows.get(event.requestId);
     if (row === undefined) {
-      if (event.type !== 'request') return; // a call from before this page's rows, or gone from them
-      row = this.#open(event.requestId, event.idempotencyKey, event.time);
+      // a call opens its row with its first request, or with its answer when it sent none (the
+      // client's dedup window or cache answered it); any other is from before this page's rows
+      const key =
+        event.type === 'request'
+          ? event.idempotencyKey
+          : event.type === 'response' && event.dedupOf !== undefined
+            ? event.result.idempotencyKey
+            : undefined;
+      if (key === undefined) return;
+      row = this.#open(event.requestId, key, event.time);
     }
     const chip = chipOf(event);
     if (chip === undefined) return;
@@ -79,6 +87,8 @@ function chipOf(event: TxEvent): [kind: string, text: string] | undefined {
     case 'retry':
       return ['retry', `retry in ${Math.round(event.delayMs)} ms`];
     case 'response':
+      if (event.dedupOf !== undefined)
+        return ['duplicate', `answered by the client (${event.cached ? 'cache' : 'dedup window'})`];
       return event.result.duplicate
         ? ['duplicate', 'duplicate suppressed: the server replayed its stored result']
         : event.result.result.isError === true
