@@ -5,8 +5,21 @@
 
 /** Per-attempt timeout. @default 30_000 ms */
 export const DEFAULT_TIMEOUT_MS = 30_000;
-/** Calls executing at once. @default 10 */
+/** Calls executing at once (outside a browser, see {@link DEFAULT_BROWSER_CONCURRENCY}). @default 10 */
 export const DEFAULT_CONCURRENCY = 10;
+/**
+ * Calls executing at once in a browser (`navigator.userAgent` starts with `Mozilla/`) when no
+ * `concurrency` is given. Over HTTP/1.1 a page opens at most 6 connections per host; Streamable
+ * HTTP's SSE stream holds one, and each call in flight holds one while it waits for its answer:
+ * past 5, calls would queue inside the browser, out of the client's sight, with their attempt
+ * timeouts running. 4 leaves a connection for the page's other requests. Over HTTP/2 (one
+ * connection, many streams) give `concurrency` yourself.
+ *
+ * @default 4
+ * @example
+ * const client = await TxClient.connect(() => httpTransport('/mcp'), { concurrency: 16 }); // HTTP/2
+ */
+export const DEFAULT_BROWSER_CONCURRENCY = 4;
 /** Calls waiting for a free slot before new ones fail with `QueueFullError`. @default 1_000 */
 export const DEFAULT_MAX_QUEUE = 1_000;
 /** Attempts per call, the first included. @default 3 */

@@ -43,11 +43,22 @@ interface EventBase {
   time: number;
 }
 
-/** An attempt was sent. `meta` is undefined in fallback mode (plain MCP server). */
+/**
+ * An attempt was sent. `meta` is undefined in fallback mode (plain MCP server).
+ *
+ * @example
+ * client.requests$.subscribe((e) => e.queuedMs > 1_000 && console.warn(`${e.tool} waited ${e.queuedMs} ms for a slot`));
+ */
 export interface TxRequestEvent extends EventBase {
   type: 'request';
   idempotencyKey: string;
   meta: TxRequestMeta | undefined;
+  /**
+   * Milliseconds the call waited in the client's queue for a concurrency slot before its first
+   * attempt (scheduler time; the same on every attempt of the call): time its deadline spent
+   * before anything was sent.
+   */
+  queuedMs: number;
 }
 
 /** The server acknowledged an attempt. */

@@ -120,7 +120,7 @@ export interface TxClientOptions extends Omit<
 > {
   /** A circuit breaker for every tool (each its own); a tool's `breaker` overrides it. @default off */
   breaker?: BreakerConfig | false;
-  /** Calls executing at once. @default 10, range 1..10_000 or Infinity */
+  /** Calls executing at once. @default 10 (4 in a browser: `DEFAULT_BROWSER_CONCURRENCY`), range 1..10_000 or Infinity */
   concurrency?: number;
   /** Calls waiting for a slot; past it calls fail fast with `QueueFullError`. @default 1_000, range 0..1_000_000 */
   maxQueue?: number;

@@ -54,6 +54,7 @@ import {
 import { unsentCall$, type UnsentHost } from './call/unsent-call.js';
 import { taskRequestOf } from './call/task-call.js';
 import {
+  DEFAULT_BROWSER_CONCURRENCY,
   DEFAULT_CONCURRENCY,
   DEFAULT_DEDUP_MAX_ENTRIES,
   DEFAULT_DEDUP_WINDOW_MS,
@@ -186,7 +187,12 @@ export class TxClient {
     validateClientOptions(options);
     const compression = resolveCompression(options.compression, 'compression', false);
     const {
-      concurrency = DEFAULT_CONCURRENCY,
+      // a browser's connections per host bound its calls in flight (DEFAULT_BROWSER_CONCURRENCY)
+      concurrency = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent?.startsWith(
+        'Mozilla/',
+      )
+        ? DEFAULT_BROWSER_CONCURRENCY
+        : DEFAULT_CONCURRENCY,
       maxQueue = DEFAULT_MAX_QUEUE,
       dedupWindowMs = DEFAULT_DEDUP_WINDOW_MS,
       dedupMaxEntries = DEFAULT_DEDUP_MAX_ENTRIES,

@@ -137,6 +137,7 @@ export class AttemptRunner implements AttemptOwner {
         ...eventBase(run, scheduler.now()),
         idempotencyKey: run.idempotencyKey,
         meta,
+        queuedMs: run.queuedMs,
       });
     }
     // resetTimeoutOnProgress asks for progress too: without it, no progress would reset the timer

@@ -28,6 +28,8 @@ export interface CallContext {
   readonly deadlineAt: number | undefined;
   /** 0-based number of the current attempt (-1 before the first). */
   attempt: number;
+  /** How long the call waited for a concurrency slot, ms (scheduler time). */
+  queuedMs: number;
   /** The server acknowledged the current attempt. */
   acked: boolean;
   /** When the current attempt was sent, on the client's duration clock (its time to ACK is measured from it). */

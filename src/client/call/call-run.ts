@@ -63,6 +63,7 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
   readonly watcher: CallWatcher | undefined;
   readonly trace: CallTrace | undefined;
   attempt = -1;
+  queuedMs = 0;
   acked = false;
   sentAt: number;
   readonly errors: TxError[] = [];
@@ -120,6 +121,7 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
     if (this.done || closed) return this.#release();
     try {
       const { scheduler, resilience } = this.host;
+      this.queuedMs = scheduler.now() - this.startedAt;
       this.#breaker = resilience.breaker(this.tool);
       let remainingMs = Infinity;
       if (this.deadlineAt !== undefined) {
