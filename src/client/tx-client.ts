@@ -188,8 +188,8 @@ export class TxClient {
     const compression = resolveCompression(options.compression, 'compression', false);
     const {
       // a browser's connections per host bound its calls in flight (DEFAULT_BROWSER_CONCURRENCY)
-      concurrency = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent?.startsWith(
-        'Mozilla/',
+      concurrency = /^Mozilla\//.test(
+        (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? '',
       )
         ? DEFAULT_BROWSER_CONCURRENCY
         : DEFAULT_CONCURRENCY,
@@ -387,13 +387,7 @@ export class TxClient {
     return new Observable<TxResult>((subscriber) => {
       let cached;
       try {
-        if (typeof name !== 'string' || name.length === 0) {
-          throw new TypeError('tool name must be a non-empty string');
-        }
-        if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
-          throw new TypeError(`arguments of ${name} must be an object`);
-        }
-        if (options !== undefined) validateCallOptions(options);
+        checkCall(name, args, options);
         if (this.closed) throw new ClientClosedError(`${name}: client is closed`);
         cached = this.resilience.cached(name);
       } catch (error) {
@@ -513,22 +507,14 @@ export class TxClient {
     resolve: (result: TxResult) => void,
     reject: (error: unknown) => void,
   ): boolean {
-    if (typeof name !== 'string' || name.length === 0 || this.closed) return false;
-    if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args)))
+    if (this.closed || options?.idempotencyKey !== undefined || options?.signal || options?.onProgress)
       return false;
-    if (options !== undefined) {
-      if (options.idempotencyKey !== undefined || options.signal || options.onProgress) return false;
-      try {
-        validateCallOptions(options);
-      } catch {
-        return false; // call$ reports it
-      }
-    }
     let cached;
     try {
+      checkCall(name, args, options);
       cached = this.resilience.cached(name);
     } catch {
-      return false;
+      return false; // call$ reports it
     }
     if (cached || (this.#needsExtras && !callExtras())) return false;
     this.start(undefined, name, args, options, callId(), undefined, resolve, reject);
@@ -719,4 +705,19 @@ export class TxClient {
     }
     return policy;
   }
+}
+
+/** Checks a call's tool name, arguments and options; throws the `TypeError` (or `RangeError`) that says what is wrong. */
+function checkCall(
+  name: string,
+  args: Record<string, unknown> | undefined,
+  options: CallOptions | undefined,
+): void {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new TypeError('tool name must be a non-empty string');
+  }
+  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+    throw new TypeError(`arguments of ${name} must be an object`);
+  }
+  if (options !== undefined) validateCallOptions(options);
 }

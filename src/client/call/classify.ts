@@ -52,8 +52,9 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
   }
   if (error instanceof McpError) {
     const nack = readNack(error.data);
+    // the server's own words (which limit, which field), without the SDK's prefix
+    const said = error.message.replace(/^MCP error -?\d+: (mcp_tx: )?/, '');
     if (nack?.reason === 'outcome_unknown' || isUnknownOutcome(error.data)) {
-      const said = error.message.replace(/^MCP error -?\d+: (mcp_tx: )?/, '');
       return new OutcomeUnknownError(`${info.tool}: the outcome is unknown: ${said}`, { info, cause: error });
     }
     if (nack?.reason === 'idempotency_conflict') {
@@ -64,8 +65,6 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
       );
     }
     if (nack) {
-      // the server's own words (which limit, which field) come after the reason
-      const said = error.message.replace(/^MCP error -?\d+: (mcp_tx: )?/, '');
       return new NackError(`${info.tool}: server refused the call (${nack.reason}): ${said}`, {
         info,
         cause: error,

@@ -49,16 +49,15 @@ export function unsentCall$(
     let outcome = 'CANCELLED';
     recorder.callStarted(tool);
     const trace = host.telemetry?.clientCall({ tool, requestId: undefined, keyed, sent: false });
+    // the fields every event carries: it made no attempt of its own
+    const base = (requestId: string) => ({ tool, requestId, attempt: 0, time: scheduler.now() });
     const sub = result$.subscribe({
       next: (result) => {
         outcome = 'completed';
         // a call of its own (a UI row of its own), marked, naming the call whose result it got
         const event = {
           type: 'response',
-          tool,
-          requestId: callId(),
-          attempt: 0,
-          time: scheduler.now(),
+          ...base(callId()),
           result,
           dedupOf: result.requestId,
           [result.cached ? 'cached' : 'deduplicated']: true,
@@ -73,15 +72,7 @@ export function unsentCall$(
         const tx = isTxError(error) ? error : undefined;
         outcome = tx?.code ?? 'INVALID_ARGUMENT';
         if (events.observed || trace !== undefined) {
-          const requestId = tx?.info.requestId || callId();
-          const event = {
-            type: 'failure',
-            tool,
-            requestId,
-            attempt: 0,
-            time: scheduler.now(),
-            error,
-          } as const;
+          const event = { type: 'failure', ...base(tx?.info.requestId || callId()), error } as const;
           if (events.observed) events.next(event);
           trace?.event(event);
         }

@@ -210,12 +210,14 @@ export class Connection {
 
   /** Why the connection is closed, in words (`connection closed: <last error>`), and that error. */
   get closedReason(): { readonly message: string; readonly cause: unknown } {
-    const cause = this.lastError;
-    return { message: `connection closed${cause instanceof Error ? `: ${cause.message}` : ''}`, cause };
+    return closedReason(this.lastError);
   }
 
   private closedError(cause: unknown = this.lastError): ConnectionClosedError {
-    const reason = cause instanceof Error ? `: ${cause.message}` : '';
-    return new ConnectionClosedError(`connection closed${reason}`, { cause });
+    return new ConnectionClosedError(closedReason(cause).message, { cause });
   }
+}
+
+function closedReason(cause: unknown): { readonly message: string; readonly cause: unknown } {
+  return { message: `connection closed${cause instanceof Error ? `: ${cause.message}` : ''}`, cause };
 }
