@@ -145,10 +145,11 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
   /** The attempt `attempt` answered: the caller gets its {@link TxResult}, and the call ends. */
   attemptSucceeded(attempt: Attempt, result: CallToolResult): void {
     if (attempt !== this.#current || this.done) return;
-    this.#settleBreaker(true, undefined);
     this.host.budget?.success();
     this.outcome = 'completed';
+    // an ACK riding on the response is told first: the server accepted the attempt before it answered
     const value = this.host.toTxResult(this, result);
+    this.#settleBreaker(true, undefined);
     if (this.caller) this.caller.next(value);
     else this.resolve?.(value);
     if (this.done) return; // the caller left on the value
