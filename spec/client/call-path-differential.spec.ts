@@ -81,6 +81,10 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
       }),
       { nil: false },
     ),
+    retryBudget: fc.option(
+      fc.record({ maxTokens: fc.integer({ min: 1, max: 4 }), tokenRatio: fc.constantFrom(0.1, 0.5, 1) }),
+      { nil: false, freq: 2 },
+    ),
     idempotent: fc.constantFrom(undefined, true, false),
     features: fc.constantFrom<TxFeature[]>(['ack', 'retry'], ['ack', 'retry', 'idempotency'], ['retry']),
   }),
@@ -117,6 +121,14 @@ interface Observed {
   outcomes: unknown[];
   requests: unknown[];
   cancels: unknown[];
+}
+
+/** What the spec reads of a call's error. */
+interface Failure {
+  code?: string;
+  info?: { requestId: string };
+  attemptErrors?: { code: string }[];
+  cause?: { code?: string; attemptErrors?: { code: string }[] };
 }
 
 type CallFn = (key: string, args: Record<string, unknown>) => Observable<TxResult>;
@@ -179,9 +191,11 @@ function drive(
               r.ack,
             ]);
           },
-          error: (e: { code?: string; info?: { requestId: string }; attemptErrors?: { code: string }[] }) => {
+          error: (e: Failure) => {
             if (e.info?.requestId) keyOf.set(e.info.requestId, key);
-            log.push(['error', asyncScheduler.now(), e.code, e.attemptErrors?.map((a) => a.code)]);
+            const codes = (errors: { code: string }[] | undefined) => errors?.map((a) => a.code);
+            const cause = e.cause && [e.cause.code, codes(e.cause.attemptErrors)];
+            log.push(['error', asyncScheduler.now(), e.code, codes(e.attemptErrors), cause]);
           },
           complete: () => log.push(['complete', asyncScheduler.now()]),
         });
@@ -203,7 +217,7 @@ function drive(
   return { events: byKey, outcomes, requests: tapped.requests, cancels: [...tapped.cancels].sort() };
 }
 
-const COMPARED = new Set(['request', 'ack', 'nack', 'timeout', 'retry', 'breaker', 'failure']);
+const COMPARED = new Set(['request', 'ack', 'nack', 'timeout', 'retry', 'breaker', 'throttled', 'failure']);
 
 function normalise(event: TxEvent): unknown {
   const { type, attempt, time } = event;
@@ -216,6 +230,8 @@ function normalise(event: TxEvent): unknown {
       return [type, attempt, time, event.delayMs, (event.error as { code?: string }).code];
     case 'breaker':
       return [type, attempt, time, event.state];
+    case 'throttled':
+      return [type, attempt, time, event.tokens, (event.error as { code?: string }).code];
     case 'failure':
       return [type, attempt, time, (event as { error?: { code?: string } }).error?.code];
     default:
@@ -237,6 +253,7 @@ async function runFused(s: Scenario): Promise<Observed> {
     random: () => s.randomValue,
     dedupWindowMs: options.dedupWindowMs,
     breaker: options.breaker,
+    retryBudget: options.retryBudget,
     ...(options.idempotent === undefined ? {} : { idempotent: options.idempotent }),
   });
   const events: TxEvent[] = [];
@@ -314,6 +331,8 @@ describe('the fused call path', () => {
         'REQUEST_FAILED',
       ].map((code) => `error ${code}`),
       'error IDEMPOTENCY_CONFLICT',
+      'error RETRY_BUDGET_EXHAUSTED',
+      'event throttled',
       ...['open', 'half-open', 'closed'].map((state) => `breaker ${state}`),
       'duplicate',
       'tool error',

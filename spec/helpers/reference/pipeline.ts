@@ -12,7 +12,8 @@ import {
   tap,
 } from 'rxjs';
 import { throwError, timer, type Subscriber } from 'rxjs';
-import { boundedMergeMap, circuitBreaker, deadline, retryWithBackoff, type CircuitState } from 'mcp-tx';
+import { boundedMergeMap, circuitBreaker, deadline, retryWithBackoff, retryWithBudget } from 'mcp-tx';
+import type { CircuitState } from 'mcp-tx';
 import type { DedupEntry, ReferenceCall, ReferenceHost } from './reference-host.js';
 
 /**
@@ -27,7 +28,7 @@ import type { DedupEntry, ReferenceCall, ReferenceHost } from './reference-host.
  * call$({ key: 'k1', fingerprint: 'f1', deadlineAt: Infinity, attempt: -1 }).subscribe(console.log);
  */
 export function referencePipeline<R>(host: ReferenceHost<R>): (call: ReferenceCall) => Observable<R> {
-  const { scheduler, concurrency, maxQueue, maxAttempts, backoff, random, breaker } = host;
+  const { scheduler, concurrency, maxQueue, maxAttempts, backoff, random, breaker, budget } = host;
 
   // one attempt: its timer armed as it starts (before the request goes out: RxJS `timeout`
   // would arm it after), then the request; a failure typed as classify.ts says
@@ -48,20 +49,24 @@ export function referencePipeline<R>(host: ReferenceHost<R>): (call: ReferenceCa
       );
     });
 
-  // the call: its attempts retried with backoff (`retry` with a delay function), within its deadline
-  const execute$ = (call: ReferenceCall): Observable<R> =>
-    attempt$(call).pipe(
-      retryWithBackoff({
-        maxAttempts,
-        backoff,
-        random,
-        scheduler,
-        shouldRetry: (error) => host.shouldRetry(call, error),
-        onRetry: ({ error, attempt, delayMs }) => host.retried(call, attempt, error, delayMs),
-        onGiveUp: (errors) => host.gaveUp(call, errors),
-      }),
+  // the call: its attempts retried with backoff (`retry` with a delay function; against the
+  // client's retry budget if it has one), all within its deadline
+  const execute$ = (call: ReferenceCall): Observable<R> => {
+    const retrying = {
+      maxAttempts,
+      backoff,
+      random,
+      scheduler,
+      shouldRetry: (error: unknown) => host.shouldRetry(call, error),
+      onRetry: ({ error, attempt, delayMs }: { error: unknown; attempt: number; delayMs: number }) =>
+        host.retried(call, attempt, error, delayMs),
+      onGiveUp: (errors: unknown[]) => host.gaveUp(call, errors),
+    };
+    return attempt$(call).pipe(
+      budget ? retryWithBudget<R>(budget, retrying) : retryWithBackoff<R>(retrying),
       deadline({ at: call.deadlineAt, scheduler, with: () => host.deadlinePassed(call) }),
     );
+  };
 
   // the queue: `concurrency` calls run, `maxQueue` wait, the rest fail at once; a caller that
   // left is torn down (its attempt cancelled, its breaker ticket given back) before its slot is

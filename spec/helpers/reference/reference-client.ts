@@ -6,6 +6,7 @@ import {
   CircuitOpenError,
   IdempotencyConflictError,
   NackError,
+  RetryBudgetExhaustedError,
   QueueFullError,
   isTxError,
   type TxError,
@@ -13,7 +14,7 @@ import {
   type TxFeature,
   type TxResult,
 } from 'mcp-tx';
-import { CircuitBreaker, backoffFor, type JitterMode } from '../../../src/operators/index.js';
+import { CircuitBreaker, RetryBudget, backoffFor, type JitterMode } from '../../../src/operators/index.js';
 import { ACK_METHOD, PROTOCOL_VERSION, decodeAck, encodeRequestMeta } from '../../../src/protocol/index.js';
 import { classifyFailure } from '../../../src/client/call/classify.js';
 import { deadlineError, errorInfo, withAttemptErrors } from '../../../src/client/call/call-context.js';
@@ -38,6 +39,7 @@ export interface ReferenceOptions {
   random: () => number;
   dedupWindowMs: number;
   breaker: { failureThreshold: number; resetTimeoutMs: number } | false;
+  retryBudget: { maxTokens: number; tokenRatio: number } | false;
   idempotent: boolean | undefined;
   /** The mcp_tx features the server advertised. */
   features: readonly TxFeature[];
@@ -101,6 +103,7 @@ export function referenceClient(transport: Transport, options: ReferenceOptions)
   };
   const { maxAttempts, jitter, ...backoffConfig } = retry;
   const breaker = options.breaker && new CircuitBreaker({ ...options.breaker, scheduler });
+  const budget = options.retryBudget ? new RetryBudget(options.retryBudget) : undefined;
 
   const host: ReferenceHost<TxResult> = {
     scheduler,
@@ -111,6 +114,7 @@ export function referenceClient(transport: Transport, options: ReferenceOptions)
     random: options.random,
     dedupWindowMs: options.dedupWindowMs,
     breaker: breaker || undefined,
+    budget,
     attemptTimeoutMs: (call) => Math.min(options.timeoutMs, call.deadlineAt - scheduler.now()),
     send$: (c) => send$(c as RefCall),
     classify: (c, error) => {
@@ -174,7 +178,14 @@ export function referenceClient(transport: Transport, options: ReferenceOptions)
       const last = errors[errors.length - 1] as TxError;
       return maxAttempts > 1 ? withAttemptErrors(last, (c as RefCall).errors) : last;
     },
-    failed: (c, error) => events.push({ type: 'failure', ...base(c as RefCall), error }),
+    failed: (c, error) => {
+      // the budget refused the retry: `retryWithBudget` tells no one else, its error does
+      if (error instanceof RetryBudgetExhaustedError) {
+        const cause = error.cause as TxError;
+        events.push({ type: 'throttled', ...base(c as RefCall), error: cause, tokens: error.tokens });
+      }
+      events.push({ type: 'failure', ...base(c as RefCall), error });
+    },
     duplicate: (result, replayed) =>
       replayed ? { ...result, duplicate: true, latencyMs: 0 } : { ...result, duplicate: true },
   };

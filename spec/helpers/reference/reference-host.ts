@@ -1,5 +1,5 @@
 import type { Observable, SchedulerLike } from 'rxjs';
-import type { BackoffStrategy, CircuitBreaker, CircuitState, RetryDecision } from 'mcp-tx';
+import type { BackoffStrategy, CircuitBreaker, CircuitState, RetryBudget, RetryDecision } from 'mcp-tx';
 
 /** One logical call as the reference pipeline carries it. */
 export interface ReferenceCall {
@@ -20,6 +20,8 @@ export interface ReferenceHost<R> {
   readonly random: () => number;
   readonly dedupWindowMs: number;
   readonly breaker: CircuitBreaker | undefined;
+  /** The client's retry budget, if it has one (gRPC's retry throttling). */
+  readonly budget: RetryBudget | undefined;
   /** The attempt's own timeout (the call's deadline may cut it shorter). */
   attemptTimeoutMs(call: ReferenceCall): number;
   /** One attempt: the `tools/call` request and its answer; unsubscribing cancels it on the server. */
