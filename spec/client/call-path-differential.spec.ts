@@ -23,6 +23,8 @@ const ms = (min: number, max: number) => fc.integer({ min: min / 10, max: max / 
 interface PlannedCall {
   /** Subscribed at this virtual time. */
   at: number;
+  /** With an idempotency key (else the client's common path, no key, no dedup window). */
+  keyed: boolean;
   /** Reuses the key of call `reuse % i` (a duplicate), with its arguments or, rarely, others. */
   reuse: number | undefined;
   otherArgs: boolean;
@@ -93,6 +95,7 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
   calls: fc.array(
     fc.record({
       at: ms(0, 800),
+      keyed: fc.boolean(),
       reuse: fc.option(fc.nat(), { nil: undefined, freq: 4 }),
       otherArgs: fc.boolean(),
       leaveAfter: fc.option(ms(0, 1_000), { nil: undefined, freq: 3 }),
@@ -101,16 +104,26 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
   ),
 });
 
-/** One call's key and arguments: its own, or (a duplicate) an earlier call's. */
-function plan(calls: PlannedCall[]): { key: string; args: Record<string, unknown>; reused: boolean }[] {
-  const planned: { key: string; args: Record<string, unknown>; reused: boolean }[] = [];
+/** A planned call's key (none: an unkeyed call), its label in the results, and its arguments. */
+interface Planned {
+  key: string | undefined;
+  label: string;
+  args: Record<string, unknown>;
+  reused: boolean;
+}
+
+/** Each call's key and arguments: its own, or (a duplicate) an earlier keyed call's. */
+function plan(calls: PlannedCall[]): Planned[] {
+  const planned: Planned[] = [];
   calls.forEach((call, i) => {
     const earlier = i > 0 && call.reuse !== undefined ? planned[call.reuse % i] : undefined;
-    if (earlier === undefined) return planned.push({ key: `c${i}`, args: { i }, reused: false });
+    if (!call.keyed) return planned.push({ key: undefined, label: `u${i}`, args: { i }, reused: false });
+    if (earlier?.key === undefined)
+      return planned.push({ key: `c${i}`, label: `c${i}`, args: { i }, reused: false });
     // a key reused with other arguments only now and then: most duplicates are true ones
     const args = call.otherArgs && call.reuse! % 3 === 0 ? { i } : earlier.args;
     earlier.reused = true;
-    return planned.push({ key: earlier.key, args, reused: true });
+    return planned.push({ key: earlier.key, label: earlier.key, args, reused: true });
   });
   return planned;
 }
@@ -131,12 +144,13 @@ interface Failure {
   cause?: { code?: string; attemptErrors?: { code: string }[] };
 }
 
-type CallFn = (key: string, args: Record<string, unknown>) => Observable<TxResult>;
+type CallFn = (key: string | undefined, args: Record<string, unknown>) => Observable<TxResult>;
 
 /** Records a peer's `tools/call` requests and the requests it was told to cancel. */
-function tapPeer(peer: ScriptedPeer): { requests: unknown[]; cancels: unknown[] } {
+function tapPeer(peer: ScriptedPeer): Tapped {
   const requests: unknown[] = [];
   const cancels: unknown[] = [];
+  const labels = new Map<string, string>();
   const ids = new Map<unknown, string>();
   const send = peer.send.bind(peer);
   peer.send = (message: JSONRPCMessage) => {
@@ -149,7 +163,10 @@ function tapPeer(peer: ScriptedPeer): { requests: unknown[]; cancels: unknown[] 
     if (method === 'tools/call') {
       type Meta = { request_id: string; idempotency_key?: string; retry_count: number };
       const tx = (params?._meta as { mcp_tx?: Meta }).mcp_tx;
-      const name = `${tx?.idempotency_key ?? tx?.request_id}#${tx?.retry_count}`;
+      // a keyed call by its key, an unkeyed one by its arguments (its request id is drawn at random)
+      const label = tx?.idempotency_key ?? `u${String((params?.arguments as { i?: number }).i)}`;
+      if (tx) labels.set(tx.request_id, label);
+      const name = `${label}#${tx?.retry_count}`;
       ids.set(id, name);
       requests.push([name, now]);
     } else if (method === 'notifications/cancelled') {
@@ -157,7 +174,14 @@ function tapPeer(peer: ScriptedPeer): { requests: unknown[]; cancels: unknown[] 
     }
     return send(message);
   };
-  return { requests, cancels };
+  return { requests, cancels, labels };
+}
+
+/** What {@link tapPeer} records: the requests, the cancels, and the label of each request id seen. */
+interface Tapped {
+  requests: unknown[];
+  cancels: unknown[];
+  labels: Map<string, string>;
 }
 
 /** Runs the scenario's calls through `call` in virtual time, with `events` the side's events. */
@@ -166,20 +190,20 @@ function drive(
   s: Scenario,
   call: CallFn,
   events: TxEvent[],
-  tapped: { requests: unknown[]; cancels: unknown[] },
+  tapped: Tapped,
 ): Observed {
   const planned = plan(s.calls);
   const outcomes: unknown[][] = planned.map(() => []);
-  // the request id of each call (the fused path draws its own): its key names it here
+  // the label of each request id (the fused path draws its own): its key, or its arguments
   const keyOf = new Map<string, string>();
   testScheduler.run(() => {
     s.calls.forEach((c, i) => {
-      const { key, args } = planned[i]!;
+      const { key, label, args } = planned[i]!;
       const log = outcomes[i]!;
       asyncScheduler.schedule(() => {
         const subscription = call(key, args).subscribe({
           next: (r) => {
-            keyOf.set(r.requestId, key);
+            keyOf.set(r.requestId, label);
             const text = (r.result.content[0] as { text?: string } | undefined)?.text;
             log.push([
               'next',
@@ -192,7 +216,7 @@ function drive(
             ]);
           },
           error: (e: Failure) => {
-            if (e.info?.requestId) keyOf.set(e.info.requestId, key);
+            if (e.info?.requestId) keyOf.set(e.info.requestId, label);
             const codes = (errors: { code: string }[] | undefined) => errors?.map((a) => a.code);
             const cause = e.cause && [e.cause.code, codes(e.cause.attemptErrors)];
             log.push(['error', asyncScheduler.now(), e.code, codes(e.attemptErrors), cause]);
@@ -206,8 +230,8 @@ function drive(
   });
   // the events of keys no duplicate shares: a duplicate's own events are another matter (issue 23, 5)
   const byKey: Record<string, unknown[]> = {};
-  const reused = new Set(planned.filter((p) => p.reused).map((p) => p.key));
-  for (const event of events) if (event.type === 'request') keyOf.set(event.requestId, event.idempotencyKey);
+  const reused = new Set(planned.filter((p) => p.reused).map((p) => p.label));
+  for (const [requestId, label] of tapped.labels) keyOf.set(requestId, label);
   for (const event of events) {
     // no key: a call the dedup window answered (a conflict), which sent nothing
     const key = keyOf.get(event.requestId);
@@ -262,7 +286,7 @@ async function runFused(s: Scenario): Promise<Observed> {
     return drive(
       testScheduler,
       s,
-      (key, args) => client.call$(TOOL, args, { idempotencyKey: key }),
+      (key, args) => client.call$(TOOL, args, key === undefined ? undefined : { idempotencyKey: key }),
       events,
       tapped,
     );
@@ -302,6 +326,9 @@ function tally(observed: Observed): void {
     if (outcome[0] === 'next' && outcome[3] === true) seen.add('tool error');
   }
   if (observed.cancels.length > 0) seen.add('cancel');
+  // a request cancelled twice: at its timeout, then abandoned with its call (an unkeyed one)
+  const names = observed.cancels.map((c) => (c as string[])[0]);
+  if (new Set(names).size < names.length) seen.add('abandon');
 }
 
 describe('the fused call path', () => {
@@ -337,6 +364,7 @@ describe('the fused call path', () => {
       'duplicate',
       'tool error',
       'cancel',
+      'abandon',
     ];
     expect(behaviours.filter((b) => !seen.has(b))).toEqual([]);
   });

@@ -56,11 +56,21 @@ interface RefCall extends ReferenceCall {
   acked: boolean;
   /** When the current attempt was sent. */
   sentAt: number;
+  /** Attempts cancelled in flight (JSON-RPC id, attempt, time), for a call whose key is its own. */
+  readonly unfinished: { id: number; attempt: number; at: number }[];
+  /** Attempts whose failure asked for a retry (one was to follow when they were cancelled). */
+  readonly retried: Set<number>;
 }
 
 /** The reference client: `call$` through {@link referencePipeline}, and the events it told. */
 export interface ReferenceClient {
-  call$(tool: string, args: Record<string, unknown>, key: string, fingerprint: string): Observable<TxResult>;
+  /** A call with idempotency key `key`, or without one (`undefined`: the request id is its key). */
+  call$(
+    tool: string,
+    args: Record<string, unknown>,
+    key: string | undefined,
+    fingerprint: string,
+  ): Observable<TxResult>;
   readonly events: TxEvent[];
 }
 
@@ -154,8 +164,10 @@ export function referenceClient(transport: Transport, options: ReferenceOptions)
       }),
     conflict: (c) =>
       new IdempotencyConflictError(`idempotency key ${JSON.stringify(c.key)} was used with other arguments`),
-    shouldRetry: (_call, error) => {
+    shouldRetry: (c, error) => {
       if (!isTxError(error) || !error.retryable || error instanceof CircuitOpenError) return { retry: false };
+      // a retry is to follow (`retryWithBudget` asks again of the last attempt: not one of those)
+      if (c.attempt + 1 < maxAttempts) (c as RefCall).retried.add(c.attempt);
       if (error instanceof NackError && error.retryAfterMs !== undefined)
         return { retry: true, delayMs: error.retryAfterMs };
       return { retry: true };
@@ -254,10 +266,25 @@ export function referenceClient(transport: Transport, options: ReferenceOptions)
         pending.delete(id);
         acks.delete(call.requestId);
         if (!inFlight) return;
-        const cancel = { requestId: id, reason: 'cancelled by the reference pipeline' };
-        void transport.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: cancel });
+        cancel(id);
+        if (call.idempotencyKey === call.requestId)
+          call.unfinished.push({ id, attempt, at: scheduler.now() });
       };
     });
+
+  const cancel = (id: number): void => {
+    const params = { requestId: id, reason: 'cancelled by the reference pipeline' };
+    void transport.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params });
+  };
+  /**
+   * A call of its own key ended unanswered: the server is told again of each attempt cancelled
+   * while a retry was to follow (marked abandoned by `TxClient`, so that it stops a keyed
+   * execution; DESIGN, section 1).
+   */
+  const abandon = (call: RefCall): void => {
+    for (const { id, attempt, at } of call.unfinished)
+      if (call.retried.has(attempt) && at < call.deadlineAt) cancel(id);
+  };
 
   const pipeline = referencePipeline(host);
   return {
@@ -265,21 +292,36 @@ export function referenceClient(transport: Transport, options: ReferenceOptions)
     call$: (tool, args, key, fingerprint) =>
       new Observable<TxResult>((subscriber) => {
         const now = scheduler.now();
+        const requestId = `call-${++calls}`; // one per logical call, as TxClient draws one
         const call: RefCall = {
           tool,
           args,
-          key,
+          key: key ?? requestId,
           fingerprint,
-          requestId: `call-${++calls}`, // one per logical call, as TxClient draws one
-          idempotencyKey: key,
+          requestId,
+          idempotencyKey: key ?? requestId,
           startedAt: now,
           deadlineAt: options.deadlineMs === undefined ? Infinity : now + options.deadlineMs,
           attempt: -1,
           errors: [],
           acked: false,
           sentAt: now,
+          unfinished: [],
+          retried: new Set(),
         };
-        return pipeline(call).subscribe(subscriber);
+        let answered = false;
+        const subscription = pipeline(call).subscribe({
+          next: (result) => {
+            answered = true;
+            subscriber.next(result);
+          },
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => subscriber.complete(),
+        });
+        return () => {
+          subscription.unsubscribe();
+          if (!answered) abandon(call);
+        };
       }),
   };
 }
