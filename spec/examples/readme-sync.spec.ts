@@ -19,6 +19,8 @@ describe('the README', () => {
       "import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';",
     ],
     ['spec/examples/scripted-peer-readme.spec.ts', "import { map } from 'rxjs';"],
+    // the reference pipeline (README, Architecture), its imports left out
+    ['spec/helpers/reference/pipeline.ts', "/**\n * The client's call path as the design card draws it"],
   ])('should show %s as it runs', (spec, firstLine) => {
     const code = read(spec);
     expect(code.slice(code.indexOf(firstLine))).toBe(readmeBlock(firstLine));

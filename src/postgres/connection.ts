@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { SchedulerLike } from 'rxjs';
 import { StoreUnavailableError } from '../server/store-errors.js';
-import { quoteIdent } from './schema.js';
+import { quoteIdent } from './quote-ident.js';
 
 /** When a statement that failed for want of PostgreSQL may succeed, ms. */
 const UNAVAILABLE_RETRY_AFTER_MS = 1_000;

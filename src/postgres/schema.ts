@@ -14,11 +14,7 @@
  */
 
 import type { PgConnection } from './connection.js';
-
-/** The schema name, as a quoted SQL identifier. */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+import { quoteIdent } from './quote-ident.js';
 
 /**
  * The statements `migrate()` runs, in order, for `schema`: idempotent (`IF NOT EXISTS`, `CREATE

@@ -1,4 +1,4 @@
-import type { DemoSummary } from './index.js';
+import type { DemoSummary } from './summary.js';
 import type { RunStats } from './workload.js';
 
 const dollars = (cents: number): string =>

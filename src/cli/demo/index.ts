@@ -2,7 +2,8 @@ import type { Faults } from './network.js';
 import { runBare } from './run-bare.js';
 import { runTx, type RunProgress, type RunSettings } from './run-tx.js';
 import { DEMO_DEFAULTS, attemptsFor } from './defaults.js';
-import { makeTransfers, type RunStats } from './workload.js';
+import { makeTransfers } from './workload.js';
+import type { DemoSummary } from './summary.js';
 
 export { formatSummary } from './format.js';
 export { DEMO_DEFAULTS, attemptsFor } from './defaults.js';
@@ -10,6 +11,7 @@ export { Ledger, type Transfer } from './ledger.js';
 export type { RunProgress } from './run-tx.js';
 export type { RunStats } from './workload.js';
 export type { Faults } from './network.js';
+export type { DemoSummary } from './summary.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -29,19 +31,6 @@ export interface DemoOptions {
   maxAttempts?: number;
   /** Live counters after every finished call, per run. */
   onProgress?: (run: 'mcp-tx' | 'bare', progress: RunProgress) => void;
-}
-
-/** What {@link runDemo} measured: the mcp-tx run at the top level, the bare SDK run under `bare`. */
-export interface DemoSummary extends RunStats {
-  seed: number;
-  concurrency: number;
-  faults: Faults;
-  /** Server restarts per run. */
-  restarts: number;
-  timeoutMs: number;
-  maxAttempts: number;
-  /** The same transfers, faults and seed with the bare SDK `Client` and a naive retry loop. */
-  bare: RunStats;
 }
 
 /**

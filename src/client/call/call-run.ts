@@ -147,12 +147,12 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
   /** The attempt `attempt` answered: the caller gets its {@link TxResult}, and the call ends. */
   attemptSucceeded(attempt: Attempt, result: CallToolResult): void {
     if (attempt !== this.#current || this.done) return;
+    this.outcome = 'completed';
+    // an ACK riding on the response is told first: the server accepted the attempt before it answered
+    const value = this.host.toTxResult(this, result);
     this.#settleBreaker(true, undefined);
     this.host.budget?.success();
-    this.outcome = 'completed';
-    const value = this.host.toTxResult(this, result);
-    if (this.caller) this.caller.next(value);
-    else this.resolve?.(value);
+    this.#answer(value);
     if (this.done) return; // the caller left on the value
     this.#release();
     this.#complete();
@@ -262,9 +262,7 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
     this.#release();
     if (error instanceof RetryableResult) {
       this.outcome = 'completed';
-      const value = this.host.toTxResult(this, error.result);
-      if (this.caller) this.caller.next(value);
-      else this.resolve?.(value);
+      this.#answer(this.host.toTxResult(this, error.result));
       return this.#complete();
     }
     this.outcome = isTxError(error) ? error.code : 'ERROR';
@@ -276,6 +274,12 @@ export class CallRun implements CallContext, AttemptSink, QueuedCall, Unsubscrib
     if (!this.#slot) return;
     this.#slot = false;
     this.host.release(this);
+  }
+
+  /** Hands the caller its result (the subscriber's, or the promise's). */
+  #answer(value: TxResult): void {
+    if (this.caller) this.caller.next(value);
+    else this.resolve?.(value);
   }
 
   #complete(): void {

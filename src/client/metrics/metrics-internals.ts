@@ -1,4 +1,4 @@
-import type { LatencySummary, ToolMetrics } from './metrics.js';
+import type { LatencySummary, ToolMetrics } from './metrics-snapshot.js';
 import { QuantileSketch } from './quantile-sketch.js';
 import { LATENCY_BUCKETS_SECONDS, bucketOf } from './latency-buckets.js';
 
