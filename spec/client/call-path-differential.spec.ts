@@ -246,6 +246,8 @@ const COMPARED = new Set(['request', 'ack', 'nack', 'timeout', 'retry', 'breaker
 function normalise(event: TxEvent): unknown {
   const { type, attempt, time } = event;
   switch (event.type) {
+    case 'request':
+      return [type, attempt, time, event.queuedMs];
     case 'nack':
       return [type, attempt, time, event.reason, event.retryable, event.retryAfterMs];
     case 'timeout':

@@ -56,6 +56,8 @@ interface RefCall extends ReferenceCall {
   acked: boolean;
   /** When the current attempt was sent. */
   sentAt: number;
+  /** How long the call waited for its slot (set when its first attempt goes out). */
+  queuedMs: number | undefined;
   /** Attempts cancelled in flight (JSON-RPC id, attempt, time), for a call whose key is its own. */
   readonly unfinished: { id: number; attempt: number; at: number }[];
   /** Attempts whose failure asked for a retry (one was to follow when they were cancelled). */
@@ -229,7 +231,9 @@ export function referenceClient(transport: Transport, options: ReferenceOptions)
         timeoutMs,
         deadline: call.deadlineAt === Infinity ? undefined : call.deadlineAt,
       };
-      events.push({ type: 'request', ...base(call), idempotencyKey: call.idempotencyKey, meta });
+      call.queuedMs ??= call.sentAt - call.startedAt;
+      const { queuedMs } = call;
+      events.push({ type: 'request', ...base(call), idempotencyKey: call.idempotencyKey, meta, queuedMs });
       let inFlight = true;
       acks.set(call.requestId, (retryCount) => {
         if (!call.acked && retryCount === attempt) acknowledge(call);
@@ -303,6 +307,7 @@ export function referenceClient(transport: Transport, options: ReferenceOptions)
           startedAt: now,
           deadlineAt: options.deadlineMs === undefined ? Infinity : now + options.deadlineMs,
           attempt: -1,
+          queuedMs: undefined,
           errors: [],
           acked: false,
           sentAt: now,
