@@ -67,9 +67,11 @@ function render(r: ProductionSoakReport): string {
     .sort(([, a], [, b]) => b - a)
     .map(([label, n]) => `| ${label} | ${n} |`)
     .join('\n');
+  const journal = (f: { key: string; outcome: string; sequence: readonly string[] }) =>
+    `- \`${f.key}\` ${f.outcome}: ${f.sequence.join('; ') || '(nothing in the journal)'}`;
   const findings = r.findings
     .concat(r.stuck.map((s) => ({ ...s, outcome: `stuck: ${s.outcome}` })))
-    .map((f) => `- \`${f.key}\` ${f.outcome}: ${f.sequence.join('; ') || '(nothing in the journal)'}`)
+    .map(journal)
     .join('\n');
   return `# Production soak: two replicas, round robin, ${Math.round(r.loss * 100)} % message loss, SIGKILLs, Redis restarts
 
@@ -104,6 +106,11 @@ Calls that did not complete during the chaos, by error:
 ${failures || '| none | 0 |'}
 
 Chaos: ${r.chaos.events.join('; ')}
+
+Outcome unknown because the replica holding (or taking) the key's claim was SIGKILLed, with each
+key's journal (\`<ms since start> <replica life> <step>\`; a claim taken, or asked for, and nothing after
+it from that life): inherent, the store cannot know whether a dead owner ran the tool.
+${r.ownerKilled.map(journal).join('\n') || 'none'}
 
 Findings (non-completed calls not put down to a SIGKILL, with each key's journal):
 ${findings || 'none'}

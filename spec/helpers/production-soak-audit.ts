@@ -32,6 +32,8 @@ export interface ProductionSoakReport {
   unknownExecuted: number;
   /** Non-completed calls not put down to the chaos (unexplained unknown outcomes, other errors). */
   findings: Finding[];
+  /** The calls whose outcome is unknown because their owner was SIGKILLed, with each key's journal: the explanation. */
+  ownerKilled: Finding[];
   /** Executions the tool counted (the ledger), keys run twice or more, completed keys never run. */
   executions: number;
   doubleExecutions: string[];
@@ -87,8 +89,9 @@ export function audit(run: SoakRun): ProductionSoakReport {
     unexplained: 0,
   };
   const findings: Finding[] = [];
-  const finding = (key: string, outcome: string) =>
-    findings.push({ key, outcome, sequence: sequenceOf(journalOf.get(key), started) });
+  const ownerKilled: Finding[] = [];
+  const finding = (key: string, outcome: string, into = findings) =>
+    into.push({ key, outcome, sequence: sequenceOf(journalOf.get(key), started) });
   let unknownExecuted = 0;
   for (const ending of settled.values()) {
     if (ending.completed) continue;
@@ -98,7 +101,7 @@ export function audit(run: SoakRun): ProductionSoakReport {
       const cause = unknownCause(journalOf.get(ending.key) ?? [], killed);
       unknown[cause]++;
       if ((execs.get(ending.key) ?? 0) > 0) unknownExecuted++;
-      if (cause !== 'owner-killed') finding(ending.key, `${label}: ${cause}`);
+      finding(ending.key, `${label}: ${cause}`, cause === 'owner-killed' ? ownerKilled : findings);
     } else if (!(isTxError(ending.error) && ending.error.retryable)) finding(ending.key, label);
   }
   const stuck = retries
@@ -126,6 +129,7 @@ export function audit(run: SoakRun): ProductionSoakReport {
     stuck,
     unknown,
     unknownExecuted,
+    ownerKilled,
     findings,
     executions: [...execs.values()].reduce((a, b) => a + b, 0),
     doubleExecutions: [...execs].filter(([, n]) => n > 1).map(([k]) => k),
