@@ -24,6 +24,7 @@ const { values } = parseArgs({
     'replica-kills': { type: 'string', default: '6' },
     'redis-restarts': { type: 'string', default: '2' },
     'lease-ms': { type: 'string', default: '3000' },
+    attempts: { type: 'string', default: '5' },
     /** proxy, the two replicas and Redis on four ports from here; default: free ones */
     'base-port': { type: 'string' },
   },
@@ -38,6 +39,7 @@ const report = await productionSoak({
   replicaKills: Number(values['replica-kills']),
   redisRestarts: Number(values['redis-restarts']),
   leaseMs: Number(values['lease-ms']),
+  attempts: Number(values.attempts),
   ...(base === undefined
     ? {}
     : { ports: { proxy: base, replicas: [base + 1, base + 2] as const, redis: base + 3 } }),
@@ -83,8 +85,8 @@ Seed ${r.seed}; ${r.calls} keyed calls of a side-effecting tool, ${r.concurrency
 |---|---|
 | calls answered (a result or a typed error) | ${r.answered} of ${r.calls} |
 | completed during the chaos | ${r.completed} |
-| ended in a retryable error, retried after the chaos / completed then | ${r.retried} / ${r.retriedCompleted} |
-| stuck keys (a retry that did not complete) | ${r.stuck.length} |
+| ended in a retryable error (${r.attempts} attempts), retried after the chaos / completed then | ${r.retried} / ${r.retriedCompleted} |
+| stuck keys (a retry that ended neither completed nor \`OUTCOME_UNKNOWN\`) | ${r.stuck.length} |
 | completed in the end | ${r.completedInTheEnd} |
 | \`OUTCOME_UNKNOWN\`: owner SIGKILLed mid-call (inherent) | ${r.unknown['owner-killed']} |
 | \`OUTCOME_UNKNOWN\`: outcome not stored (store down), answer lost | ${r.unknown['complete-failed']} |

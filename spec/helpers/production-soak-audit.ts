@@ -16,6 +16,8 @@ export interface ProductionSoakReport {
   concurrency: number;
   loss: number;
   seed: number;
+  /** Attempts per call while the chaos ran. */
+  attempts: number;
   /** Calls that settled (a result or a typed error), and the keys of those that never did. */
   answered: number;
   unanswered: string[];
@@ -25,9 +27,9 @@ export interface ProductionSoakReport {
   /** Keys that ended in a retryable error and were retried once the chaos was over; those that then completed. */
   retried: number;
   retriedCompleted: number;
-  /** Keys whose retry did not complete: stuck. */
+  /** Keys whose retry did not complete, nor end `OUTCOME_UNKNOWN` (counted below): stuck. */
   stuck: Finding[];
-  /** Calls that ended `OUTCOME_UNKNOWN`, by cause; those whose tool had run. */
+  /** Keys that ended `OUTCOME_UNKNOWN` (during the chaos or on their retry), by cause; those whose tool had run. */
   unknown: Record<UnknownCause, number>;
   unknownExecuted: number;
   /** Non-completed calls not put down to the chaos (unexplained unknown outcomes, other errors). */
@@ -52,6 +54,7 @@ export interface SoakRun {
   readonly concurrency: number;
   readonly loss: number;
   readonly seed: number;
+  readonly attempts: number;
   readonly keys: readonly string[];
   /** How each call that settled during the chaos ended, by key. */
   readonly settled: ReadonlyMap<string, Ending>;
@@ -75,7 +78,7 @@ export interface SoakRun {
  * report.doubleExecutions.length === 0
  */
 export function audit(run: SoakRun): ProductionSoakReport {
-  const { calls, concurrency, loss, seed, keys, settled, retries, entries, killed, started } = run;
+  const { calls, concurrency, loss, seed, attempts, keys, settled, retries, entries, killed, started } = run;
   const { chaos, lost, hits } = run;
 
   const journalOf = byKey(entries);
@@ -94,23 +97,27 @@ export function audit(run: SoakRun): ProductionSoakReport {
     into.push({ key, outcome, sequence: sequenceOf(journalOf.get(key), started) });
   let unknownExecuted = 0;
   for (const ending of settled.values()) {
+    if (!ending.completed) {
+      const label = failureLabel(ending.error);
+      failures[label] = (failures[label] ?? 0) + 1;
+    }
+  }
+  // each key's last word: its retry's, if it had one
+  const final = new Map(settled);
+  for (const retry of retries) final.set(retry.key, retry);
+  const retriedKeys = new Set(retries.map((r) => r.key));
+  const stuck: Finding[] = [];
+  for (const ending of final.values()) {
     if (ending.completed) continue;
     const label = failureLabel(ending.error);
-    failures[label] = (failures[label] ?? 0) + 1;
     if (isOutcomeUnknownError(ending.error)) {
       const cause = unknownCause(journalOf.get(ending.key) ?? [], killed);
       unknown[cause]++;
       if ((execs.get(ending.key) ?? 0) > 0) unknownExecuted++;
       finding(ending.key, `${label}: ${cause}`, cause === 'owner-killed' ? ownerKilled : findings);
-    } else if (!(isTxError(ending.error) && ending.error.retryable)) finding(ending.key, label);
+    } else if (retriedKeys.has(ending.key)) finding(ending.key, label, stuck);
+    else if (!(isTxError(ending.error) && ending.error.retryable)) finding(ending.key, label);
   }
-  const stuck = retries
-    .filter((r): r is Ending & { completed: false } => !r.completed)
-    .map((r) => ({
-      key: r.key,
-      outcome: failureLabel(r.error),
-      sequence: sequenceOf(journalOf.get(r.key), started),
-    }));
   const completedKeys = new Set([
     ...[...settled.values()].filter((e) => e.completed).map((e) => e.key),
     ...retries.filter((r) => r.completed).map((r) => r.key),
@@ -120,6 +127,7 @@ export function audit(run: SoakRun): ProductionSoakReport {
     concurrency,
     loss,
     seed,
+    attempts,
     answered: settled.size,
     unanswered: keys.filter((k) => !settled.has(k)),
     completed: [...settled.values()].filter((e) => e.completed).length,

@@ -35,6 +35,11 @@ export interface ProductionSoakOptions {
   leaseMs?: number;
   /** How long a killed process stays down, ms. @default 300 */
   downMs?: number;
+  /**
+   * Attempts per call while the chaos runs (the retries once it is over get 30): few enough that
+   * some calls end in a retryable error, for the retry after the chaos to prove no key stuck. @default 5
+   */
+  attempts?: number;
   /** Attempt timeout of the client, ms. @default 10_000 */
   timeoutMs?: number;
   /** Ports on 127.0.0.1 (proxy, the two replicas, Redis). @default free ones */
@@ -53,7 +58,7 @@ export type { ProductionSoakReport } from './production-soak-audit.js';
 
 export async function productionSoak(options: ProductionSoakOptions): Promise<ProductionSoakReport> {
   const { calls, concurrency, loss, seed, replicaKills, redisRestarts } = options;
-  const { leaseMs = 3_000, downMs = 300, timeoutMs = 10_000, log = () => undefined } = options;
+  const { leaseMs = 3_000, downMs = 300, timeoutMs = 10_000, attempts = 5, log = () => undefined } = options;
   const ports = options.ports ?? {
     proxy: await freePort(),
     replicas: [await freePort(), await freePort()] as const,
@@ -94,6 +99,7 @@ export async function productionSoak(options: ProductionSoakOptions): Promise<Pr
       concurrency,
       loss,
       seed,
+      attempts,
       entries,
       killed,
       started,
@@ -108,13 +114,13 @@ export async function productionSoak(options: ProductionSoakOptions): Promise<Pr
   }
 
   async function soak(proxy: RoundRobinProxy) {
-    const connect = async () => {
+    const connect = async (maxAttempts: number) => {
       proxy.loss = 0; // an MCP handshake is not retried by anyone: the loss starts once connected
       const client = await TxClient.connect(() => httpTransport(proxy.url), {
         concurrency,
         maxQueue: calls,
         timeoutMs,
-        retry: { maxAttempts: 30, baseDelayMs: 50, maxDelayMs: 2_000 },
+        retry: { maxAttempts, baseDelayMs: 50, maxDelayMs: 2_000 },
         reconnect: { maxAttempts: 50, baseDelayMs: 50, maxDelayMs: 1_000 },
       });
       proxy.loss = loss;
@@ -157,7 +163,7 @@ export async function productionSoak(options: ProductionSoakOptions): Promise<Pr
         () => ({ key, completed: true }),
         (error: unknown) => ({ key, completed: false, error }),
       );
-    let client = await connect();
+    let client = await connect(attempts);
     const endings = new Map<string, Ending>();
     let next = 0;
     const worker = async () => {
@@ -170,10 +176,15 @@ export async function productionSoak(options: ProductionSoakOptions): Promise<Pr
     const all = Promise.all(Array.from({ length: concurrency }, worker));
     // every call must settle; one still open 5 minutes after the chaos ended never will
     let watchdog: NodeJS.Timeout | undefined;
+    let settledAll = false;
     const gaveUp = chaosOver.then(
-      () => new Promise<void>((resolve) => (watchdog = setTimeout(resolve, 300_000))),
+      () =>
+        new Promise<void>((resolve) => {
+          if (!settledAll) watchdog = setTimeout(resolve, 300_000); // not armed once all settled
+        }),
     );
     await Promise.race([all, gaveUp]);
+    settledAll = true;
     clearTimeout(watchdog);
     const settled = new Map(endings);
     await client.close();
@@ -183,7 +194,7 @@ export async function productionSoak(options: ProductionSoakOptions): Promise<Pr
     const retryable = [...settled.values()].filter(
       (e): e is Ending & { completed: false } => !e.completed && isTxError(e.error) && e.error.retryable,
     );
-    client = await connect();
+    client = await connect(30);
     const retries = await Promise.all(retryable.map((e) => call(client, e.key)));
     await client.close();
 
