@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer, type Socket } from 'node:net';
-import { pingRedis } from './redis-global-setup.js';
 import { createClient } from 'redis';
 
 /** The Redis the specs use: `REDIS_URL`, or the local default. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export { pingRedis, START_REDIS_HINT } from './redis-global-setup.js';
+export { PrivateRedis, freePort } from './private-redis.js';
 
 /**
  * `describe` when the global setup found Redis (`MCP_TX_REDIS=up`), else `describe.skip`: a
@@ -30,48 +29,6 @@ export async function deleteKeys(prefix: string, url = REDIS_URL): Promise<void>
     }
   } finally {
     client.destroy();
-  }
-}
-
-/** A free TCP port on 127.0.0.1 (free when asked). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** A private `redis-server` without persistence on `port`, which a spec may kill and restart. */
-export class PrivateRedis {
-  #process: ChildProcess | undefined;
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  /** Starts it and resolves once it answers PING. */
-  async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    this.#process = child;
-    for (let i = 0; i < 200; i++) {
-      if (await pingRedis(this.url, 200)) return;
-      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`redis-server on ${this.port} did not answer`);
-  }
-
-  /** Kills it (SIGKILL: no shutdown, its memory is gone). */
-  async kill(): Promise<void> {
-    const child = this.#process;
-    if (child === undefined || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
   }
 }
 

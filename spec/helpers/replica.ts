@@ -4,7 +4,15 @@
  * PostgreSQL (by the scheme of `--store`), in the key space `--space` (a Redis key prefix, or a
  * migrated PostgreSQL schema).
  *
- * `node --import tsx spec/helpers/replica.ts --store <url> --space <s> --lease <ms> --name A`
+ * `node --import tsx spec/helpers/replica.ts --store <url> --space <s> --lease <ms> --name A
+ *   [--stateless] [--port <n>] [--journal <file>]`
+ *
+ * `--stateless` serves without sessions (a server and transport per POST, the SDK's
+ * `sessionIdGenerator: undefined`), as replicas behind a load balancer without affinity must;
+ * `--port` listens there (a restarted replica takes its predecessor's place); `--journal` appends
+ * a line `<ms> <name> <event> <key>` per execution of a tool (`exec`, the ledger) and per store
+ * step (`claiming`, `claimed` or `claim-<status>`, `claim-failed`, `completed`, `complete-failed`,
+ * `released`) to that file, with a synchronous write, so that a SIGKILL loses none of them.
  *
  * Prints `{"url": …}` once it listens, and `exec <tool> <id>` each time a tool starts, on stdout.
  * A request with `Authorization: Bearer token-<name>` (alice, bob) is authenticated as client
@@ -15,7 +23,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { appendFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -30,6 +39,9 @@ const { values } = parseArgs({
     space: { type: 'string', default: 'mcp-tx-spec:' },
     lease: { type: 'string', default: '10000' },
     name: { type: 'string', default: 'replica' },
+    stateless: { type: 'boolean', default: false },
+    port: { type: 'string', default: '0' },
+    journal: { type: 'string' },
   },
 });
 const name = values.name;
@@ -47,6 +59,44 @@ const store = values.store.startsWith('postgres')
       leaseMs,
       commandTimeoutMs: 1_000,
     });
+const journalFile = values.journal;
+
+/** One line in the journal, if there is one. */
+function note(event: string, key: string): void {
+  if (journalFile !== undefined) appendFileSync(journalFile, `${Date.now()} ${name} ${event} ${key}\n`);
+}
+
+if (journalFile !== undefined) journalStore();
+
+/** Notes every step the store took for a key (a journal of claims and outcomes, for the soak's report). */
+function journalStore(): void {
+  const { claim, complete, release } = store;
+  store.claim = async (key, ...rest) => {
+    note('claiming', key);
+    try {
+      const claimed = await claim.call(store, key, ...rest);
+      note(claimed.status === 'claimed' ? 'claimed' : `claim-${claimed.status}`, key);
+      return claimed;
+    } catch (e) {
+      note('claim-failed', key);
+      throw e;
+    }
+  };
+  store.complete = async (key, record) => {
+    try {
+      const stored = await complete.call(store, key, record);
+      note('completed', key);
+      return stored;
+    } catch (e) {
+      note('complete-failed', key);
+      throw e;
+    }
+  };
+  store.release = async (key) => {
+    await release.call(store, key);
+    note('released', key);
+  };
+}
 
 function makeServer(): McpServer {
   const server = new McpServer({ name: `replica-${name}`, version: '1.0.0' });
@@ -54,6 +104,7 @@ function makeServer(): McpServer {
     (tool: string) =>
     async ({ id, ms }: { id: string; ms?: number | undefined }) => {
       process.stdout.write(`exec ${tool} ${id}\n`);
+      note('exec', id);
       await new Promise((r) => setTimeout(r, ms ?? 0));
       return { content: [{ type: 'text' as const, text: `${tool} ${id} by ${name}` }] };
     };
@@ -79,12 +130,25 @@ function authenticate(req: IncomingMessage & { auth?: AuthInfo }): boolean {
   return clientId !== undefined;
 }
 
+/** Serves one POST with a server and transport of its own (no session); other methods get 405. */
+function stateless(req: IncomingMessage, res: ServerResponse): void {
+  if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST' }).end();
+  const server = makeServer();
+  const transport = new StreamableHTTPServerTransport({}); // no sessionIdGenerator: no sessions
+  res.on('close', () => void server.close());
+  server
+    .connect(withTxServer(transport, { store }))
+    .then(() => transport.handleRequest(req, res))
+    .catch((e: unknown) => res.headersSent || res.writeHead(500).end(String(e)));
+}
+
 const sessions = new Map<string, StreamableHTTPServerTransport>();
 const http = createServer((req, res) => {
   if (!authenticate(req)) {
     res.writeHead(401).end();
     return;
   }
+  if (values.stateless) return stateless(req, res);
   const id = req.headers['mcp-session-id'];
   const existing = typeof id === 'string' ? sessions.get(id) : undefined;
   if (existing) return void existing.handleRequest(req, res);
@@ -103,7 +167,7 @@ const http = createServer((req, res) => {
     .connect(withTxServer(transport, { store }))
     .then(() => transport.handleRequest(req, res));
 });
-http.listen(0, '127.0.0.1', () => {
+http.listen(Number(values.port), '127.0.0.1', () => {
   const { port } = http.address() as AddressInfo;
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}/mcp` })}\n`);
 });

@@ -22,36 +22,38 @@ export interface ReplicaStore {
   readonly space: string;
 }
 
+/** More of an SDK v1 replica (spec/helpers/replica.ts): how it serves and what it notes. */
+export interface ReplicaOptions {
+  /** Serve without sessions, a server per POST (for a load balancer without affinity). @default false */
+  stateless?: boolean;
+  /** Port on 127.0.0.1 (a restarted replica takes the place of the one it replaces). @default any free one */
+  port?: number;
+  /** File the replica appends its executions and store steps to (see replica.ts). @default none */
+  journal?: string;
+}
+
 /**
  * Starts a replica sharing the key space `store.space` at `store.url`, with claims leased for
- * `leaseMs`: on SDK v1 (`replica.ts`, a session per client) or SDK v2 (`v2-replica.ts`, a server
- * per request).
+ * `leaseMs`: on SDK v1 (`replica.ts`, a session per client, or none with `options.stateless`) or
+ * SDK v2 (`v2-replica.ts`, a server per request; `options` are for v1 only).
  */
 export async function startReplica(
   name: string,
   store: ReplicaStore,
   leaseMs = 10_000,
   sdk: 'v1' | 'v2' = 'v1',
+  options: ReplicaOptions = {},
 ): Promise<Replica> {
   const file = sdk === 'v1' ? './replica.ts' : './v2-replica.ts';
   const script = fileURLToPath(new URL(file, import.meta.url));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      script,
-      '--store',
-      store.url,
-      '--space',
-      store.space,
-      '--lease',
-      String(leaseMs),
-      '--name',
-      name,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const args = ['--store', store.url, '--space', store.space, '--lease', String(leaseMs), '--name', name];
+  if (options.stateless === true) args.push('--stateless');
+  if (options.port !== undefined) args.push('--port', String(options.port));
+  if (options.journal !== undefined) args.push('--journal', options.journal);
+  if (sdk === 'v2' && args.length > 8) throw new TypeError('startReplica: options are for SDK v1 replicas');
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const executions: string[] = [];
   const waiting: { count: number; resolve: () => void }[] = [];
   let buffered = '';
