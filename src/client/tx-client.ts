@@ -308,9 +308,28 @@ export class TxClient {
     const sdk = new Client(clientInfo, {
       capabilities: { ...capabilities, experimental: { ...capabilities.experimental, ...tx.experimental } },
     });
+    return TxClient.connectOwned(sdk, transport, reconnect, txOptions);
+  }
+
+  /**
+   * Wraps `sdk`, a client made for this one and not connected yet, and connects it over
+   * `transport` (a factory: reconnected by `reconnect`), then reads the server's tool annotations:
+   * the second half of {@link TxClient.connect}, for an SDK client made elsewhere (`mcp-tx/v2`
+   * hands the view of an SDK v2 client).
+   *
+   * @internal
+   * @example
+   * const client = await TxClient.connectOwned(sdk, () => httpTransport(url), {}, { timeoutMs: 5_000 });
+   */
+  static async connectOwned(
+    sdk: Client,
+    transport: Transport | TransportFactory,
+    reconnect: ReconnectConfig | false | undefined,
+    options: TxClientOptions,
+  ): Promise<TxClient> {
     const factory = typeof transport === 'function' ? transport : undefined;
     const own: OwnTransport = { factory, reconnect: reconnect ?? {} };
-    const client = new TxClient(sdk, { ...txOptions, [OWN_TRANSPORT]: own } as TxClientOptions);
+    const client = new TxClient(sdk, { ...options, [OWN_TRANSPORT]: own } as TxClientOptions);
     await client.connection.open(factory ? undefined : (transport as Transport));
     if (sdk.getServerCapabilities()?.tools) await client.refreshTools().catch(() => undefined);
     return client;
