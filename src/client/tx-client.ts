@@ -91,9 +91,15 @@ export interface ConnectOptions extends TxClientOptions {
   capabilities?: ClientCapabilities;
 }
 
-/** How `connect` hands the transport it owns to the constructor (a symbol: invisible to option validation). */
-const OWN_TRANSPORT = Symbol('mcp-tx.ownTransport');
-interface OwnTransport {
+/**
+ * How `connect` (and `mcp-tx/v2`'s) hands the transport it owns to the constructor (a symbol:
+ * invisible to option validation).
+ *
+ * @internal
+ */
+export const OWN_TRANSPORT = Symbol('mcp-tx.ownTransport');
+/** @internal What {@link OWN_TRANSPORT} holds. */
+export interface OwnTransport {
   factory: TransportFactory | undefined;
   reconnect: ReconnectConfig | false;
 }
@@ -158,9 +164,11 @@ export class TxClient {
   private readonly dedupWindowMs: number;
   private serverTx: TxCapability | null | undefined = null;
   private closed = false;
-  private readonly connection: Connection;
+  /** @internal The connection (`mcp-tx/v2`'s `connect` opens it). */
+  readonly connection: Connection;
   private readonly resilience: ToolResilience;
-  private readonly attempts: AttemptRunner;
+  /** @internal The attempts of the calls (`mcp-tx/v2` has them cancelled by signal). */
+  readonly attempts: AttemptRunner;
   /** Every call needs the call extras: a tool has a circuit breaker, or the client a retry budget. */
   readonly #needsExtras: boolean;
   /** The client has a retry budget still to make (its class is one of the call extras). */
@@ -308,28 +316,9 @@ export class TxClient {
     const sdk = new Client(clientInfo, {
       capabilities: { ...capabilities, experimental: { ...capabilities.experimental, ...tx.experimental } },
     });
-    return TxClient.connectOwned(sdk, transport, reconnect, txOptions);
-  }
-
-  /**
-   * Wraps `sdk`, a client made for this one and not connected yet, and connects it over
-   * `transport` (a factory: reconnected by `reconnect`), then reads the server's tool annotations:
-   * the second half of {@link TxClient.connect}, for an SDK client made elsewhere (`mcp-tx/v2`
-   * hands the view of an SDK v2 client).
-   *
-   * @internal
-   * @example
-   * const client = await TxClient.connectOwned(sdk, () => httpTransport(url), {}, { timeoutMs: 5_000 });
-   */
-  static async connectOwned(
-    sdk: Client,
-    transport: Transport | TransportFactory,
-    reconnect: ReconnectConfig | false | undefined,
-    options: TxClientOptions,
-  ): Promise<TxClient> {
     const factory = typeof transport === 'function' ? transport : undefined;
     const own: OwnTransport = { factory, reconnect: reconnect ?? {} };
-    const client = new TxClient(sdk, { ...options, [OWN_TRANSPORT]: own } as TxClientOptions);
+    const client = new TxClient(sdk, { ...txOptions, [OWN_TRANSPORT]: own } as TxClientOptions);
     await client.connection.open(factory ? undefined : (transport as Transport));
     if (sdk.getServerCapabilities()?.tools) await client.refreshTools().catch(() => undefined);
     return client;

@@ -68,8 +68,6 @@ export class AttemptRunner implements AttemptOwner {
   cancelBySignal = false;
 
   constructor(readonly host: AttemptHost) {
-    // an SDK client that sends attempts through its own callTool and cancels them by signal (mcp-tx/v2's view)
-    this.cancelBySignal = (host.sdk as { cancelsBySignal?: unknown }).cancelsBySignal === true;
     this.checks = ToolResultCheck.of(host.sdk);
     this.tap = new TransportTap({
       ack: (params) => this.onAck(params),

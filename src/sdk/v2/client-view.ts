@@ -24,7 +24,7 @@ type CoreNotificationHandler = (notification: { method: string; params?: unknown
  * `listTools`, `ping`, `getServerCapabilities`, `setNotificationHandler`), each through v2's public
  * API, its errors turned into the v1 errors the core classifies ({@link v1Error}).
  *
- * Attempts go through v2's `callTool` with a per-request `AbortSignal` ({@link cancelsBySignal}):
+ * Attempts go through v2's `callTool` with a per-request `AbortSignal` (the core's `cancelBySignal`):
  * v2 keeps every check of its own (output schemas, the stateless protocol's `resultType`, the
  * per-request envelope that asks for mcp-tx through `clientCapabilities.extensions`), and
  * cancelling the signal sends `notifications/cancelled`. ACK notifications reach the core through
@@ -37,8 +37,6 @@ type CoreNotificationHandler = (notification: { method: string; params?: unknown
  * const core = new CoreTxClient(clientView(new Client(info, { capabilities })), options);
  */
 export class ClientView {
-  /** Attempts are cancelled by their `AbortSignal` from the first (the core reads this). */
-  readonly cancelsBySignal = true;
   readonly #views = new WeakMap<Transport, Transport>();
   #onclose: (() => void) | undefined;
 

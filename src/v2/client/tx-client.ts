@@ -6,8 +6,12 @@ import {
   type VersionNegotiationOptions,
 } from '@modelcontextprotocol/client';
 import type { Observable } from 'rxjs';
-import { TxClient as CoreTxClient } from '../../client/tx-client.js';
-import type { ConnectionStatus, ReconnectConfig } from '../../client/connection/connection.js';
+import { OWN_TRANSPORT, TxClient as CoreTxClient, type OwnTransport } from '../../client/tx-client.js';
+import type {
+  ConnectionStatus,
+  ReconnectConfig,
+  TransportFactory as CoreTransportFactory,
+} from '../../client/connection/connection.js';
 import type { CallOptions, TxClientOptions } from '../../client/options.js';
 import type {
   TxAckEvent,
@@ -24,6 +28,9 @@ import { clientFeatures } from '../../client/transports/compression.js';
 import { loadCompressionCodec } from '../../client/transports/compression-codec.js';
 import { txCapabilities, txExtension, type TxCapability } from '../../protocol/index.js';
 import { clientView } from '../../sdk/v2/client-view.js';
+
+/** A transport as the client core types it (SDK v1's interface, which SDK v2's transports meet at run time). */
+type CoreTransport = Exclude<Parameters<typeof CoreTxClient.connect>[0], CoreTransportFactory>;
 
 /** Makes a fresh SDK v2 transport for each (re)connection, e.g. `() => httpTransport(url)`. */
 export type TransportFactory = () => Transport | Promise<Transport>;
@@ -95,7 +102,7 @@ export class TxClient {
     options: TxClientOptions = {},
     core?: CoreTxClient,
   ) {
-    const c = (this[CORE] = core ?? new CoreTxClient(clientView(sdk), options));
+    const c = (this[CORE] = core ?? TxClient.#core(clientView(sdk), options));
     this.events$ = c.events$;
     this.requests$ = c.requests$;
     this.acks$ = c.acks$;
@@ -134,13 +141,26 @@ export class TxClient {
       },
       versionNegotiation,
     });
-    const core = await CoreTxClient.connectOwned(
-      clientView(sdk),
-      transport as Parameters<typeof CoreTxClient.connectOwned>[1],
-      reconnect,
-      txOptions,
-    );
+    const factory = typeof transport === 'function' ? transport : undefined;
+    const own: OwnTransport = {
+      factory: factory as CoreTransportFactory | undefined,
+      reconnect: reconnect ?? {},
+    };
+    const view = clientView(sdk);
+    const core = TxClient.#core(view, { ...txOptions, [OWN_TRANSPORT]: own } as TxClientOptions);
+    await core.connection.open(factory ? undefined : (transport as unknown as CoreTransport));
+    if (view.getServerCapabilities()?.tools) await core.refreshTools().catch(() => undefined);
     return new TxClient(sdk, txOptions, core);
+  }
+
+  /**
+   * The client core over the view of an SDK v2 client: its attempts go through v2's `callTool`,
+   * each cancelled by its own `AbortSignal` from the first.
+   */
+  static #core(view: ReturnType<typeof clientView>, options: TxClientOptions): CoreTxClient {
+    const core = new CoreTxClient(view, options);
+    core.attempts.cancelBySignal = true;
+    return core;
   }
 
   /** The connection's status (`connecting`, `connected`, `reconnecting`, `closed`), current value first. */
