@@ -3,9 +3,13 @@
 // over Streamable HTTP. A v2 client and a v1 server (or the other way round) meet on the
 // `initialize` protocol; a v2 client and a v2 server served by createMcpHandler on the stateless
 // 2026-07-28 protocol.
+import { Client } from '@modelcontextprotocol/client';
 import { filter, firstValueFrom, toArray } from 'rxjs';
+import * as v1 from '../../src/index.js';
 import {
   isAttemptTimeoutError,
+  txCapabilities,
+  txExtension,
   isIdempotencyConflictError,
   type TxCallEvent,
   type TxEvent,
@@ -14,6 +18,7 @@ import * as v2 from '../../src/v2/index.js';
 import {
   SERVER_LINKS,
   connectMajor,
+  v2Http,
   losingResponses,
   type AnyTxClient,
   type Major,
@@ -125,5 +130,60 @@ describe.each(MAJORS)('a TxClient on SDK %s', (major) => {
       expect(events.every((e) => e.requestId === requestId)).toBe(true);
       expect(events.map((e) => e.type).sort()).toEqual(['ack', 'request', 'response']);
     });
+  });
+});
+
+describe.each(MAJORS)('a TxPool on SDK %s', (major) => {
+  it('should run a keyed call once across two connections to stateless SDK v2 servers, and warm both up', async () => {
+    const link = await v2Http();
+    const connect = major === 'v1' ? v1.TxPool.connect : v2.TxPool.connect;
+    const transports =
+      major === 'v1' ? [() => link.v1(), () => link.v1()] : [() => link.v2(), () => link.v2()];
+    const pool = await (connect as (t: unknown[], o: object) => Promise<v1.TxPool | v2.TxPool>)(transports, {
+      reconnect: false,
+      strategy: 'round-robin',
+    });
+    try {
+      const reports = await pool.warmup({ rounds: 1 });
+      expect(reports.map((r) => r.failures)).toEqual([[], []]);
+      const first = await pool.call('charge', { cents: 10 }, { idempotencyKey: `pool-${major}` });
+      const again = await pool.call('charge', { cents: 10 }, { idempotencyKey: `pool-${major}` });
+      expect([first.duplicate, again.duplicate]).toEqual([false, true]);
+      expect(link.runs('charge')).toBe(1);
+      expect(pool.metrics().totals.calls).toBe(2);
+    } finally {
+      await pool.close();
+      await link.close();
+    }
+  });
+});
+
+describe('an mcp-tx/v2 TxClient wrapping an SDK v2 Client you built', () => {
+  it('should speak mcp-tx on the stateless protocol with the capabilities you gave it', async () => {
+    const link = await v2Http();
+    const sdk = new Client(
+      { name: 'app', version: '1.0.0' },
+      {
+        capabilities: { ...txCapabilities(), extensions: txExtension() as never },
+        versionNegotiation: { mode: 'auto' },
+      },
+    );
+    await sdk.connect(link.v2());
+    const client = new v2.TxClient(sdk, { timeoutMs: 100, retry: false });
+    try {
+      expect([sdk.getProtocolEra(), client.server?.features]).toEqual([
+        'modern',
+        expect.arrayContaining(['ack']),
+      ]);
+      const { duplicate } = await client.call('charge', { cents: 11 }, { idempotencyKey: 'built-1' });
+      const again = await client.call('charge', { cents: 11 }, { idempotencyKey: 'built-1' });
+      expect([duplicate, again.duplicate, link.runs('charge')]).toEqual([false, true, 1]);
+      // a first attempt that times out is cancelled by its own signal: the client moves on at once
+      const error = await client.call('charge', { cents: 12, ms: 1_000 }).catch((e: unknown) => e);
+      expect(isAttemptTimeoutError(error)).toBe(true);
+    } finally {
+      await client.close();
+      await link.close();
+    }
   });
 });

@@ -113,8 +113,16 @@ export class ClientView {
     return this.client.listTools(params, { ...options, cacheMode: 'bypass' }).catch(rethrowV1);
   }
 
+  /**
+   * One round trip to the server (the warm-up's): `ping`, or on the stateless protocol, which has
+   * no `ping`, `server/discover`.
+   */
   ping(options: CoreRequestOptions = {}): Promise<unknown> {
-    return this.client.ping(options).catch(rethrowV1);
+    const sent =
+      this.client.getProtocolEra() === 'modern'
+        ? this.client.request({ method: 'server/discover', params: {} }, options)
+        : this.client.ping(options);
+    return sent.catch(rethrowV1);
   }
 
   /** Registers `handler` for the method the v1 schema names (a `z.literal`), its params as sent. */
