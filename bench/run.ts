@@ -55,6 +55,18 @@ function measureTransport(kind: Kind): TransportResult {
     if (b && x)
       more.push({ mode: label, bare: b, tx: x, ratios: ratiosPerRound(result, 'tx', 'bare', mode) });
   }
+  if (kind !== 'stdio') {
+    // SDK v2 beside v1: its own bare client against its own plain server, in the same run
+    const v2 = measureSides(kind, ['bare-v2', 'tx-v2'], sizes[kind], rounds[kind]);
+    const [b, x] = [v2.medians.get('bare-v2')!, v2.medians.get('tx-v2')!];
+    const label = kind === 'http' ? 'SDK v2, the stateless protocol, 50 in flight' : 'SDK v2, 50 in flight';
+    more.push({
+      mode: label,
+      bare: b.parallel,
+      tx: x.parallel,
+      ratios: ratiosPerRound(v2, 'tx-v2', 'bare-v2', 'parallel'),
+    });
+  }
   const recommended = result.medians.get('recommended');
   if (recommended)
     more.push({

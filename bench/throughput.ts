@@ -11,12 +11,13 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { medianTiming, timeCalls, type Timing } from './harness.js';
 import { bareTarget, recommendedHttpTarget, txTarget, type Kind, type Target } from './targets.js';
+import { bareV2Target, txV2Target, type V2Kind } from './targets-v2.js';
 
 /**
  * What runs: the bare SDK, the full stack, the client layer alone, or (HTTP only) the full stack
- * in the README's recommended setup.
+ * in the README's recommended setup; `bare-v2` and `tx-v2` the same on SDK v2 (in memory and HTTP).
  */
-export type Side = 'bare' | 'tx' | 'client' | 'recommended';
+export type Side = 'bare' | 'tx' | 'client' | 'recommended' | 'bare-v2' | 'tx-v2';
 
 /** How many calls each process makes. */
 export interface ThroughputSizes {
@@ -51,6 +52,8 @@ const self = fileURLToPath(import.meta.url);
 
 async function target(kind: Kind, side: Side): Promise<Target> {
   if (side === 'bare') return bareTarget(kind);
+  if (side === 'bare-v2') return bareV2Target(kind as V2Kind);
+  if (side === 'tx-v2') return txV2Target(kind as V2Kind);
   if (side === 'recommended') return recommendedHttpTarget();
   return txTarget(kind, {}, side === 'tx');
 }
@@ -70,7 +73,7 @@ async function measureHere(kind: Kind, side: Side, sizes: ThroughputSizes): Prom
   await t.close();
   const timing: SideTiming = { sequential: medianTiming(seq), parallel: medianTiming(par) };
   if (wait.length > 0) timing.wait = medianTiming(wait);
-  if (sizes.nWide !== undefined) {
+  if (sizes.nWide !== undefined && (side === 'bare' || side === 'tx' || side === 'client')) {
     // A client of its own, that lets all of them through to the server as the bare SDK does.
     const w =
       side === 'bare' ? await target(kind, side) : await txTarget(kind, { concurrency: WIDE }, side === 'tx');

@@ -20,7 +20,7 @@ export function v2ToolLog(): V2ToolLog {
  * A factory of SDK v2 `McpServer`s (a fresh one per call, as `createMcpHandler` wants) with the
  * tools the v2 specs use, recording into `log`:
  * - `charge` `{ cents, ms? }` (not idempotent): answers `charged <cents>` after `ms`;
- * - `progress` `{ steps }`: reports `steps` progress notifications, then (30 ms later) answers `done`;
+ * - `progress` `{ steps }`: reports `steps` progress notifications, then (100 ms later) answers `done`;
  * - `big` `{ size }`: answers a text of `size` characters (for compression);
  * - `log`: answers the log as JSON (for a server in a child process).
  */
@@ -59,7 +59,7 @@ export function v2ToolFactory(log: V2ToolLog = v2ToolLog()): (ctx?: McpRequestCo
         // The v2 Client hands a progress notification to its callback asynchronously, and drops it
         // if the call's result is handled first (seen over stdio with no mcp-tx in between): let
         // the notifications be handled before the result goes.
-        await new Promise((resolve) => setTimeout(resolve, 30).unref());
+        await new Promise((resolve) => setTimeout(resolve, 100).unref());
         return { content: [{ type: 'text', text: 'done' }] };
       },
     );

@@ -2,7 +2,9 @@
 // objects), and neither entry's build reaches the other major's packages.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import * as v1Client from 'mcp-tx';
 import * as v1 from 'mcp-tx/server';
+import * as v2Client from 'mcp-tx/v2';
 import * as v2 from 'mcp-tx/v2/server';
 import { ROOT } from '../cli/cli-helpers.js';
 
@@ -38,6 +40,24 @@ describe('the SDK v2 entry points', () => {
     for (const name of names)
       expect((v2 as Record<string, unknown>)[name]).toBe((v1 as Record<string, unknown>)[name]);
     expect(typeof v2.txServerFactory).toBe('function');
+  });
+
+  it('should export the names of mcp-tx from mcp-tx/v2: its own client, pool and HTTP transport, the rest the very objects', () => {
+    const own = ['TxClient', 'TxPool', 'httpTransport'];
+    expect(Object.keys(v2Client).sort()).toEqual(Object.keys(v1Client).sort());
+    for (const name of Object.keys(v2Client)) {
+      const [mine, theirs] = [
+        (v2Client as Record<string, unknown>)[name],
+        (v1Client as Record<string, unknown>)[name],
+      ];
+      if (own.includes(name)) expect(mine).not.toBe(theirs);
+      else expect(mine).toBe(theirs);
+    }
+  });
+
+  it('should build mcp-tx/v2 on SDK v2 (its declarations name @modelcontextprotocol/client)', () => {
+    expect(packagesReached('v2/index.d.ts')).toContain('@modelcontextprotocol/client');
+    expect(packagesReached('v2/index.js')).toContain('@modelcontextprotocol/client');
   });
 
   it.each(['.js', '.d.ts'])("should keep each major's build (%s) off the other major's packages", (ext) => {

@@ -2,7 +2,8 @@
 // plain round-robin proxy, no sticky sessions, one shared store (Redis or PostgreSQL). Each request may reach
 // either replica; the store alone makes each keyed call run once.
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { httpTransport, TxClient, type TxResult } from '../../src/index.js';
+import { httpTransport, isOutcomeUnknownError, TxClient, type TxResult } from '../../src/index.js';
+import * as v2 from '../../src/v2/index.js';
 import { chaosTransport } from '../../src/testing/index.js';
 import { startReplica, type Replica } from '../helpers/replicas.js';
 import { SHARED_STORES, type SharedStoreKind } from '../helpers/shared-stores.js';
@@ -133,6 +134,36 @@ describe.each(SHARED_STORES)('SDK v2 replicas behind a round-robin proxy sharing
       },
       SLOW,
     );
+    it(
+      'should run the keyed calls of an SDK v2 TxClient (the stateless protocol) once each, at 20 % message loss, every request on the next replica',
+      async () => {
+        let link: ReturnType<typeof chaosTransport> | undefined;
+        const lossy = await v2.TxClient.connect(
+          () => {
+            const transport = v2.httpTransport(fleet.proxy.url);
+            link = chaosTransport(transport as unknown as Parameters<typeof chaosTransport>[0], { seed: 23 });
+            return link as unknown as typeof transport;
+          },
+          { reconnect: false, timeoutMs: 1_000, retry: { maxAttempts: 30, baseDelayMs: 5, maxDelayMs: 50 } },
+        );
+        expect(lossy.sdk.getProtocolEra()).toBe('modern');
+        link?.setFaults({ drop: 0.2 }); // once connected: each way, a message in five is lost
+        const calls = Array.from({ length: 20 }, (_, i) =>
+          lossy.call('charge', { id: `v2-${i}` }, { idempotencyKey: `v2-order-${i}` }),
+        );
+        const results: TxResult[] = await Promise.all(calls);
+        expect(link?.stats.dropped).toBeGreaterThan(0);
+        link?.setFaults({ drop: 0 });
+        const again = await lossy.call('charge', { id: 'v2-0' }, { idempotencyKey: 'v2-order-0' });
+        await lossy.close();
+        expect(results.map((r) => textOf(r.result.content)?.split(' by ')[0])).toEqual(
+          Array.from({ length: 20 }, (_, i) => `charge v2-${i}`),
+        );
+        expect(again.duplicate).toBe(true);
+        for (let i = 0; i < 20; i++) expect(runs(fleet.replicas, `v2-${i}`)).toBe(1);
+      },
+      SLOW,
+    );
   });
 
   kind.describe('a replica killed (SIGKILL) behind the proxy while it runs a keyed call', () => {
@@ -164,4 +195,38 @@ describe.each(SHARED_STORES)('SDK v2 replicas behind a round-robin proxy sharing
       SLOW,
     );
   });
+
+  kind.describe(
+    'a replica killed (SIGKILL) behind the proxy while an SDK v2 TxClient waits for its keyed call',
+    () => {
+      const fleet = balancedFleet(kind, 'v2-kill-tx', 1_000);
+      beforeAll(() => fleet.start('E', 'F'), SLOW);
+      afterAll(() => fleet.stop(), SLOW);
+
+      it(
+        'should fail the keyed call of an SDK v2 TxClient with a typed outcome-unknown error, never a second run',
+        async () => {
+          const client = await v2.TxClient.connect(() => v2.httpTransport(fleet.proxy.url), {
+            reconnect: false,
+            timeoutMs: 1_500,
+            retry: { maxAttempts: 20, baseDelayMs: 10, maxDelayMs: 100 },
+          });
+          try {
+            const call = client
+              .call('charge', { id: 'k2', ms: 5_000 }, { idempotencyKey: 'kill-k2' })
+              .catch((e: unknown) => e);
+            await until(() => runs(fleet.replicas, 'k2') === 1);
+            const dying = fleet.replicas.find((r) => r.executions.some((e) => e.endsWith(' k2'))) as Replica;
+            await dying.kill();
+            const error = await call;
+            expect(isOutcomeUnknownError(error)).toBe(true);
+            expect(runs(fleet.replicas, 'k2')).toBe(1);
+          } finally {
+            await client.close();
+          }
+        },
+        SLOW,
+      );
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { EXIT_FAILED, EXIT_OK } from './support/errors.js';
 import { serverTarget } from './support/server-target.js';
 import { compact, integer, parseJsonArgs } from './support/parse.js';
@@ -14,6 +14,7 @@ interface CallFlags {
   idempotencyKey?: string;
   repeat: number;
   concurrency: number;
+  sdk: 'v1' | 'v2';
 }
 
 /** Registers `mcp-tx call`. `serverCommand` is what followed `--` on the command line. */
@@ -47,6 +48,14 @@ export function callCommand(
       1,
     )
     .option('--concurrency <n>', 'calls in flight at once with --repeat', integer(1, 10_000), 10)
+    .addOption(
+      new Option(
+        '--sdk <major>',
+        'MCP SDK of the client: v2 speaks the stateless 2026-07-28 protocol to a server that offers it',
+      )
+        .choices(['v1', 'v2'])
+        .default('v1'),
+    )
     .addHelpText(
       'after',
       `
@@ -55,13 +64,14 @@ Exit code: 0 on success, 1 on a tool error (isError) or a failed call, 2 on bad 
 Examples:
   $ mcp-tx call add '{"a":1,"b":2}' -- node server.js
   $ mcp-tx call transfer '{"to":"bob","cents":100}' --idempotency-key order-42 --url http://127.0.0.1:3000/mcp
-  $ mcp-tx call search '{"q":"mcp"}' --timeout 2000 --retries 5 --deadline 10000 -- npx -y some-mcp-server`,
+  $ mcp-tx call search '{"q":"mcp"}' --timeout 2000 --retries 5 --deadline 10000 -- npx -y some-mcp-server
+  $ mcp-tx call transfer '{"to":"bob","cents":100}' --sdk v2 --url https://replicas.example/mcp`,
     )
     .action(async (tool: string, json: string | undefined, opts: CallFlags, command: Command) => {
       const verbose = command.optsWithGlobals<{ verbose?: boolean }>().verbose === true;
       const args = parseJsonArgs(json);
       const target = serverTarget(opts.url, serverCommand);
-      const { timeout, deadline, retries, idempotencyKey, repeat, concurrency } = opts;
+      const { timeout, deadline, retries, idempotencyKey, repeat, concurrency, sdk } = opts;
       const onEvent = verbose ? (line: string) => process.stderr.write(`mcp-tx: ${line}\n`) : undefined;
       const { runCall, toolErrorMessage } = await import('./call/run.js');
       const results = await runCall(
@@ -76,6 +86,7 @@ Examples:
           repeat,
           concurrency,
           onEvent,
+          sdk,
         }),
       );
       process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);

@@ -92,9 +92,15 @@ export interface ConnectOptions extends TxClientOptions {
   capabilities?: ClientCapabilities;
 }
 
-/** How `connect` hands the transport it owns to the constructor (a symbol: invisible to option validation). */
-const OWN_TRANSPORT = Symbol('mcp-tx.ownTransport');
-interface OwnTransport {
+/**
+ * How `connect` (and `mcp-tx/v2`'s) hands the transport it owns to the constructor (a symbol:
+ * invisible to option validation).
+ *
+ * @internal
+ */
+export const OWN_TRANSPORT = Symbol('mcp-tx.ownTransport');
+/** @internal What {@link OWN_TRANSPORT} holds. */
+export interface OwnTransport {
   factory: TransportFactory | undefined;
   reconnect: ReconnectConfig | false;
 }
@@ -159,9 +165,11 @@ export class TxClient {
   private readonly dedupWindowMs: number;
   private serverTx: TxCapability | null | undefined = null;
   private closed = false;
-  private readonly connection: Connection;
+  /** @internal The connection (`mcp-tx/v2`'s `connect` opens it). */
+  readonly connection: Connection;
   private readonly resilience: ToolResilience;
-  private readonly attempts: AttemptRunner;
+  /** @internal The attempts of the calls (`mcp-tx/v2` has them cancelled by signal). */
+  readonly attempts: AttemptRunner;
   /** Every call needs the call extras: a tool has a circuit breaker, or the client a retry budget. */
   readonly #needsExtras: boolean;
   /** The client has a retry budget still to make (its class is one of the call extras). */

@@ -1,4 +1,4 @@
-import { TxClient, type CallOptions, type TxResult } from '../../index.js';
+import { TxClient, type CallOptions, type TxClientOptions, type TxResult } from '../../index.js';
 import { clientTransport } from '../support/client-transport.js';
 import { closePromptly } from '../support/close-promptly.js';
 import type { ServerTarget } from '../support/server-target.js';
@@ -19,6 +19,11 @@ export interface RunCallOptions {
   repeat?: number;
   /** Called with every client event (requests, ACKs, retries…), e.g. to log them. */
   onEvent?: (line: string) => void;
+  /**
+   * The SDK major of the client: `v2` is `mcp-tx/v2`'s `TxClient`, which speaks the stateless
+   * 2026-07-28 protocol to a server that offers it (else `initialize`). @default 'v1'
+   */
+  sdk?: 'v1' | 'v2';
 }
 
 /**
@@ -43,9 +48,10 @@ export async function runCall(
     concurrency = 10,
     repeat = 1,
     onEvent,
+    sdk = 'v1',
   } = options;
-  const transport = clientTransport(target);
-  const client = await TxClient.connect(transport, {
+  const { transport, connect } = sdk === 'v2' ? await v2Client(target) : v1Client(target);
+  const client = await connect({
     concurrency,
     retry: { maxAttempts: retries + 1 },
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
@@ -62,8 +68,24 @@ export async function runCall(
     return await Promise.all(Array.from({ length: repeat }, () => client.call(tool, args, call)));
   } finally {
     events?.unsubscribe();
-    await closePromptly(client, transport);
+    await closePromptly(client, transport as Parameters<typeof closePromptly>[1]);
   }
+}
+
+/** A connection of `mcp-tx`'s `TxClient` to `target`, and its transport. */
+function v1Client(target: ServerTarget) {
+  const transport = clientTransport(target);
+  return { transport, connect: (options: TxClientOptions) => TxClient.connect(transport, options) };
+}
+
+/** A connection of `mcp-tx/v2`'s `TxClient` to `target` (loaded only then: it brings SDK v2), and its transport. */
+async function v2Client(target: ServerTarget) {
+  const [{ TxClient: V2Client }, { v2ClientTransport }] = await Promise.all([
+    import('../../v2/index.js'),
+    import('../../v2/cli/client-transport.js'),
+  ]);
+  const transport = v2ClientTransport(target);
+  return { transport, connect: (options: TxClientOptions) => V2Client.connect(transport, options) };
 }
 
 /**
