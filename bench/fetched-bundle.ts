@@ -17,7 +17,7 @@ import { gzipSync } from 'node:zlib';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { build as esbuild } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { z } from 'zod';
 import { browserSourceOf, packageImportsFromSource } from '../scripts/package-imports-plugin.js';
 import { withTxServer } from '../src/server/index.js';
@@ -157,7 +157,7 @@ async function servePage(dir: string): Promise<{ url: string; close(): Promise<v
 }
 
 /** Loads the built page in Chromium until it reports, and weighs each JavaScript file it fetched. */
-async function loadPage(dir: string, browser: import('playwright-core').Browser): Promise<FetchedPage> {
+async function loadPage(dir: string, browser: Browser): Promise<FetchedPage> {
   const served = await servePage(dir);
   const context = await browser.newContext();
   try {
