@@ -11,10 +11,9 @@ import {
   type TeardownLogic,
   asyncScheduler,
   filter,
-  share,
-  takeUntil,
   throwError,
 } from 'rxjs';
+import { shareUntil } from './rx-lite.js';
 import * as z from 'zod/v4';
 import {
   ACK_METHOD,
@@ -36,8 +35,8 @@ import {
   type TransportFactory,
 } from './connection/connection.js';
 import type { CallDedup } from './resilience/call-dedup.js';
-import type { CallExtras } from './resilience/call-extras.js';
-import { callExtras, loadCallExtras } from './resilience/call-extras-loader.js';
+import type { KeyedExtras } from './resilience/keyed-extras.js';
+import { callExtras, keyedExtras, loadCallExtras, loadKeyedExtras } from './resilience/call-extras-loader.js';
 import { AttemptRunner } from './call/attempt-runner.js';
 import { CallQueue } from './call/call-queue.js';
 import { CallRun, type RunHost } from './call/call-run.js';
@@ -199,10 +198,7 @@ export class TxClient {
     this.#telemetry = telemetry;
     const elapsed = (this.elapsed = durationClock(scheduler));
     this.unsent = { recorder: this.recorder, events: this.events, scheduler, elapsed, telemetry };
-    this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(
-      takeUntil(this.closing),
-      share(),
-    );
+    this.metrics$ = shareUntil(metricsStream(this.recorder, metricsIntervalMs, scheduler), this.closing);
     this.scheduler = scheduler;
     this.dedupWindowMs = dedupWindowMs;
     this.dedupMaxEntries = dedupMaxEntries;
@@ -408,13 +404,15 @@ export class TxClient {
           }
         : stream;
       // only a keyed call (dedup window on), a cached one or one with a breaker or a budget needs the extras
-      const extras = callExtras();
-      if (extras || (!cached && !this.#needsExtras && (key === undefined || this.dedupWindowMs <= 0))) {
+      // (a keyed call alone needs only the keyed extras: a chunk of its own in a browser)
+      const all = cached || this.#needsExtras;
+      const extras = all ? callExtras() : keyedExtras();
+      if (extras || (!all && (key === undefined || this.dedupWindowMs <= 0))) {
         return this.#proceed(subscriber, name, args, options, watcher, cached, extras);
       }
       // a browser, their chunk still loading: the call goes on once it is in
       const waiting = new Subscription();
-      loadCallExtras().then(
+      (all ? loadCallExtras() : loadKeyedExtras()).then(
         (loaded) => {
           if (!waiting.closed)
             waiting.add(this.#proceed(subscriber, name, args, options, watcher, cached, loaded));
@@ -444,7 +442,7 @@ export class TxClient {
     options: CallOptions | undefined,
     watcher: CallWatcher | undefined,
     cached: boolean,
-    keyed: CallExtras | undefined,
+    keyed: KeyedExtras | undefined,
   ): TeardownLogic {
     const cache = cached ? this.resilience.cache(name) : undefined;
     const key = options?.idempotencyKey;
