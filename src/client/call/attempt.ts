@@ -23,7 +23,7 @@ import type { TxProgressEvent } from '../events.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
 import { unpackResult } from '../transports/compression.js';
 import { checkedResult, type ToolResultCheck } from './tool-result-check.js';
-import { loadTaskRun } from './task-call.js';
+import { loadTaskRun, TASK_KIT } from './task-call.js';
 import type { TaskRun } from './task-run.js';
 import type { TapResponse, TapWaiter, TransportTap } from './transport-tap.js';
 import { MAX_TIMER_MS } from '../../protocol/config-internals.js';
@@ -258,7 +258,7 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     this.#waiting = whenSettled(
       loadTaskRun(),
       ({ TaskRun }) => {
-        this.#task = new TaskRun(owner, ctx, this, this);
+        this.#task = new TaskRun(owner, ctx, this, this, TASK_KIT);
         this.#task.start(created !== undefined);
       },
       (error: unknown) => this.#fail(error),
