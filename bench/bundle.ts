@@ -15,7 +15,6 @@ const WHEN: Record<string, string> = {
   'src/client/call/task-run.ts': 'a call runs as an MCP task',
   'src/client/pool/warmup.ts': '`client.warmup()`',
   'src/client/resilience/call-extras.ts': 'a call with a cache or a breaker, a client with a retry budget',
-  'src/client/resilience/keyed-extras.ts': 'a call with an idempotency key',
   'src/protocol/compressed-messages.ts': '`compression` option on',
 };
 

@@ -34,7 +34,6 @@ describe('the browser bundle budget', () => {
       'src/client/call/task-run.ts',
       'src/client/pool/warmup.ts',
       'src/client/resilience/call-extras.ts',
-      'src/client/resilience/keyed-extras.ts',
       'src/protocol/compressed-messages.ts',
     ]);
     const codec = report.txClient.lazy.find((chunk) => chunk.module.includes('compressed'));

@@ -35,8 +35,8 @@ import {
   type TransportFactory,
 } from './connection/connection.js';
 import type { CallDedup } from './resilience/call-dedup.js';
-import type { KeyedExtras } from './resilience/keyed-extras.js';
-import { callExtras, keyedExtras, loadCallExtras, loadKeyedExtras } from './resilience/call-extras-loader.js';
+import { keyedExtras, type KeyedExtras } from './resilience/keyed-extras.js';
+import { callExtras, loadCallExtras } from './resilience/call-extras-loader.js';
 import { AttemptRunner } from './call/attempt-runner.js';
 import { CallQueue } from './call/call-queue.js';
 import { CallRun, type RunHost } from './call/call-run.js';
@@ -394,7 +394,6 @@ export class TxClient {
           undefined,
         ).subscribe(subscriber);
       }
-      const key = options?.idempotencyKey;
       const onProgress = options?.onProgress;
       // onProgress is called as the SDK calls its onprogress: an error it throws is not caught
       const watcher: CallWatcher | undefined = onProgress
@@ -403,16 +402,13 @@ export class TxClient {
             stream?.(event);
           }
         : stream;
-      // only a keyed call (dedup window on), a cached one or one with a breaker or a budget needs the extras
-      // (a keyed call alone needs only the keyed extras: a chunk of its own in a browser)
-      const all = cached || this.#needsExtras;
-      const extras = all ? callExtras() : keyedExtras();
-      if (extras || (!all && (key === undefined || this.dedupWindowMs <= 0))) {
-        return this.#proceed(subscriber, name, args, options, watcher, cached, extras);
-      }
+      // a cached call, or one with a breaker or a budget, needs the call extras (a chunk of their own
+      // in a browser); a keyed call has what it needs from the start (keyed-extras.ts)
+      const extras = cached || this.#needsExtras ? callExtras() : keyedExtras;
+      if (extras) return this.#proceed(subscriber, name, args, options, watcher, cached, extras);
       // a browser, their chunk still loading: the call goes on once it is in
       const waiting = new Subscription();
-      (all ? loadCallExtras() : loadKeyedExtras()).then(
+      loadCallExtras().then(
         (loaded) => {
           if (!waiting.closed)
             waiting.add(this.#proceed(subscriber, name, args, options, watcher, cached, loaded));
