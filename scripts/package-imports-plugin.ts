@@ -34,18 +34,31 @@ function browserTarget(entry: Conditional | undefined): string | undefined {
  * await build({ entryPoints: ['page.ts'], bundle: true, plugins: [packageImportsFromSource()] });
  */
 export function packageImportsFromSource(): Plugin {
-  const { imports = {} } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    imports?: Record<string, Conditional>;
-  };
   return {
     name: 'package-imports-from-source',
     setup(build) {
       build.onResolve({ filter: /^#/ }, ({ path }) => {
-        const target = browserTarget(imports[path]);
-        if (target === undefined)
+        const source = browserSourceOf(path);
+        if (source === undefined)
           return { errors: [{ text: `package.json imports has no browser target for ${path}` }] };
-        return { path: join(ROOT, target.replace(/^\.\/dist\/(.*)\.js$/, 'src/$1.ts')) };
+        return { path: source };
       });
     },
   };
+}
+
+/**
+ * The source file a `#` import of this package resolves to under the browser conditions (absolute
+ * path), or `undefined` when package.json `imports` has no browser target for it; for bundlers
+ * other than esbuild (the Vite build of bench/fetched-bundle.ts).
+ *
+ * @example
+ * browserSourceOf('#sha256'); // '/.../src/protocol/sha256.ts'
+ */
+export function browserSourceOf(specifier: string): string | undefined {
+  const { imports = {} } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    imports?: Record<string, Conditional>;
+  };
+  const target = browserTarget(imports[specifier]);
+  return target === undefined ? undefined : join(ROOT, target.replace(/^\.\/dist\/(.*)\.js$/, 'src/$1.ts'));
 }

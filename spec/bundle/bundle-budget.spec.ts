@@ -19,8 +19,9 @@ describe('the browser bundle budget', () => {
     report = await measureBundles();
   }, TIMEOUT_MS);
 
-  it('should keep a page with TxClient within 25 KiB gzipped over the same page with the bare SDK client', () => {
-    expect(BUNDLE_BUDGET_BYTES).toBe(25 * 1024);
+  // The budget itself is on what Chromium fetches for a page that makes a keyed call
+  // (fetched-budget.spec.ts); this page only connects, bundled without splitting.
+  it('should load less up front than the fetched budget allows for the whole keyed-call page', () => {
     expect(report.deltaGzipBytes).toBeGreaterThan(0);
     expect(report.deltaGzipBytes).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
   });

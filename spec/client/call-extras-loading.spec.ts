@@ -1,4 +1,4 @@
-// A browser: the call extras (fingerprint, dedup window, result cache, circuit breaker) load on
+// A browser: the call extras (result cache, circuit breaker, retry budget) load on
 // demand, where Node has them at once. The loader is evaluated with no `process` in sight; loaded
 // once per spec file (the keyed calls: call-extras-loading.spec.ts; a breaker: call-extras-breaker.spec.ts).
 const nodeProcess = globalThis.process;
@@ -17,14 +17,14 @@ describe('the call extras, loaded on demand (browser)', () => {
     await pair.close();
   });
 
-  it('should hold keyed calls until they are in, in order: a duplicate still shares the first execution', async () => {
+  it('should run keyed calls without them: a duplicate still shares the first execution', async () => {
     const pair = await connectTxPair();
     const first = pair.client.call('charge', { cents: 5, delayMs: 50 }, { idempotencyKey: 'k1' });
     const again = pair.client.call('charge', { cents: 5, delayMs: 50 }, { idempotencyKey: 'k1' });
     const other = pair.client.call('charge', { cents: 6 }, { idempotencyKey: 'k1' }).catch((e: unknown) => e);
-    expect(callExtras()).toBeUndefined(); // on its way
     const [a, b, conflict] = await Promise.all([first, again, other]);
-    expect(callExtras()).toBeDefined();
+    // a keyed call has its fingerprint and dedup window from the start: it loads no cache, breaker nor budget
+    expect(callExtras()).toBeUndefined();
     expect([a.duplicate, b.duplicate]).toEqual([false, true]);
     expect(b.result).toEqual(a.result);
     expect(isIdempotencyConflictError(conflict)).toBe(true);

@@ -2,6 +2,7 @@ import { Subject, asyncScheduler } from 'rxjs';
 import type { AttemptHost } from '../../src/client/call/attempt-runner.js';
 import type { CallContext } from '../../src/client/call/call-context.js';
 import { taskRequestOf } from '../../src/client/call/task-call.js';
+import { TASK_KIT } from '../../src/client/call/task-call.js';
 import { reportTask } from '../../src/client/call/task-run.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { TxEvent, TxTaskEvent } from '../../src/index.js';
@@ -49,12 +50,12 @@ describe('task run helpers', () => {
           meta: undefined,
         },
       } as unknown as CallContext;
-      reportTask(host, ctx, undefined); // created
-      reportTask(host, ctx, task('working', '2026-01-01T00:00:01.000Z')); // same
-      reportTask(host, ctx, task('working', '2026-01-01T00:00:02.000Z', ' 50%')); // message is news
-      reportTask(host, ctx, task('completed', '2026-01-01T00:00:04.000Z')); // by notification
-      reportTask(host, ctx, task('working', '2026-01-01T00:00:03.000Z', ' 90%')); // a poll that was overtaken
-      reportTask(host, ctx, task('failed', '2026-01-01T00:00:05.000Z')); // after a terminal status
+      reportTask(TASK_KIT, host, ctx, undefined); // created
+      reportTask(TASK_KIT, host, ctx, task('working', '2026-01-01T00:00:01.000Z')); // same
+      reportTask(TASK_KIT, host, ctx, task('working', '2026-01-01T00:00:02.000Z', ' 50%')); // message is news
+      reportTask(TASK_KIT, host, ctx, task('completed', '2026-01-01T00:00:04.000Z')); // by notification
+      reportTask(TASK_KIT, host, ctx, task('working', '2026-01-01T00:00:03.000Z', ' 90%')); // a poll that was overtaken
+      reportTask(TASK_KIT, host, ctx, task('failed', '2026-01-01T00:00:05.000Z')); // after a terminal status
       expect(seen).toEqual(['working', 'working 50%', 'completed']);
       expect(ctx.task?.status).toBe('completed');
     });

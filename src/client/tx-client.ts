@@ -11,10 +11,9 @@ import {
   type TeardownLogic,
   asyncScheduler,
   filter,
-  share,
-  takeUntil,
   throwError,
 } from 'rxjs';
+import { shareUntil } from './rx-lite.js';
 import * as z from 'zod/v4';
 import {
   ACK_METHOD,
@@ -36,7 +35,7 @@ import {
   type TransportFactory,
 } from './connection/connection.js';
 import type { CallDedup } from './resilience/call-dedup.js';
-import type { CallExtras } from './resilience/call-extras.js';
+import { keyedExtras, type KeyedExtras } from './resilience/keyed-extras.js';
 import { callExtras, loadCallExtras } from './resilience/call-extras-loader.js';
 import { AttemptRunner } from './call/attempt-runner.js';
 import { CallQueue } from './call/call-queue.js';
@@ -213,10 +212,7 @@ export class TxClient {
     this.#telemetry = telemetry;
     const elapsed = (this.elapsed = durationClock(scheduler));
     this.unsent = { recorder: this.recorder, events: this.events, scheduler, elapsed, telemetry };
-    this.metrics$ = metricsStream(this.recorder, metricsIntervalMs, scheduler).pipe(
-      takeUntil(this.closing),
-      share(),
-    );
+    this.metrics$ = shareUntil(metricsStream(this.recorder, metricsIntervalMs, scheduler), this.closing);
     this.scheduler = scheduler;
     this.dedupWindowMs = dedupWindowMs;
     this.dedupMaxEntries = dedupMaxEntries;
@@ -406,7 +402,6 @@ export class TxClient {
           undefined,
         ).subscribe(subscriber);
       }
-      const key = options?.idempotencyKey;
       const onProgress = options?.onProgress;
       // onProgress is called as the SDK calls its onprogress: an error it throws is not caught
       const watcher: CallWatcher | undefined = onProgress
@@ -415,11 +410,10 @@ export class TxClient {
             stream?.(event);
           }
         : stream;
-      // only a keyed call (dedup window on), a cached one or one with a breaker or a budget needs the extras
-      const extras = callExtras();
-      if (extras || (!cached && !this.#needsExtras && (key === undefined || this.dedupWindowMs <= 0))) {
-        return this.#proceed(subscriber, name, args, options, watcher, cached, extras);
-      }
+      // a cached call, or one with a breaker or a budget, needs the call extras (a chunk of their own
+      // in a browser); a keyed call has what it needs from the start (keyed-extras.ts)
+      const extras = cached || this.#needsExtras ? callExtras() : keyedExtras;
+      if (extras) return this.#proceed(subscriber, name, args, options, watcher, cached, extras);
       // a browser, their chunk still loading: the call goes on once it is in
       const waiting = new Subscription();
       loadCallExtras().then(
@@ -452,7 +446,7 @@ export class TxClient {
     options: CallOptions | undefined,
     watcher: CallWatcher | undefined,
     cached: boolean,
-    keyed: CallExtras | undefined,
+    keyed: KeyedExtras | undefined,
   ): TeardownLogic {
     const cache = cached ? this.resilience.cache(name) : undefined;
     const key = options?.idempotencyKey;

@@ -1,7 +1,8 @@
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolRequest, CallToolResult, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { from, type SchedulerAction, type Subscription, type Unsubscribable } from 'rxjs';
+import type { SchedulerAction, Subscription, Unsubscribable } from 'rxjs';
+import { whenSettled } from '../rx-lite.js';
 import {
   ConnectionClosedError,
   AttemptTimeoutError,
@@ -22,7 +23,7 @@ import type { TxProgressEvent } from '../events.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
 import { unpackResult } from '../transports/compression.js';
 import { checkedResult, type ToolResultCheck } from './tool-result-check.js';
-import { loadTaskRun } from './task-call.js';
+import { loadTaskRun, TASK_KIT } from './task-call.js';
 import type { TaskRun } from './task-run.js';
 import type { TapResponse, TapWaiter, TransportTap } from './transport-tap.js';
 import { MAX_TIMER_MS } from '../../protocol/config-internals.js';
@@ -95,7 +96,7 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
   #timer: Subscription | undefined = undefined;
   /** When the attempt started, on the duration clock (progress may restart its timer, within `maxTotalTimeoutMs`). */
   #startedAt = 0;
-  #waiting: Subscription | undefined = undefined;
+  #waiting: Unsubscribable | undefined = undefined;
   /** The call's MCP task being followed, once created (or resumed). */
   #task: TaskRun | undefined = undefined;
   /** The attempt follows the call's task (its run may still be loading). */
@@ -117,7 +118,12 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     this.#startedAt = elapsed();
     this.#timer = scheduler.schedule(timedOut, this.timeoutMs, this);
     // compression on and its codec still loading (`new TxClient` in a browser): send once it is in
-    if (packer.ready) this.#waiting = from(packer.ready).subscribe(() => this.#sendWhenConnected());
+    if (packer.ready)
+      this.#waiting = whenSettled(
+        packer.ready,
+        () => this.#sendWhenConnected(),
+        (error: unknown) => this.#fail(error),
+      );
     else this.#sendWhenConnected(this.#startedAt);
   }
 
@@ -250,13 +256,14 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
       if (this.#sentId !== undefined) owner.tap.follow(this.#sentId, this);
     }
     // the task run is loaded on first use (in a browser bundle, a chunk of its own)
-    this.#waiting = from(loadTaskRun()).subscribe({
-      next: ({ TaskRun }) => {
-        this.#task = new TaskRun(owner, ctx, this, this);
+    this.#waiting = whenSettled(
+      loadTaskRun(),
+      ({ TaskRun }) => {
+        this.#task = new TaskRun(owner, ctx, this, this, TASK_KIT);
         this.#task.start(created !== undefined);
       },
-      error: (error: unknown) => this.#fail(error),
-    });
+      (error: unknown) => this.#fail(error),
+    );
   }
 
   /** Through `Client.callTool`: its timer is set past the attempt timeout, which ends the attempt first. */

@@ -1,4 +1,15 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  CallToolResultSchema,
+  ErrorCode,
+  GetTaskResultSchema,
+  McpError,
+  TaskSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { MAX_TIMER_MS } from '../../protocol/config-internals.js';
+import { AttemptTimeoutError } from '../../protocol/errors.js';
+import { DEFAULT_TASK_POLL_MS } from '../defaults.js';
+import { errorInfo, eventBase, publish, watched } from './call-context.js';
 import type * as TaskRunModule from './task-run.js';
 
 /**
@@ -6,6 +17,33 @@ import type * as TaskRunModule from './task-run.js';
  * a page loads only once a call runs as a task (a dynamic `import()`: a browser bundle makes it
  * a chunk of its own).
  */
+
+/**
+ * What the task run takes from the modules a page has loaded already, handed to it rather than
+ * imported: a bundler makes a shared chunk of every module that the page and a lazy chunk both
+ * import, fetched up front on its own (the SDK's schemas and zod among them), and files
+ * compressed apart weigh more than one (bench/fetched-bundle.ts).
+ *
+ * @example
+ * new TaskRun(runner, ctx, attempt, attempt, TASK_KIT);
+ */
+export const TASK_KIT = {
+  CallToolResultSchema,
+  GetTaskResultSchema,
+  TaskSchema,
+  McpError,
+  ErrorCode,
+  MAX_TIMER_MS,
+  DEFAULT_TASK_POLL_MS,
+  AttemptTimeoutError,
+  errorInfo,
+  eventBase,
+  publish,
+  watched,
+};
+
+/** {@link TASK_KIT}'s type. */
+export type TaskKit = typeof TASK_KIT;
 
 /**
  * Loads the task run (a dynamic `import()`; the module loader keeps it once loaded, and tries a

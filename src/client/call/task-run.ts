@@ -1,17 +1,8 @@
-import {
-  CallToolResultSchema,
-  ErrorCode,
-  GetTaskResultSchema,
-  McpError,
-  TaskSchema,
-  type GetTaskResult,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { GetTaskResult } from '@modelcontextprotocol/sdk/types.js';
 import type { SchedulerAction, Subscription } from 'rxjs';
-import { MAX_TIMER_MS } from '../../protocol/config-internals.js';
-import { AttemptTimeoutError } from '../../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
-import { errorInfo, eventBase, publish, watched, type CallContext, type CallTask } from './call-context.js';
-import { DEFAULT_TASK_POLL_MS } from '../defaults.js';
+import type { CallContext, CallTask } from './call-context.js';
+import type { TaskKit } from './task-call.js';
 import type { TapWaiter, TransportTap } from './transport-tap.js';
 
 /** The statuses a task does not leave. */
@@ -23,9 +14,15 @@ const TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled
  * after a terminal one is not news.
  *
  * @example
- * reportTask(host, ctx, { status: 'working' });
+ * reportTask(TASK_KIT, host, ctx, { status: 'working' });
  */
-export function reportTask(host: AttemptHost, ctx: CallContext, update: GetTaskResult | undefined): void {
+export function reportTask(
+  kit: TaskKit,
+  host: AttemptHost,
+  ctx: CallContext,
+  update: GetTaskResult | undefined,
+): void {
+  const { watched, eventBase, publish } = kit;
   const task = ctx.task as CallTask;
   if (update !== undefined) {
     if (update.status === task.status && update.statusMessage === task.statusMessage) return;
@@ -72,7 +69,7 @@ export interface TaskOwner {
  * the retry resumes the same task by id.
  *
  * @example
- * const run = new TaskRun(runner, ctx, attempt, timeoutMs);
+ * const run = new TaskRun(runner, ctx, attempt, attempt, TASK_KIT);
  * run.start();
  * // attempt.settle({ result }) or attempt.settle(undefined, error); run.stop() on teardown
  */
@@ -87,6 +84,7 @@ export class TaskRun {
     private readonly ctx: CallContext,
     private readonly waiter: TapWaiter,
     private readonly request: { readonly timeoutMs: number; readonly ackExpected: boolean },
+    private readonly kit: TaskKit,
   ) {}
 
   /**
@@ -98,13 +96,16 @@ export class TaskRun {
     const { taskId, status, meta } = ctx.task as CallTask;
     if (typeof taskId !== 'string' || typeof status !== 'string') {
       return this.#fail(
-        new McpError(ErrorCode.InvalidParams, 'invalid CreateTaskResult: no taskId or status'),
+        new this.kit.McpError(
+          this.kit.ErrorCode.InvalidParams,
+          'invalid CreateTaskResult: no taskId or status',
+        ),
       );
     }
     if (created) {
       // a withTxServer server's ACK may ride on the CreateTaskResult, as on a quick result
       if (meta !== undefined && !ctx.acked && this.request.ackExpected) owner.acknowledge(ctx);
-      reportTask(owner.host, ctx, undefined);
+      reportTask(this.kit, owner.host, ctx, undefined);
     }
     const { tasks, tap } = owner;
     tasks.set(taskId, this);
@@ -127,9 +128,9 @@ export class TaskRun {
 
   /** A `notifications/tasks/status` for the task: reported, and a terminal one polled at once. */
   notified(params: unknown): void {
-    const parsed = TaskSchema.safeParse(params);
+    const parsed = this.kit.TaskSchema.safeParse(params);
     if (this.#stopped || !parsed.success) return;
-    reportTask(this.owner.host, this.ctx, parsed.data);
+    reportTask(this.kit, this.owner.host, this.ctx, parsed.data);
     if (this.#timer !== undefined && TERMINAL.has(parsed.data.status)) {
       this.#timer.unsubscribe();
       this.poll();
@@ -141,16 +142,18 @@ export class TaskRun {
     this.#timer = undefined;
     this.#request('tasks/get', this.request.timeoutMs).then((value) => {
       if (this.#stopped) return;
-      reportTask(this.owner.host, this.ctx, value as GetTaskResult);
+      reportTask(this.kit, this.owner.host, this.ctx, value as GetTaskResult);
       // the freshest status known (a notification may have brought a newer one than this answer)
       const task = this.ctx.task as CallTask;
       if (task.status === 'cancelled') {
-        return this.#fail(new McpError(ErrorCode.InvalidRequest, `task ${task.taskId} was cancelled`));
+        return this.#fail(
+          new this.kit.McpError(this.kit.ErrorCode.InvalidRequest, `task ${task.taskId} was cancelled`),
+        );
       }
       if (TERMINAL.has(task.status)) return this.#result(this.request.timeoutMs);
       // input_required: tasks/result delivers the server's requests and waits for the end
-      if (task.status === 'input_required') return this.#result(MAX_TIMER_MS);
-      const wait = Math.max(task.pollInterval ?? DEFAULT_TASK_POLL_MS, 0);
+      if (task.status === 'input_required') return this.#result(this.kit.MAX_TIMER_MS);
+      const wait = Math.max(task.pollInterval ?? this.kit.DEFAULT_TASK_POLL_MS, 0);
       this.#timer = this.owner.host.scheduler.schedule(pollAgain, wait, this);
     }, this.#fail);
   }
@@ -170,19 +173,19 @@ export class TaskRun {
     const { sdk, scheduler } = this.owner.host;
     const ctx = this.ctx;
     const controller = (this.#controller = new AbortController());
-    const schema = method === 'tasks/get' ? GetTaskResultSchema : CallToolResultSchema;
+    const schema = method === 'tasks/get' ? this.kit.GetTaskResultSchema : this.kit.CallToolResultSchema;
     const params = { taskId: (ctx.task as CallTask).taskId };
     return new Promise((resolve, reject) => {
       const timer = scheduler.schedule(() => {
         controller.abort();
         reject(
-          new AttemptTimeoutError(`${ctx.tool}: no answer to ${method} within ${timeoutMs} ms`, {
-            info: errorInfo(ctx, scheduler.now()),
+          new this.kit.AttemptTimeoutError(`${ctx.tool}: no answer to ${method} within ${timeoutMs} ms`, {
+            info: this.kit.errorInfo(ctx, scheduler.now()),
             acked: true,
           }),
         );
       }, timeoutMs);
-      const timeout = Math.min(timeoutMs + 60_000, MAX_TIMER_MS); // ours ends it first
+      const timeout = Math.min(timeoutMs + 60_000, this.kit.MAX_TIMER_MS); // ours ends it first
       sdk
         .request({ method, params }, schema, { signal: controller.signal, timeout })
         .then(resolve, reject)

@@ -2,19 +2,16 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   BehaviorSubject,
-  type Observable,
+  Observable,
   type SchedulerLike,
   type Subscription,
-  defer,
   distinctUntilChanged,
   filter,
   map,
-  switchMap,
   take,
-  timer,
 } from 'rxjs';
-import { fullJitterBackoff, retryWithBackoff, type BackoffStrategy } from '../../operators/index.js';
-import { ConnectionClosedError } from '../../protocol/index.js';
+import { fullJitterBackoff, type BackoffStrategy } from '../../operators/backoff.js';
+import { ConnectionClosedError } from '../../protocol/errors.js';
 import { connectAttempt } from './connect-attempt.js';
 
 /** Where the client's connection stands. */
@@ -164,16 +161,24 @@ export class Connection {
     }
     this.status.next('reconnecting');
     const delayMs = this.backoff(this.attempts + 1, 0, this.random);
-    this.reconnecting = timer(delayMs, this.scheduler)
-      .pipe(switchMap(() => this.connectWithRetry()))
-      .subscribe({ error: () => undefined });
+    // the loop by hand, not timer + switchMap + retryWithBackoff: a browser page loads no more rxjs
+    // than its calls need (bench/fetched-bundle.ts)
+    this.reconnecting = this.scheduler.schedule(() => {
+      this.reconnecting = this.connectWithRetry().subscribe({ error: () => undefined });
+    }, delayMs);
   }
 
+  /**
+   * Connects, and on a failure waits its backoff and tries again on a fresh transport, up to
+   * `maxAttempts` less the attempts already used (one attempt without a factory); then the
+   * connection is `closed` and the Observable errors with `ConnectionClosedError`.
+   */
   private connectWithRetry(first?: Transport): Observable<void> {
     const { maxAttempts, initializeTimeoutMs } = this.config;
     const offset = this.attempts; // attempts already used by connections that did not last
+    const allowed = this.factory ? Math.max(1, maxAttempts - offset) : 1;
     let given = first;
-    return defer(async () => {
+    const attempt = async (): Promise<void> => {
       const transport = given ?? (await this.makeTransport());
       given = undefined;
       this.attempts++;
@@ -188,19 +193,31 @@ export class Connection {
       }
       this.connectedAt = this.scheduler.now();
       this.status.next('connected');
-    }).pipe(
-      retryWithBackoff({
-        maxAttempts: this.factory ? Math.max(1, maxAttempts - offset) : 1,
-        backoff: (attempt, previous, random) => this.backoff(attempt + offset, previous, random),
-        random: this.random,
-        scheduler: this.scheduler,
-        onGiveUp: (errors) => {
-          this.lastError = errors[errors.length - 1];
-          this.status.next('closed');
-          return this.closedError(errors[errors.length - 1]);
-        },
-      }),
-    );
+    };
+    return new Observable<void>((subscriber) => {
+      let failures = 0;
+      let previousDelayMs = 0;
+      let wait: Subscription | undefined;
+      const run = (): void => {
+        attempt().then(
+          () => subscriber.complete(),
+          (error: unknown) => {
+            if (subscriber.closed) return;
+            if (++failures >= allowed) {
+              this.lastError = error;
+              this.status.next('closed');
+              subscriber.error(this.closedError(error));
+              return;
+            }
+            const delayMs = this.backoff(failures + offset, previousDelayMs, this.random);
+            previousDelayMs = delayMs > 0 ? delayMs : 0;
+            wait = this.scheduler.schedule(run, previousDelayMs);
+          },
+        );
+      };
+      run();
+      return () => wait?.unsubscribe();
+    });
   }
 
   private async makeTransport(): Promise<Transport> {

@@ -1,5 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { Observable, type SchedulerLike, firstValueFrom, throwError, timeout } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import { AttemptTimeoutError } from '../../protocol/index.js';
 import type { TxResult } from '../events.js';
 import type { CallOptions } from '../options.js';
@@ -72,33 +72,24 @@ async function warmupCall(
   if (result.isError) throw new Error(`${name}: the tool returned an error result`, { cause: result });
 }
 
-/** One `ping`, bounded by `timeoutMs` on `scheduler`; timing out aborts it (the server is told). */
+/**
+ * One `ping`, bounded by `timeoutMs` on `scheduler`; timing out aborts it (the server is told).
+ * By hand rather than `timeout` + `firstValueFrom`, whose RxJS modules a browser page would
+ * otherwise fetch up front with the client (bench/fetched-bundle.ts).
+ */
 function ping(sdk: Client, timeoutMs: number, scheduler: SchedulerLike): Promise<unknown> {
-  const ping$ = new Observable<unknown>((subscriber) => {
+  return new Promise((resolve, reject) => {
     const controller = new AbortController();
-    let settled = false;
+    let open = true;
+    const timer = scheduler.schedule(() => {
+      open = false;
+      controller.abort('warm-up ping timed out');
+      reject(new AttemptTimeoutError(`ping: no response within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const settle = (): boolean => open && !(open = false) && (timer.unsubscribe(), true);
     sdk.ping({ signal: controller.signal }).then(
-      (value) => {
-        settled = true;
-        subscriber.next(value);
-        subscriber.complete();
-      },
-      (error: unknown) => {
-        settled = true;
-        subscriber.error(error);
-      },
+      (value) => void (settle() && resolve(value)),
+      (error: unknown) => void (settle() && reject(error)),
     );
-    return () => {
-      if (!settled) controller.abort('warm-up ping timed out');
-    };
   });
-  return firstValueFrom(
-    ping$.pipe(
-      timeout({
-        first: timeoutMs,
-        scheduler,
-        with: () => throwError(() => new AttemptTimeoutError(`ping: no response within ${timeoutMs} ms`)),
-      }),
-    ),
-  );
 }

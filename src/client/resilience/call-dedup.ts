@@ -1,4 +1,5 @@
-import { type Observable, type SchedulerLike, finalize, map, of, share, tap, throwError } from 'rxjs';
+import { type Observable, type SchedulerLike, map, throwError } from 'rxjs';
+import { just, shareUntil, watch } from '../rx-lite.js';
 import { IdempotencyConflictError } from '../../protocol/index.js';
 import type { TxResult } from '../events.js';
 
@@ -64,16 +65,18 @@ export class CallDedup {
         );
       }
       onHit?.();
-      if ('result' in existing) return of({ ...existing.result, duplicate: true, latencyMs: 0 });
+      if ('result' in existing) return just({ ...existing.result, duplicate: true, latencyMs: 0 });
       if (existing.shared) return existing.shared.pipe(map((r) => ({ ...r, duplicate: true })));
     }
     const entry: Flight = { fingerprint, shared: undefined };
-    entry.shared = start().pipe(
-      tap((result) => this.complete(key, entry, result)),
-      finalize(() => {
-        if (this.flights.get(key) === entry) this.flights.delete(key); // failed or cancelled: forgotten
-      }),
-      share(),
+    entry.shared = shareUntil(
+      watch(
+        start(),
+        (result) => this.complete(key, entry, result),
+        () => {
+          if (this.flights.get(key) === entry) this.flights.delete(key); // failed or cancelled: forgotten
+        },
+      ),
     );
     this.done.delete(key); // an expired record of the key, if any
     this.flights.set(key, entry);

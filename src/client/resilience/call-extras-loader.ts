@@ -1,12 +1,15 @@
 import { lazyModule } from '../lazy-module.js';
 import type { CallExtras } from './call-extras.js';
+import { keyedExtras } from './keyed-extras.js';
 
-const extras = lazyModule<CallExtras>(() => import('./call-extras.js'));
+const extras = lazyModule<CallExtras>(() =>
+  import('./call-extras.js').then((guards) => ({ ...guards, ...keyedExtras })),
+);
 
 /**
- * The call extras (fingerprint, dedup window, result cache, circuit breaker), once
+ * The call extras (result cache, circuit breaker, retry budget, with the keyed extras), once
  * {@link loadCallExtras} brought them in; `undefined` before, in a browser, so that a page whose
- * calls carry no idempotency key and use no cache nor breaker does not carry them. Under Node,
+ * calls use no cache, breaker nor retry budget does not carry them. Under Node,
  * always in.
  *
  * @example

@@ -1,28 +1,29 @@
-import { fingerprint } from '../../protocol/fingerprint.js';
-import { CallDedup } from './call-dedup.js';
+import type { KeyedExtras } from './keyed-extras.js';
 import { ResultCache } from './result-cache.js';
 import { CircuitBreaker, circuitBreaker } from '../../operators/circuit-breaker.js';
 import { spendRetry } from '../call/retry-throttle.js';
 import { RetryBudget } from '../../operators/retry-budget.js';
 
 /**
- * What only keyed, cached and breaker-guarded calls, and clients with a retry budget, need: the
- * arguments' fingerprint (canonical JSON, SHA-256), the dedup window, the result cache, the
- * circuit breaker and the retry budget's refusals. A browser bundle makes it a chunk of its own, loaded by the first call that
- * needs it (`call-extras-loader.ts`); Node loads it with the client.
+ * What only cached and breaker-guarded calls, and clients with a retry budget, need: the result
+ * cache, the circuit breaker and the retry budget's refusals. A browser bundle makes it a chunk of
+ * its own, loaded by the first call that needs it (`call-extras-loader.ts`, which hands it over
+ * with the keyed extras, up front: this module does not import them, so that no bundler makes a
+ * shared chunk of them); Node loads it with the client.
  *
  * @example
- * const { fingerprint, CallDedup } = await import('./call-extras.js');
+ * const { ResultCache, CircuitBreaker } = await import('./call-extras.js');
  */
-export { fingerprint, CallDedup, ResultCache, CircuitBreaker, circuitBreaker, RetryBudget, spendRetry };
+export { ResultCache, CircuitBreaker, circuitBreaker, RetryBudget, spendRetry };
 
-/** The module's exports, as its loader hands them over. */
-export interface CallExtras {
-  fingerprint: typeof fingerprint;
-  CallDedup: typeof CallDedup;
+/** The module's own exports. */
+export interface GuardExtras {
   ResultCache: typeof ResultCache;
   CircuitBreaker: typeof CircuitBreaker;
   circuitBreaker: typeof circuitBreaker;
   RetryBudget: typeof RetryBudget;
   spendRetry: typeof spendRetry;
 }
+
+/** What the loader hands over: this module's exports with the keyed extras. */
+export type CallExtras = GuardExtras & KeyedExtras;

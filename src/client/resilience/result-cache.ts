@@ -1,4 +1,5 @@
-import { type Observable, type SchedulerLike, finalize, map, of, share, tap } from 'rxjs';
+import { type Observable, type SchedulerLike, map } from 'rxjs';
+import { just, shareUntil, watch } from '../rx-lite.js';
 import type { TxResult } from '../events.js';
 
 interface Entry {
@@ -44,16 +45,18 @@ export class ResultCache {
       // Least recently used goes first: a hit moves the entry to the back.
       this.entries.delete(key);
       this.entries.set(key, existing);
-      if (existing.result) return of({ ...existing.result, cached: true, latencyMs: 0 });
+      if (existing.result) return just({ ...existing.result, cached: true, latencyMs: 0 });
       if (existing.shared) return existing.shared.pipe(map((r) => ({ ...r, cached: true })));
     }
     const entry: Entry = { shared: undefined, result: undefined, expiresAt: Infinity };
-    entry.shared = start().pipe(
-      tap((result) => this.complete(key, entry, result)),
-      finalize(() => {
-        if (!entry.result && this.entries.get(key) === entry) this.entries.delete(key);
-      }),
-      share(),
+    entry.shared = shareUntil(
+      watch(
+        start(),
+        (result) => this.complete(key, entry, result),
+        () => {
+          if (!entry.result && this.entries.get(key) === entry) this.entries.delete(key);
+        },
+      ),
     );
     this.entries.delete(key);
     this.entries.set(key, entry);

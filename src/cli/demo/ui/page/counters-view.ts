@@ -4,6 +4,7 @@ import { frameThrottle, h } from './dom.js';
 /** The counters shown, in order, with their labels. */
 const LABELS = {
   calls: 'calls',
+  queued: 'queued',
   inFlight: 'in flight',
   completed: 'completed',
   failed: 'failed',
@@ -20,11 +21,13 @@ const LABELS = {
 export type Counts = Record<keyof typeof LABELS, number>;
 
 /**
- * Live counters of the client's calls, from `events$`, plus the link's losses; redrawn at most
- * once a frame. Each number sits in `[data-counter=<name>] b` (the specs read them there).
+ * Live counters of the client's calls, from `events$`, plus the link's losses and the calls
+ * waiting in the client's queue (past its concurrency limit, not sent yet); redrawn at most once a
+ * frame. Each number sits in `[data-counter=<name>] b` (the specs read them there). `calls` are
+ * those sent; `queued` ones join them as the queue moves.
  *
  * @example
- * const counters = new CountersView(byId('counters', HTMLElement), () => link.stats().dropped);
+ * const counters = new CountersView(byId('counters', HTMLElement), () => link.stats().dropped, () => 0);
  * client.events$.subscribe((e) => counters.add(e));
  */
 export class CountersView {
@@ -35,6 +38,7 @@ export class CountersView {
   constructor(
     root: HTMLElement,
     private readonly dropped: () => number,
+    private readonly queued: () => number,
   ) {
     for (const [name, label] of Object.entries(LABELS) as [keyof Counts, string][]) {
       const value = h('b', {}, '0');
@@ -80,6 +84,7 @@ export class CountersView {
     const c = this.counts;
     c.inFlight = Math.max(0, c.calls - c.completed - c.failed);
     c.dropped = this.dropped();
+    c.queued = this.queued();
     for (const [name, cell] of this.#cells) cell.textContent = c[name].toLocaleString('en-US');
   }
 }

@@ -22,8 +22,10 @@ interface Point {
 /**
  * A live scatter plot of each call's latency from its first request to its result (x: calls in
  * order, y: ms; time queued in the client before the first request is left out), on a canvas,
- * with the median as a line; replays answered by the server's store in their own colour.
- * Redrawn at most once a frame. `data-points` on the canvas says how many points it shows.
+ * with the median as a line, labelled in the strip under the plot (clear of the dots); replays
+ * answered by the server's store in their own colour. Redrawn at most once a frame. On the
+ * canvas, `data-points` says how many points it shows, `data-plot-area` and `data-median-label`
+ * where the dots and the label lie (`x,y,width,height`, canvas pixels).
  *
  * @example
  * const plot = new LatencyPlot(byId('latency', HTMLCanvasElement));
@@ -87,8 +89,19 @@ export class LatencyPlot {
       const median = sorted[Math.floor((sorted.length - 1) / 2)] as number;
       g.fillStyle = COLORS.median;
       g.fillRect(PAD.left, Math.round(y(median)), width - PAD.left - PAD.right, 1);
-      g.fillText(`median ${Math.round(median)} ms`, width - PAD.right - 110, y(median) - 4);
+      // the label in the bottom strip, under the plot: never on top of a dot, wherever the median is
+      const label = `median ${Math.round(median)} ms`;
+      const labelWidth = Math.ceil(g.measureText(label).width);
+      const labelX = width - PAD.right - labelWidth;
+      g.fillText(label, labelX, height - 6);
+      this.canvas.dataset.medianLabel = [labelX, height - 6 - 11, labelWidth, 11].join(',');
     }
+    this.canvas.dataset.plotArea = [
+      PAD.left,
+      PAD.top,
+      width - PAD.left - PAD.right,
+      height - PAD.top - PAD.bottom,
+    ].join(',');
     this.canvas.dataset.points = String(points.length);
   }
 }

@@ -18,6 +18,20 @@ const replay = byId('replay', HTMLButtonElement);
 const count = byId('count', HTMLInputElement);
 const loss = byId('loss', HTMLInputElement);
 const lossValue = byId('loss-value', HTMLOutputElement);
+const countNote = byId('count-note', HTMLOutputElement);
+
+/** The most transfers one click fires. */
+const MAX_TRANSFERS = 200;
+
+/** The number of transfers asked for, clamped to 1..MAX_TRANSFERS; a clamped value says so. */
+function transferCount(): number {
+  const n = Math.min(MAX_TRANSFERS, Math.max(1, Math.floor(Number(count.value)) || 1));
+  const clamped = String(n) !== count.value.trim();
+  countNote.textContent = clamped ? `clamped to ${n} (1 to ${MAX_TRANSFERS})` : '';
+  countNote.dataset.clamped = String(clamped);
+  if (clamped) count.value = String(n);
+  return n;
+}
 
 const link = await connectDemo(new URL('/mcp', location.href), Number(loss.value)).catch((e: unknown) => {
   status.textContent = `cannot reach the server: ${e instanceof Error ? e.message : String(e)}`;
@@ -26,7 +40,11 @@ const link = await connectDemo(new URL('/mcp', location.href), Number(loss.value
 });
 const { client } = link;
 const transfers = new Transfers();
-const counters = new CountersView(byId('counters', HTMLElement), () => link.stats().dropped);
+const counters = new CountersView(
+  byId('counters', HTMLElement),
+  () => link.stats().dropped,
+  () => client.metrics().queue.queued,
+);
 const calls = new CallsView(byId('calls', HTMLOListElement), (key) => transfers.byKey.get(key));
 const plot = new LatencyPlot(byId('latency', HTMLCanvasElement));
 const ledger = new LedgerView(byId('ledger', HTMLDivElement), '/ledger');
@@ -50,9 +68,10 @@ function transfer(key?: string, options: CallOptions = {}): Promise<TxResult> {
 }
 
 fire.addEventListener('click', () => {
-  const n = Math.min(200, Math.max(1, Math.floor(Number(count.value)) || 1));
+  const n = transferCount();
   for (let i = 0; i < n; i++) transfer().catch(() => undefined);
 });
+count.addEventListener('change', () => void transferCount());
 replay.addEventListener('click', () => {
   if (transfers.last) transfer(transfers.last.ref).catch(() => undefined);
 });
