@@ -23,7 +23,7 @@ const config: Config = {
     // portable one to it).
     '^#sha256$': '<rootDir>/src/protocol/sha256-node.ts',
     // likewise `#child-process`: the stdio child's end and exit code, Node only
-    '^#child-process$': '<rootDir>/src/client/connection/child-process-node.ts',
+    '^#child-process$': '<rootDir>/src/sdk/v1/child-process-node.ts',
     // and `#http-fetch`: httpTransport's fetch on node:http's keep-alive agent
     '^#http-fetch$': '<rootDir>/src/client/transports/http-fetch-node.ts',
   },

@@ -627,7 +627,7 @@ export class TxClient {
       startedAt,
       startTick: this.elapsed(),
       deadlineAt,
-      taskRequest: taskRequestOf(this.sdk, tool, options?.task),
+      taskRequest: taskRequestOf(this.attempts.internals, tool, options?.task),
       watcher,
       // started here, in the caller's context: the parent of the call's span
       trace: this.#telemetry?.clientCall({ tool, requestId, keyed, sent: true }),

@@ -1,5 +1,4 @@
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import {
   AmbiguousOutcomeError,
   ConnectionClosedError,
@@ -14,6 +13,7 @@ import {
   type TxErrorInfo,
   type TxNack,
 } from '../../protocol/index.js';
+import { isSdkHttpError, isSdkRpcError, type SdkHttpError } from '../../sdk/v1/sdk-errors.js';
 
 /** What the client knows about an attempt when it failed. */
 export interface FailureContext {
@@ -47,7 +47,7 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
       ? unknownOutcome(error, ctx)
       : error;
   }
-  if (error instanceof McpError) {
+  if (isSdkRpcError(error)) {
     const nack = readNack(error.data);
     if (nack?.reason === 'outcome_unknown' || isUnknownOutcome(error.data)) {
       const said = error.message.replace(/^MCP error -?\d+: (mcp_tx: )?/, '');
@@ -92,7 +92,7 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
     // Protocol.request and the SDK transports throw this before anything is written.
     return new ConnectionClosedError(`${info.tool}: not connected`, { info, cause: error });
   }
-  if (error instanceof StreamableHTTPError) return classifyHttp(error, ctx);
+  if (isSdkHttpError(error)) return classifyHttp(error, ctx);
   if (error instanceof Error && error.name === 'UnauthorizedError') {
     return new RequestError(`${info.tool}: unauthorized`, { info, cause: error, rpcCode: 401 });
   }
@@ -105,10 +105,10 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
  * the session): the request was not processed, and the client must initialize again.
  */
 export function isSessionExpired(error: unknown): boolean {
-  return error instanceof StreamableHTTPError && error.code === 404;
+  return isSdkHttpError(error) && error.code === 404;
 }
 
-function classifyHttp(error: StreamableHTTPError, ctx: FailureContext): TxError {
+function classifyHttp(error: SdkHttpError, ctx: FailureContext): TxError {
   const { info } = ctx;
   const status = error.code ?? 0;
   if (status === 404 || status === 429) {

@@ -1,4 +1,4 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { ClientInternals } from '../../sdk/client-internals.js';
 import type * as TaskRunModule from './task-run.js';
 
 /**
@@ -23,16 +23,13 @@ export function loadTaskRun(): Promise<typeof TaskRunModule> {
  * for a tool the server listed with `taskSupport: 'required'`; `undefined`: a plain call.
  *
  * @example
- * taskRequestOf(sdk, 'render', { ttlMs: 60_000 }); // { ttl: 60_000 }
+ * taskRequestOf(internals, 'render', { ttlMs: 60_000 }); // { ttl: 60_000 }
  */
 export function taskRequestOf(
-  sdk: Client,
+  internals: ClientInternals,
   tool: string,
   option: { ttlMs?: number } | undefined,
 ): { ttl?: number | undefined } | undefined {
   if (option) return { ttl: option.ttlMs }; // undefined: the server's default (not sent)
-  // a private lookup of the SDK's client, filled by listTools (Client.callTool reads it too)
-  return (sdk as unknown as { isToolTaskRequired?(tool: string): boolean }).isToolTaskRequired?.(tool)
-    ? {}
-    : undefined;
+  return internals.taskRequired(tool) ? {} : undefined;
 }

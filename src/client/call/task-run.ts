@@ -12,7 +12,8 @@ import { AttemptTimeoutError } from '../../protocol/index.js';
 import type { AttemptHost } from './attempt-runner.js';
 import { errorInfo, eventBase, publish, watched, type CallContext, type CallTask } from './call-context.js';
 import { DEFAULT_TASK_POLL_MS } from '../defaults.js';
-import type { TapWaiter, TransportTap } from './transport-tap.js';
+import type { TapWaiter, WireTap } from '../../sdk/client-internals.js';
+import { cancelTaskOf } from '../../sdk/v1/tasks.js';
 
 /** The statuses a task does not leave. */
 const TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
@@ -61,7 +62,7 @@ export interface TaskOwner {
   /** The runs being followed, by task id: status notifications are routed to them. */
   readonly tasks: Map<string, TaskRun>;
   /** The tap on the SDK client's transport, which sees status notifications. */
-  readonly tap: TransportTap;
+  readonly tap: WireTap;
 }
 
 /**
@@ -205,5 +206,5 @@ function pollAgain(this: SchedulerAction<TaskRun>, run?: TaskRun): void {
 export function cancelTask(host: AttemptHost, ctx: CallContext): void {
   const task = ctx.task;
   if (!task || TERMINAL.has(task.status) || !host.sdk.transport) return;
-  host.sdk.experimental.tasks.cancelTask(task.taskId).catch(() => undefined);
+  cancelTaskOf(host.sdk, task.taskId).catch(() => undefined);
 }

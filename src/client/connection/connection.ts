@@ -15,7 +15,8 @@ import {
 } from 'rxjs';
 import { fullJitterBackoff, retryWithBackoff, type BackoffStrategy } from '../../operators/index.js';
 import { ConnectionClosedError } from '../../protocol/index.js';
-import { connectAttempt } from './connect-attempt.js';
+import { connectAttempt } from '../../sdk/v1/connect-attempt.js';
+import { onClosed } from '../../sdk/listen.js';
 
 /** Where the client's connection stands. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -80,11 +81,7 @@ export class Connection {
     const { baseDelayMs, maxDelayMs } = this.config;
     this.backoff = fullJitterBackoff({ baseDelayMs, maxDelayMs, multiplier: 2 });
     this.status$ = this.status.pipe(distinctUntilChanged());
-    const previous = sdk.onclose;
-    sdk.onclose = () => {
-      previous?.();
-      this.onTransportClosed();
-    };
+    onClosed(sdk, () => this.onTransportClosed());
   }
 
   /** How long one `initialize` may take (the bound of the other requests a connection makes). */
