@@ -213,7 +213,8 @@ export class TxClient {
     );
     this.#budgetPending = options.retryBudget !== undefined && options.retryBudget !== false;
     this.#needsExtras = this.resilience.usesBreakers || this.#budgetPending;
-    this.events$ = this.events.asObservable();
+    // not asObservable(): its Observable keeps the Subject as `source`, which anyone could push into
+    this.events$ = new Observable<TxEvent>((subscriber) => this.events.subscribe(subscriber));
     this.requests$ = this.events$.pipe(filter((e): e is TxRequestEvent => e.type === 'request'));
     this.acks$ = this.events$.pipe(filter((e): e is TxAckEvent => e.type === 'ack'));
     this.nacks$ = this.events$.pipe(filter((e): e is TxNackEvent => e.type === 'nack'));

@@ -2,7 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   BehaviorSubject,
-  type Observable,
+  Observable,
   type SchedulerLike,
   type Subscription,
   defer,
@@ -80,7 +80,10 @@ export class Connection {
       config === false ? { ...DEFAULT_RECONNECT, maxAttempts: 0 } : { ...DEFAULT_RECONNECT, ...config };
     const { baseDelayMs, maxDelayMs } = this.config;
     this.backoff = fullJitterBackoff({ baseDelayMs, maxDelayMs, multiplier: 2 });
-    this.status$ = this.status.pipe(distinctUntilChanged());
+    // read-only: no `next`, and no `source` leading back to the BehaviorSubject
+    this.status$ = new Observable<ConnectionStatus>((subscriber) => this.status.subscribe(subscriber)).pipe(
+      distinctUntilChanged(),
+    );
     onClosed(sdk, () => this.onTransportClosed());
   }
 

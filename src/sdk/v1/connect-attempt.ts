@@ -48,7 +48,7 @@ async function release(sdk: Client, transport: Transport, child: WatchedChild | 
   // The SDK drops the transport only when it reports a close, which a stdio child that ignores
   // the end of its stdin does seconds later: report it now, and never again.
   const detach = sdk.transport === transport ? transport.onclose : undefined;
-  transport.onclose = undefined;
+  delete transport.onclose;
   detach?.();
   await transport.close().catch(() => undefined);
   await child?.end();
