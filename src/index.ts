@@ -123,6 +123,7 @@ export {
   type TxRequestMeta,
   type TxErrorOptions,
 } from './protocol/index.js';
+export { UnsupportedSdkError, isUnsupportedSdkError } from './sdk/unsupported-sdk-error.js';
 export {
   exponentialBackoff,
   fullJitterBackoff,
