@@ -2,6 +2,18 @@
 import type { Config } from 'jest';
 
 /**
+ * The SDK matrix (`.ci/sdk-matrix.sh`) runs the specs against another `@modelcontextprotocol/sdk`
+ * installed in a scratch folder (`npm install --prefix <dir>`), named by `MCP_TX_SDK_DIR`: every
+ * import of the SDK, the sources' and the specs', then resolves there.
+ */
+const sdkDir = process.env['MCP_TX_SDK_DIR'];
+const sdkMapper: Record<string, string> = sdkDir
+  ? {
+      '^@modelcontextprotocol/sdk/(.*)\\.js$': `${sdkDir}/node_modules/@modelcontextprotocol/sdk/dist/esm/$1.js`,
+    }
+  : {};
+
+/**
  * Jest runs the TypeScript sources as native ES modules (ts-jest ESM mode under
  * `node --experimental-vm-modules`, see the `test` script). The package is ESM-only and so is
  * nanoid 5; running specs as ESM means they load exactly the module graph users load.
@@ -17,13 +29,14 @@ const config: Config = {
   testEnvironmentOptions: { customExportConditions: ['mcp-tx-source', 'node', 'node-addons'] },
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
+    ...sdkMapper,
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // The package's `#sha256` import points at dist/ (see package.json `imports`); specs run the
     // sources, with the Node fast path as Node users get it (spec/protocol/sha256.spec.ts pins the
     // portable one to it).
     '^#sha256$': '<rootDir>/src/protocol/sha256-node.ts',
     // likewise `#child-process`: the stdio child's end and exit code, Node only
-    '^#child-process$': '<rootDir>/src/client/connection/child-process-node.ts',
+    '^#child-process$': '<rootDir>/src/sdk/v1/child-process-node.ts',
     // and `#http-fetch`: httpTransport's fetch on node:http's keep-alive agent
     '^#http-fetch$': '<rootDir>/src/client/transports/http-fetch-node.ts',
   },

@@ -124,6 +124,7 @@ export {
   type TxRequestMeta,
   type TxErrorOptions,
 } from './protocol/index.js';
+export { UnsupportedSdkError, isUnsupportedSdkError } from './sdk/unsupported-sdk-error.js';
 export {
   exponentialBackoff,
   fullJitterBackoff,

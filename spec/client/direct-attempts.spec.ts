@@ -11,7 +11,7 @@ import { TxClient, type TxError } from '../../src/index.js';
 import { withTxServer } from '../../src/server/index.js';
 import { textOf } from '../helpers/text.js';
 import { createToolServer } from '../helpers/tool-server.js';
-import { ToolResultCheck } from '../../src/client/call/tool-result-check.js';
+import { ToolResultCheck } from '../../src/sdk/v1/tool-result-check.js';
 
 /** A `tools/call` the peer received, with a way to answer it. */
 interface PeerCall {
@@ -235,7 +235,11 @@ describe('two TxClients wrapping one SDK client', () => {
 
 describe('ToolResultCheck', () => {
   it('should refuse a tool that requires task-based execution, as Client.callTool does', () => {
-    const sdk = { isToolTaskRequired: () => true, getToolOutputValidator: () => undefined };
+    const sdk = {
+      _options: undefined,
+      isToolTaskRequired: () => true,
+      getToolOutputValidator: () => undefined,
+    };
     const check = ToolResultCheck.of(sdk as unknown as Client);
     expect(() => check?.request('long')).toThrow(McpError);
     expect(() => check?.request('long')).toThrow(/requires task-based execution/);
@@ -255,7 +259,11 @@ describe('ToolResultCheck', () => {
   });
 
   it("should turn an error response into the SDK's McpError", () => {
-    const sdk = { isToolTaskRequired: () => false, getToolOutputValidator: () => undefined };
+    const sdk = {
+      _options: undefined,
+      isToolTaskRequired: () => false,
+      getToolOutputValidator: () => undefined,
+    };
     const check = ToolResultCheck.of(sdk as unknown as Client) as ToolResultCheck;
     const error = { code: ErrorCode.InvalidParams, message: 'bad', data: { field: 'x' } };
     expect(() => check.result('t', { error })).toThrow(

@@ -5,6 +5,7 @@ import { taskRequestOf } from '../../src/client/call/task-call.js';
 import { TASK_KIT } from '../../src/client/call/task-call.js';
 import { reportTask } from '../../src/client/call/task-run.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { clientInternalsOf } from '../../src/sdk/v1/client-internals.js';
 import type { TxEvent, TxTaskEvent } from '../../src/index.js';
 
 const task = (status: string, lastUpdatedAt: string, statusMessage?: string) => ({
@@ -18,13 +19,15 @@ const task = (status: string, lastUpdatedAt: string, statusMessage?: string) => 
 
 describe('task run helpers', () => {
   describe('taskRequestOf', () => {
-    const sdk = (required: boolean) => ({ isToolTaskRequired: () => required }) as unknown as Client;
+    const handlers = { ack: () => false, incoming: <M>(m: M) => m };
+    const sdk = (required: boolean) =>
+      clientInternalsOf({ isToolTaskRequired: () => required } as unknown as Client, handlers);
     it('should ask for a task when the call does, or when the tool requires one', () => {
       expect(taskRequestOf(sdk(false), 'x', { ttlMs: 5 })).toEqual({ ttl: 5 });
       expect(taskRequestOf(sdk(false), 'x', {})).toEqual({});
       expect(taskRequestOf(sdk(true), 'x', undefined)).toEqual({});
       expect(taskRequestOf(sdk(false), 'x', undefined)).toBeUndefined();
-      expect(taskRequestOf({} as Client, 'x', undefined)).toBeUndefined();
+      expect(taskRequestOf(clientInternalsOf({} as Client, handlers), 'x', undefined)).toBeUndefined();
     });
   });
 

@@ -14,33 +14,37 @@ interface DemoFlags {
   port?: number;
 }
 
-/** A progress bar with live counters, one run at a time; `undefined` when stdout is not a terminal. */
-async function progressBar(): Promise<DemoOptions['onProgress']> {
-  if (!process.stdout.isTTY) return undefined;
-  const { SingleBar } = await import('cli-progress');
-  let current: { run: string; bar: InstanceType<typeof SingleBar> } | undefined;
-  return (run, p: RunProgress) => {
-    if (current?.run !== run) {
-      current?.bar.stop();
-      const bar = new SingleBar({
-        format:
-          run === 'mcp-tx'
-            ? 'mcp-tx   {bar} {value}/{total} | retries {retries} | ACKs {acks} | NACKs {nacks} | executions {executions}'
-            : 'bare SDK {bar} {value}/{total} | retries {retries} | executions {executions}',
-        hideCursor: true,
-        clearOnComplete: false,
-        stream: process.stdout,
-      });
-      bar.start(p.total, 0, { retries: 0, acks: 0, nacks: 0, executions: 0 });
-      current = { run, bar };
-    }
-    current.bar.update(p.done, {
-      retries: p.retries,
-      acks: p.acks,
-      nacks: p.nacks,
-      executions: p.executions,
-    });
-    if (p.done === p.total) current.bar.stop();
+/** Cells of the bar. */
+const BAR_WIDTH = 40;
+/** At most one redraw per this many ms (a run makes thousands of updates a second). */
+const REDRAW_MS = 100;
+
+/**
+ * A progress bar with live counters, one run at a time, redrawn in place with a carriage
+ * return; `undefined` when stdout is not a terminal. Drawn here rather than with a progress-bar
+ * package, so that the CLI costs a library user no dependency of its own (README "Dependencies").
+ */
+function progressBar(): DemoOptions['onProgress'] {
+  const out = process.stdout;
+  if (!out.isTTY) return undefined;
+  let run: string | undefined;
+  let drawnAt = 0;
+  return (name, p: RunProgress) => {
+    const now = performance.now();
+    const last = p.done === p.total;
+    if (name !== run && run !== undefined) out.write('\n');
+    if (name === run && !last && now - drawnAt < REDRAW_MS) return;
+    run = name;
+    drawnAt = now;
+    const filled = p.total === 0 ? BAR_WIDTH : Math.round((p.done / p.total) * BAR_WIDTH);
+    const bar = '\u2588'.repeat(filled) + '\u2591'.repeat(BAR_WIDTH - filled);
+    const counters =
+      name === 'mcp-tx'
+        ? `retries ${p.retries} | ACKs ${p.acks} | NACKs ${p.nacks} | executions ${p.executions}`
+        : `retries ${p.retries} | executions ${p.executions}`;
+    const label = name === 'mcp-tx' ? 'mcp-tx  ' : 'bare SDK';
+    out.write(`\r${label} ${bar} ${p.done}/${p.total} | ${counters}\u001b[K${last ? '\n' : ''}`);
+    if (last) run = undefined;
   };
 }
 
@@ -89,7 +93,7 @@ Examples:
       }
       if (opts.port !== undefined) throw new UsageError('--port is for the live view: use it with --ui');
       const { formatSummary, runDemo } = await import('./demo/index.js');
-      const onProgress = opts.json ? undefined : await progressBar();
+      const onProgress = opts.json ? undefined : progressBar();
       const summary = await runDemo({
         calls: opts.calls,
         concurrency: opts.concurrency,

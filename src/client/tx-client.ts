@@ -223,7 +223,8 @@ export class TxClient {
     );
     this.#budgetPending = options.retryBudget !== undefined && options.retryBudget !== false;
     this.#needsExtras = this.resilience.usesBreakers || this.#budgetPending;
-    this.events$ = this.events.asObservable();
+    // not asObservable(): its Observable keeps the Subject as `source`, which anyone could push into
+    this.events$ = new Observable<TxEvent>((subscriber) => this.events.subscribe(subscriber));
     this.requests$ = this.events$.pipe(filter((e): e is TxRequestEvent => e.type === 'request'));
     this.acks$ = this.events$.pipe(filter((e): e is TxAckEvent => e.type === 'ack'));
     this.nacks$ = this.events$.pipe(filter((e): e is TxNackEvent => e.type === 'nack'));
@@ -621,7 +622,7 @@ export class TxClient {
       startedAt,
       startTick: this.elapsed(),
       deadlineAt,
-      taskRequest: taskRequestOf(this.sdk, tool, options?.task),
+      taskRequest: taskRequestOf(this.attempts.internals, tool, options?.task),
       watcher,
       // started here, in the caller's context: the parent of the call's span
       trace: this.#telemetry?.clientCall({ tool, requestId, keyed, sent: true }),

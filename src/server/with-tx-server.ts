@@ -28,9 +28,11 @@ import {
  * process.on('SIGTERM', () => void transport.close()); // finishes running calls first
  */
 export class TxServerTransport<T extends Transport = Transport> implements Transport {
-  onclose?: (() => void) | undefined;
-  onerror?: ((error: Error) => void) | undefined;
-  onmessage?: (<T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void) | undefined;
+  // Declared without `| undefined` (as SDK 1.x before 1.32.2 declares Transport's), so that the
+  // transport fits every SDK of the range under `exactOptionalPropertyTypes`.
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
 
   /** The decorated transport. */
   readonly inner: T;
@@ -62,10 +64,11 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
     inner.onerror = (error) => this.onerror?.(error);
   }
 
-  /** The inner transport's session id. */
-  get sessionId(): string | undefined {
-    return this.inner.sessionId;
-  }
+  /**
+   * The inner transport's session id (a getter on the prototype, typed as an optional property so
+   * that it fits SDK 1.x's `Transport.sessionId?: string` under `exactOptionalPropertyTypes`).
+   */
+  declare readonly sessionId?: string;
 
   /**
    * Serves one HTTP request with the inner transport's `handleRequest`, typed as that one (the
@@ -249,6 +252,12 @@ export class TxServerTransport<T extends Transport = Transport> implements Trans
     this.onclose?.();
   }
 }
+
+Object.defineProperty(TxServerTransport.prototype, 'sessionId', {
+  get(this: TxServerTransport): string | undefined {
+    return this.inner.sessionId;
+  },
+});
 
 /**
  * Decorates an MCP server transport (stdio, Streamable HTTP, in-memory, or a proxy's) with

@@ -21,9 +21,11 @@ type Deliver = (message: JSONRPCMessage) => void;
  * Made by {@link chaosTransport}.
  */
 export class ChaosTransport implements Transport {
-  onclose?: (() => void) | undefined;
-  onerror?: ((error: Error) => void) | undefined;
-  onmessage?: (<T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void) | undefined;
+  // Declared without `| undefined` (as SDK 1.x before 1.32.2 declares Transport's), so that the
+  // transport fits every SDK of the range under `exactOptionalPropertyTypes`.
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
 
   /** What the transport did so far (live counters). */
   readonly stats: Readonly<ChaosStats> = {
@@ -76,10 +78,11 @@ export class ChaosTransport implements Transport {
     inner.onerror = (error) => this.onerror?.(error);
   }
 
-  /** The inner transport's session id. */
-  get sessionId(): string | undefined {
-    return this.inner.sessionId;
-  }
+  /**
+   * The inner transport's session id (a getter on the prototype, typed as an optional property so
+   * that it fits SDK 1.x's `Transport.sessionId?: string` under `exactOptionalPropertyTypes`).
+   */
+  declare readonly sessionId?: string;
 
   /** Changes the faults from now on (e.g. a clean handshake, then 30 % loss). */
   setFaults(options: ChaosFaultOptions): void {
@@ -204,6 +207,12 @@ export class ChaosTransport implements Transport {
     this.held.toClient.length = 0;
   }
 }
+
+Object.defineProperty(ChaosTransport.prototype, 'sessionId', {
+  get(this: ChaosTransport): string | undefined {
+    return this.inner.sessionId;
+  },
+});
 
 /**
  * Wraps any MCP `Transport` in seeded faults, for tests, demos and soak runs.

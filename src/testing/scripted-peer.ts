@@ -38,9 +38,11 @@ type Request = { jsonrpc: '2.0'; id: RequestId; method: string; params?: Record<
  * (latency, loss, ACK, NACK, `isError`, JSON-RPC errors). Made by {@link scriptedPeer}.
  */
 export class ScriptedPeer implements Transport {
-  onclose?: (() => void) | undefined;
-  onerror?: ((error: Error) => void) | undefined;
-  onmessage?: (<T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void) | undefined;
+  // Declared without `| undefined` (as SDK 1.x before 1.32.2 declares Transport's), so that the
+  // transport fits every SDK of the range under `exactOptionalPropertyTypes`.
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
 
   /** Every `tools/call` request received, in order. */
   readonly calls: ScriptedCall[] = [];

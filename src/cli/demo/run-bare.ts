@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { isSdkRpcError } from '../../sdk/v1/sdk-errors.js';
 import { Ledger, type Transfer } from './ledger.js';
 import { DemoNetwork } from './network.js';
 import type { RunSettings } from './run-tx.js';
@@ -76,7 +77,7 @@ export async function runBare(transfers: readonly Transfer[], settings: RunSetti
         latencies.push(performance.now() - start);
         return true;
       } catch (e) {
-        if (!(e instanceof McpError && e.code === ErrorCode.RequestTimeout) || attempt === maxAttempts) {
+        if (!(isSdkRpcError(e) && e.code === ErrorCode.RequestTimeout) || attempt === maxAttempts) {
           countFailure(failures, e);
           return false; // only timeouts are retried
         }

@@ -67,9 +67,9 @@ export interface ServerCounters {
 
 /** A transport that counts tool requests in and replayed results out. */
 class CountingTransport implements Transport {
-  onclose?: (() => void) | undefined;
-  onerror?: ((error: Error) => void) | undefined;
-  onmessage?: ((message: JSONRPCMessage, extra?: MessageExtraInfo) => void) | undefined;
+  onclose?: () => void; // no `| undefined`: fits SDK 1.x before 1.32.2 (exactOptionalPropertyTypes)
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
 
   constructor(
     private readonly inner: Transport,

@@ -7,8 +7,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { Subject, timer, type Subscription } from 'rxjs';
 import { decorrelatedJitterBackoff, type BackoffStrategy } from '../../index.js';
-import { childOf } from '../../client/connection/child-process-node.js';
-import type { WatchedChild } from '../../client/connection/child-process.js';
+import { childOf } from '../../sdk/v1/child-process-node.js';
+import type { WatchedChild } from '../../sdk/v1/child-process.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, limitMessages, type OversizedMessage } from './message-limit.js';
 
 /** How a dead child is restarted. */

@@ -2,6 +2,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { deserializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { TopLevelFields } from './top-level-fields.js';
+import { replaceReadBuffer } from '../../sdk/v1/stdio-read-buffer.js';
 
 /**
  * Largest JSON-RPC message the proxy reads from its client or its server over stdio, bytes (the
@@ -106,9 +107,9 @@ export class LimitedLineReader {
 
 /**
  * Gives an SDK stdio transport (`StdioServerTransport`, `StdioClientTransport`, SDK 1.x) a
- * {@link LimitedLineReader} in place of its reader, before it starts. Throws when the transport
- * has no such reader (an SDK that changed its internals): better than a proxy that dies on the
- * first large message.
+ * {@link LimitedLineReader} in place of its reader, before it starts. Throws an
+ * `UnsupportedSdkError` when the transport has no such reader (an SDK that changed its
+ * internals): better than a proxy that dies on the first large message.
  *
  * @example
  * const upstream = limitMessages(new StdioServerTransport(), maxBytes, (m) => refuse(m));
@@ -118,11 +119,6 @@ export function limitMessages<T extends Transport>(
   maxBytes: number,
   onOversized: (message: OversizedMessage) => void,
 ): T {
-  const internals = transport as unknown as { _readBuffer?: { append?: unknown; readMessage?: unknown } };
-  const current = internals._readBuffer;
-  if (typeof current?.append !== 'function' || typeof current.readMessage !== 'function') {
-    throw new TypeError('mcp-tx proxy: this SDK stdio transport has no read buffer to replace');
-  }
-  internals._readBuffer = new LimitedLineReader(maxBytes, onOversized);
+  replaceReadBuffer(transport, new LimitedLineReader(maxBytes, onOversized));
   return transport;
 }

@@ -16,9 +16,9 @@ import type { OversizedMessage } from './message-limit.js';
  * real upstream transport until the lifetime ends (its child died, or the relay closed).
  */
 class ChildLifetimeLink implements Transport {
-  onclose?: (() => void) | undefined;
-  onerror?: ((error: Error) => void) | undefined;
-  onmessage?: ((message: JSONRPCMessage, extra?: MessageExtraInfo) => void) | undefined;
+  onclose?: () => void; // no `| undefined`: fits SDK 1.x before 1.32.2 (exactOptionalPropertyTypes)
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
   private closed = false;
 
   constructor(private readonly upstream: Transport) {}

@@ -21,9 +21,9 @@ import type { Connection } from '../connection/connection.js';
 import type { TxEvent } from '../events.js';
 import type { TxMetrics } from '../metrics/metrics.js';
 import type { DurationClock } from '../metrics/duration-clock.js';
-import { ToolResultCheck } from './tool-result-check.js';
-import { TransportTap } from './transport-tap.js';
-import { loadTaskRun } from './task-call.js';
+import type { ClientInternals, ResultChecks, WireTap } from '../../sdk/client-internals.js';
+import { clientInternalsOf } from '../../sdk/v1/client-internals.js';
+import { loadTaskRun, TASK_KIT } from './task-call.js';
 import type { TaskRun } from './task-run.js';
 
 /** What an attempt needs of the client it belongs to. */
@@ -63,16 +63,18 @@ export class AttemptRunner implements AttemptOwner {
   readonly awaitingAck = new Map<string, CallContext>();
   /** The tasks being followed, by task id (a status notification is routed to its run). */
   readonly tasks = new Map<string, TaskRun>();
-  readonly tap: TransportTap;
-  readonly checks: ToolResultCheck | undefined;
+  readonly internals: ClientInternals;
+  readonly tap: WireTap;
+  readonly checks: ResultChecks | undefined;
   cancelBySignal = false;
 
   constructor(readonly host: AttemptHost) {
-    this.checks = ToolResultCheck.of(host.sdk);
-    this.tap = new TransportTap({
+    const internals = (this.internals = clientInternalsOf(host.sdk, {
       ack: (params) => this.onAck(params),
       incoming: (message) => unpackResponse(message, host.maxInflatedBytes),
-    });
+    }));
+    this.tap = internals.tap;
+    this.checks = internals.checks;
   }
 
   /**
@@ -83,7 +85,8 @@ export class AttemptRunner implements AttemptOwner {
     this.awaitingAck.delete(ctx.requestId);
     // given up, or past its deadline: the task is cancelled (its run is loaded by then)
     // (best effort: a failed load is ignored, as a failed cancel is)
-    if (!answered && ctx.task) void loadTaskRun().then((run) => run.cancelTask(this.host, ctx), String);
+    if (!answered && ctx.task)
+      void loadTaskRun().then((run) => run.cancelTask(TASK_KIT, this.host, ctx), String);
     if (answered || !ctx.unfinished) return;
     for (const { transport, id } of ctx.unfinished) this.tap.abandon(transport, id, CANCELLED);
   }

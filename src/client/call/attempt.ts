@@ -22,19 +22,27 @@ import { timeoutAfterProgress } from './attempt-progress.js';
 import type { TxProgressEvent } from '../events.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
 import { unpackResult } from '../transports/compression.js';
-import { checkedResult, type ToolResultCheck } from './tool-result-check.js';
+import { checkedResult } from '../../sdk/v1/tool-result-check.js';
 import { loadTaskRun, TASK_KIT } from './task-call.js';
 import type { TaskRun } from './task-run.js';
-import type { TapResponse, TapWaiter, TransportTap } from './transport-tap.js';
+import type {
+  ClientInternals,
+  ResultChecks,
+  TapResponse,
+  TapWaiter,
+  WireTap,
+} from '../../sdk/client-internals.js';
 import { MAX_TIMER_MS } from '../../protocol/config-internals.js';
 import { endpointOf } from '../../sdk/v1/transport-endpoint.js';
 
 /** What an {@link Attempt} needs of the runner it belongs to. */
 export interface AttemptOwner {
   readonly host: AttemptHost;
-  readonly tap: TransportTap;
+  readonly tap: WireTap;
+  /** The SDK client's internals (the public `callTool` among them). */
+  readonly internals: ClientInternals;
   /** `Client.callTool`'s checks, for requests the tap sends; `undefined`: attempts go through `callTool`. */
-  readonly checks: ToolResultCheck | undefined;
+  readonly checks: ResultChecks | undefined;
   /** Cancel `callTool`'s requests through an AbortSignal each: the tap cannot see them go out. */
   cancelBySignal: boolean;
   /** The server accepted the current attempt of `ctx` (its ACK rode on a response). */
@@ -276,10 +284,10 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     if (owner.cancelBySignal) this.#controller = new AbortController();
     const options = { signal: this.#controller?.signal, timeout } as RequestOptions;
     if (progress) options.onprogress = (p) => this.progress(p);
-    owner.host.sdk.callTool(this.params, undefined, options).then(
+    owner.internals.callTool(this.params, options).then(
       (value) => {
         this.#inFlight = false;
-        this.#succeed(value as CallToolResult);
+        this.#succeed(value);
       },
       (error: unknown) => {
         this.#inFlight = false;

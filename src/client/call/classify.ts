@@ -1,5 +1,4 @@
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import {
   AmbiguousOutcomeError,
   ConnectionClosedError,
@@ -15,6 +14,7 @@ import {
   type TxNack,
 } from '../../protocol/index.js';
 import { httpFailure, isSessionLost } from './http-failure.js';
+import { isSdkHttpError, isSdkRpcError, type SdkHttpError } from '../../sdk/v1/sdk-errors.js';
 
 /** What the client knows about an attempt when it failed. */
 export interface FailureContext {
@@ -50,7 +50,7 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
       ? unknownOutcome(error, ctx)
       : error;
   }
-  if (error instanceof McpError) {
+  if (isSdkRpcError(error)) {
     const nack = readNack(error.data);
     // the server's own words (which limit, which field), without the SDK's prefix
     const said = error.message.replace(/^MCP error -?\d+: (mcp_tx: )?/, '');
@@ -94,7 +94,7 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
     // Protocol.request and the SDK transports throw this before anything is written.
     return new ConnectionClosedError(`${info.tool}: not connected`, { info, cause: error });
   }
-  if (error instanceof StreamableHTTPError) return classifyHttp(error, ctx);
+  if (isSdkHttpError(error)) return classifyHttp(error, ctx);
   if (error instanceof Error && error.name === 'UnauthorizedError') {
     return new RequestError(`${info.tool}: unauthorized`, { info, cause: error, rpcCode: 401 });
   }
@@ -107,10 +107,10 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
  * 502, 503 or 504): the client must initialize again.
  */
 export function isSessionExpired(error: unknown): boolean {
-  return error instanceof StreamableHTTPError && isSessionLost(error.code);
+  return isSdkHttpError(error) && isSessionLost(error.code);
 }
 
-function classifyHttp(error: StreamableHTTPError, ctx: FailureContext): TxError {
+function classifyHttp(error: SdkHttpError, ctx: FailureContext): TxError {
   const { info } = ctx;
   const status = error.code ?? 0;
   const message = `${info.tool}: ${httpFailure(status, error.message, ctx.endpoint)}`;

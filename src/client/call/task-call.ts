@@ -10,6 +10,8 @@ import { MAX_TIMER_MS } from '../../protocol/config-internals.js';
 import { AttemptTimeoutError } from '../../protocol/errors.js';
 import { DEFAULT_TASK_POLL_MS } from '../defaults.js';
 import { errorInfo, eventBase, publish, watched } from './call-context.js';
+import type { ClientInternals } from '../../sdk/client-internals.js';
+import { cancelTaskOf } from '../../sdk/v1/tasks.js';
 import type * as TaskRunModule from './task-run.js';
 
 /**
@@ -40,6 +42,7 @@ export const TASK_KIT = {
   eventBase,
   publish,
   watched,
+  cancelTaskOf,
 };
 
 /** {@link TASK_KIT}'s type. */
@@ -61,16 +64,13 @@ export function loadTaskRun(): Promise<typeof TaskRunModule> {
  * for a tool the server listed with `taskSupport: 'required'`; `undefined`: a plain call.
  *
  * @example
- * taskRequestOf(sdk, 'render', { ttlMs: 60_000 }); // { ttl: 60_000 }
+ * taskRequestOf(internals, 'render', { ttlMs: 60_000 }); // { ttl: 60_000 }
  */
 export function taskRequestOf(
-  sdk: Client,
+  internals: ClientInternals,
   tool: string,
   option: { ttlMs?: number } | undefined,
 ): { ttl?: number | undefined } | undefined {
   if (option) return { ttl: option.ttlMs }; // undefined: the server's default (not sent)
-  // a private lookup of the SDK's client, filled by listTools (Client.callTool reads it too)
-  return (sdk as unknown as { isToolTaskRequired?(tool: string): boolean }).isToolTaskRequired?.(tool)
-    ? {}
-    : undefined;
+  return internals.taskRequired(tool) ? {} : undefined;
 }

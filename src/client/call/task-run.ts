@@ -3,7 +3,7 @@ import type { SchedulerAction, Subscription } from 'rxjs';
 import type { AttemptHost } from './attempt-runner.js';
 import type { CallContext, CallTask } from './call-context.js';
 import type { TaskKit } from './task-call.js';
-import type { TapWaiter, TransportTap } from './transport-tap.js';
+import type { TapWaiter, WireTap } from '../../sdk/client-internals.js';
 
 /** The statuses a task does not leave. */
 const TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
@@ -58,7 +58,7 @@ export interface TaskOwner {
   /** The runs being followed, by task id: status notifications are routed to them. */
   readonly tasks: Map<string, TaskRun>;
   /** The tap on the SDK client's transport, which sees status notifications. */
-  readonly tap: TransportTap;
+  readonly tap: WireTap;
 }
 
 /**
@@ -203,10 +203,10 @@ function pollAgain(this: SchedulerAction<TaskRun>, run?: TaskRun): void {
  * effort: the answer is not awaited, and an error (a task already ended) is ignored.
  *
  * @example
- * if (!answered && ctx.task) cancelTask(host, ctx);
+ * if (!answered && ctx.task) cancelTask(TASK_KIT, host, ctx);
  */
-export function cancelTask(host: AttemptHost, ctx: CallContext): void {
+export function cancelTask(kit: TaskKit, host: AttemptHost, ctx: CallContext): void {
   const task = ctx.task;
   if (!task || TERMINAL.has(task.status) || !host.sdk.transport) return;
-  host.sdk.experimental.tasks.cancelTask(task.taskId).catch(() => undefined);
+  kit.cancelTaskOf(host.sdk, task.taskId).catch(() => undefined);
 }

@@ -12,7 +12,8 @@ import {
 } from 'rxjs';
 import { fullJitterBackoff, type BackoffStrategy } from '../../operators/backoff.js';
 import { ConnectionClosedError } from '../../protocol/errors.js';
-import { connectAttempt } from './connect-attempt.js';
+import { connectAttempt } from '../../sdk/v1/connect-attempt.js';
+import { onClosed } from '../../sdk/listen.js';
 
 /** Where the client's connection stands. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -76,12 +77,11 @@ export class Connection {
       config === false ? { ...DEFAULT_RECONNECT, maxAttempts: 0 } : { ...DEFAULT_RECONNECT, ...config };
     const { baseDelayMs, maxDelayMs } = this.config;
     this.backoff = fullJitterBackoff({ baseDelayMs, maxDelayMs, multiplier: 2 });
-    this.status$ = this.status.pipe(distinctUntilChanged());
-    const previous = sdk.onclose;
-    sdk.onclose = () => {
-      previous?.();
-      this.onTransportClosed();
-    };
+    // read-only: no `next`, and no `source` leading back to the BehaviorSubject
+    this.status$ = new Observable<ConnectionStatus>((subscriber) => this.status.subscribe(subscriber)).pipe(
+      distinctUntilChanged(),
+    );
+    onClosed(sdk, () => this.onTransportClosed());
   }
 
   /** How long one `initialize` may take (the bound of the other requests a connection makes). */

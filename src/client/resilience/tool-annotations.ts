@@ -1,5 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { isSdkRpcError } from '../../sdk/v1/sdk-errors.js';
 
 /**
  * Reads the server's tool list, page by page, and tells for each tool whether it is annotated
@@ -26,7 +27,7 @@ export async function readToolSafety(
         page = await sdk.listTools(params, { timeout: timeoutMs });
       } catch (error) {
         // a JSON-RPC error or a closed connection is an answer; only a timeout is worth another request
-        const timedOut = error instanceof McpError && error.code === ErrorCode.RequestTimeout;
+        const timedOut = isSdkRpcError(error) && error.code === ErrorCode.RequestTimeout;
         if (!timedOut || attempt >= maxAttempts) throw error;
       }
     }

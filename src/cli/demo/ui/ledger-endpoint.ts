@@ -7,6 +7,7 @@ import { MemoryIdempotencyStore } from '../../../server/index.js';
 import { Ledger } from '../ledger.js';
 import { startLedgerServer, type ServerCounters } from '../server.js';
 import { ACCOUNTS, OPENING_CENTS } from '../workload.js';
+import { onClosed } from '../../../sdk/listen.js';
 
 /**
  * A transfer takes 40 ms (a database write), two run at once per session and none wait: a burst
@@ -89,11 +90,9 @@ export class LedgerEndpoint {
     });
     // startLedgerServer decorates the transport (counting, then withTxServer) and connects it.
     const server = await startLedgerServer(transport, this.ledger, this.#store, this.#counters, SERVER);
-    const forget = transport.onclose;
-    transport.onclose = () => {
-      forget?.();
+    onClosed(transport, () => {
       if (transport.sessionId) this.#sessions.delete(transport.sessionId);
-    };
+    });
     await transport.handleRequest(req, res, body);
   }
 

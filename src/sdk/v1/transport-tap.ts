@@ -8,34 +8,12 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { nanoid } from 'nanoid';
 import { ABANDONED_META, ACK_METHOD, TX_KEY } from '../../protocol/index.js';
+import type { TapHandlers, TapResponse, TapWaiter, WireTap } from '../client-internals.js';
+
+export type { TapHandlers, TapResponse, TapWaiter } from '../client-internals.js';
 
 const PROGRESS_METHOD = 'notifications/progress';
 const TASK_STATUS_METHOD = 'notifications/tasks/status';
-
-/** What the tap does with what it takes off the wire. */
-export interface TapHandlers {
-  /** An ACK notification's params; `true` when it acknowledged a call of ours (else it is passed on). */
-  readonly ack: (params: unknown) => boolean;
-  /** Every other incoming message, before the SDK or a request's waiter sees it (e.g. to inflate a compressed result). */
-  readonly incoming: (message: JSONRPCMessage) => JSONRPCMessage;
-}
-
-/** Waits for a request the tap sent itself. */
-export interface TapWaiter {
-  /**
-   * Called once: with the response (its `result` or `error` member), or with `failure` when none
-   * will come (the send failed, or the transport closed); never after the request is cancelled.
-   */
-  settle(response: TapResponse | undefined, failure?: unknown): void;
-  /** A `notifications/progress` for the request's progress token (its id), params as sent. */
-  progress?(params: Record<string, unknown>): void;
-}
-
-/** A response to a request the tap sent, as it came off the wire. */
-export interface TapResponse {
-  readonly result?: unknown;
-  readonly error?: { readonly code: number; readonly message: string; readonly data?: unknown };
-}
 
 /**
  * The prefix of the JSON-RPC ids a tap gives its requests: strings, so that they never collide
@@ -64,7 +42,7 @@ function ownIdPrefix(): string {
  * const id = tap.request(params, attempt); // attempt.settle(response, failure) when it ends
  * // later: tap.cancel(sdk.transport, id, 'timed out')
  */
-export class TransportTap {
+export class TransportTap implements WireTap {
   #transport: Transport | undefined = undefined;
   #send: Transport['send'] | undefined = undefined;
   #deliver: ((message: JSONRPCMessage) => void) | undefined = undefined;

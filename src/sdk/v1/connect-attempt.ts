@@ -1,6 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { isSdkRpcError } from './sdk-errors.js';
 import { watchChild, type WatchedChild } from '#child-process';
 
 /**
@@ -47,7 +48,7 @@ async function release(sdk: Client, transport: Transport, child: WatchedChild | 
   // The SDK drops the transport only when it reports a close, which a stdio child that ignores
   // the end of its stdin does seconds later: report it now, and never again.
   const detach = sdk.transport === transport ? transport.onclose : undefined;
-  transport.onclose = undefined;
+  delete transport.onclose;
   detach?.();
   await transport.close().catch(() => undefined);
   await child?.end();
@@ -56,13 +57,13 @@ async function release(sdk: Client, transport: Transport, child: WatchedChild | 
 /** What went wrong with an attempt, in words a user can act on (the SDK's error as `cause`). */
 function describe(error: unknown, initializeTimeoutMs: number, child: WatchedChild | undefined): Error {
   const exit = child?.exit();
-  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+  if (isSdkRpcError(error) && error.code === ErrorCode.RequestTimeout) {
     return new Error(`initialize timed out after ${initializeTimeoutMs} ms`, { cause: error });
   }
   if (exit !== undefined) {
     return new Error(`the server process ${exit} before answering initialize`, { cause: error });
   }
-  if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
+  if (isSdkRpcError(error) && error.code === ErrorCode.ConnectionClosed) {
     return new Error('the server closed the connection before answering initialize', { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));

@@ -6,7 +6,7 @@ import {
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import { TX_KEY } from '../../protocol/index.js';
-import type { TapResponse } from './transport-tap.js';
+import type { ResultChecks, TapResponse } from '../client-internals.js';
 
 /** The SDK's compiled output-schema check of one tool. */
 type OutputValidator = (value: unknown) => { valid: boolean; errorMessage?: string };
@@ -22,21 +22,27 @@ interface CallToolLookups {
  * tool that requires task-based execution, check the result against `CallToolResultSchema`, and
  * check its structured content against the tool's output schema (as cached by `listTools`).
  * `undefined` when this SDK's client does not expose the lookups it needs (another SDK version),
- * or enforces strict capabilities (a check per request of its own): attempts then go through
- * `Client.callTool` itself.
+ * enforces strict capabilities (a check per request of its own), or keeps its options where they
+ * cannot be read (so that whether it does is unknown): attempts then go through the public
+ * `Client.callTool` itself, which makes every check. Never a check silently dropped.
  *
  * @example
  * const checks = ToolResultCheck.of(sdk);
  * const result = checks ? checks.result('echo', response) : await sdk.callTool(params);
  */
-export class ToolResultCheck {
+export class ToolResultCheck implements ResultChecks {
   private constructor(private readonly lookups: CallToolLookups) {}
 
   /** The checks of `sdk`, or `undefined` when they cannot be made outside `Client.callTool`. */
   static of(sdk: Client): ToolResultCheck | undefined {
-    // a client told to enforce strict capabilities checks the server's before each request
-    const options = (sdk as unknown as { _options?: { enforceStrictCapabilities?: boolean } })._options;
-    if (options?.enforceStrictCapabilities === true) return undefined;
+    // A client told to enforce strict capabilities checks the server's before each request: only
+    // callTool makes that check. Fail closed: an SDK that keeps its options elsewhere (no own
+    // `_options`, which Protocol's constructor sets even when none are given) may have been
+    // told so, so callTool makes the calls.
+    if (!('_options' in sdk)) return undefined;
+    const options = (sdk as unknown as { _options?: { enforceStrictCapabilities?: unknown } })._options;
+    // the SDK tests the flag for truthiness, so does this
+    if (options?.enforceStrictCapabilities) return undefined;
     const lookups = sdk as unknown as Partial<CallToolLookups>;
     if (typeof lookups.isToolTaskRequired !== 'function') return undefined;
     if (typeof lookups.getToolOutputValidator !== 'function') return undefined;
@@ -99,7 +105,7 @@ export class ToolResultCheck {
  * const result = checkedResult(checks, 'render', { result: raw });
  */
 export function checkedResult(
-  checks: ToolResultCheck | undefined,
+  checks: ResultChecks | undefined,
   tool: string,
   response: TapResponse,
 ): CallToolResult {
