@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import type { SchedulerLike } from 'rxjs';
 import { StoreUnavailableError } from '../server/store-errors.js';
 import type { LuaScript } from './scripts.js';
@@ -20,6 +20,46 @@ export interface RedisClientLike {
   readonly isReady: boolean;
 }
 
+/**
+ * What {@link RedisIdempotencyStore} uses of a node-redis cluster client (`createCluster()`):
+ * commands routed by their first key, a duplicate for pub/sub, and its lifecycle.
+ *
+ * @example
+ * const cluster: RedisClusterLike = createCluster({ rootNodes: [{ url }] });
+ */
+export interface RedisClusterLike {
+  sendCommand(
+    firstKey: string | undefined,
+    isReadonly: boolean | undefined,
+    args: string[],
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<unknown>;
+  duplicate(): RedisClusterLike;
+  connect(): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string, channel: string) => unknown): Promise<void>;
+  destroy(): void;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  readonly isReady: boolean;
+}
+
+/**
+ * How to reach a Redis Cluster, as node-redis's `createCluster` takes it: the nodes to discover
+ * it from, and what every node connection uses (credentials, TLS).
+ *
+ * @example
+ * const cluster: RedisClusterConfig = { rootNodes: [{ url: 'redis://10.0.0.1:6379' }], defaults: { password } };
+ */
+export interface RedisClusterConfig {
+  /** Some nodes of the cluster (`redis[s]://host:port`); the rest are discovered. Non-empty. */
+  rootNodes: readonly { readonly url: string }[];
+  /** Options of every node connection (node-redis client options: `username`, `password`, `socket.tls`...). */
+  defaults?: Record<string, unknown>;
+  /** One connection per master only, opened when first needed. @default false */
+  minimizeConnections?: boolean;
+  /** Most MOVED/ASK redirections one command follows. @default 16 */
+  maxCommandRedirections?: number;
+}
+
 /** When a command that failed for want of Redis may succeed, ms. */
 const UNAVAILABLE_RETRY_AFTER_MS = 1_000;
 
@@ -29,19 +69,27 @@ const UNAVAILABLE_RETRY_AFTER_MS = 1_000;
  * `EVAL` when Redis does not know them yet (a restart forgets them).
  *
  * @example
- * const redis = new RedisConnection(client, false, 2_000, asyncScheduler);
+ * const redis = new RedisConnection(client, false, false, 2_000, asyncScheduler);
  * const reply = await redis.run(claimScript, [recordKey, epochKey], [fp, token]);
  */
 export class RedisConnection {
   #connecting: Promise<unknown> | undefined;
+  readonly #send: (key: string | undefined, args: string[], signal: AbortSignal) => Promise<unknown>;
 
   constructor(
-    readonly client: RedisClientLike,
+    readonly client: RedisClientLike | RedisClusterLike,
+    /** `client` is a cluster client: commands go to the master of their first key's slot. */
+    readonly cluster: boolean,
     /** The store made the client and closes it. */
     readonly owned: boolean,
     private readonly timeoutMs: number,
     private readonly scheduler: SchedulerLike,
-  ) {}
+  ) {
+    this.#send = cluster
+      ? (key, args, signal) =>
+          (client as RedisClusterLike).sendCommand(key, false, args, { abortSignal: signal })
+      : (_key, args, signal) => (client as RedisClientLike).sendCommand(args, { abortSignal: signal });
+  }
 
   /** A connection of its own to `url`: commands fail at once while Redis is unreachable (no offline queue). */
   static open(url: string, timeoutMs: number, scheduler: SchedulerLike): RedisConnection {
@@ -50,25 +98,48 @@ export class RedisConnection {
       disableOfflineQueue: true,
       socket: { connectTimeout: timeoutMs },
     }) as unknown as RedisClientLike;
-    return new RedisConnection(client, true, timeoutMs, scheduler);
+    return new RedisConnection(client, false, true, timeoutMs, scheduler);
+  }
+
+  /**
+   * A cluster client of its own: every node connection fails its commands at once while its node
+   * is unreachable (no offline queue), so that calls on the slots of a master that is down fail
+   * closed, within the timeout, while the other slots go on.
+   */
+  static openCluster(
+    config: RedisClusterConfig,
+    timeoutMs: number,
+    scheduler: SchedulerLike,
+  ): RedisConnection {
+    const defaults = config.defaults ?? {};
+    const socket = (defaults.socket ?? {}) as Record<string, unknown>;
+    const client = createCluster({
+      ...config,
+      rootNodes: config.rootNodes.map((node) => ({ ...node })),
+      defaults: { ...defaults, disableOfflineQueue: true, socket: { connectTimeout: timeoutMs, ...socket } },
+    } as Parameters<typeof createCluster>[0]) as unknown as RedisClusterLike;
+    return new RedisConnection(client, true, true, timeoutMs, scheduler);
   }
 
   /** Runs `script`; rejects with {@link StoreUnavailableError} when Redis does not answer in time. */
   async run(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
     try {
-      return await this.command(['EVALSHA', script.sha, ...tail]);
+      return await this.command(['EVALSHA', script.sha, ...tail], keys[0]);
     } catch (e) {
       if (!isNoScript(e)) throw e;
-      return this.command(['EVAL', script.source, ...tail]);
+      return this.command(['EVAL', script.source, ...tail], keys[0]);
     }
   }
 
-  /** Sends one command, bounded by the timeout; NOSCRIPT replies pass through as they are. */
-  command(args: string[]): Promise<unknown> {
+  /**
+   * Sends one command (on a cluster, to the master of `firstKey`'s slot), bounded by the
+   * timeout; NOSCRIPT and WRONGTYPE replies pass through as they are.
+   */
+  command(args: string[], firstKey?: string): Promise<unknown> {
     return this.within(async (signal) => {
       if (this.owned) await this.#connected();
-      return this.client.sendCommand(args, { abortSignal: signal });
+      return this.#send(firstKey, args, signal);
     }, args[0] ?? '');
   }
 
@@ -102,7 +173,7 @@ export class RedisConnection {
         },
         (error: unknown) => {
           timer.unsubscribe();
-          reject(isNoScript(error) ? error : unavailable(what, error));
+          reject(isNoScript(error) || isWrongType(error) ? error : unavailable(what, error));
         },
       );
     });
@@ -120,13 +191,24 @@ export class RedisConnection {
  * same, and that socket stays open, keeping the process alive.
  */
 export async function destroyClient(
-  client: RedisClientLike,
+  client: RedisClientLike | RedisClusterLike,
   connecting: Promise<unknown> | undefined,
 ): Promise<void> {
   client.destroy();
   if (connecting === undefined) return;
   await connecting.catch(() => undefined);
   if (client.isReady) client.destroy();
+}
+
+/**
+ * Whether `error` is Redis's answer to a command on a key that holds another type than the one
+ * the command works on: the store's key holds something else than its record.
+ *
+ * @example
+ * if (isWrongType(e)) throw new MalformedRecordError(key, 'not a record (a hash)', { cause: e });
+ */
+export function isWrongType(error: unknown): boolean {
+  return error instanceof Error && error.message.includes('WRONGTYPE');
 }
 
 function isNoScript(error: unknown): boolean {
