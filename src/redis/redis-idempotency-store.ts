@@ -34,6 +34,8 @@ const SCRIPTS = {
 const CLAIMED: ClaimResult = Object.freeze({ status: 'claimed' });
 const CONFLICT: ClaimResult = Object.freeze({ status: 'conflict' });
 const UNKNOWN: ClaimResult = Object.freeze({ status: 'unknown' });
+/** Lost claims of one key a claim may take over (each failed retry of a lost claim may have run too). */
+const MAX_LOST = 8;
 /**
  * An {@link IdempotencyStore} on Redis: exactly-once across every server replica (and proxy)
  * sharing its key space. A claim is one atomic Lua script that carries the fingerprint, and a
@@ -69,7 +71,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   /** Waiters by Redis key (what the channel carries). */
   readonly #waiters: KeyWaiters;
   /** Claims of this store whose reply was lost, by key: the next claim of the key takes them over. */
-  readonly #lost = new Map<string, Held>();
+  readonly #lost = new Map<string, Held[]>();
   /** The same claims, for the lease work: they are given back with `abandon`. */
   readonly #abandoned = new WeakSet<Held>();
   #claims = 0;
@@ -97,7 +99,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
         release: async (key, held) => {
           const abandon = this.#abandoned.has(held);
           await this.#letGo(key, held.token, abandon ? 'abandon' : 'release');
-          if (abandon && this.#lost.get(key) === held) this.#lost.delete(key);
+          if (abandon) this.#forgetLost(key, held);
           this.#waiters.wake(this.#key(key));
         },
       },
@@ -126,7 +128,11 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const { leaseMs, ttlMs, keyPrefix } = this.#o;
     const held: Held = { token: `${this.#instance}:${++this.#claims}`, fingerprint };
     const lost = this.#lost.get(key);
-    const takeOver = lost !== undefined && lost.fingerprint === fingerprint ? lost.token : '';
+    const takeOver =
+      lost
+        ?.filter((h) => h.fingerprint === fingerprint)
+        .map((h) => h.token)
+        .join(' ') ?? '';
     const args = [fingerprint, held.token, String(leaseMs), String(ttlMs), String(leaseMs)];
     args.push(options?.rerunUnknown === true ? '1' : '0', takeOver);
     const rkey = this.#key(key);
@@ -137,7 +143,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       if (!(error instanceof MalformedRecordError)) this.#lostReply(key, held);
       throw error;
     }
-    if (lost !== undefined && takeOver !== '' && this.#lost.get(key) === lost) this.#lost.delete(key);
+    // The script saw the record: a lost claim of ours in it is taken over, else none is there.
+    if (takeOver !== '' && this.#lost.get(key) === lost) this.#lost.delete(key);
     switch (String(reply[0])) {
       case 'claimed':
         this.#leases.hold(key, held);
@@ -237,17 +244,26 @@ export class RedisIdempotencyStore implements IdempotencyStore {
    * store's next claim of the key takes it over first.
    */
   #lostReply(key: string, held: Held): void {
-    this.#lost.set(key, held);
+    const lost = this.#lost.get(key) ?? [];
+    // A few at most: each is given back on its own; the oldest stops being a takeover candidate.
+    this.#lost.set(key, [...lost.slice(-(MAX_LOST - 1)), held]);
     this.#abandoned.add(held);
     this.#letGo(key, held.token, 'abandon').then(
       () => {
-        if (this.#lost.get(key) === held) this.#lost.delete(key);
+        this.#forgetLost(key, held);
         this.#waiters.wake(this.#key(key));
       },
       () => {
-        if (!this.#closed && this.#lost.get(key) === held) this.#leases.releaseLater(key, held);
+        if (!this.#closed && this.#lost.get(key)?.includes(held) === true)
+          this.#leases.releaseLater(key, held);
       },
     );
+  }
+
+  #forgetLost(key: string, held: Held): void {
+    const lost = this.#lost.get(key)?.filter((h) => h !== held);
+    if (lost === undefined || lost.length === 0) this.#lost.delete(key);
+    else this.#lost.set(key, lost);
   }
 
   /**

@@ -42,9 +42,10 @@ end
 `;
 
 /** A record whose fields are not the store's (a state of no known value, a missing fingerprint or lease). */
-const MALFORMED = `local function malformed(state, fp, expiry)
+const MALFORMED = `local function malformed(state, fp, expiry, attempts)
   if state ~= 'r' and state ~= 'd' and state ~= 'l' then return 'state ' .. tostring(state) end
   if not fp then return 'no fingerprint' end
+  if attempts and not tonumber(attempts) then return 'attempts ' .. attempts end
   if state == 'r' and not tonumber(expiry) then return 'a running claim without a lease' end
   return nil
 end
@@ -52,19 +53,19 @@ end
 
 /**
  * KEYS: record, epoch. ARGV: fingerprint, token, leaseMs, ttlMs, recoveryMs, rerun ('1'/'0'),
- * lost token (or '').
+ * lost tokens (space-separated, or '').
  *
  * While the key space recovers from a memory loss (see EPOCH), a key without a record is
  * refused (`recovering`, with the ms left): its claim may have been wiped, and its owner has not
  * re-asserted it yet. Never claimed twice.
  *
- * The lost token is a claim of this store whose reply never arrived (the connection reset after
+ * A lost token is a claim of this store whose reply never arrived (the connection reset after
  * the script ran): the tool did not run under it, so the store's retry takes it over (`claimed`)
  * instead of waiting for it, or finding it lapsed (`unknown`). A record that is not the store's
  * answers `malformed`, and is left as it is.
  */
 export const CLAIM = `${NOW}${EPOCH}${MALFORMED}
-local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'e', 'o')
+local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'e', 'o', 'a')
 local state = rec[1]
 if not state then
   local recovering = recovering_until(KEYS[2], ARGV[5], ARGV[4])
@@ -73,7 +74,7 @@ if not state then
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
   return {'claimed'}
 end
-local bad = malformed(state, rec[2], rec[3])
+local bad = malformed(state, rec[2], rec[3], rec[5])
 if bad then return {'malformed', bad} end
 if rec[2] ~= ARGV[1] then return {'conflict'} end
 local attempts = redis.call('HINCRBY', KEYS[1], 'a', 1)
@@ -81,7 +82,7 @@ if state == 'd' then
   local d = redis.call('HMGET', KEYS[1], 'v', 't')
   return {'completed', d[1], attempts, d[2]}
 end
-if ARGV[7] ~= '' and rec[4] == ARGV[7] then
+if ARGV[7] ~= '' and rec[4] and string.find(' ' .. ARGV[7] .. ' ', ' ' .. rec[4] .. ' ', 1, true) then
   redis.call('HSET', KEYS[1], 's', 'r', 'o', ARGV[2], 'e', now + tonumber(ARGV[3]))
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
   return {'claimed'}
@@ -107,7 +108,7 @@ return {'unknown'}
 export const COMPLETE = `${NOW}${MALFORMED}
 local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'a', 'w', 'v', 't', 'e')
 if rec[1] then
-  local bad = malformed(rec[1], rec[2], rec[7])
+  local bad = malformed(rec[1], rec[2], rec[7], rec[3])
   if bad then return {'malformed', bad} end
 end
 if rec[1] == 'd' then return {'completed', rec[5], tonumber(rec[3]), rec[6]} end
