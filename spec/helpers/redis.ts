@@ -19,14 +19,15 @@ export function randomPrefix(name: string): string {
   return `mcp-tx-spec:${name}:${Math.random().toString(36).slice(2, 10)}:`;
 }
 
-/** Deletes every key under `prefix` at `url`. */
-export async function deleteKeys(prefix: string, url = REDIS_URL): Promise<void> {
+/** Deletes every key under `prefix` at `url` (one at a time on a cluster node: its keys are in many slots). */
+export async function deleteKeys(prefix: string, url = REDIS_URL, clusterNode = false): Promise<void> {
   const client = createClient({ url });
   client.on('error', () => undefined);
   await client.connect();
   try {
     for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
-      if (keys.length > 0) await client.del(keys);
+      if (clusterNode) await Promise.all(keys.map((key) => client.del(key)));
+      else if (keys.length > 0) await client.del(keys);
     }
   } finally {
     client.destroy();

@@ -71,7 +71,7 @@ describeRedis('withTxServer on RedisIdempotencyStore under --unhandled-rejection
       const m = meta({ requestId: 'l', idempotencyKey: 'lost', retryCount: attempt });
       text = await txCall(client, 'counter', { id: 'lost' }, m).then(
         (r) => r.text,
-        () => new Promise<undefined>((r) => setTimeout(r, 20)),
+        () => new Promise<undefined>((r) => setTimeout(() => r(undefined), 20)),
       );
     }
     expect(text).toBe('lost:1');

@@ -74,6 +74,7 @@ const UNAVAILABLE_RETRY_AFTER_MS = 1_000;
  */
 export class RedisConnection {
   #connecting: Promise<unknown> | undefined;
+  #closed = false;
   readonly #send: (key: string | undefined, args: string[], signal: AbortSignal) => Promise<unknown>;
 
   constructor(
@@ -137,6 +138,9 @@ export class RedisConnection {
    * timeout; NOSCRIPT and WRONGTYPE replies pass through as they are.
    */
   command(args: string[], firstKey?: string): Promise<unknown> {
+    // A cluster client sent a command after destroy() opens its node connections again.
+    if (this.#closed)
+      return Promise.reject(new StoreUnavailableError('redis: the store is closed', { retryAfterMs: 1_000 }));
     return this.within(async (signal) => {
       if (this.owned) await this.#connected();
       return this.#send(firstKey, args, signal);
@@ -181,6 +185,7 @@ export class RedisConnection {
 
   /** Closes the client if the store made it; resolves once its socket is closed, a connection being opened included. */
   async close(): Promise<void> {
+    this.#closed = true;
     if (this.owned) await destroyClient(this.client, this.#connecting);
   }
 }
@@ -197,7 +202,18 @@ export async function destroyClient(
   client.destroy();
   if (connecting === undefined) return;
   await connecting.catch(() => undefined);
-  if (client.isReady) client.destroy();
+  // A cluster client may open node connections while it discovers the cluster, isReady or not.
+  if (client.isReady || isCluster(client)) {
+    try {
+      client.destroy();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+function isCluster(client: RedisClientLike | RedisClusterLike): boolean {
+  return typeof (client as { getSlotMaster?: unknown }).getSlotMaster === 'function';
 }
 
 /**
