@@ -2,7 +2,8 @@ import { createClient } from 'redis';
 import { fingerprint } from '../../src/protocol/fingerprint.js';
 import { epochKey, recordKey, tagOf } from '../../src/redis/key-layout.js';
 import { RedisIdempotencyStore, isStoreUnavailableError } from '../../src/redis/index.js';
-import { CLAIM, luaScript } from '../../src/redis/scripts.js';
+import { batchedScript } from '../../src/redis/script-batches.js';
+import { CLAIM } from '../../src/redis/scripts.js';
 import {
   isClaimReleasedError,
   isMalformedRecordError,
@@ -20,7 +21,7 @@ import {
 import { connectPair, meta, nackOf, txCall } from '../helpers/server-fixtures.js';
 
 const OUTCOME: TxOutcome = { result: { content: [{ type: 'text', text: 'charged' }] } };
-const CLAIM_SHA = luaScript(CLAIM).sha;
+const CLAIM_SHA = batchedScript(CLAIM).sha;
 type InFlight = Extract<ClaimResult, { status: 'in_flight' }>;
 
 /** Claims until the store answers (its connection reconnects after the reset). */

@@ -5,7 +5,8 @@ import { createClient } from 'redis';
 import { fingerprint } from '../../src/protocol/fingerprint.js';
 import { txCapabilities } from '../../src/protocol/index.js';
 import { recordKey } from '../../src/redis/key-layout.js';
-import { CLAIM, luaScript } from '../../src/redis/scripts.js';
+import { batchedScript } from '../../src/redis/script-batches.js';
+import { CLAIM } from '../../src/redis/scripts.js';
 import {
   REDIS_URL,
   deleteKeys,
@@ -61,7 +62,7 @@ describeRedis('withTxServer on RedisIdempotencyStore under --unhandled-rejection
   });
 
   it('should answer a call whose claim reply was lost with a retryable NACK; a retry runs the tool once', async () => {
-    relay.arm(luaScript(CLAIM).sha);
+    relay.arm(batchedScript(CLAIM).sha);
     const first = await nackOf(
       txCall(client, 'counter', { id: 'lost' }, meta({ requestId: 'l', idempotencyKey: 'lost' })),
     );

@@ -231,7 +231,13 @@ function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
 
-function unavailable(what: string, cause: unknown): StoreUnavailableError {
+/**
+ * `cause` as the {@link StoreUnavailableError} of a failed `what`.
+ *
+ * @example
+ * reject(unavailable('EVALSHA', error));
+ */
+export function unavailable(what: string, cause: unknown): StoreUnavailableError {
   const message = cause instanceof Error ? cause.message : String(cause);
   return new StoreUnavailableError(`redis: ${what} failed: ${message}`, {
     retryAfterMs: UNAVAILABLE_RETRY_AFTER_MS,

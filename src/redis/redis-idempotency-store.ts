@@ -22,6 +22,7 @@ import {
   type ResolvedRedisOptions,
 } from './options.js';
 import { keyState, toRecord } from './records.js';
+import { ScriptBatches, batchedScript } from './script-batches.js';
 import { CLAIM, COMPLETE, LET_GO, PEEK, RENEW, luaScript, type LuaScript } from './scripts.js';
 
 const SCRIPTS = {
@@ -31,6 +32,7 @@ const SCRIPTS = {
   renew: luaScript(RENEW),
   peek: luaScript(PEEK),
 };
+const BATCHED = { claim: batchedScript(CLAIM), complete: batchedScript(COMPLETE) };
 const CLAIMED: ClaimResult = Object.freeze({ status: 'claimed' });
 const CONFLICT: ClaimResult = Object.freeze({ status: 'conflict' });
 const UNKNOWN: ClaimResult = Object.freeze({ status: 'unknown' });
@@ -68,6 +70,9 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   readonly #instance = randomBytes(8).toString('hex');
   readonly #channel: string;
   readonly #leases: ClaimLeases;
+  /** Claims and completions, many per round trip under load. */
+  readonly #claimBatches: ScriptBatches;
+  readonly #completeBatches: ScriptBatches;
   /** Waiters by Redis key (what the channel carries). */
   readonly #waiters: KeyWaiters;
   /** Claims of this store whose reply was lost, by key: the next claim of the key takes them over. */
@@ -90,6 +95,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
           ? RedisConnection.openCluster(cluster, commandTimeoutMs, scheduler)
           : new RedisConnection(client as RedisClientLike, false, false, commandTimeoutMs, scheduler);
     this.#channel = `${keyPrefix}done`;
+    this.#claimBatches = new ScriptBatches(this.#redis, BATCHED.claim);
+    this.#completeBatches = new ScriptBatches(this.#redis, BATCHED.complete);
     this.#leases = new ClaimLeases(
       {
         renew: (batch) => this.#renew(batch),
@@ -138,7 +145,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const rkey = this.#key(key);
     let reply: unknown[];
     try {
-      reply = await this.#run(SCRIPTS.claim, [rkey, epochKey(keyPrefix, tagOf(key))], args);
+      const tag = tagOf(key);
+      reply = await this.#run(this.#claimBatches, [rkey, epochKey(keyPrefix, tag)], args, true, tag);
     } catch (error) {
       if (!(error instanceof MalformedRecordError)) this.#lostReply(key, held);
       throw error;
@@ -267,18 +275,23 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   /**
-   * Runs `script` on `keys` (one hash slot); a key that holds another type than a hash is
-   * malformed, and so is a reply that is not a list when `list`.
+   * Runs `script` on `keys` (one hash slot; batched with other calls of `lane`, for batches); a
+   * key that holds another type than a hash is malformed, and so is a reply that is not a list
+   * when `list`.
    */
   async #run(
-    script: LuaScript,
+    script: LuaScript | ScriptBatches,
     keys: readonly string[],
     args: readonly string[],
     list = true,
+    lane = 0,
   ): Promise<unknown[]> {
     let reply: unknown;
     try {
-      reply = await this.#redis.run(script, keys, args);
+      reply =
+        script instanceof ScriptBatches
+          ? await script.run(keys, args, lane)
+          : await this.#redis.run(script, keys, args);
     } catch (error) {
       if (isWrongType(error))
         throw new MalformedRecordError(keys[0] ?? '', 'the key holds something else than a record (a hash)', {
@@ -319,7 +332,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   #save(key: string, fingerprint: string, json: string): Promise<unknown[]> {
     const args = [fingerprint, json, String(this.#o.ttlMs), this.#channel];
-    return this.#run(SCRIPTS.complete, [this.#key(key)], args);
+    return this.#run(this.#completeBatches, [this.#key(key)], args, true, tagOf(key));
   }
 
   #stored(rkey: string, fingerprint: string, json: string, reply: unknown): StoredRecord {
