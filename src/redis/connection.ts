@@ -1,5 +1,5 @@
 import { createClient, createCluster } from 'redis';
-import type { SchedulerLike } from 'rxjs';
+import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import { StoreUnavailableError } from '../server/store-errors.js';
 import type { LuaScript } from './scripts.js';
 
@@ -60,6 +60,12 @@ export interface RedisClusterConfig {
   maxCommandRedirections?: number;
 }
 
+/** A command under way: when it times out, and how. */
+interface Deadline {
+  readonly at: number;
+  readonly expire: () => void;
+}
+
 /** When a command that failed for want of Redis may succeed, ms. */
 const UNAVAILABLE_RETRY_AFTER_MS = 1_000;
 
@@ -75,6 +81,8 @@ const UNAVAILABLE_RETRY_AFTER_MS = 1_000;
 export class RedisConnection {
   #connecting: Promise<unknown> | undefined;
   #closed = false;
+  readonly #deadlines = new Set<Deadline>();
+  #sweeper: Subscription | undefined;
   readonly #send: (key: string | undefined, args: string[], signal: AbortSignal) => Promise<unknown>;
 
   constructor(
@@ -158,34 +166,64 @@ export class RedisConnection {
     return this.#connecting;
   }
 
-  /** `work`, rejected with {@link StoreUnavailableError} when it fails or takes longer than the timeout. */
+  /**
+   * `work`, rejected with {@link StoreUnavailableError} when it fails or takes longer than the
+   * timeout (noticed within a quarter of it more: one sweep timer for every command under way,
+   * not a timer per command, which cost more than the command's own work).
+   */
   within<T>(work: (signal: AbortSignal) => Promise<T>, what: string): Promise<T> {
     const abort = new AbortController();
     return new Promise<T>((resolve, reject) => {
-      const timer = this.scheduler.schedule(() => {
-        abort.abort();
-        reject(
-          new StoreUnavailableError(`redis: no answer to ${what} within ${this.timeoutMs} ms`, {
-            retryAfterMs: UNAVAILABLE_RETRY_AFTER_MS,
-          }),
-        );
-      }, this.timeoutMs);
+      const deadline: Deadline = {
+        at: this.scheduler.now() + this.timeoutMs,
+        expire: () => {
+          abort.abort();
+          reject(
+            new StoreUnavailableError(`redis: no answer to ${what} within ${this.timeoutMs} ms`, {
+              retryAfterMs: UNAVAILABLE_RETRY_AFTER_MS,
+            }),
+          );
+        },
+      };
+      this.#deadlines.add(deadline);
+      this.#sweep();
       work(abort.signal).then(
         (value) => {
-          timer.unsubscribe();
+          this.#deadlines.delete(deadline);
           resolve(value);
         },
         (error: unknown) => {
-          timer.unsubscribe();
+          this.#deadlines.delete(deadline);
           reject(isNoScript(error) || isWrongType(error) ? error : unavailable(what, error));
         },
       );
     });
   }
 
+  /** Expires the commands past their deadline every quarter of the timeout, while any is under way. */
+  #sweep(): void {
+    if (this.#sweeper !== undefined) return;
+    const period = Math.max(1, this.timeoutMs / 4);
+    const deadlines = this.#deadlines;
+    const done = () => (this.#sweeper = undefined);
+    const now = () => this.scheduler.now();
+    this.#sweeper = this.scheduler.schedule(function (this: SchedulerAction<undefined>) {
+      const at = now();
+      for (const deadline of deadlines) {
+        if (deadline.at > at) continue;
+        deadlines.delete(deadline);
+        deadline.expire();
+      }
+      if (deadlines.size > 0) this.schedule(undefined, period);
+      else done();
+    }, period);
+  }
+
   /** Closes the client if the store made it; resolves once its socket is closed, a connection being opened included. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#sweeper?.unsubscribe();
+    this.#sweeper = undefined;
     if (this.owned) await destroyClient(this.client, this.#connecting);
   }
 }
