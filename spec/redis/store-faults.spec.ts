@@ -217,4 +217,23 @@ describeRedis('RedisIdempotencyStore faults', () => {
   it('should keep the epoch of each hash tag beside its records', () => {
     expect(recordKey('p:', 'k').startsWith(epochKey('p:', tagOf('k')).replace(/epoch$/, ''))).toBe(true);
   });
+
+  it('should report a renewal held back by a blocked event loop through the server (stats, events$), once per store on onerror', async () => {
+    const s = store(REDIS_URL, 300);
+    const pair = await connectPair({ store: s });
+    try {
+      const events: { type: string; lapsed?: boolean; tool?: string }[] = [];
+      pair.transport.events$.subscribe((e) => events.push(e as never));
+      const r = await txCall(pair.client, 'spin', { ms: 500 }, meta({ requestId: 'spin-1' }));
+      expect(r.text).toBe('spun 500 ms');
+      expect(pair.transport.stats.lateRenewals).toBeGreaterThanOrEqual(1);
+      expect(events.filter((e) => e.type === 'late_renewal')[0]).toMatchObject({
+        tool: 'spin',
+        lapsed: true,
+      });
+      expect(pair.errors.filter((e) => e.name === 'LateRenewalError')).toHaveLength(1);
+    } finally {
+      await pair.close();
+    }
+  });
 });

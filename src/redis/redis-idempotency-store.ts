@@ -133,7 +133,11 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   ): Promise<ClaimResult> {
     this.#checkOpen();
     const { leaseMs, ttlMs, keyPrefix } = this.#o;
-    const held: Held = { token: `${this.#instance}:${++this.#claims}`, fingerprint };
+    const held: Held = {
+      token: `${this.#instance}:${++this.#claims}`,
+      fingerprint,
+      onLate: options?.onLateRenewal,
+    };
     const lost = this.#lost.get(key);
     const takeOver =
       lost
