@@ -15,6 +15,7 @@ import {
   type RedisClusterLike,
 } from './connection.js';
 import { KeyWaiters, type KeyState } from './key-waiters.js';
+import { LostClaims } from './lost-claims.js';
 import { epochKey, recordKey, tagOf } from './key-layout.js';
 import {
   resolveRedisOptions,
@@ -36,8 +37,6 @@ const BATCHED = { claim: batchedScript(CLAIM), complete: batchedScript(COMPLETE)
 const CLAIMED: ClaimResult = Object.freeze({ status: 'claimed' });
 const CONFLICT: ClaimResult = Object.freeze({ status: 'conflict' });
 const UNKNOWN: ClaimResult = Object.freeze({ status: 'unknown' });
-/** Lost claims of one key a claim may take over (each failed retry of a lost claim may have run too). */
-const MAX_LOST = 8;
 /**
  * An {@link IdempotencyStore} on Redis: exactly-once across every server replica (and proxy)
  * sharing its key space. A claim is one atomic Lua script that carries the fingerprint, and a
@@ -76,9 +75,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   /** Waiters by Redis key (what the channel carries). */
   readonly #waiters: KeyWaiters;
   /** Claims of this store whose reply was lost, by key: the next claim of the key takes them over. */
-  readonly #lost = new Map<string, Held[]>();
-  /** The same claims, for the lease work: they are given back with `abandon`. */
-  readonly #abandoned = new WeakSet<Held>();
+  readonly #lost = new LostClaims();
   #claims = 0;
   #subscriber: RedisClientLike | RedisClusterLike | undefined;
   #subscriberConnecting: Promise<unknown> | undefined;
@@ -104,9 +101,9 @@ export class RedisIdempotencyStore implements IdempotencyStore {
           this.#stored(this.#key(key), fingerprint, json, await this.#save(key, fingerprint, json));
         },
         release: async (key, held) => {
-          const abandon = this.#abandoned.has(held);
+          const abandon = this.#lost.wasLost(held);
           await this.#letGo(key, held.token, abandon ? 'abandon' : 'release');
-          if (abandon) this.#forgetLost(key, held);
+          if (abandon) this.#lost.forget(key, held);
           this.#waiters.wake(this.#key(key));
         },
       },
@@ -138,14 +135,9 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       fingerprint,
       onLate: options?.onLateRenewal,
     };
-    const lost = this.#lost.get(key);
-    const takeOver =
-      lost
-        ?.filter((h) => h.fingerprint === fingerprint)
-        .map((h) => h.token)
-        .join(' ') ?? '';
+    const offer = this.#lost.offer(key, fingerprint);
     const args = [fingerprint, held.token, String(leaseMs), String(ttlMs), String(leaseMs)];
-    args.push(options?.rerunUnknown === true ? '1' : '0', takeOver);
+    args.push(options?.rerunUnknown === true ? '1' : '0', offer.tokens);
     const rkey = this.#key(key);
     let reply: unknown[];
     try {
@@ -155,8 +147,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       if (!(error instanceof MalformedRecordError)) this.#lostReply(key, held);
       throw error;
     }
-    // The script saw the record: a lost claim of ours in it is taken over, else none is there.
-    if (takeOver !== '' && this.#lost.get(key) === lost) this.#lost.delete(key);
+    this.#lost.settled(key, offer);
     switch (String(reply[0])) {
       case 'claimed':
         this.#leases.hold(key, held);
@@ -256,26 +247,16 @@ export class RedisIdempotencyStore implements IdempotencyStore {
    * store's next claim of the key takes it over first.
    */
   #lostReply(key: string, held: Held): void {
-    const lost = this.#lost.get(key) ?? [];
-    // A few at most: each is given back on its own; the oldest stops being a takeover candidate.
-    this.#lost.set(key, [...lost.slice(-(MAX_LOST - 1)), held]);
-    this.#abandoned.add(held);
+    this.#lost.add(key, held);
     this.#letGo(key, held.token, 'abandon').then(
       () => {
-        this.#forgetLost(key, held);
+        this.#lost.forget(key, held);
         this.#waiters.wake(this.#key(key));
       },
       () => {
-        if (!this.#closed && this.#lost.get(key)?.includes(held) === true)
-          this.#leases.releaseLater(key, held);
+        if (!this.#closed && this.#lost.pending(key, held)) this.#leases.releaseLater(key, held);
       },
     );
-  }
-
-  #forgetLost(key: string, held: Held): void {
-    const lost = this.#lost.get(key)?.filter((h) => h !== held);
-    if (lost === undefined || lost.length === 0) this.#lost.delete(key);
-    else this.#lost.set(key, lost);
   }
 
   /**
