@@ -45,8 +45,11 @@ const config: Config = {
   },
   testMatch: ['<rootDir>/spec/**/*.spec.ts'],
   testTimeout: 20_000,
-  // Finds out once whether Redis is there: spec/redis runs against it, or is skipped with a hint.
+  // Finds out once whether Redis is there: spec/redis runs against it, or is skipped with a hint;
+  // starts a local Redis Cluster of three masters for the cluster backend of the shared-store specs.
   globalSetup: '<rootDir>/spec/helpers/redis-global-setup.ts',
+  // and stops the local Redis Cluster it started for the cluster specs
+  globalTeardown: '<rootDir>/spec/helpers/redis-global-teardown.ts',
   maxWorkers: 2,
   // A worker's heap grows with each spec file it runs (about 750 MB used after some 50 files); a
   // process ends by freeing its heap, which then took longer than the 500 ms Jest allows a worker

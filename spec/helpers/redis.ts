@@ -18,14 +18,15 @@ export function randomPrefix(name: string): string {
   return `mcp-tx-spec:${name}:${Math.random().toString(36).slice(2, 10)}:`;
 }
 
-/** Deletes every key under `prefix` at `url`. */
-export async function deleteKeys(prefix: string, url = REDIS_URL): Promise<void> {
+/** Deletes every key under `prefix` at `url` (one at a time on a cluster node: its keys are in many slots). */
+export async function deleteKeys(prefix: string, url = REDIS_URL, clusterNode = false): Promise<void> {
   const client = createClient({ url });
   client.on('error', () => undefined);
   await client.connect();
   try {
     for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
-      if (keys.length > 0) await client.del(keys);
+      if (clusterNode) await Promise.all(keys.map((key) => client.del(key)));
+      else if (keys.length > 0) await client.del(keys);
     }
   } finally {
     client.destroy();
@@ -82,6 +83,66 @@ export async function countingRelay(target = REDIS_URL): Promise<CountingRelay> 
         await new Promise((r) => setTimeout(r, 10));
       }
     },
+    async close() {
+      for (const socket of open) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * A TCP relay to Redis that, once armed, lets the next command containing `marker` reach Redis
+ * and run, then resets the connection before its reply gets back: a lost reply, as a connection
+ * reset or a failover makes one. Later connections (the client's reconnects) are relayed as usual.
+ */
+export interface ReplyDropRelay {
+  /** `redis://` URL of the relay. */
+  readonly url: string;
+  /** Commands whose reply was dropped so far. */
+  readonly dropped: number;
+  /** Drops the reply of the next command whose bytes contain `marker`. */
+  arm(marker: string): void;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link ReplyDropRelay} to `target` on a free port of 127.0.0.1. */
+export async function replyDropRelay(target = REDIS_URL): Promise<ReplyDropRelay> {
+  const { hostname, port } = new URL(target);
+  const open = new Set<Socket>();
+  let marker: string | undefined;
+  let dropped = 0;
+  const server = createServer((inbound) => {
+    const outbound = connect(Number(port || 6379), hostname || '127.0.0.1');
+    open.add(inbound).add(outbound);
+    let dropNextReply = false;
+    const end = () => {
+      open.delete(inbound);
+      open.delete(outbound);
+      inbound.destroy();
+      outbound.destroy();
+    };
+    for (const socket of [inbound, outbound]) socket.on('close', end).on('error', end);
+    inbound.on('data', (chunk: Buffer) => {
+      if (marker !== undefined && chunk.includes(marker)) {
+        marker = undefined;
+        dropNextReply = true;
+      }
+      outbound.write(chunk);
+    });
+    outbound.on('data', (chunk: Buffer) => {
+      if (!dropNextReply) return void inbound.write(chunk);
+      dropped++;
+      end(); // the command ran; its reply never arrives
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port: relayPort } = server.address() as { port: number };
+  return {
+    url: `redis://127.0.0.1:${relayPort}`,
+    get dropped() {
+      return dropped;
+    },
+    arm: (m) => void (marker = m),
     async close() {
       for (const socket of open) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

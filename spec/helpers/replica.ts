@@ -31,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { PostgresIdempotencyStore } from '../../src/postgres/index.js';
 import { RedisIdempotencyStore } from '../../src/redis/index.js';
+import { redisTarget } from './redis-target.js';
 import { withTxServer } from '../../src/server/index.js';
 
 const { values } = parseArgs({
@@ -54,7 +55,7 @@ const store = values.store.startsWith('postgres')
       queryTimeoutMs: 1_000,
     })
   : new RedisIdempotencyStore({
-      url: values.store,
+      ...redisTarget(values.store),
       keyPrefix: values.space,
       leaseMs,
       commandTimeoutMs: 1_000,

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { PostgresIdempotencyStore } from '../../src/postgres/index.js';
 import { RedisIdempotencyStore } from '../../src/redis/index.js';
+import { redisTarget } from './redis-target.js';
 import { txServerFactory } from '../../src/v2/server/index.js';
 import { listenV2 } from './v2-http-server.js';
 
@@ -39,7 +40,7 @@ const store = values.store.startsWith('postgres')
       queryTimeoutMs: 1_000,
     })
   : new RedisIdempotencyStore({
-      url: values.store,
+      ...redisTarget(values.store),
       keyPrefix: values.space,
       leaseMs,
       commandTimeoutMs: 1_000,

@@ -100,4 +100,39 @@ describe('ClaimLeases', () => {
     await until(1_000);
     expect(w.log).toEqual([]);
   });
+
+  describe('late renewals', () => {
+    it("should tell a claim's holder when its renewal runs a third of a lease late or more, lapsed past two thirds", async () => {
+      const w = work();
+      let skew = 0; // how long the event loop was blocked when the round ran
+      const blocked = { now: () => scheduler.now() + skew, schedule: scheduler.schedule.bind(scheduler) };
+      const leases = new ClaimLeases(w, 300, blocked as typeof scheduler);
+      const late: unknown[] = [];
+      leases.hold('a', { token: 't1', fingerprint: 'fp', onLate: (r) => late.push(r) });
+      leases.hold('b', { token: 't2', fingerprint: 'fp' }); // no hook: nothing to tell
+      await until(110); // on time
+      expect(late).toEqual([]);
+      skew = 120;
+      await until(220); // 120 ms late: more than a third (100), less than two thirds
+      expect(late).toEqual([{ key: 'a', lateByMs: 120, leaseMs: 300, lapsed: false }]);
+      skew += 250;
+      await until(330); // 250 ms more: past two thirds, the lease had run out
+      expect(late).toEqual([
+        { key: 'a', lateByMs: 120, leaseMs: 300, lapsed: false },
+        { key: 'a', lateByMs: 250, leaseMs: 300, lapsed: true },
+      ]);
+      leases.close();
+    });
+
+    it('should tell the holder, once, when the renewal finds its claim gone', async () => {
+      const w = work();
+      const leases = new ClaimLeases(w, 300, scheduler);
+      const late: unknown[] = [];
+      leases.hold('a', { token: 't1', fingerprint: 'fp', onLate: (r) => late.push(r) });
+      w.renewed = 0;
+      await until(350);
+      expect(late).toEqual([{ key: 'a', lateByMs: 0, leaseMs: 300, lapsed: true }]);
+      expect(leases.size).toBe(0);
+    });
+  });
 });

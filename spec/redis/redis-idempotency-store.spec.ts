@@ -6,6 +6,7 @@ import {
   type RedisClientLike,
 } from '../../src/redis/index.js';
 import { isClaimReleasedError, type ClaimResult, type TxOutcome } from '../../src/server/index.js';
+import { epochKey, recordKey, tagOf } from '../../src/redis/key-layout.js';
 import { REDIS_URL, deleteKeys, describeRedis, freePort, randomPrefix } from '../helpers/redis.js';
 
 const OUTCOME: TxOutcome = { result: { content: [{ type: 'text', text: 'charged' }] } };
@@ -17,13 +18,20 @@ describe('RedisIdempotencyStore options', () => {
       new RedisIdempotencyStore(REDIS_URL),
       new RedisIdempotencyStore(client as RedisClientLike),
       new RedisIdempotencyStore({ url: REDIS_URL, keyPrefix: 'x:', ttlMs: 1_000, leaseMs: 500 }),
+      new RedisIdempotencyStore({ cluster: { rootNodes: [{ url: REDIS_URL }] }, keyPrefix: 'x:' }),
     ];
     await Promise.all(stores.map((s) => s.close()));
   });
 
   it.each([
-    [{}, TypeError, /exactly one of url and client/],
-    [{ url: REDIS_URL, client: createClient() }, TypeError, /exactly one of url and client/],
+    [{}, TypeError, /exactly one of url, client and cluster/],
+    [{ url: REDIS_URL, client: createClient() }, TypeError, /exactly one of url, client and cluster/],
+    [{ url: REDIS_URL, cluster: { rootNodes: [{ url: REDIS_URL }] } }, TypeError, /exactly one of/],
+    [{ cluster: { rootNodes: [] } }, TypeError, /cluster.rootNodes must be a non-empty array/],
+    [{ cluster: { rootNodes: [{ url: 'http://x' }] } }, TypeError, /url must be a redis:\/\//],
+    [{ cluster: { rootNodes: [{ url: REDIS_URL }], nodes: 3 } }, TypeError, /nodes is not an option/],
+    [{ url: REDIS_URL, keyPrefix: 'app{1}:' }, TypeError, /keyPrefix must be .* without \{ or \}/],
+    [{ url: REDIS_URL, keyPrefix: 'app\uD800:' }, TypeError, /keyPrefix must be well-formed Unicode/],
     [{ url: 'http://example.com' }, TypeError, /url must be a redis:\/\//],
     [{ client: {} }, TypeError, /client must be a node-redis client/],
     [{ url: REDIS_URL, keyPrefix: '' }, TypeError, /keyPrefix/],
@@ -213,7 +221,7 @@ describeRedis('RedisIdempotencyStore', () => {
     expect(await s.claim('k', 'fp', 'r1')).toEqual({ status: 'claimed' });
     await s.complete('k', { outcome: OUTCOME, fingerprint: 'fp' });
     await s.close();
-    expect(await client.exists(`${prefix}r:k`)).toBe(1);
+    expect(await client.exists(recordKey(prefix, 'k'))).toBe(1);
     client.destroy();
   });
 
@@ -223,7 +231,7 @@ describeRedis('RedisIdempotencyStore', () => {
     const client = createClient({ url: REDIS_URL });
     await client.connect();
     const until = Number(((await client.sendCommand(['TIME'])) as string[])[0]) * 1_000 + 60_000;
-    await client.set(`${prefix}epoch`, String(until));
+    await client.set(epochKey(prefix, tagOf('k')), String(until));
     client.destroy();
     const error = await s.claim('k', 'fp', 'r1').catch((e: unknown) => e);
     expect(isStoreUnavailableError(error)).toBe(true);

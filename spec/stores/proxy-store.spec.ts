@@ -114,7 +114,7 @@ describe('mcp-tx proxy --store', () => {
     const bad = await runCli(['proxy', '--store', 'http://x', '--', 'node', '-e', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /--store must be a redis:\/\/, rediss:\/\/, postgres:\/\/ or postgresql:\/\/ URL/,
+      /--store must be a redis:\/\/, rediss:\/\/, redis\+cluster:\/\/, postgres:\/\/ or postgresql:\/\/ URL/,
     );
     const alone = await runCli(['proxy', '--store-prefix', 'p:', '--', 'node', '-e', '0']);
     expect(alone.code).toBe(2);

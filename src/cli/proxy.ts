@@ -56,7 +56,7 @@ export function proxyCommand(
     )
     .option(
       '--store <url>',
-      'keep the idempotency store in Redis (redis://…) or PostgreSQL (postgres://…), shared by every proxy given the same URL and prefix',
+      'keep the idempotency store in Redis (redis://…; a Redis Cluster: redis+cluster://<a node>) or PostgreSQL (postgres://…), shared by every proxy given the same URL and prefix',
     )
     .option(
       '--store-prefix <prefix>',
@@ -151,9 +151,10 @@ async function openTelemetry() {
 /** The store of `--store`, loaded only then (mcp-tx/redis or mcp-tx/postgres, and its peer package). */
 async function openStore(url: string, space: string | undefined) {
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, space);
-  if (!/^rediss?:\/\//.test(url))
+  const cluster = /^rediss?\+cluster:\/\//.test(url);
+  if (!cluster && !/^rediss?:\/\//.test(url))
     throw new UsageError(
-      `--store must be a redis://, rediss://, postgres:// or postgresql:// URL, got ${url}`,
+      `--store must be a redis://, rediss://, redis+cluster://, postgres:// or postgresql:// URL, got ${url}`,
     );
   let redis: typeof RedisModule;
   try {
@@ -164,7 +165,11 @@ async function openStore(url: string, space: string | undefined) {
     );
   }
   try {
-    return new redis.RedisIdempotencyStore({ url, ...(space !== undefined ? { keyPrefix: space } : {}) });
+    const target = cluster ? { cluster: { rootNodes: [{ url: url.replace('+cluster', '') }] } } : { url };
+    return new redis.RedisIdempotencyStore({
+      ...target,
+      ...(space !== undefined ? { keyPrefix: space } : {}),
+    });
   } catch (e) {
     throw new UsageError(`--store: ${e instanceof Error ? e.message : String(e)}`);
   }

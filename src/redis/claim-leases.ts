@@ -1,9 +1,14 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
+import type { LateRenewal } from '../server/idempotency-store.js';
 
-/** A claim this store holds: its owner token and the fingerprint it was claimed with. */
+/**
+ * A claim this store holds: its owner token, the fingerprint it was claimed with, and whom to
+ * tell when its renewal runs late (the claim's `onLateRenewal`).
+ */
 export interface Held {
   readonly token: string;
   readonly fingerprint: string;
+  readonly onLate?: ((renewal: LateRenewal) => void) | undefined;
 }
 
 /** What the leases need from the store: one renewal script run, and one save of an outcome. */
@@ -37,6 +42,8 @@ export class ClaimLeases {
   readonly #unsaved = new Map<string, { fingerprint: string; json: string; tries: number }>();
   readonly #releasing = new Map<string, { held: Held; tries: number }>();
   #tick: Subscription | undefined;
+  /** When the scheduled round is due (scheduler time). */
+  #dueAt = 0;
   #closed = false;
 
   constructor(
@@ -94,12 +101,35 @@ export class ClaimLeases {
   #schedule(): void {
     if (this.#tick !== undefined || this.#closed || (this.#held.size === 0 && this.#unsaved.size === 0))
       return;
+    const period = this.leaseMs / 3;
+    this.#dueAt = this.scheduler.now() + period;
     this.#tick = this.scheduler.schedule(() => {
+      this.#late(this.scheduler.now() - this.#dueAt);
       void this.#renew().finally(() => {
         this.#tick = undefined;
         this.#schedule();
       });
-    }, this.leaseMs / 3);
+    }, period);
+  }
+
+  /**
+   * Tells the holders of the claims when this round runs a third of a lease late or more (the
+   * event loop was blocked): their leases had two thirds or less of their time left, or none
+   * (`lapsed`: the last renewal was a lease ago).
+   */
+  #late(lateByMs: number): void {
+    const period = this.leaseMs / 3;
+    if (lateByMs < period) return;
+    const lapsed = lateByMs >= 2 * period;
+    for (const [key, held] of this.#held) this.#tell(key, held, lateByMs, lapsed);
+  }
+
+  #tell(key: string, held: Held, lateByMs: number, lapsed: boolean): void {
+    try {
+      held.onLate?.({ key, lateByMs, leaseMs: this.leaseMs, lapsed });
+    } catch {
+      // the hook is the server's; whatever it throws is not the store's business
+    }
   }
 
   async #renew(): Promise<void> {
@@ -130,7 +160,10 @@ export class ClaimLeases {
         continue; // Redis unreachable: the next round tries again, within the lease
       }
       batch.forEach(([key, held], n) => {
-        if (Number(renewed[n]) === 0 && this.#held.get(key) === held) this.#held.delete(key);
+        if (Number(renewed[n]) !== 0 || this.#held.get(key) !== held) return;
+        this.#held.delete(key);
+        // Gone while its tool still runs (lapsed and taken, or lost): its holder hears it once.
+        if (!this.#releasing.has(key)) this.#tell(key, held, 0, true);
       });
     }
   }

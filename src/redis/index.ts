@@ -10,10 +10,12 @@ export {
   DEFAULT_COMMAND_TIMEOUT_MS,
   type RedisIdempotencyStoreOptions,
 } from './options.js';
-export type { RedisClientLike } from './connection.js';
+export type { RedisClientLike, RedisClusterConfig } from './connection.js';
 export {
   StoreUnavailableError,
   OutcomeTooLargeError,
   isStoreUnavailableError,
   isOutcomeTooLargeError,
+  MalformedRecordError,
+  isMalformedRecordError,
 } from '../server/store-errors.js';

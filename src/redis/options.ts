@@ -1,7 +1,8 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../protocol/config-internals.js';
 import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../server/memory-idempotency-store.js';
-import type { RedisClientLike } from './connection.js';
+import type { RedisClientLike, RedisClusterConfig } from './connection.js';
+import { isWellFormed } from './key-layout.js';
 
 /**
  * Prefix of every Redis key (and the pub/sub channel) of a {@link RedisIdempotencyStore}. @default 'mcp-tx:'
@@ -38,17 +39,26 @@ export const DEFAULT_MAX_OUTCOME_BYTES = 1_048_576;
 export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 
 /**
- * Options of {@link RedisIdempotencyStore}: exactly one of `url` and `client`.
+ * Options of {@link RedisIdempotencyStore}: exactly one of `url`, `client` and `cluster`.
  *
  * @example
  * const options: RedisIdempotencyStoreOptions = { url: 'redis://127.0.0.1:6379', keyPrefix: 'payments:' };
+ * const onCluster: RedisIdempotencyStoreOptions = { cluster: { rootNodes: [{ url: 'redis://10.0.0.1:7000' }] } };
  */
 export interface RedisIdempotencyStoreOptions {
   /** Redis to connect to (`redis[s]://[[user][:password]@]host[:port][/db]`); the store makes, owns and closes its connections. */
   url?: string;
   /** A node-redis client (`createClient()`, connected or not yet): the store uses it and a `duplicate()` for pub/sub, and closes only the duplicate. */
   client?: RedisClientLike;
-  /** Prefix of every key and of the channel; replicas share a key space by sharing it. Non-empty. @default 'mcp-tx:' */
+  /**
+   * A Redis Cluster to connect to, as node-redis's `createCluster` takes it (`{ rootNodes: [{ url }] }`);
+   * the store makes, owns and closes its cluster clients.
+   */
+  cluster?: RedisClusterConfig;
+  /**
+   * Prefix of every key and of the channel; replicas share a key space by sharing it. Non-empty,
+   * well-formed Unicode, without `{` or `}` (the store's keys carry hash tags of their own). @default 'mcp-tx:'
+   */
   keyPrefix?: string;
   /** How long a record is kept after its outcome is stored (and a claim, while it runs), ms; from 1 to 2^31 - 1. @default 86_400_000 (24 h) */
   ttlMs?: number;
@@ -66,6 +76,7 @@ export interface RedisIdempotencyStoreOptions {
 export interface ResolvedRedisOptions {
   readonly url: string | undefined;
   readonly client: RedisClientLike | undefined;
+  readonly cluster: RedisClusterConfig | undefined;
   readonly keyPrefix: string;
   readonly ttlMs: number;
   readonly leaseMs: number;
@@ -77,6 +88,7 @@ export interface ResolvedRedisOptions {
 const KNOWN: readonly (keyof RedisIdempotencyStoreOptions)[] = [
   'url',
   'client',
+  'cluster',
   'keyPrefix',
   'ttlMs',
   'leaseMs',
@@ -101,6 +113,7 @@ export function resolveRedisOptions(
   const {
     url,
     client,
+    cluster,
     keyPrefix = DEFAULT_REDIS_KEY_PREFIX,
     ttlMs = DEFAULT_IDEMPOTENCY_TTL_MS,
     leaseMs = DEFAULT_LEASE_MS,
@@ -108,15 +121,21 @@ export function resolveRedisOptions(
     commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
     scheduler,
   } = options;
-  if ((url === undefined) === (client === undefined)) {
-    throw new TypeError('RedisIdempotencyStore: give exactly one of url and client');
+  if ([url, client, cluster].filter((o) => o !== undefined).length !== 1) {
+    throw new TypeError('RedisIdempotencyStore: give exactly one of url, client and cluster');
   }
   if (url !== undefined) checkUrl(url);
+  if (cluster !== undefined) checkCluster(cluster);
   if (client !== undefined && !isClient(client)) {
     throw new TypeError('client must be a node-redis client (createClient() from the redis package)');
   }
   if (typeof keyPrefix !== 'string' || keyPrefix === '') {
     throw new TypeError('keyPrefix must be a non-empty string');
+  }
+  if (/[{}]/.test(keyPrefix) || !isWellFormed(keyPrefix)) {
+    throw new TypeError(
+      `keyPrefix must be well-formed Unicode without { or } (the store adds hash tags of its own), got ${JSON.stringify(keyPrefix.slice(0, 100))}`,
+    );
   }
   checkNumber(ttlMs, 'ttlMs', 1, MAX_TIMER_MS);
   checkNumber(leaseMs, 'leaseMs', 100, MAX_TIMER_MS);
@@ -126,6 +145,7 @@ export function resolveRedisOptions(
   return {
     url,
     client,
+    cluster,
     keyPrefix,
     ttlMs: Math.ceil(ttlMs),
     leaseMs: Math.ceil(leaseMs),
@@ -146,6 +166,18 @@ function checkUrl(url: unknown): void {
   if (protocol !== 'redis:' && protocol !== 'rediss:') {
     throw new TypeError(`url must be a redis:// or rediss:// URL, got ${JSON.stringify(url.slice(0, 100))}`);
   }
+}
+
+function checkCluster(cluster: unknown): void {
+  if (typeof cluster !== 'object' || cluster === null)
+    throw new TypeError('cluster must be an object ({ rootNodes: [{ url }] })');
+  checkKeys(cluster, ['rootNodes', 'defaults', 'minimizeConnections', 'maxCommandRedirections'], 'cluster');
+  const { rootNodes, defaults } = cluster as Partial<RedisClusterConfig>;
+  if (!Array.isArray(rootNodes) || rootNodes.length === 0)
+    throw new TypeError('cluster.rootNodes must be a non-empty array of { url }');
+  for (const node of rootNodes as unknown[]) checkUrl((node as { url?: unknown } | null)?.url);
+  if (defaults !== undefined && (typeof defaults !== 'object' || defaults === null))
+    throw new TypeError('cluster.defaults must be an object (node-redis client options)');
 }
 
 function isClient(value: unknown): value is RedisClientLike {

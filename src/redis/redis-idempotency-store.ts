@@ -4,18 +4,27 @@ import type {
   ClaimResult,
   IdempotencyStore,
   StoredRecord,
-  TxOutcome,
 } from '../server/idempotency-store.js';
-import { OutcomeTooLargeError, StoreUnavailableError } from '../server/store-errors.js';
-import { ClaimLeases } from './claim-leases.js';
-import { RedisConnection, destroyClient, type RedisClientLike } from './connection.js';
+import { MalformedRecordError, OutcomeTooLargeError, StoreUnavailableError } from '../server/store-errors.js';
+import { ClaimLeases, type Held } from './claim-leases.js';
+import {
+  RedisConnection,
+  destroyClient,
+  isWrongType,
+  type RedisClientLike,
+  type RedisClusterLike,
+} from './connection.js';
 import { KeyWaiters, type KeyState } from './key-waiters.js';
+import { LostClaims } from './lost-claims.js';
+import { epochKey, recordKey, tagOf } from './key-layout.js';
 import {
   resolveRedisOptions,
   type RedisIdempotencyStoreOptions,
   type ResolvedRedisOptions,
 } from './options.js';
-import { CLAIM, COMPLETE, LET_GO, PEEK, RENEW, luaScript } from './scripts.js';
+import { keyState, toRecord } from './records.js';
+import { ScriptBatches, batchedScript } from './script-batches.js';
+import { CLAIM, COMPLETE, LET_GO, PEEK, RENEW, luaScript, type LuaScript } from './scripts.js';
 
 const SCRIPTS = {
   claim: luaScript(CLAIM),
@@ -24,6 +33,7 @@ const SCRIPTS = {
   renew: luaScript(RENEW),
   peek: luaScript(PEEK),
 };
+const BATCHED = { claim: batchedScript(CLAIM), complete: batchedScript(COMPLETE) };
 const CLAIMED: ClaimResult = Object.freeze({ status: 'claimed' });
 const CONFLICT: ClaimResult = Object.freeze({ status: 'conflict' });
 const UNKNOWN: ClaimResult = Object.freeze({ status: 'unknown' });
@@ -35,6 +45,12 @@ const UNKNOWN: ClaimResult = Object.freeze({ status: 'unknown' });
  * the outcome is unknown: a retry gets `outcome_unknown` (or runs again, for a tool the server
  * knows to be idempotent). If Redis cannot be reached, every method rejects with a
  * `StoreUnavailableError` and the server fails closed (a retryable NACK; the tool does not run).
+ *
+ * Works on a single Redis and on Redis Cluster (`cluster: { rootNodes: [{ url }] }`): every key
+ * one script touches shares a hash slot; while a master is down, calls on its slots fail closed.
+ * A claim whose reply is lost (the connection reset after the claim ran) is given back, tried
+ * again until it goes through, or taken over by this store's next claim of the key; a record it
+ * cannot read is a `MalformedRecordError` (fail closed), never a crash.
  *
  * Needs Redis 6.2 or later with `maxmemory-policy noeviction` (an evicted key is a forgotten
  * outcome). A Redis without persistence forgets every stored outcome when it restarts; running
@@ -51,47 +67,51 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   readonly #o: ResolvedRedisOptions;
   readonly #redis: RedisConnection;
   readonly #instance = randomBytes(8).toString('hex');
-  readonly #epoch: string;
   readonly #channel: string;
   readonly #leases: ClaimLeases;
+  /** Claims and completions, many per round trip under load. */
+  readonly #claimBatches: ScriptBatches;
+  readonly #completeBatches: ScriptBatches;
+  /** Waiters by Redis key (what the channel carries). */
   readonly #waiters: KeyWaiters;
+  /** Claims of this store whose reply was lost, by key: the next claim of the key takes them over. */
+  readonly #lost = new LostClaims();
   #claims = 0;
-  #subscriber: RedisClientLike | undefined;
+  #subscriber: RedisClientLike | RedisClusterLike | undefined;
   #subscriberConnecting: Promise<unknown> | undefined;
   #subscribed: Promise<unknown> | undefined;
   #closed = false;
 
   constructor(options: string | RedisClientLike | RedisIdempotencyStoreOptions) {
     this.#o = resolveRedisOptions(options);
-    const { url, client, commandTimeoutMs, scheduler, keyPrefix } = this.#o;
+    const { url, client, cluster, commandTimeoutMs, scheduler, keyPrefix } = this.#o;
     this.#redis =
       url !== undefined
         ? RedisConnection.open(url, commandTimeoutMs, scheduler)
-        : new RedisConnection(client as RedisClientLike, false, commandTimeoutMs, scheduler);
-    this.#epoch = `${keyPrefix}epoch`;
+        : cluster !== undefined
+          ? RedisConnection.openCluster(cluster, commandTimeoutMs, scheduler)
+          : new RedisConnection(client as RedisClientLike, false, false, commandTimeoutMs, scheduler);
     this.#channel = `${keyPrefix}done`;
-    const { leaseMs, ttlMs } = this.#o;
+    this.#claimBatches = new ScriptBatches(this.#redis, BATCHED.claim);
+    this.#completeBatches = new ScriptBatches(this.#redis, BATCHED.complete);
     this.#leases = new ClaimLeases(
       {
-        renew: async (batch) => {
-          const args = [String(leaseMs), String(ttlMs)];
-          for (const [, held] of batch) args.push(held.token, held.fingerprint);
-          const keys = [this.#epoch, ...batch.map(([key]) => this.#key(key))];
-          return (await this.#redis.run(SCRIPTS.renew, keys, args)) as unknown[];
-        },
+        renew: (batch) => this.#renew(batch),
         save: async (key, fingerprint, json) => {
-          this.#stored(key, fingerprint, json, await this.#save(key, fingerprint, json));
+          this.#stored(this.#key(key), fingerprint, json, await this.#save(key, fingerprint, json));
         },
         release: async (key, held) => {
-          await this.#letGo(key, held.token, 'release');
-          this.#waiters.wake(key);
+          const abandon = this.#lost.wasLost(held);
+          await this.#letGo(key, held.token, abandon ? 'abandon' : 'release');
+          if (abandon) this.#lost.forget(key, held);
+          this.#waiters.wake(this.#key(key));
         },
       },
-      leaseMs,
+      this.#o.leaseMs,
       scheduler,
     );
     this.#waiters = new KeyWaiters(
-      (key) => this.#look(key),
+      (rkey) => this.#look(rkey),
       () => this.#subscribe(),
       scheduler,
     );
@@ -109,26 +129,33 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     options?: ClaimOptions,
   ): Promise<ClaimResult> {
     this.#checkOpen();
-    const { leaseMs, ttlMs } = this.#o;
-    const token = `${this.#instance}:${++this.#claims}`;
-    const args = [fingerprint, token, String(leaseMs), String(ttlMs), String(leaseMs)];
-    args.push(options?.rerunUnknown === true ? '1' : '0');
+    const { leaseMs, ttlMs, keyPrefix } = this.#o;
+    const held: Held = {
+      token: `${this.#instance}:${++this.#claims}`,
+      fingerprint,
+      onLate: options?.onLateRenewal,
+    };
+    const offer = this.#lost.offer(key, fingerprint);
+    const args = [fingerprint, held.token, String(leaseMs), String(ttlMs), String(leaseMs)];
+    args.push(options?.rerunUnknown === true ? '1' : '0', offer.tokens);
+    const rkey = this.#key(key);
     let reply: unknown[];
     try {
-      reply = (await this.#redis.run(SCRIPTS.claim, [this.#key(key), this.#epoch], args)) as unknown[];
+      const tag = tagOf(key);
+      reply = await this.#run(this.#claimBatches, [rkey, epochKey(keyPrefix, tag)], args, true, tag);
     } catch (error) {
-      // The claim may have reached Redis after all: give it back (it runs after the claim on this connection).
-      this.#letGo(key, token, 'release').catch(() => undefined);
+      if (!(error instanceof MalformedRecordError)) this.#lostReply(key, held);
       throw error;
     }
+    this.#lost.settled(key, offer);
     switch (String(reply[0])) {
       case 'claimed':
-        this.#leases.hold(key, { token, fingerprint });
+        this.#leases.hold(key, held);
         return CLAIMED;
       case 'completed':
-        return { status: 'completed', record: toRecord(fingerprint, reply[1], reply[2], reply[3]) };
+        return { status: 'completed', record: toRecord(rkey, fingerprint, reply[1], reply[2], reply[3]) };
       case 'in_flight':
-        return { status: 'in_flight', completion: this.#waiters.wait(key) };
+        return { status: 'in_flight', completion: this.#waiters.wait(rkey) };
       case 'conflict':
         return CONFLICT;
       case 'unknown':
@@ -139,9 +166,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
           { retryAfterMs: Math.max(1, Number(reply[1])) },
         );
       default:
-        throw new StoreUnavailableError(`redis: unexpected claim reply ${String(reply[0])}`, {
-          retryAfterMs: 1_000,
-        });
+        throw malformed(rkey, reply);
     }
   }
 
@@ -150,26 +175,29 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const held = this.#leases.take(key);
     const json = JSON.stringify(outcome);
     const bytes = Buffer.byteLength(json);
+    const rkey = this.#key(key);
     if (bytes > this.#o.maxOutcomeBytes) {
       // Nothing of it is stored; duplicates learn that the outcome is unknown.
       if (held !== undefined)
         this.#letGo(key, held.token, 'lose').then(
-          () => this.#waiters.wake(key),
-          () => this.#waiters.wake(key),
+          () => this.#waiters.wake(rkey),
+          () => this.#waiters.wake(rkey),
         );
       throw new OutcomeTooLargeError(key, bytes, this.#o.maxOutcomeBytes);
     }
+    let reply: unknown[];
     try {
-      return this.#stored(key, fingerprint, json, await this.#save(key, fingerprint, json));
+      reply = await this.#save(key, fingerprint, json);
     } catch (error) {
-      this.#leases.unsaved(key, fingerprint, json); // tried again at each renewal
+      if (!(error instanceof MalformedRecordError)) this.#leases.unsaved(key, fingerprint, json); // tried again at each renewal
       throw error;
     }
+    return this.#stored(rkey, fingerprint, json, reply);
   }
 
   async get(key: string): Promise<StoredRecord | undefined> {
     this.#checkOpen();
-    const state = await this.#look(key);
+    const state = await this.#look(this.#key(key));
     return typeof state === 'object' && 'record' in state ? state.record : undefined;
   }
 
@@ -183,7 +211,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       this.#leases.releaseLater(key, held); // renewed meanwhile: duplicates wait rather than see a lapsed claim
       throw error;
     }
-    this.#waiters.wake(key);
+    this.#waiters.wake(this.#key(key));
   }
 
   /**
@@ -209,37 +237,110 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   #key(key: string): string {
-    return `${this.#o.keyPrefix}r:${key}`;
+    return recordKey(this.#o.keyPrefix, key);
   }
 
-  #save(key: string, fingerprint: string, json: string): Promise<unknown> {
-    const args = [fingerprint, json, String(this.#o.ttlMs), this.#channel, key];
-    return this.#redis.run(SCRIPTS.complete, [this.#key(key)], args);
+  /**
+   * The claim `held` may have run although its reply never came (the connection reset, the
+   * command timed out): it is given back now, or at each renewal until that goes through (and
+   * renewed meanwhile, so that duplicates wait for it rather than find it lapsed), unless this
+   * store's next claim of the key takes it over first.
+   */
+  #lostReply(key: string, held: Held): void {
+    this.#lost.add(key, held);
+    this.#letGo(key, held.token, 'abandon').then(
+      () => {
+        this.#lost.forget(key, held);
+        this.#waiters.wake(this.#key(key));
+      },
+      () => {
+        if (!this.#closed && this.#lost.pending(key, held)) this.#leases.releaseLater(key, held);
+      },
+    );
   }
 
-  #stored(key: string, fingerprint: string, json: string, reply: unknown): StoredRecord {
+  /**
+   * Runs `script` on `keys` (one hash slot; batched with other calls of `lane`, for batches); a
+   * key that holds another type than a hash is malformed, and so is a reply that is not a list
+   * when `list`.
+   */
+  async #run(
+    script: LuaScript | ScriptBatches,
+    keys: readonly string[],
+    args: readonly string[],
+    list = true,
+    lane = 0,
+  ): Promise<unknown[]> {
+    let reply: unknown;
+    try {
+      reply =
+        script instanceof ScriptBatches
+          ? await script.run(keys, args, lane)
+          : await this.#redis.run(script, keys, args);
+    } catch (error) {
+      if (isWrongType(error))
+        throw new MalformedRecordError(keys[0] ?? '', 'the key holds something else than a record (a hash)', {
+          cause: error,
+        });
+      throw error;
+    }
+    if (list && !Array.isArray(reply)) throw malformed(keys[0] ?? '', reply);
+    return reply as unknown[];
+  }
+
+  /** Renews `batch`: one script run per hash tag (each touches one slot), all at once. */
+  async #renew(batch: readonly (readonly [key: string, held: Held])[]): Promise<unknown[]> {
+    const { keyPrefix, leaseMs, ttlMs } = this.#o;
+    const byTag = new Map<number, number[]>();
+    batch.forEach(([key], i) => {
+      const tag = tagOf(key);
+      const indexes = byTag.get(tag);
+      if (indexes === undefined) byTag.set(tag, [i]);
+      else indexes.push(i);
+    });
+    const out: unknown[] = batch.map(() => 0);
+    await Promise.all(
+      [...byTag].map(async ([tag, indexes]) => {
+        const keys = [epochKey(keyPrefix, tag)];
+        const args = [String(leaseMs), String(ttlMs)];
+        for (const i of indexes) {
+          const [key, held] = batch[i] as readonly [string, Held];
+          keys.push(this.#key(key));
+          args.push(held.token, held.fingerprint);
+        }
+        const renewed = (await this.#redis.run(SCRIPTS.renew, keys, args)) as unknown[];
+        indexes.forEach((i, n) => (out[i] = renewed[n]));
+      }),
+    );
+    return out;
+  }
+
+  #save(key: string, fingerprint: string, json: string): Promise<unknown[]> {
+    const args = [fingerprint, json, String(this.#o.ttlMs), this.#channel];
+    return this.#run(this.#completeBatches, [this.#key(key)], args, true, tagOf(key));
+  }
+
+  #stored(rkey: string, fingerprint: string, json: string, reply: unknown): StoredRecord {
     const [reply0, a, b, c] = reply as unknown[];
     const status = String(reply0);
     let record: StoredRecord;
-    if (status === 'stored') record = toRecord(fingerprint, json, a, b);
-    else if (status === 'completed') record = toRecord(fingerprint, a, b, c);
-    else
-      throw new Error(`redis: key ${JSON.stringify(key.slice(0, 64))} was claimed anew with other arguments`);
-    this.#waiters.completed(key, record);
+    if (status === 'stored') record = toRecord(rkey, fingerprint, json, a, b);
+    else if (status === 'completed') record = toRecord(rkey, fingerprint, a, b, c);
+    else if (status === 'conflict')
+      throw new Error(
+        `redis: key ${JSON.stringify(rkey.slice(0, 64))} was claimed anew with other arguments`,
+      );
+    else throw malformed(rkey, reply);
+    this.#waiters.completed(rkey, record);
     return record;
   }
 
-  #letGo(key: string, token: string, mode: 'release' | 'lose'): Promise<unknown> {
-    return this.#redis.run(SCRIPTS.letGo, [this.#key(key)], [token, this.#channel, key, mode]);
+  #letGo(key: string, token: string, mode: 'release' | 'lose' | 'abandon'): Promise<unknown> {
+    return this.#run(SCRIPTS.letGo, [this.#key(key)], [token, this.#channel, mode], false);
   }
 
-  async #look(key: string): Promise<KeyState> {
-    const reply = (await this.#redis.run(SCRIPTS.peek, [this.#key(key)], [])) as unknown[];
-    const [reply0, fingerprint, attempts, json, completedAt, leaseLeft] = reply;
-    const state = reply0 === undefined ? undefined : String(reply0); // a client may map strings to Buffers
-    if (state === 'd') return { record: toRecord(String(fingerprint), json, attempts, completedAt) };
-    if (state === 'r' && Number(leaseLeft) > 0) return { runningForMs: Number(leaseLeft) };
-    return 'released'; // gone, lost, or its lease lapsed: a new claim says which
+  async #look(rkey: string): Promise<KeyState> {
+    return keyState(rkey, await this.#run(SCRIPTS.peek, [rkey], []));
   }
 
   #subscribe(): Promise<unknown> {
@@ -249,7 +350,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       subscriber.on('error', () => undefined); // reconnects by itself; missed messages are covered by the lease checks
       this.#subscriberConnecting = subscriber.connect();
       this.#subscribed = this.#subscriberConnecting.then(() =>
-        subscriber.subscribe(this.#channel, (key) => this.#waiters.wake(key)),
+        subscriber.subscribe(this.#channel, (rkey) => this.#waiters.wake(rkey)),
       );
       this.#subscribed.catch(() => undefined);
     }
@@ -258,11 +359,15 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 }
 
-function toRecord(fingerprint: string, json: unknown, attempts: unknown, completedAt: unknown): StoredRecord {
-  return {
-    outcome: JSON.parse(String(json)) as TxOutcome,
-    fingerprint,
-    attempts: Number(attempts),
-    completedAt: Number(completedAt),
-  };
+/** A script reply the store does not know: what the script said of the record, or the reply itself. */
+function malformed(rkey: string, reply: unknown): MalformedRecordError {
+  const [status, what] = Array.isArray(reply)
+    ? reply.map((v) => (v == null ? '' : String(v)))
+    : [String(reply)];
+  return new MalformedRecordError(
+    rkey,
+    status === 'malformed'
+      ? String(what)
+      : `the script answered ${JSON.stringify(String(status).slice(0, 32))}`,
+  );
 }
