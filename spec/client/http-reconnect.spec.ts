@@ -10,7 +10,9 @@ describe('TxClient over Streamable HTTP', () => {
     const port = Number(http.url.port);
     const client = await TxClient.connect(() => new StreamableHTTPClientTransport(http.url), {
       reconnect: { baseDelayMs: 5, maxDelayMs: 20 },
-      retry: { maxAttempts: 3, baseDelayMs: 5 },
+      // the global fetch's pool may hold sockets of the old server: each fails its POST once
+      // ("fetch failed") before the 404 that tells the client its session is gone
+      retry: { maxAttempts: 6, baseDelayMs: 5 },
     });
     try {
       const statuses: ConnectionStatus[] = [];
