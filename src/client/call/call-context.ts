@@ -1,6 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, RequestId, TaskStatus } from '@modelcontextprotocol/sdk/types.js';
-import { DeadlineExceededError, TxError, type TxErrorInfo } from '../../protocol/index.js';
+import { DeadlineExceededError, TxError, type TxErrorInfo } from '../../protocol/errors.js';
 import type { Subject } from 'rxjs';
 import type { TxCallEvent, TxEvent } from '../events.js';
 import type { ResolvedPolicy } from '../resilience/policy.js';
