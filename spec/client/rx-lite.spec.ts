@@ -1,6 +1,31 @@
-import { share, takeUntil, tap, finalize, of, type Observable } from 'rxjs';
+import {
+  distinctUntilChanged,
+  filter as rxFilter,
+  interval,
+  map as rxMap,
+  share,
+  take,
+  takeUntil,
+  tap,
+  finalize,
+  of,
+  throwError,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { just, shareUntil, watch, whenSettled } from '../../src/client/rx-lite.js';
+import {
+  distinct,
+  every,
+  failWith,
+  filter,
+  first,
+  just,
+  map,
+  shareUntil,
+  watch,
+  whenSettled,
+} from '../../src/client/rx-lite.js';
 
 const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
@@ -10,7 +35,94 @@ const SHARES: [string, (source: Observable<string>, closing: Observable<unknown>
   ['takeUntil + share (reference)', (source, closing) => source.pipe(takeUntil(closing), share())],
 ];
 
+type Operators = {
+  map: (project: (v: string) => string) => (source: Observable<string>) => Observable<string>;
+  filter: (keep: (v: string) => boolean) => (source: Observable<string>) => Observable<string>;
+  first: () => (source: Observable<string>) => Observable<string>;
+  distinct: () => (source: Observable<string>) => Observable<string>;
+  failWith: (error: () => unknown) => Observable<never>;
+  every: (periodMs: number, scheduler: SchedulerLike, value: () => string) => Observable<string>;
+};
+
+/** The operators and the RxJS ones they stand for, run through the same marbles. */
+const OPERATORS: [string, Operators][] = [
+  ['rx-lite', { map, filter, first, distinct, failWith, every }],
+  [
+    'RxJS (reference)',
+    {
+      map: rxMap,
+      filter: rxFilter,
+      first: () => take(1),
+      distinct: () => distinctUntilChanged(),
+      failWith: (error) => throwError(error),
+      every: (periodMs, scheduler, value) => interval(periodMs, scheduler).pipe(rxMap(value)),
+    },
+  ],
+];
+
 describe('rx-lite', () => {
+  describe.each(OPERATORS)('operators: %s', (_name, op) => {
+    it('should map, filter and pass errors and completion through', () => {
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold('a-b-c-#');
+        expectObservable(source.pipe(op.map((v) => v.toUpperCase()))).toBe('A-B-C-#');
+        expectObservable(source.pipe(op.filter((v) => v !== 'b'))).toBe('a---c-#');
+        expectObservable(cold('a-b|').pipe(op.filter((v) => v === 'b'))).toBe('--b|');
+        expectSubscriptions(source.subscriptions).toBe(['^-----!', '^-----!']);
+      });
+    });
+
+    it('should fail the subscriber and unsubscribe the source when the function throws', () => {
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold('a-b-c|');
+        const boom = (v: string) => {
+          if (v === 'b') throw 'bad';
+          return v;
+        };
+        expectObservable(source.pipe(op.map(boom))).toBe('a-#', undefined, 'bad');
+        expectObservable(source.pipe(op.filter((v) => boom(v) === v))).toBe('a-#', undefined, 'bad');
+        expectSubscriptions(source.subscriptions).toBe(['^-!', '^-!']);
+      });
+    });
+
+    it('should take the first value and unsubscribe the source (first)', () => {
+      newScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+        const source = cold('--a-b|');
+        expectObservable(source.pipe(op.first())).toBe('--(a|)');
+        expectSubscriptions(source.subscriptions).toBe('^-!');
+        expectObservable(hot('-^-|').pipe(op.first())).toBe('--|');
+      });
+    });
+
+    it('should drop repeats of the last value (distinct)', () => {
+      newScheduler().run(({ cold, expectObservable }) => {
+        expectObservable(cold('a-a-b-b-a-a|').pipe(op.distinct())).toBe('a---b---a--|');
+      });
+    });
+
+    it('should fail each subscriber with a new error (failWith)', () => {
+      newScheduler().run(({ expectObservable }) => {
+        let made = 0;
+        const failing = op.failWith(() => `e${++made}`);
+        expectObservable(failing).toBe('#', undefined, 'e1');
+        expectObservable(failing).toBe('#', undefined, 'e2');
+      });
+    });
+
+    it('should emit value() every period until unsubscribed, and fail when it throws (every)', () => {
+      const scheduler = newScheduler();
+      scheduler.run(({ expectObservable }) => {
+        let n = 0;
+        const ticks = op.every(3, scheduler, () => `${++n}`);
+        expectObservable(ticks, '^--------!').toBe('---a--b--', { a: '1', b: '2' });
+        const failing = op.every(2, scheduler, () => {
+          throw 'bad';
+        });
+        expectObservable(failing).toBe('--#', undefined, 'bad');
+      });
+    });
+  });
+
   describe.each(SHARES)('%s', (_name, shared) => {
     it('should share one subscription among subscribers, and complete them all when closing emits', () => {
       newScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {

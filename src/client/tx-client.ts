@@ -10,10 +10,8 @@ import {
   Subscription,
   type TeardownLogic,
   asyncScheduler,
-  filter,
-  throwError,
 } from 'rxjs';
-import { shareUntil } from './rx-lite.js';
+import { failWith, filter, shareUntil } from './rx-lite.js';
 import * as z from 'zod/v4';
 import {
   ACK_METHOD,
@@ -398,7 +396,7 @@ export class TxClient {
         return unsentCall$(
           this.unsent,
           String(name),
-          throwError(() => error),
+          failWith(() => error),
           undefined,
         ).subscribe(subscriber);
       }
@@ -427,7 +425,7 @@ export class TxClient {
               unsentCall$(
                 this.unsent,
                 name,
-                throwError(() => error),
+                failWith(() => error),
                 watcher,
               ).subscribe(subscriber),
             );

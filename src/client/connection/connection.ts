@@ -1,15 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  BehaviorSubject,
-  Observable,
-  type SchedulerLike,
-  type Subscription,
-  distinctUntilChanged,
-  filter,
-  map,
-  take,
-} from 'rxjs';
+import { BehaviorSubject, Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { distinct, filter, first, map } from '../rx-lite.js';
 import { fullJitterBackoff, type BackoffStrategy } from '../../operators/backoff.js';
 import { ConnectionClosedError } from '../../protocol/errors.js';
 import { connectAttempt } from './connect-attempt.js';
@@ -76,7 +68,7 @@ export class Connection {
       config === false ? { ...DEFAULT_RECONNECT, maxAttempts: 0 } : { ...DEFAULT_RECONNECT, ...config };
     const { baseDelayMs, maxDelayMs } = this.config;
     this.backoff = fullJitterBackoff({ baseDelayMs, maxDelayMs, multiplier: 2 });
-    this.status$ = this.status.pipe(distinctUntilChanged());
+    this.status$ = this.status.pipe(distinct());
     const previous = sdk.onclose;
     sdk.onclose = () => {
       previous?.();
@@ -98,7 +90,7 @@ export class Connection {
   whenConnected(): Observable<void> {
     return this.status.pipe(
       filter((s) => s === 'connected' || s === 'closed'),
-      take(1),
+      first(),
       map((s) => {
         if (s === 'closed') throw this.closedError();
         return undefined;

@@ -1,4 +1,5 @@
-import { type Observable, type SchedulerLike, asyncScheduler, interval, map } from 'rxjs';
+import { type Observable, type SchedulerLike, asyncScheduler } from 'rxjs';
+import { every } from '../rx-lite.js';
 import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../../protocol/config-internals.js';
 import type { QueueGauge } from '../../operators/bounded-merge-map.js';
 import type { RetryBudget } from '../../operators/retry-budget.js';
@@ -230,5 +231,5 @@ export function metricsStream(
     );
   }
   checkScheduler(scheduler, 'scheduler');
-  return interval(intervalMs, scheduler).pipe(map(() => metrics.snapshot()));
+  return every(intervalMs, scheduler, () => metrics.snapshot());
 }
