@@ -12,9 +12,11 @@ import {
   throwError,
   type Observable,
   type SchedulerLike,
+  BehaviorSubject,
 } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
+  Latest,
   distinct,
   every,
   failWith,
@@ -198,6 +200,48 @@ describe('rx-lite', () => {
         });
         expect(seen).toEqual(events);
       }
+    });
+  });
+
+  describe.each([
+    [
+      'Latest',
+      (value: string) => {
+        const l = new Latest(value);
+        return { subject: l, value$: l.value$ };
+      },
+    ],
+    [
+      'BehaviorSubject (reference)',
+      (value: string) => {
+        const b = new BehaviorSubject(value);
+        return { subject: b, value$: b.asObservable() };
+      },
+    ],
+  ])('%s', (_name, make) => {
+    it('should give each subscriber the latest value first, then the next ones, and only the end once completed', () => {
+      const { subject, value$ } = make('a');
+      const seen: string[] = [];
+      value$.subscribe({ next: (v) => seen.push(`1${v}`), complete: () => seen.push('1|') });
+      subject.next('b');
+      value$.subscribe({ next: (v) => seen.push(`2${v}`), complete: () => seen.push('2|') });
+      subject.next('c');
+      expect(subject.value).toBe('c');
+      subject.complete();
+      value$.subscribe({ next: (v) => seen.push(`3${v}`), complete: () => seen.push('3|') });
+      subject.next('d');
+      expect(seen).toEqual(['1a', '1b', '2b', '1c', '2c', '1|', '2|', '3|']);
+      expect(subject.value).toBe('d');
+      expect(subject.closed).toBe(false);
+    });
+
+    it('should stop delivering to a subscriber that unsubscribed', () => {
+      const { subject, value$ } = make('a');
+      const seen: string[] = [];
+      const subscription = value$.subscribe((v) => seen.push(v));
+      subscription.unsubscribe();
+      subject.next('b');
+      expect(seen).toEqual(['a']);
     });
   });
 

@@ -1,5 +1,6 @@
 import {
   Observable,
+  Subject,
   Subscription,
   type MonoTypeOperatorFunction,
   type OperatorFunction,
@@ -232,4 +233,39 @@ export function every<T>(periodMs: number, scheduler: SchedulerLike, value: () =
       this.schedule(undefined, periodMs);
     }, periodMs),
   );
+}
+
+/**
+ * RxJS's `BehaviorSubject` on `Subject` alone: `value` is the latest value given to `next`, and
+ * `value$` gives each subscriber the latest value first, then the ones after it (only the end,
+ * once completed).
+ *
+ * @example
+ * const status = new Latest('connecting');
+ * status.value$.subscribe(show); // 'connecting'
+ * status.next('connected'); // 'connected'
+ */
+export class Latest<T> {
+  readonly #changes = new Subject<T>();
+  /** The latest value, from subscription on. */
+  readonly value$ = new Observable<T>((subscriber) => {
+    this.#changes.subscribe(subscriber);
+    if (!subscriber.closed) subscriber.next(this.value);
+  });
+
+  constructor(public value: T) {}
+
+  /** `Subject.closed`: unsubscribed. */
+  get closed(): boolean {
+    return this.#changes.closed;
+  }
+
+  next(value: T): void {
+    this.value = value;
+    this.#changes.next(value);
+  }
+
+  complete(): void {
+    this.#changes.complete();
+  }
 }

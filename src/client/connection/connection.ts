@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { BehaviorSubject, Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import { distinct, filter, first, map } from '../rx-lite.js';
+import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { Latest, distinct, filter, first, map } from '../rx-lite.js';
 import { fullJitterBackoff, type BackoffStrategy } from '../../operators/backoff.js';
 import { ConnectionClosedError } from '../../protocol/errors.js';
 import { connectAttempt } from './connect-attempt.js';
@@ -47,7 +47,7 @@ export const DEFAULT_RECONNECT: Required<ReconnectConfig> = {
 export class Connection {
   /** Status changes, current value first. */
   readonly status$: Observable<ConnectionStatus>;
-  private readonly status = new BehaviorSubject<ConnectionStatus>('connecting');
+  private readonly status = new Latest<ConnectionStatus>('connecting');
   private readonly config: Required<ReconnectConfig>;
   private connecting = false;
   private reconnecting: Subscription | undefined;
@@ -68,7 +68,7 @@ export class Connection {
       config === false ? { ...DEFAULT_RECONNECT, maxAttempts: 0 } : { ...DEFAULT_RECONNECT, ...config };
     const { baseDelayMs, maxDelayMs } = this.config;
     this.backoff = fullJitterBackoff({ baseDelayMs, maxDelayMs, multiplier: 2 });
-    this.status$ = this.status.pipe(distinct());
+    this.status$ = this.status.value$.pipe(distinct());
     const previous = sdk.onclose;
     sdk.onclose = () => {
       previous?.();
@@ -88,7 +88,7 @@ export class Connection {
 
   /** Emits once (and completes) when connected; errors if the connection is closed for good. */
   whenConnected(): Observable<void> {
-    return this.status.pipe(
+    return this.status.value$.pipe(
       filter((s) => s === 'connected' || s === 'closed'),
       first(),
       map((s) => {
