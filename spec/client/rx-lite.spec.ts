@@ -13,10 +13,12 @@ import {
   type Observable,
   type SchedulerLike,
   BehaviorSubject,
+  Subject,
 } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   Latest,
+  Multicast,
   distinct,
   every,
   failWith,
@@ -232,7 +234,6 @@ describe('rx-lite', () => {
       subject.next('d');
       expect(seen).toEqual(['1a', '1b', '2b', '1c', '2c', '1|', '2|', '3|']);
       expect(subject.value).toBe('d');
-      expect(subject.closed).toBe(false);
     });
 
     it('should stop delivering to a subscriber that unsubscribed', () => {
@@ -242,6 +243,54 @@ describe('rx-lite', () => {
       subscription.unsubscribe();
       subject.next('b');
       expect(seen).toEqual(['a']);
+    });
+  });
+
+  describe.each([
+    [
+      'Multicast',
+      () => {
+        const m = new Multicast<string>();
+        return { subject: m, value$: m.value$ };
+      },
+    ],
+    [
+      'Subject (reference)',
+      () => {
+        const s = new Subject<string>();
+        return { subject: s, value$: s.asObservable() };
+      },
+    ],
+  ])('%s', (_name, make) => {
+    it('should give each subscriber the values from then on, and complete them, a later one at once', () => {
+      const { subject, value$ } = make();
+      const seen: string[] = [];
+      subject.next('a');
+      expect(subject.observed).toBe(false);
+      const first = value$.subscribe({ next: (v) => seen.push(`1${v}`), complete: () => seen.push('1|') });
+      expect(subject.observed).toBe(true);
+      subject.next('b');
+      value$.subscribe({ next: (v) => seen.push(`2${v}`), complete: () => seen.push('2|') });
+      subject.next('c');
+      first.unsubscribe();
+      subject.next('d');
+      subject.complete();
+      expect(subject.observed).toBe(false);
+      value$.subscribe({ next: (v) => seen.push(`3${v}`), complete: () => seen.push('3|') });
+      subject.next('e');
+      expect(seen).toEqual(['1b', '1c', '2c', '2d', '2|', '3|']);
+    });
+
+    it('should deliver a value to the subscribers there were when next was called', () => {
+      const { subject, value$ } = make();
+      const seen: string[] = [];
+      value$.subscribe((v) => {
+        seen.push(`1${v}`);
+        if (v === 'a') value$.subscribe((w) => seen.push(`2${w}`));
+      });
+      subject.next('a');
+      subject.next('b');
+      expect(seen).toEqual(['1a', '1b', '2b']);
     });
   });
 

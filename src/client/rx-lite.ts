@@ -1,6 +1,5 @@
 import {
   Observable,
-  Subject,
   Subscription,
   type MonoTypeOperatorFunction,
   type OperatorFunction,
@@ -236,7 +235,7 @@ export function every<T>(periodMs: number, scheduler: SchedulerLike, value: () =
 }
 
 /**
- * RxJS's `BehaviorSubject` on `Subject` alone: `value` is the latest value given to `next`, and
+ * RxJS's `BehaviorSubject` on {@link Multicast}: `value` is the latest value given to `next`, and
  * `value$` gives each subscriber the latest value first, then the ones after it (only the end,
  * once completed).
  *
@@ -246,19 +245,14 @@ export function every<T>(periodMs: number, scheduler: SchedulerLike, value: () =
  * status.next('connected'); // 'connected'
  */
 export class Latest<T> {
-  readonly #changes = new Subject<T>();
+  readonly #changes = new Multicast<T>();
   /** The latest value, from subscription on. */
   readonly value$ = new Observable<T>((subscriber) => {
-    this.#changes.subscribe(subscriber);
+    this.#changes.value$.subscribe(subscriber);
     if (!subscriber.closed) subscriber.next(this.value);
   });
 
   constructor(public value: T) {}
-
-  /** `Subject.closed`: unsubscribed. */
-  get closed(): boolean {
-    return this.#changes.closed;
-  }
 
   next(value: T): void {
     this.value = value;
@@ -267,5 +261,56 @@ export class Latest<T> {
 
   complete(): void {
     this.#changes.complete();
+  }
+}
+
+/**
+ * What a call publishes its events to: a {@link Multicast} (or an RxJS `Subject`).
+ *
+ * @example
+ * if (events.observed) events.next(event);
+ */
+export interface Sink<T> {
+  /** Someone subscribed (events are built only then). */
+  readonly observed: boolean;
+  next(value: T): void;
+}
+
+/**
+ * RxJS's `Subject` without its `AnonymousSubject`, `lift` and error state: `value$` gives each
+ * subscriber the values `next` gets from then on, and completes them with `complete()` (a later
+ * subscriber at once); `next` reaches the subscribers there were when it was called.
+ *
+ * @example
+ * const events = new Multicast<TxEvent>();
+ * events.value$.subscribe(show);
+ * events.next(event);
+ */
+export class Multicast<T> implements Sink<T> {
+  #observers: readonly Subscriber<T>[] = [];
+  #stopped = false;
+  /** The values from subscription on. */
+  readonly value$ = new Observable<T>((subscriber) => {
+    if (this.#stopped) return subscriber.complete();
+    this.#observers = [...this.#observers, subscriber];
+    return () => {
+      this.#observers = this.#observers.filter((o) => o !== subscriber);
+    };
+  });
+
+  get observed(): boolean {
+    return this.#observers.length > 0;
+  }
+
+  next(value: T): void {
+    if (!this.#stopped) for (const observer of this.#observers) observer.next(value);
+  }
+
+  complete(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    const observers = this.#observers;
+    this.#observers = [];
+    for (const observer of observers) observer.complete();
   }
 }

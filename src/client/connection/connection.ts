@@ -137,7 +137,7 @@ export class Connection {
   private onTransportClosed(): void {
     // Only the loss of a live connection starts a reconnect: a second report of the same loss
     // (some transports fire onclose twice) finds the status already moved on.
-    if (this.connecting || this.status.closed || this.status.value !== 'connected') return;
+    if (this.connecting || this.status.value !== 'connected') return;
     if (!this.factory || this.config.maxAttempts === 0) {
       this.status.next('closed');
       return;
