@@ -1,4 +1,5 @@
 import { LATENCY_RELATIVE_ACCURACY, TxMetrics, mergeMetrics } from '../../src/client/index.js';
+import { snapshotOf } from '../../src/client/metrics/metrics.js';
 
 function recorded(calls: [tool: string, outcome: string, ms: number][]): TxMetrics {
   const metrics = new TxMetrics();
@@ -33,7 +34,7 @@ describe('mergeMetrics', () => {
     expect(merged.time).toBe(Math.max(a.time, b.time));
   });
 
-  it('should add histograms up bucket by bucket, in mergeMetrics as in TxMetrics.snapshotOf', () => {
+  it('should add histograms up bucket by bucket, in mergeMetrics as in snapshotOf', () => {
     const a = recorded([
       ['search', 'completed', 0.15],
       ['search', 'completed', 40],
@@ -46,8 +47,8 @@ describe('mergeMetrics', () => {
     const sum = (x: number[], y: number[]) => x.map((n, i) => n + (y[i] as number));
     const expected = sum(sa.totals.latencyMs.buckets, sb.totals.latencyMs.buckets);
     expect(mergeMetrics([sa, sb]).totals.latencyMs.buckets).toEqual(expected);
-    expect(TxMetrics.snapshotOf([a, b]).totals.latencyMs.buckets).toEqual(expected);
-    expect(TxMetrics.snapshotOf([a, b]).tools.search?.latencyMs.buckets).toEqual(
+    expect(snapshotOf([a, b]).totals.latencyMs.buckets).toEqual(expected);
+    expect(snapshotOf([a, b]).tools.search?.latencyMs.buckets).toEqual(
       sum(sa.tools.search!.latencyMs.buckets, sb.tools.search!.latencyMs.buckets),
     );
     expect(expected.slice(0, 2)).toEqual([0, 2]); // both 0.15 ms calls in le 0.2 ms

@@ -6,14 +6,11 @@ import {
   Observable,
   type SchedulerLike,
   type Subscriber,
-  Subject,
   Subscription,
   type TeardownLogic,
   asyncScheduler,
-  filter,
-  throwError,
 } from 'rxjs';
-import { shareUntil } from './rx-lite.js';
+import { Multicast, failWith, filter, shareUntil } from './rx-lite.js';
 import * as z from 'zod/v4';
 import {
   ACK_METHOD,
@@ -144,9 +141,9 @@ export class TxClient {
    */
   readonly metrics$: Observable<MetricsSnapshot>;
 
-  private readonly events = new Subject<TxEvent>();
+  private readonly events = new Multicast<TxEvent>();
   /** Emits once, when the client closes: ends `metrics$`. */
-  private readonly closing = new Subject<void>();
+  private readonly closing = new Multicast<void>();
   private readonly recorder: TxMetrics;
   private readonly queue: CallQueue<CallRun>;
   private readonly live = new Set<CallRun>();
@@ -212,7 +209,10 @@ export class TxClient {
     this.#telemetry = telemetry;
     const elapsed = (this.elapsed = durationClock(scheduler));
     this.unsent = { recorder: this.recorder, events: this.events, scheduler, elapsed, telemetry };
-    this.metrics$ = shareUntil(metricsStream(this.recorder, metricsIntervalMs, scheduler), this.closing);
+    this.metrics$ = shareUntil(
+      metricsStream(this.recorder, metricsIntervalMs, scheduler),
+      this.closing.value$,
+    );
     this.scheduler = scheduler;
     this.dedupWindowMs = dedupWindowMs;
     this.dedupMaxEntries = dedupMaxEntries;
@@ -223,8 +223,7 @@ export class TxClient {
     );
     this.#budgetPending = options.retryBudget !== undefined && options.retryBudget !== false;
     this.#needsExtras = this.resilience.usesBreakers || this.#budgetPending;
-    // not asObservable(): its Observable keeps the Subject as `source`, which anyone could push into
-    this.events$ = new Observable<TxEvent>((subscriber) => this.events.subscribe(subscriber));
+    this.events$ = this.events.value$; // read-only: no `next`, no `source` back to the events
     this.requests$ = this.events$.pipe(filter((e): e is TxRequestEvent => e.type === 'request'));
     this.acks$ = this.events$.pipe(filter((e): e is TxAckEvent => e.type === 'ack'));
     this.nacks$ = this.events$.pipe(filter((e): e is TxNackEvent => e.type === 'nack'));
@@ -399,7 +398,7 @@ export class TxClient {
         return unsentCall$(
           this.unsent,
           String(name),
-          throwError(() => error),
+          failWith(() => error),
           undefined,
         ).subscribe(subscriber);
       }
@@ -428,7 +427,7 @@ export class TxClient {
               unsentCall$(
                 this.unsent,
                 name,
-                throwError(() => error),
+                failWith(() => error),
                 watcher,
               ).subscribe(subscriber),
             );

@@ -1,7 +1,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { SchedulerLike, Subject } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
+import type { Sink } from '../rx-lite.js';
 import {
   PROTOCOL_VERSION,
   NACK_CODE,
@@ -32,7 +33,7 @@ export interface AttemptHost {
   readonly connection: Connection;
   readonly recorder: TxMetrics;
   /** The client's event subject (events are built only while it is observed). */
-  readonly events: Subject<TxEvent>;
+  readonly events: Sink<TxEvent>;
   readonly scheduler: SchedulerLike;
   /** The clock of latencies (sub-millisecond under a real-time scheduler). */
   readonly elapsed: DurationClock;

@@ -1,7 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, RequestId, TaskStatus } from '@modelcontextprotocol/sdk/types.js';
-import { DeadlineExceededError, TxError, type TxErrorInfo } from '../../protocol/index.js';
-import type { Subject } from 'rxjs';
+import { DeadlineExceededError, TxError, type TxErrorInfo } from '../../protocol/errors.js';
+import type { Sink } from '../rx-lite.js';
 import type { TxCallEvent, TxEvent } from '../events.js';
 import type { ResolvedPolicy } from '../resilience/policy.js';
 import type { CallTrace } from '../../telemetry/hooks.js';
@@ -156,7 +156,7 @@ export function eventBase(
  * @example
  * if (watched(events, ctx)) publish(events, ctx, { type: 'ack', ...eventBase(ctx, now) });
  */
-export function watched(events: Subject<TxEvent>, ctx: CallContext): boolean {
+export function watched(events: Sink<TxEvent>, ctx: CallContext): boolean {
   return events.observed || ctx.watcher !== undefined || ctx.trace !== undefined;
 }
 
@@ -166,7 +166,7 @@ export function watched(events: Subject<TxEvent>, ctx: CallContext): boolean {
  * @example
  * if (watched(events, ctx)) publish(events, ctx, { type: 'ack', ...eventBase(ctx, scheduler.now()) });
  */
-export function publish(events: Subject<TxEvent>, ctx: CallContext, event: TxCallEvent): void {
+export function publish(events: Sink<TxEvent>, ctx: CallContext, event: TxCallEvent): void {
   if (events.observed) events.next(event);
   ctx.watcher?.(event);
   ctx.trace?.event(event);

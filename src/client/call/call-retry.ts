@@ -6,14 +6,14 @@ import type { Connection } from '../connection/connection.js';
 import type { TxEvent } from '../events.js';
 import type { TxMetrics } from '../metrics/metrics.js';
 import type { DurationClock } from '../metrics/duration-clock.js';
-import type { Subject } from 'rxjs';
+import type { Sink } from '../rx-lite.js';
 
 /** What the retry and breaker decisions of a call need of the client. */
 export interface RetryHost {
   readonly connection: Connection;
   readonly recorder: TxMetrics;
   /** The client's event subject (events are built only while it is observed). */
-  readonly events: Subject<TxEvent>;
+  readonly events: Sink<TxEvent>;
   readonly scheduler: SchedulerLike;
   /** The clock of latencies (sub-millisecond under a real-time scheduler). */
   readonly elapsed: DurationClock;

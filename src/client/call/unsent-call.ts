@@ -1,4 +1,5 @@
-import { Observable, type SchedulerLike, type Subject } from 'rxjs';
+import { Observable, type SchedulerLike } from 'rxjs';
+import type { Sink } from '../rx-lite.js';
 import { isTxError } from '../../protocol/index.js';
 import { callId } from './call-id.js';
 import type { CallWatcher } from './call-context.js';
@@ -16,7 +17,7 @@ import type { DurationClock } from '../metrics/duration-clock.js';
 export interface UnsentHost {
   readonly recorder: TxMetrics;
   /** The client's event subject (events are built only while it is observed). */
-  readonly events: Subject<TxEvent>;
+  readonly events: Sink<TxEvent>;
   readonly scheduler: SchedulerLike;
   /** The client's `telemetry` option: such a call has a trace too. */
   readonly telemetry: ClientTelemetry | undefined;

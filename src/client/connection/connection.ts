@@ -1,15 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  BehaviorSubject,
-  Observable,
-  type SchedulerLike,
-  type Subscription,
-  distinctUntilChanged,
-  filter,
-  map,
-  take,
-} from 'rxjs';
+import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { Latest, distinct, filter, first, map } from '../rx-lite.js';
 import { fullJitterBackoff, type BackoffStrategy } from '../../operators/backoff.js';
 import { ConnectionClosedError } from '../../protocol/errors.js';
 import { connectAttempt } from '../../sdk/v1/connect-attempt.js';
@@ -56,7 +48,7 @@ export const DEFAULT_RECONNECT: Required<ReconnectConfig> = {
 export class Connection {
   /** Status changes, current value first. */
   readonly status$: Observable<ConnectionStatus>;
-  private readonly status = new BehaviorSubject<ConnectionStatus>('connecting');
+  private readonly status = new Latest<ConnectionStatus>('connecting');
   private readonly config: Required<ReconnectConfig>;
   private connecting = false;
   private reconnecting: Subscription | undefined;
@@ -77,10 +69,7 @@ export class Connection {
       config === false ? { ...DEFAULT_RECONNECT, maxAttempts: 0 } : { ...DEFAULT_RECONNECT, ...config };
     const { baseDelayMs, maxDelayMs } = this.config;
     this.backoff = fullJitterBackoff({ baseDelayMs, maxDelayMs, multiplier: 2 });
-    // read-only: no `next`, and no `source` leading back to the BehaviorSubject
-    this.status$ = new Observable<ConnectionStatus>((subscriber) => this.status.subscribe(subscriber)).pipe(
-      distinctUntilChanged(),
-    );
+    this.status$ = this.status.value$.pipe(distinct()); // read-only: no `next`, no `source` back
     onClosed(sdk, () => this.onTransportClosed());
   }
 
@@ -96,9 +85,9 @@ export class Connection {
 
   /** Emits once (and completes) when connected; errors if the connection is closed for good. */
   whenConnected(): Observable<void> {
-    return this.status.pipe(
+    return this.status.value$.pipe(
       filter((s) => s === 'connected' || s === 'closed'),
-      take(1),
+      first(),
       map((s) => {
         if (s === 'closed') throw this.closedError();
         return undefined;
@@ -145,7 +134,7 @@ export class Connection {
   private onTransportClosed(): void {
     // Only the loss of a live connection starts a reconnect: a second report of the same loss
     // (some transports fire onclose twice) finds the status already moved on.
-    if (this.connecting || this.status.closed || this.status.value !== 'connected') return;
+    if (this.connecting || this.status.value !== 'connected') return;
     if (!this.factory || this.config.maxAttempts === 0) {
       this.status.next('closed');
       return;

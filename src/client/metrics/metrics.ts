@@ -1,4 +1,5 @@
-import { type Observable, type SchedulerLike, asyncScheduler, interval, map } from 'rxjs';
+import { type Observable, type SchedulerLike, asyncScheduler } from 'rxjs';
+import { every } from '../rx-lite.js';
 import { checkKeys, checkNumber, checkScheduler, MAX_TIMER_MS } from '../../protocol/config-internals.js';
 import type { QueueGauge } from '../../operators/bounded-merge-map.js';
 import type { RetryBudget } from '../../operators/retry-budget.js';
@@ -51,12 +52,16 @@ export interface TxMetricsConfig {
  * metrics.snapshot().tools['search']?.latencyMs.p50; // 12.5
  */
 export class TxMetrics {
-  private readonly tools = new Map<string, ToolState>();
+  /** @internal Read by {@link snapshotOf}. */
+  readonly tools = new Map<string, ToolState>();
   private readonly totals = new ToolState();
-  private readonly scheduler: SchedulerLike;
+  /** @internal Read by {@link snapshotOf}. */
+  readonly scheduler: SchedulerLike;
   private readonly maxTools: number;
-  private gauge: QueueGauge = IDLE;
-  private budget: RetryBudget | undefined;
+  /** @internal Read by {@link snapshotOf}. */
+  gauge: QueueGauge = IDLE;
+  /** @internal Read by {@link snapshotOf}. */
+  budget: RetryBudget | undefined;
 
   constructor(config: TxMetricsConfig = {}) {
     checkKeys(config, ['scheduler', 'maxTools'], 'TxMetrics');
@@ -138,38 +143,6 @@ export class TxMetrics {
   }
 
   /**
-   * One snapshot of several recorders as if they were one (a pool's members): counters added,
-   * and latency histograms merged, so the quantiles are exact.
-   *
-   * @example
-   * const { totals } = TxMetrics.snapshotOf([a, b]);
-   */
-  static snapshotOf(recorders: readonly TxMetrics[]): MetricsSnapshot {
-    const byTool = new Map<string, ToolState[]>();
-    let time = 0;
-    let active = 0;
-    let queued = 0;
-    const budgets = new Set<RetryBudget>();
-    for (const recorder of recorders) {
-      if (recorder.budget) budgets.add(recorder.budget);
-      time = Math.max(time, recorder.scheduler.now());
-      active += recorder.gauge.active;
-      queued += recorder.gauge.queued;
-      for (const [name, state] of recorder.tools) {
-        const states = byTool.get(name);
-        if (states) states.push(state);
-        else byTool.set(name, [state]);
-      }
-    }
-    const tools: Record<string, ToolMetrics> = Object.fromEntries(
-      Array.from(byTool, ([name, states]) => [name, toolMetrics(sumTools(states, new ToolState()))]),
-    );
-    const all = recorders.flatMap((r) => [...r.tools.values()]);
-    const totals = toolMetrics(sumTools(all, new ToolState()));
-    return { time, totals, tools, queue: { active, queued }, ...budgetGauge(budgets) };
-  }
-
-  /**
    * Computes a snapshot: per-tool quantiles, and totals with every tool's histograms merged.
    * Costs about 0.1 ms per tool seen; call it at an interval, not per call.
    */
@@ -196,6 +169,39 @@ export class TxMetrics {
     }
     return state;
   }
+}
+
+/**
+ * One snapshot of several recorders as if they were one (a pool's members): counters added,
+ * and latency histograms merged, so the quantiles are exact. A function, not a static method of
+ * {@link TxMetrics}: a bundler drops it from a page that has no pool.
+ *
+ * @example
+ * const { totals } = snapshotOf([a, b]);
+ */
+export function snapshotOf(recorders: readonly TxMetrics[]): MetricsSnapshot {
+  const byTool = new Map<string, ToolState[]>();
+  let time = 0;
+  let active = 0;
+  let queued = 0;
+  const budgets = new Set<RetryBudget>();
+  for (const recorder of recorders) {
+    if (recorder.budget) budgets.add(recorder.budget);
+    time = Math.max(time, recorder.scheduler.now());
+    active += recorder.gauge.active;
+    queued += recorder.gauge.queued;
+    for (const [name, state] of recorder.tools) {
+      const states = byTool.get(name);
+      if (states) states.push(state);
+      else byTool.set(name, [state]);
+    }
+  }
+  const tools: Record<string, ToolMetrics> = Object.fromEntries(
+    Array.from(byTool, ([name, states]) => [name, toolMetrics(sumTools(states, new ToolState()))]),
+  );
+  const all = recorders.flatMap((r) => [...r.tools.values()]);
+  const totals = toolMetrics(sumTools(all, new ToolState()));
+  return { time, totals, tools, queue: { active, queued }, ...budgetGauge(budgets) };
 }
 
 /** The snapshot's `retryBudget`: the tokens of `budgets` added up; absent when there is none. */
@@ -230,5 +236,5 @@ export function metricsStream(
     );
   }
   checkScheduler(scheduler, 'scheduler');
-  return interval(intervalMs, scheduler).pipe(map(() => metrics.snapshot()));
+  return every(intervalMs, scheduler, () => metrics.snapshot());
 }

@@ -3,7 +3,7 @@ import { Observable, type Subscription } from 'rxjs';
 import { ClientClosedError, ConnectionClosedError } from '../../protocol/index.js';
 import type { ConnectionStatus, TransportFactory } from '../connection/connection.js';
 import type { TxCallEvent, TxResult } from '../events.js';
-import { METRICS_RECORDER, TxMetrics, type MetricsSnapshot } from '../metrics/metrics.js';
+import { METRICS_RECORDER, snapshotOf, type MetricsSnapshot } from '../metrics/metrics.js';
 import type { CallOptions } from '../options.js';
 import { TxClient, type ConnectOptions } from '../tx-client.js';
 import { validateWarmup, type WarmupConfig, type WarmupReport } from './warmup-config.js';
@@ -156,7 +156,7 @@ export class TxPool {
    * const { totals } = pool.metrics();
    */
   metrics(): MetricsSnapshot {
-    return TxMetrics.snapshotOf(this.members.map((m) => m[METRICS_RECORDER]()));
+    return snapshotOf(this.members.map((m) => m[METRICS_RECORDER]()));
   }
 
   /**

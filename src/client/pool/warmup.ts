@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { SchedulerLike } from 'rxjs';
-import { AttemptTimeoutError } from '../../protocol/index.js';
+import { AttemptTimeoutError } from '../../protocol/errors.js';
 import type { TxResult } from '../events.js';
 import type { CallOptions } from '../options.js';
 import {

@@ -1,5 +1,5 @@
-import { type Observable, type SchedulerLike, map, throwError } from 'rxjs';
-import { just, shareUntil, watch } from '../rx-lite.js';
+import type { Observable, SchedulerLike } from 'rxjs';
+import { failWith, just, map, shareUntil, watch } from '../rx-lite.js';
 import { IdempotencyConflictError } from '../../protocol/index.js';
 import type { TxResult } from '../events.js';
 
@@ -57,7 +57,7 @@ export class CallDedup {
     const existing = this.flights.get(key) ?? this.done.get(key);
     if (existing && (!('expiresAt' in existing) || existing.expiresAt > now)) {
       if (existing.fingerprint !== fingerprint) {
-        return throwError(
+        return failWith(
           () =>
             new IdempotencyConflictError(
               `idempotency key ${JSON.stringify(key)} was used with other arguments`,

@@ -1,6 +1,6 @@
 import type { KeyedExtras } from './keyed-extras.js';
 import { ResultCache } from './result-cache.js';
-import { CircuitBreaker, circuitBreaker } from '../../operators/circuit-breaker.js';
+import { CircuitBreaker } from '../../operators/circuit-breaker.js';
 import { spendRetry } from '../call/retry-throttle.js';
 import { RetryBudget } from '../../operators/retry-budget.js';
 
@@ -14,13 +14,12 @@ import { RetryBudget } from '../../operators/retry-budget.js';
  * @example
  * const { ResultCache, CircuitBreaker } = await import('./call-extras.js');
  */
-export { ResultCache, CircuitBreaker, circuitBreaker, RetryBudget, spendRetry };
+export { ResultCache, CircuitBreaker, RetryBudget, spendRetry };
 
 /** The module's own exports. */
 export interface GuardExtras {
   ResultCache: typeof ResultCache;
   CircuitBreaker: typeof CircuitBreaker;
-  circuitBreaker: typeof circuitBreaker;
   RetryBudget: typeof RetryBudget;
   spendRetry: typeof spendRetry;
 }

@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { backoffFor, type BackoffStrategy } from '../../operators/index.js';
+import { backoffFor, type BackoffStrategy } from '../../operators/backoff.js';
 import {
   DEFAULT_BASE_DELAY_MS,
   DEFAULT_JITTER,

@@ -1,5 +1,5 @@
-import { type Observable, type SchedulerLike, map } from 'rxjs';
-import { just, shareUntil, watch } from '../rx-lite.js';
+import type { Observable, SchedulerLike } from 'rxjs';
+import { just, map, shareUntil, watch } from '../rx-lite.js';
 import type { TxResult } from '../events.js';
 
 interface Entry {
