@@ -1,5 +1,5 @@
 import { Subject, asyncScheduler } from 'rxjs';
-import type { AttemptHost } from '../../src/client/call/attempt-runner.js';
+import type { AttemptHost } from '../../src/client/call/attempt-host.js';
 import type { CallContext } from '../../src/client/call/call-context.js';
 import { taskRequestOf } from '../../src/client/call/task-call.js';
 import { TASK_KIT } from '../../src/client/call/task-call.js';

@@ -1,5 +1,5 @@
 import { VirtualTimeScheduler } from 'rxjs';
-import { loadTaskRun } from '../../src/client/call/task-call.js';
+import { loadTaskRun } from '../../src/client/call/load-task-run.js';
 import { TxClient, type TxEvent, type TxTaskEvent } from '../../src/index.js';
 import { scriptedPeer, type ScriptedPeer } from '../helpers/scripted-peer.js';
 

@@ -1,8 +1,5 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import type { SchedulerLike } from 'rxjs';
-import type { Sink } from '../rx-lite.js';
 import {
   PROTOCOL_VERSION,
   NACK_CODE,
@@ -11,40 +8,18 @@ import {
   AttemptTimeoutError,
   decodeAck,
   encodeRequestMeta,
-  type TxCapability,
   type TxError,
   type TxRequestMeta,
 } from '../../protocol/index.js';
 import { Attempt, CANCELLED, type AttemptOwner, type AttemptSink } from './attempt.js';
 import { deadlineError, eventBase, publish, watched, type CallContext } from './call-context.js';
-import { unpackResponse, type ArgumentPacker } from '../transports/compression.js';
-import type { Connection } from '../connection/connection.js';
-import type { TxEvent } from '../events.js';
-import type { TxMetrics } from '../metrics/metrics.js';
-import type { DurationClock } from '../metrics/duration-clock.js';
+import { unpackResponse } from '../transports/compression.js';
+import type { AttemptHost } from './attempt-host.js';
 import type { ClientInternals, ResultChecks, WireTap } from '../../sdk/client-internals.js';
 import { clientInternalsOf } from '../../sdk/v1/client-internals.js';
-import { loadTaskRun, TASK_KIT } from './task-call.js';
+import { TASK_KIT } from './task-call.js';
+import { loadTaskRun } from './load-task-run.js';
 import type { TaskRun } from './task-run.js';
-
-/** What an attempt needs of the client it belongs to. */
-export interface AttemptHost {
-  readonly sdk: Client;
-  readonly connection: Connection;
-  readonly recorder: TxMetrics;
-  /** The client's event subject (events are built only while it is observed). */
-  readonly events: Sink<TxEvent>;
-  readonly scheduler: SchedulerLike;
-  /** The clock of latencies (sub-millisecond under a real-time scheduler). */
-  readonly elapsed: DurationClock;
-  readonly packer: ArgumentPacker;
-  readonly maxInflatedBytes: number;
-  /** What the server advertised, `undefined` for a plain MCP server. */
-  server(): TxCapability | undefined;
-  /** Whether a retry after an unknown outcome cannot run the tool twice. */
-  replaySafe(ctx: CallContext, server: TxCapability | undefined): boolean;
-  isClosed(): boolean;
-}
 
 /**
  * The attempts of a client's calls: each {@link start} sends one request on

@@ -9,7 +9,7 @@ import {
   type TxCapability,
   type TxError,
 } from '../../protocol/index.js';
-import type { AttemptHost } from './attempt-runner.js';
+import type { AttemptHost } from './attempt-host.js';
 import {
   RetryableResult,
   errorInfo,
@@ -23,7 +23,8 @@ import type { TxProgressEvent } from '../events.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
 import { unpackResult } from '../transports/compression.js';
 import { checkedResult } from '../../sdk/v1/tool-result-check.js';
-import { loadTaskRun, TASK_KIT } from './task-call.js';
+import { TASK_KIT } from './task-call.js';
+import { loadTaskRun } from './load-task-run.js';
 import type { TaskRun } from './task-run.js';
 import type {
   ClientInternals,

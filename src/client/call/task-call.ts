@@ -11,12 +11,11 @@ import { DEFAULT_TASK_POLL_MS } from '../defaults.js';
 import { errorInfo, eventBase, publish, watched } from './call-context.js';
 import type { ClientInternals } from '../../sdk/client-internals.js';
 import { cancelTaskOf } from '../../sdk/v1/tasks.js';
-import type * as TaskRunModule from './task-run.js';
 
 /**
  * What every call needs of MCP tasks, kept apart from the task run itself (`task-run.ts`), which
- * a page loads only once a call runs as a task (a dynamic `import()`: a browser bundle makes it
- * a chunk of its own).
+ * a page loads only once a call runs as a task (a dynamic `import()`, in `load-task-run.ts`: a
+ * browser bundle makes it a chunk of its own).
  */
 
 /**
@@ -46,17 +45,6 @@ export const TASK_KIT = {
 
 /** {@link TASK_KIT}'s type. */
 export type TaskKit = typeof TASK_KIT;
-
-/**
- * Loads the task run (a dynamic `import()`; the module loader keeps it once loaded, and tries a
- * failed load again).
- *
- * @example
- * const { TaskRun } = await loadTaskRun();
- */
-export function loadTaskRun(): Promise<typeof TaskRunModule> {
-  return import('./task-run.js');
-}
 
 /**
  * What a call asks of a task (`params.task`): the caller's `task` option, else an empty request

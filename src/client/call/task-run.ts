@@ -1,6 +1,6 @@
 import type { GetTaskResult } from '@modelcontextprotocol/sdk/types.js';
 import type { SchedulerAction, Subscription } from 'rxjs';
-import type { AttemptHost } from './attempt-runner.js';
+import type { AttemptHost } from './attempt-host.js';
 import type { CallContext, CallTask } from './call-context.js';
 import type { TaskKit } from './task-call.js';
 import type { TapWaiter, WireTap } from '../../sdk/client-internals.js';
