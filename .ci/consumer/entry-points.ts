@@ -3,8 +3,16 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Observable } from 'rxjs';
-import { TxClient, txCapabilities, type ConnectionStatus, type TxEvent, type TxResult } from 'mcp-tx';
+import {
+  TxClient,
+  httpTransport,
+  txCapabilities,
+  type ConnectionStatus,
+  type TxEvent,
+  type TxResult,
+} from 'mcp-tx';
 import { withTxServer, MemoryIdempotencyStore } from 'mcp-tx/server';
 import { chaosTransport, scriptedPeer } from 'mcp-tx/testing';
 import type { RedisIdempotencyStore } from 'mcp-tx/redis';
@@ -28,6 +36,17 @@ export async function connectEverything(): Promise<Observable<TxResult>> {
   // the app's rxjs Observable type is mcp-tx's (one rxjs)
   const call: Observable<TxResult> = client.call$('echo', {});
   return call;
+}
+
+// Over HTTP: the SDK's own HTTP transports are not assignable to its Transport under
+// exactOptionalPropertyTypes before SDK 1.32.2 (sessionId); mcp-tx's must be, on every SDK.
+export async function overHttp(): Promise<TxClient> {
+  const server = new McpServer({ name: 'consumer', version: '1.0.0' });
+  await server.connect(withTxServer(new StreamableHTTPServerTransport({ sessionIdGenerator: () => 's' })));
+  const sdk = new Client({ name: 'app', version: '1.0.0' }, { capabilities: txCapabilities() });
+  await sdk.connect(httpTransport('http://127.0.0.1:3000/mcp'));
+  void new TxClient(sdk);
+  return TxClient.connect(() => httpTransport('http://127.0.0.1:3000/mcp'));
 }
 
 export type Stores = RedisIdempotencyStore | PostgresIdempotencyStore;

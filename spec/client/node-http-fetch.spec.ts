@@ -47,6 +47,16 @@ describe('nodeHttpFetch', () => {
       case '/redirect':
         res.writeHead(307, { location: '/json' });
         return void res.end();
+      case '/moved/301':
+      case '/moved/302':
+      case '/moved/303':
+      case '/moved/307':
+      case '/moved/308':
+        res.writeHead(Number(req.url.slice(-3)), { location: '/json' });
+        return void res.end('the body of a redirect');
+      case '/elsewhere': // the same server on another origin
+        res.writeHead(307, { location: base.replace('127.0.0.1', 'localhost') + '/json' });
+        return void res.end();
       case '/sse':
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write('data: first\n\n');
@@ -169,13 +179,76 @@ describe('nodeHttpFetch', () => {
     await response.body?.cancel();
   });
 
-  it('should leave what it does not handle to the global fetch (another redirect mode, a binary body)', async () => {
+  it("should answer without the global fetch in redirect: 'follow' mode (the default, which SDKs before 1.32 leave)", async () => {
     const global = jest.spyOn(globalThis, 'fetch');
     try {
-      const followed = await nodeHttpFetch(`${base}/redirect`); // redirect: 'follow' by default
-      expect(followed.status).toBe(200);
-      expect(followed.redirected).toBe(true);
-      await followed.text();
+      const response = await nodeHttpFetch(`${base}/json`, { method: 'POST', body: '{}' });
+      expect(await response.json()).toEqual({ ok: true });
+      expect(response.redirected).toBe(false);
+      expect(global).not.toHaveBeenCalled();
+    } finally {
+      global.mockRestore();
+    }
+  });
+
+  it.each([
+    [301, 'GET', ''],
+    [302, 'GET', ''],
+    [303, 'GET', ''],
+    [307, 'POST', '{"a":1}'],
+    [308, 'POST', '{"a":1}'],
+  ])(
+    "should follow a %i to a POST in redirect: 'follow' mode as fetch does (%s, body %j)",
+    async (status, method, body) => {
+      const global = jest.spyOn(globalThis, 'fetch');
+      try {
+        const headers = {
+          'content-type': 'application/json',
+          authorization: 'Bearer t',
+          'mcp-session-id': 's',
+        };
+        const response = await nodeHttpFetch(`${base}/moved/${status}`, {
+          method: 'POST',
+          headers,
+          body: '{"a":1}',
+        });
+        expect(response.status).toBe(200);
+        expect(response.redirected).toBe(true);
+        expect(response.url).toBe(`${base}/json`);
+        expect(await response.json()).toEqual({ ok: true });
+        expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual([`POST /moved/${status}`, `${method} /json`]);
+        expect(bodies).toEqual(['{"a":1}', body]);
+        // the body's headers go with the body; the same origin keeps the credentials
+        expect(seen[1]?.headers['content-type']).toBe(method === 'GET' ? undefined : 'application/json');
+        expect(seen[1]?.headers).toMatchObject({ authorization: 'Bearer t', 'mcp-session-id': 's' });
+        expect(global).toHaveBeenCalledTimes(1); // only the request after the redirect
+      } finally {
+        global.mockRestore();
+      }
+    },
+  );
+
+  it("should not carry credentials to another origin when following a redirect, nor follow with redirect: 'manual'", async () => {
+    const headers = { authorization: 'Bearer t', cookie: 'c=1', 'mcp-session-id': 's' };
+    const followed = await nodeHttpFetch(`${base}/elsewhere`, { method: 'POST', headers, body: '{}' });
+    expect(await followed.json()).toEqual({ ok: true });
+    expect(seen[1]?.headers.host).toMatch(/^localhost:/);
+    expect(seen[1]?.headers.authorization).toBeUndefined();
+    expect(seen[1]?.headers.cookie).toBeUndefined();
+    expect(seen[1]?.headers['mcp-session-id']).toBe('s');
+    const manualAnswer = await nodeHttpFetch(`${base}/moved/303`, { ...manual, method: 'POST', body: '{}' });
+    expect(manualAnswer.status).toBe(303);
+    await manualAnswer.text();
+    expect(seen).toHaveLength(3);
+  });
+
+  it("should leave what it does not handle to the global fetch (redirect: 'error', a binary body)", async () => {
+    const global = jest.spyOn(globalThis, 'fetch');
+    try {
+      await expect(nodeHttpFetch(`${base}/redirect`, { redirect: 'error' })).rejects.toMatchObject({
+        name: 'TypeError',
+        message: 'fetch failed',
+      });
       const bytes = await nodeHttpFetch(`${base}/json`, {
         ...manual,
         method: 'POST',

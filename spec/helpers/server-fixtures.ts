@@ -222,6 +222,35 @@ export function meta(fields: Partial<TxRequestMeta> & { requestId: string }): Tx
   return requestMeta({ idempotencyKey: fields.requestId, expectAck: true, retryCount: 0, ...fields });
 }
 
+/** The calls of {@link txCall} still waiting for their answer, per client. */
+const pendingCalls = new WeakMap<Client, Set<AbortController>>();
+
+/**
+ * The calls in flight on `client`, which are aborted once the client's connection closed. An SDK
+ * before 1.30 does not clear a request's timeout timer (60 s by default) when the connection
+ * closes (its `Protocol._onclose` rejects the request but leaves `_timeoutInfo`), so a spec that
+ * closes with a call in flight would leave that timer open. Aborting the call's signal after the
+ * close clears it, and sends nothing (the SDK has let go of the transport); it is aborted in a
+ * microtask so that the call still fails with the SDK's "Connection closed", as it does on 1.30+.
+ */
+function inFlight(client: Client): Set<AbortController> {
+  let calls = pendingCalls.get(client);
+  if (!calls) {
+    const open = new Set<AbortController>();
+    calls = open;
+    pendingCalls.set(client, open);
+    const prior = client.onclose;
+    client.onclose = () => {
+      prior?.();
+      queueMicrotask(() => {
+        for (const call of open) call.abort();
+        open.clear();
+      });
+    };
+  }
+  return calls;
+}
+
 /** Calls `name` with mcp_tx meta; resolves with the result and its decoded `_meta.mcp_tx`. */
 export async function txCall(
   client: Client,
@@ -231,11 +260,13 @@ export async function txCall(
   options: { signal?: AbortSignal } = {},
 ): Promise<{ result: CallToolResult; tx: TxResultMeta | undefined; text: string }> {
   const wire = 'requestId' in m ? encodeRequestMeta(m as TxRequestMeta) : m;
-  const result = (await client.callTool(
-    { name, arguments: args, _meta: { mcp_tx: wire } },
-    undefined,
-    options,
-  )) as CallToolResult;
+  const pending = new AbortController();
+  const calls = inFlight(client);
+  calls.add(pending);
+  const signal = options.signal ? AbortSignal.any([options.signal, pending.signal]) : pending.signal;
+  const result = (await client
+    .callTool({ name, arguments: args, _meta: { mcp_tx: wire } }, undefined, { signal })
+    .finally(() => calls.delete(pending))) as CallToolResult;
   const first = result.content[0];
   return {
     result,

@@ -84,14 +84,16 @@ export function createToolServer(options: { capabilities?: ServerCapabilities; h
     concurrent--;
     return { content: [{ type: 'text', text: `slept ${ms}` }] };
   });
-  server.registerTool('fail', { inputSchema: {} }, (_args, extra) => {
+  // No inputSchema (rather than `{}`): an SDK before 1.32 refuses a call without `arguments` to a
+  // tool with an (empty) input schema, and these tools are called without arguments.
+  server.registerTool('fail', {}, (extra) => {
     record('fail', extra._meta);
     return { isError: true, content: [{ type: 'text', text: 'it failed' }] };
   });
-  server.registerTool('log', { inputSchema: {}, annotations: { readOnlyHint: true } }, () => ({
+  server.registerTool('log', { annotations: { readOnlyHint: true } }, () => ({
     content: [{ type: 'text', text: JSON.stringify(log) }],
   }));
-  server.registerTool('meta', { inputSchema: {}, annotations: { readOnlyHint: true } }, (_args, extra) => ({
+  server.registerTool('meta', { annotations: { readOnlyHint: true } }, (extra) => ({
     content: [{ type: 'text', text: JSON.stringify(extra._meta ?? {}) }],
   }));
   return { server, log };

@@ -5,6 +5,7 @@
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { Agent as HttpAgent, request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { redirectTarget } from './follow-redirect.js';
 import { NodeFetchResponse } from './node-fetch-response.js';
 import { whileInFlight } from './signal-bridge.js';
 
@@ -14,9 +15,12 @@ const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new Http
 /**
  * The subset of `fetch` that the SDK's `StreamableHTTPClientTransport` uses, on `node:http`'s
  * keep-alive agent: an `http:`/`https:` request with `redirect: 'manual'` (the transport asks for
- * that and follows same-origin redirects itself) and a string body or none. Anything else (another
- * redirect mode, another body type, an undici `dispatcher`, credentials in the URL) goes to the
- * global `fetch` as it is.
+ * that from SDK 1.32 on and follows same-origin redirects itself) or `'follow'` (the default, which
+ * earlier SDKs leave), and a string body or none. In `follow` mode a redirect answer is followed as
+ * fetch follows it: the next request (`GET` without a body after a 303, or a 301/302 to a `POST`;
+ * no credentials to another origin) goes to the global `fetch`, which follows any further ones.
+ * Anything else (`redirect: 'error'`, another body type, an undici `dispatcher`, credentials in the
+ * URL) goes to the global `fetch` as it is.
  *
  * It resolves to a response that has what the transport reads (`status`, `statusText`, `ok`,
  * `headers.get`, `url`, `body` as a web `ReadableStream`, `text()`, `json()`, `arrayBuffer()`);
@@ -33,15 +37,15 @@ export const nodeHttpFetch: FetchLike = (input, init) => {
   const body = init?.body;
   if (
     (url.protocol !== 'http:' && url.protocol !== 'https:') ||
-    init?.redirect !== 'manual' ||
+    (init?.redirect !== undefined && init.redirect !== 'manual' && init.redirect !== 'follow') ||
     (body !== undefined && body !== null && typeof body !== 'string') ||
-    'dispatcher' in init ||
+    (init !== undefined && 'dispatcher' in init) ||
     url.username !== '' ||
     url.password !== ''
   ) {
     return globalThis.fetch(input, init);
   }
-  return send(url, init, typeof body === 'string' ? body : undefined);
+  return send(url, init ?? {}, typeof body === 'string' ? body : undefined);
 };
 
 /** The fetch of this runtime for `httpTransport`. */
@@ -76,6 +80,14 @@ function send(url: URL, init: RequestInit, body: string | undefined): Promise<Re
       });
     }
     request.on('response', (res) => {
+      const location = res.headers.location;
+      const next =
+        init.redirect === 'manual' ? undefined : redirectTarget(res.statusCode ?? 0, url, location, init);
+      if (next) {
+        res.resume(); // the redirect's own body is not read; the socket goes back to the agent
+        release();
+        return resolve(globalThis.fetch(next.url, next.init).then(followed));
+      }
       response = new NodeFetchResponse(res, url.href, method === 'HEAD', release);
       resolve(response as unknown as Response);
     });
@@ -88,6 +100,11 @@ function send(url: URL, init: RequestInit, body: string | undefined): Promise<Re
     });
     request.end(body);
   });
+}
+
+/** The global fetch's answer to the request after a redirect, `redirected` as fetch's own would be. */
+function followed(response: Response): Response {
+  return Object.defineProperty(response, 'redirected', { value: true });
 }
 
 /** Methods fetch writes in upper case whatever the case given; any other is sent as it is. */

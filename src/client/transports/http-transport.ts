@@ -2,6 +2,7 @@ import {
   StreamableHTTPClientTransport,
   type StreamableHTTPClientTransportOptions,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { defaultHttpFetch } from '#http-fetch';
 import { perRequestSignalFetch } from './per-request-signal-fetch.js';
 
@@ -14,6 +15,9 @@ import { perRequestSignalFetch } from './per-request-signal-fetch.js';
  * SDK's transport piles an abort listener per request on one signal). `options.fetch`, when
  * given, is used instead, through `perRequestSignalFetch`. `options` are the SDK's
  * `StreamableHTTPClientTransportOptions`, passed on as they are (the SDK owns and checks them).
+ * The result is typed as a `Transport` too: under `exactOptionalPropertyTypes` the SDK's own class
+ * is not assignable to its `Transport` before SDK 1.32.2 (its `sessionId` may be `undefined`),
+ * and this way `client.connect(httpTransport(…))` compiles on every SDK of the range.
  *
  * @example
  * // A factory, so that the client reconnects (new session) when the server forgets the old one.
@@ -22,7 +26,7 @@ import { perRequestSignalFetch } from './per-request-signal-fetch.js';
 export function httpTransport(
   url: string | URL,
   options: StreamableHTTPClientTransportOptions = {},
-): StreamableHTTPClientTransport {
+): StreamableHTTPClientTransport & Transport {
   if (typeof url !== 'string' && !(url instanceof URL)) {
     throw new TypeError(`url must be a string or a URL, got ${url === null ? 'null' : typeof url}`);
   }
