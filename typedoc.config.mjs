@@ -21,6 +21,9 @@ export default {
   out: './docs/api',
   readme: 'none',
   excludePrivate: true,
+  // TxClient's rooms (ClientEvents, CallPath, CallEntry) share their plumbing as protected members:
+  // not API
+  excludeProtected: true,
   excludeInternal: true,
   treatWarningsAsErrors: true,
   // no links to a hosted copy of the sources: a clone's remote (CI clones a local path) is no URL to link to
