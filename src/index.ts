@@ -125,34 +125,6 @@ export {
   type TxErrorOptions,
 } from './protocol/index.js';
 export { UnsupportedSdkError, isUnsupportedSdkError } from './sdk/unsupported-sdk-error.js';
-export {
-  exponentialBackoff,
-  fullJitterBackoff,
-  decorrelatedJitterBackoff,
-  backoffFor,
-  retryWithBackoff,
-  deadline,
-  dedupWindow,
-  boundedMergeMap,
-  circuitBreaker,
-  CircuitBreaker,
-  isBreakerFailure,
-  RetryBudget,
-  retryWithBudget,
-  DEFAULT_RETRY_BUDGET_MAX_TOKENS,
-  DEFAULT_RETRY_BUDGET_TOKEN_RATIO,
-  type RetryBudgetConfig,
-  type BackoffConfig,
-  type BackoffStrategy,
-  type JitterMode,
-  type RandomSource,
-  type RetryWithBackoffConfig,
-  type RetryDecision,
-  type DeadlineConfig,
-  type DedupWindowConfig,
-  type BoundedMergeMapConfig,
-  type QueueGauge,
-  type CircuitBreakerConfig,
-  type CircuitBreakerOperatorConfig,
-  type CircuitState,
-} from './operators/index.js';
+// The operators are mcp-tx/operators (kept out of this entry, so that a browser bundle of the client
+// fetches none of their code up front); the types the client's options and events name stay here.
+export type { JitterMode, RetryBudget, RetryBudgetConfig, CircuitState } from './operators/index.js';

@@ -13,6 +13,7 @@ import {
   type TxEvent,
   type TxResult,
 } from 'mcp-tx';
+import { exponentialBackoff, retryWithBackoff } from 'mcp-tx/operators';
 import { withTxServer, MemoryIdempotencyStore } from 'mcp-tx/server';
 import { chaosTransport, scriptedPeer } from 'mcp-tx/testing';
 import type { RedisIdempotencyStore } from 'mcp-tx/redis';
@@ -35,7 +36,13 @@ export async function connectEverything(): Promise<Observable<TxResult>> {
   void scriptedPeer({ tools: { echo: { result: 'ok' } } });
   // the app's rxjs Observable type is mcp-tx's (one rxjs)
   const call: Observable<TxResult> = client.call$('echo', {});
-  return call;
+  // the operators entry's operators fit the app's rxjs pipe
+  return call.pipe(
+    retryWithBackoff({
+      maxAttempts: 2,
+      backoff: exponentialBackoff({ baseDelayMs: 10, maxDelayMs: 100, multiplier: 2 }),
+    }),
+  );
 }
 
 // Over HTTP: the SDK's own HTTP transports are not assignable to its Transport under

@@ -1,8 +1,8 @@
 // The client's retry budget, marble-tested against a scripted server in virtual time.
 import { type Observable, catchError, concat, defer, map, of, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import { RetryBudget } from '../../src/operators/index.js';
 import {
-  RetryBudget,
   TxClient,
   TxPool,
   isNackError,

@@ -13,7 +13,7 @@ import { DEFAULT_METRICS_INTERVAL_MS } from './defaults.js';
 import type { TxClientOptions } from './options.js';
 import { resolvePolicy } from './resilience/policy.js';
 import { validateReconnect } from './validate-options.js';
-import type { WarmupConfig, WarmupReport } from './pool/warmup-config.js';
+import { resolveWarmup, type WarmupConfig, type WarmupReport } from './pool/warmup-config.js';
 import { readToolSafety } from './resilience/tool-annotations.js';
 import { CallEntry } from './tx-client/call-entry.js';
 import { OWN_TRANSPORT, type OwnTransport } from './tx-client/call-path.js';
@@ -128,9 +128,10 @@ export class TxClient extends CallEntry {
    * const { pingMs, failures } = await client.warmup({ rounds: 3, timeoutMs: 1_000 });
    */
   async warmup(config?: WarmupConfig): Promise<WarmupReport> {
+    const settings = resolveWarmup(config); // checked up front: warmup.ts imports nothing the page has
     // loaded when first used: a browser page that never warms up does not carry it
     const { warmup } = await import('./pool/warmup.js');
-    return warmup(this, this.scheduler, config);
+    return warmup(this, this.scheduler, settings);
   }
 
   /**

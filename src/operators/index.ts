@@ -1,3 +1,8 @@
+/**
+ * mcp-tx/operators: the reliability operators as plain RxJS (backoff, retry with backoff or a
+ * budget, deadline, dedup window, bounded merge, circuit breaker), for any Observable; `TxClient`
+ * does not need them.
+ */
 export {
   backoffFor,
   decorrelatedJitterBackoff,

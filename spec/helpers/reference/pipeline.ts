@@ -12,8 +12,14 @@ import {
   tap,
 } from 'rxjs';
 import { throwError, timer, type Subscriber } from 'rxjs';
-import { boundedMergeMap, circuitBreaker, deadline, retryWithBackoff, retryWithBudget } from 'mcp-tx';
-import type { CircuitState } from 'mcp-tx';
+import {
+  boundedMergeMap,
+  circuitBreaker,
+  deadline,
+  retryWithBackoff,
+  retryWithBudget,
+} from 'mcp-tx/operators';
+import type { CircuitState } from 'mcp-tx/operators';
 import type { DedupEntry, ReferenceCall, ReferenceHost } from './reference-host.js';
 
 /**

@@ -1,5 +1,11 @@
 import type { Observable, SchedulerLike } from 'rxjs';
-import type { BackoffStrategy, CircuitBreaker, CircuitState, RetryBudget, RetryDecision } from 'mcp-tx';
+import type {
+  BackoffStrategy,
+  CircuitBreaker,
+  CircuitState,
+  RetryBudget,
+  RetryDecision,
+} from 'mcp-tx/operators';
 
 /** One logical call as the reference pipeline carries it. */
 export interface ReferenceCall {

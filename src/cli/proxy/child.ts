@@ -6,7 +6,7 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import { Subject, timer, type Subscription } from 'rxjs';
-import { decorrelatedJitterBackoff, type BackoffStrategy } from '../../index.js';
+import { decorrelatedJitterBackoff, type BackoffStrategy } from '../../operators/index.js';
 import { childOf } from '../../sdk/v1/child-process-node.js';
 import type { WatchedChild } from '../../sdk/v1/child-process.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, limitMessages, type OversizedMessage } from './message-limit.js';

@@ -73,3 +73,21 @@ export function validateWarmup(config: unknown, where = 'warmup'): asserts confi
     }
   });
 }
+
+/**
+ * A warm-up config checked ({@link validateWarmup}) and completed with the defaults: what
+ * `warmup.ts` runs.
+ *
+ * @example
+ * resolveWarmup({ rounds: 5 }); // { rounds: 5, calls: [], timeoutMs: 5_000, throwOnFailure: false }
+ */
+export function resolveWarmup(config: WarmupConfig = {}): Required<WarmupConfig> {
+  validateWarmup(config);
+  const {
+    rounds = DEFAULT_WARMUP_ROUNDS,
+    calls = [],
+    timeoutMs = DEFAULT_WARMUP_TIMEOUT_MS,
+    throwOnFailure = false,
+  } = config;
+  return { rounds, calls, timeoutMs, throwOnFailure };
+}

@@ -3,13 +3,7 @@ import type { SchedulerLike } from 'rxjs';
 import { AttemptTimeoutError } from '../../protocol/errors.js';
 import type { TxResult } from '../events.js';
 import type { CallOptions } from '../options.js';
-import {
-  DEFAULT_WARMUP_ROUNDS,
-  DEFAULT_WARMUP_TIMEOUT_MS,
-  validateWarmup,
-  type WarmupConfig,
-  type WarmupReport,
-} from './warmup-config.js';
+import type { WarmupConfig, WarmupReport } from './warmup-config.js';
 
 /** What a warm-up needs of a client. */
 export interface WarmupTarget {
@@ -21,23 +15,19 @@ export interface WarmupTarget {
  * Pings the server (and makes `calls`) `rounds` times, so that the first real call does not pay
  * for connection setup: sockets, sessions, the server's lazy start, JIT. Resolves with what it
  * measured; a failed ping or call is reported, not thrown, unless `throwOnFailure`.
- * `TxClient.warmup` and `TxPool.warmup` call it.
+ * `TxClient.warmup` and `TxPool.warmup` call it, with a config checked and completed by
+ * `resolveWarmup` (up front: this module, a chunk of its own in a browser bundle, then shares no
+ * file with the page).
  *
  * @example
- * const { pingMs } = await warmup(client, scheduler, { rounds: 3 });
+ * const { pingMs } = await warmup(client, scheduler, resolveWarmup({ rounds: 3 }));
  */
 export async function warmup(
   target: WarmupTarget,
   scheduler: SchedulerLike,
-  config: WarmupConfig = {},
+  config: Required<WarmupConfig>,
 ): Promise<WarmupReport> {
-  validateWarmup(config);
-  const {
-    rounds = DEFAULT_WARMUP_ROUNDS,
-    calls = [],
-    timeoutMs = DEFAULT_WARMUP_TIMEOUT_MS,
-    throwOnFailure = false,
-  } = config;
+  const { rounds, calls, timeoutMs, throwOnFailure } = config;
   const report: WarmupReport = { pingMs: [], callMs: {}, failures: [], totalMs: 0 };
   const started = scheduler.now();
   const measure = async (what: string, run: () => Promise<unknown>, into: number[]) => {
