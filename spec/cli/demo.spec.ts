@@ -1,10 +1,11 @@
 import { formatSummary, runDemo, type RunProgress } from '../../src/cli/demo/index.js';
 import { makeTransfers, percentile } from '../../src/cli/demo/workload.js';
 
-describe('runDemo', () => {
+describe.each(['v1', 'v2'] as const)('runDemo on SDK %s', (sdk) => {
   it('should complete every call with exactly one execution each under loss, duplicates and a restart', async () => {
     const progress: [string, RunProgress][] = [];
     const summary = await runDemo({
+      sdk,
       calls: 40,
       concurrency: 8,
       loss: 0.2,
@@ -12,6 +13,7 @@ describe('runDemo', () => {
       onProgress: (run, p) => progress.push([run, p]),
     });
     expect(summary).toMatchObject({
+      sdk,
       calls: 40,
       completed: 40,
       lost: 0,
@@ -33,6 +35,7 @@ describe('runDemo', () => {
     expect(progress.filter(([run]) => run === 'bare').at(-1)?.[1]).toMatchObject({ done: 40, total: 40 });
     const text = formatSummary(summary);
     expect(text).toContain('mcp-tx: exactly once - 40 calls, 40 executions, ledger correct');
+    expect(text.includes('mcp-tx on SDK v2')).toBe(sdk === 'v2');
     expect(text).toMatch(/tool executions\s+40\s+\d+/);
   }, 60_000);
 });

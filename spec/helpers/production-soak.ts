@@ -1,18 +1,21 @@
 /**
- * The production soak (issue 21): two SDK v1 replicas (separate processes, stateless Streamable
- * HTTP behind `withTxServer`, one Redis store) behind a round-robin proxy that loses a share of
+ * The production soak (issue 21; on SDK v2, issue 22): two replicas (separate processes,
+ * stateless Streamable HTTP behind `withTxServer` on SDK v1, or `txServerFactory` on SDK v2 with
+ * `sdk: 'v2'`; one Redis store) behind a round-robin proxy that loses a share of
  * the messages each way, one private Redis with an append-only file fsynced on every write.
  * One `TxClient` makes `calls` keyed calls of a side-effecting tool, `concurrency` in flight,
  * while replicas are SIGKILLed and restarted and Redis is SIGKILLed and restarted. Once the chaos
  * is over, every key that ended in a retryable error is retried; then the replicas' journal (every
  * execution, every claim and outcome) is held against what each caller got. Run by
  * spec/reliability/production-soak.spec.ts (a few hundred calls) and bench/production-soak.ts
- * (`npm run soak:production`, 10,000).
+ * (`npm run soak:production`, 10,000), and on SDK v2 by bench/v2-stateless-soak.ts
+ * (`npm run soak:v2`, 1,000).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpTransport, isTxError, TxClient } from '../../src/index.js';
+import * as v2 from '../../src/v2/index.js';
 import { audit, parseJournal, type Ending, type ProductionSoakReport } from './production-soak-audit.js';
 import { PrivateRedis, freePort } from './private-redis.js';
 import { chaosTrack, spread } from './chaos-track.js';
@@ -45,6 +48,18 @@ export interface ProductionSoakOptions {
   /** Ports on 127.0.0.1 (proxy, the two replicas, Redis). @default free ones */
   ports?: { proxy: number; replicas: readonly [number, number]; redis: number };
   log?: (line: string) => void;
+  /**
+   * The SDK major of the replicas and the client: `v1` (`withTxServer`, stateless Streamable HTTP,
+   * the `initialize` era), or `v2` (`txServerFactory` on `createMcpHandler`, and an `mcp-tx/v2`
+   * TxClient on the stateless 2026-07-28 protocol). @default 'v1'
+   */
+  sdk?: 'v1' | 'v2';
+}
+
+/** What the soak needs of a TxClient, on either SDK major. */
+interface SoakClient {
+  call(name: string, args: Record<string, unknown>, options: { idempotencyKey: string }): Promise<unknown>;
+  close(): Promise<void>;
 }
 
 /**
@@ -59,6 +74,7 @@ export type { ProductionSoakReport } from './production-soak-audit.js';
 export async function productionSoak(options: ProductionSoakOptions): Promise<ProductionSoakReport> {
   const { calls, concurrency, loss, seed, replicaKills, redisRestarts } = options;
   const { leaseMs = 3_000, downMs = 300, timeoutMs = 10_000, attempts = 5, log = () => undefined } = options;
+  const { sdk = 'v1' } = options;
   const ports = options.ports ?? {
     proxy: await freePort(),
     replicas: [await freePort(), await freePort()] as const,
@@ -77,7 +93,7 @@ export async function productionSoak(options: ProductionSoakOptions): Promise<Pr
     log(line);
   };
   const replica = (i: 0 | 1) =>
-    startReplica(`${'AB'[i]}${(lives[i] = (lives[i] ?? 0) + 1)}`, store, leaseMs, 'v1', {
+    startReplica(`${'AB'[i]}${(lives[i] = (lives[i] ?? 0) + 1)}`, store, leaseMs, sdk, {
       stateless: true,
       port: ports.replicas[i],
       journal,
@@ -114,15 +130,19 @@ export async function productionSoak(options: ProductionSoakOptions): Promise<Pr
   }
 
   async function soak(proxy: RoundRobinProxy) {
-    const connect = async (maxAttempts: number) => {
+    const connect = async (maxAttempts: number): Promise<SoakClient> => {
       proxy.loss = 0; // an MCP handshake is not retried by anyone: the loss starts once connected
-      const client = await TxClient.connect(() => httpTransport(proxy.url), {
+      const clientOptions = {
         concurrency,
         maxQueue: calls,
         timeoutMs,
         retry: { maxAttempts, baseDelayMs: 50, maxDelayMs: 2_000 },
         reconnect: { maxAttempts: 50, baseDelayMs: 50, maxDelayMs: 1_000 },
-      });
+      };
+      const client: SoakClient =
+        sdk === 'v1'
+          ? await TxClient.connect(() => httpTransport(proxy.url), clientOptions)
+          : await v2.TxClient.connect(() => v2.httpTransport(proxy.url), clientOptions);
       proxy.loss = loss;
       return client;
     };
@@ -158,7 +178,7 @@ export async function productionSoak(options: ProductionSoakOptions): Promise<Pr
     };
 
     const keys = Array.from({ length: calls }, (_, i) => `soak-${seed}-${i}`);
-    const call = (client: TxClient, key: string): Promise<Ending> =>
+    const call = (client: SoakClient, key: string): Promise<Ending> =>
       client.call('charge', { id: key }, { idempotencyKey: key }).then(
         () => ({ key, completed: true }),
         (error: unknown) => ({ key, completed: false, error }),

@@ -23,7 +23,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +31,7 @@ import { z } from 'zod';
 import { PostgresIdempotencyStore } from '../../src/postgres/index.js';
 import { RedisIdempotencyStore } from '../../src/redis/index.js';
 import { redisTarget } from './redis-target.js';
+import { journalStore } from './replica-journal.js';
 import { withTxServer } from '../../src/server/index.js';
 
 const { values } = parseArgs({
@@ -60,44 +60,8 @@ const store = values.store.startsWith('postgres')
       leaseMs,
       commandTimeoutMs: 1_000,
     });
-const journalFile = values.journal;
-
-/** One line in the journal, if there is one. */
-function note(event: string, key: string): void {
-  if (journalFile !== undefined) appendFileSync(journalFile, `${Date.now()} ${name} ${event} ${key}\n`);
-}
-
-if (journalFile !== undefined) journalStore();
-
-/** Notes every step the store took for a key (a journal of claims and outcomes, for the soak's report). */
-function journalStore(): void {
-  const { claim, complete, release } = store;
-  store.claim = async (key, ...rest) => {
-    note('claiming', key);
-    try {
-      const claimed = await claim.call(store, key, ...rest);
-      note(claimed.status === 'claimed' ? 'claimed' : `claim-${claimed.status}`, key);
-      return claimed;
-    } catch (e) {
-      note('claim-failed', key);
-      throw e;
-    }
-  };
-  store.complete = async (key, record) => {
-    try {
-      const stored = await complete.call(store, key, record);
-      note('completed', key);
-      return stored;
-    } catch (e) {
-      note('complete-failed', key);
-      throw e;
-    }
-  };
-  store.release = async (key) => {
-    await release.call(store, key);
-    note('released', key);
-  };
-}
+/** Notes a line in the journal, if there is one (every store step is noted already). */
+const note = journalStore(store, values.journal, name);
 
 function makeServer(): McpServer {
   const server = new McpServer({ name: `replica-${name}`, version: '1.0.0' });

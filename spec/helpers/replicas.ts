@@ -22,7 +22,7 @@ export interface ReplicaStore {
   readonly space: string;
 }
 
-/** More of an SDK v1 replica (spec/helpers/replica.ts): how it serves and what it notes. */
+/** More of a replica: how it serves and what it notes (SDK v2 replicas are stateless always). */
 export interface ReplicaOptions {
   /** Serve without sessions, a server per POST (for a load balancer without affinity). @default false */
   stateless?: boolean;
@@ -35,7 +35,7 @@ export interface ReplicaOptions {
 /**
  * Starts a replica sharing the key space `store.space` at `store.url`, with claims leased for
  * `leaseMs`: on SDK v1 (`replica.ts`, a session per client, or none with `options.stateless`) or
- * SDK v2 (`v2-replica.ts`, a server per request; `options` are for v1 only).
+ * SDK v2 (`v2-replica.ts`, a server per request, stateless whatever `options.stateless` says but `false`).
  */
 export async function startReplica(
   name: string,
@@ -47,10 +47,12 @@ export async function startReplica(
   const file = sdk === 'v1' ? './replica.ts' : './v2-replica.ts';
   const script = fileURLToPath(new URL(file, import.meta.url));
   const args = ['--store', store.url, '--space', store.space, '--lease', String(leaseMs), '--name', name];
-  if (options.stateless === true) args.push('--stateless');
+  if (options.stateless === true && sdk === 'v1') args.push('--stateless');
   if (options.port !== undefined) args.push('--port', String(options.port));
   if (options.journal !== undefined) args.push('--journal', options.journal);
-  if (sdk === 'v2' && args.length > 8) throw new TypeError('startReplica: options are for SDK v1 replicas');
+  if (sdk === 'v2' && options.stateless === false) {
+    throw new TypeError('startReplica: an SDK v2 replica serves a server per request, stateless');
+  }
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

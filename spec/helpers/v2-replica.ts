@@ -5,7 +5,11 @@
  * contract as spec/helpers/redis-replica.ts (the SDK v1 replica), so that spec/helpers/redis-replicas.ts
  * starts either:
  *
- * `node --import tsx spec/helpers/v2-replica.ts --redis <url> --prefix <p> --lease <ms> --name A`
+ * `node --import tsx spec/helpers/v2-replica.ts --store <url> --space <s> --lease <ms> --name A
+ *   [--port <n>] [--journal <file>]`
+ *
+ * `--port` listens there (a restarted replica takes its predecessor's place); `--journal` keeps
+ * the soak's journal of executions and store steps (spec/helpers/replica-journal.ts).
  *
  * Prints `{"url": …}` once it listens, and `exec <tool> <id>` each time a tool starts, on stdout.
  * `Authorization: Bearer token-<name>` (alice, bob) authenticates as client `<name>`. Tools:
@@ -19,6 +23,7 @@ import { z } from 'zod';
 import { PostgresIdempotencyStore } from '../../src/postgres/index.js';
 import { RedisIdempotencyStore } from '../../src/redis/index.js';
 import { redisTarget } from './redis-target.js';
+import { journalStore } from './replica-journal.js';
 import { txServerFactory } from '../../src/v2/server/index.js';
 import { listenV2 } from './v2-http-server.js';
 
@@ -28,6 +33,8 @@ const { values } = parseArgs({
     space: { type: 'string', default: 'mcp-tx-spec:' },
     lease: { type: 'string', default: '10000' },
     name: { type: 'string', default: 'replica' },
+    port: { type: 'string', default: '0' },
+    journal: { type: 'string' },
   },
 });
 const name = values.name;
@@ -46,12 +53,16 @@ const store = values.store.startsWith('postgres')
       commandTimeoutMs: 1_000,
     });
 
+/** Notes a line in the journal, if there is one (every store step is noted already). */
+const note = journalStore(store, values.journal, name);
+
 function makeServer(): McpServer {
   const server = new McpServer({ name: `replica-${name}`, version: '1.0.0' });
   const tool =
     (tool: string) =>
     async ({ id, ms }: { id: string; ms?: number | undefined }) => {
       process.stdout.write(`exec ${tool} ${id}\n`);
+      note('exec', id);
       await new Promise((r) => setTimeout(r, ms ?? 0));
       return { content: [{ type: 'text' as const, text: `${tool} ${id} by ${name}` }] };
     };
@@ -66,7 +77,7 @@ function makeServer(): McpServer {
 }
 
 const handler = createMcpHandler(txServerFactory(makeServer, { store, idempotentTools: ['lookup'] }));
-const http = await listenV2(handler);
+const http = await listenV2(handler, Number(values.port));
 process.stdout.write(`${JSON.stringify({ url: http.url.href })}\n`);
 process.on('SIGTERM', () => {
   void http

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { DEMO_DEFAULTS } from './demo/defaults.js';
 import type { DemoOptions, RunProgress } from './demo/index.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from './support/errors.js';
@@ -12,6 +12,7 @@ interface DemoFlags {
   json?: boolean;
   ui?: boolean;
   port?: number;
+  sdk: 'v1' | 'v2';
 }
 
 /** Cells of the bar. */
@@ -64,6 +65,14 @@ export function demoCommand(program: Command, setExit: (code: number) => void): 
       DEMO_DEFAULTS.loss,
     )
     .option('--seed <n>', 'seed of the faults and the transfers', integer(0, 2 ** 32 - 1), DEMO_DEFAULTS.seed)
+    .addOption(
+      new Option(
+        '--sdk <major>',
+        "mcp-tx's run on SDK v1 (mcp-tx) or v2 (mcp-tx/v2, @modelcontextprotocol/server)",
+      )
+        .choices(['v1', 'v2'])
+        .default('v1'),
+    )
     .option('--json', 'print the summary as JSON (no progress bar)')
     .option('--ui', 'serve the live view instead: a page whose TxClient runs in your browser tab')
     .option('--port <n>', 'port of the live view on 127.0.0.1 (default: 0, a free one)', integer(0, 65_535))
@@ -73,6 +82,8 @@ export function demoCommand(program: Command, setExit: (code: number) => void): 
 An in-memory ledger server with a side-effecting 'transfer' tool, behind withTxServer, is
 called through TxClient over a faulty link; then the same transfers go through the bare SDK
 Client with a naive retry-on-timeout loop. Exit code 1 if mcp-tx was not exactly-once.
+With --sdk v2, mcp-tx's run uses the mcp-tx/v2 client and SDK v2 ledger servers (install
+@modelcontextprotocol/client and @modelcontextprotocol/server); the bare run stays on SDK v1.
 
 With --ui, the same ledger server is served over Streamable HTTP on 127.0.0.1 with a page whose
 TxClient runs in the browser tab, through a lossy link: fire keyed transfers and watch each
@@ -81,12 +92,15 @@ call's ACKs, NACKs, retries and replays, the latency, and the ledger's execution
 Examples:
   $ mcp-tx demo
   $ mcp-tx demo --calls 1000 --concurrency 50 --loss 0.3 --seed 7
+  $ mcp-tx demo --sdk v2
   $ mcp-tx demo --json | jq '{executions, bare: .bare.executions}'
   $ mcp-tx demo --ui --port 3000`,
     )
     .action(async (opts: DemoFlags) => {
       if (opts.ui) {
         if (opts.json) throw new UsageError('--json is for the summary of a run, not for --ui');
+        if (opts.sdk !== 'v1')
+          throw new UsageError('--sdk is for a run, not for --ui (its page runs on SDK v1)');
         const { runUi } = await import('./demo/ui/run.js');
         await runUi({ port: opts.port ?? 0 }, (line) => process.stdout.write(line));
         return setExit(EXIT_OK);
@@ -99,6 +113,7 @@ Examples:
         concurrency: opts.concurrency,
         loss: opts.loss,
         seed: opts.seed,
+        sdk: opts.sdk,
         ...(onProgress ? { onProgress } : {}),
       });
       process.stdout.write(

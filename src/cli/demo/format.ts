@@ -34,7 +34,7 @@ export function formatSummary(summary: DemoSummary): string {
     ['wall time', (s) => ms(s.durationMs)],
   ];
   const lines = [
-    `mcp-tx demo: ${summary.calls} transfers, ${summary.concurrency} in flight, seed ${summary.seed}`,
+    `mcp-tx demo: ${summary.calls} transfers, ${summary.concurrency} in flight, seed ${summary.seed}${summary.sdk === 'v2' ? ', mcp-tx on SDK v2' : ''}`,
     `faults each way: ${pct(faults.drop)} lost, ${pct(faults.duplicate)} duplicated, ${faults.delayMs[0]}-${faults.delayMs[1]} ms delay, ` +
       `reordering within ${faults.reorderWindow}; server restarted ${summary.restarts}x mid-run`,
     `both clients: ${summary.timeoutMs} ms per attempt, up to ${summary.maxAttempts} attempts; expected ${dollars(summary.expectedCents)} moved`,

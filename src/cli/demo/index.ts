@@ -29,6 +29,12 @@ export interface DemoOptions {
   timeoutMs?: number;
   /** Attempts per call, the first included, for both clients. @default enough that no call is likely lost (attemptsFor) */
   maxAttempts?: number;
+  /**
+   * The SDK major of mcp-tx's run: `v2` runs it with the `mcp-tx/v2` client and SDK v2 servers
+   * (`@modelcontextprotocol/server`) over SDK v2's in-memory pair (the `initialize` era); the bare
+   * run stays on SDK v1. @default 'v1'
+   */
+  sdk?: 'v1' | 'v2';
   /** Live counters after every finished call, per run. */
   onProgress?: (run: 'mcp-tx' | 'bare', progress: RunProgress) => void;
 }
@@ -52,6 +58,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     timeoutMs = DEMO_DEFAULTS.timeoutMs,
     maxAttempts = attemptsFor(loss, calls),
     onProgress,
+    sdk = 'v1',
   } = options;
   const faults: Faults = { drop: loss, duplicate, delayMs: [0, 10], reorderWindow: 4 };
   const transfers = makeTransfers(calls, seed);
@@ -64,7 +71,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     seed,
     onProgress: onProgress && ((p) => onProgress(run, p)),
   });
-  const tx = await runTx(transfers, settings('mcp-tx'));
+  const tx = await runTx(transfers, { ...settings('mcp-tx'), sdk });
   const bare = await runBare(transfers, settings('bare'));
-  return { ...tx, seed, concurrency, faults, restarts: 1, timeoutMs, maxAttempts, bare };
+  return { ...tx, sdk, seed, concurrency, faults, restarts: 1, timeoutMs, maxAttempts, bare };
 }

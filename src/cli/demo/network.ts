@@ -1,5 +1,4 @@
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { IdempotencyStore } from '../../server/index.js';
 import { chaosTransport, type ChaosFaults, type ChaosTransport } from '../../testing/index.js';
@@ -34,7 +33,8 @@ export class DemoNetwork {
   readonly counters: ServerCounters = { requests: 0, replays: 0 };
   /** Servers started. */
   servers = 0;
-  private current: { serverSide: Transport; server: McpServer; chaos: ChaosTransport } | undefined;
+  private current:
+    { serverSide: Transport; server: { close(): Promise<void> }; chaos: ChaosTransport } | undefined;
   private readonly links: ChaosTransport[] = [];
 
   constructor(
@@ -42,17 +42,34 @@ export class DemoNetwork {
     private readonly store: IdempotencyStore | undefined,
     private readonly faults: Faults,
     private readonly seed: number,
+    /** The SDK major of the servers and of the in-memory pairs (`v2`: loaded when first used). */
+    private readonly sdk: 'v1' | 'v2' = 'v1',
   ) {}
 
   /** A fresh link to a fresh server; the client side, faults off. */
   async connect(): Promise<Transport> {
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    const server = await startLedgerServer(serverSide, this.ledger, this.store, this.counters);
+    const [clientSide, serverSide] = await this.pair();
+    const server = await this.serve(serverSide);
     this.servers++;
     const chaos = chaosTransport(clientSide, { seed: this.seed + this.links.length, drop: 0, duplicate: 0 });
     this.links.push(chaos);
     this.current = { serverSide, server, chaos };
     return chaos;
+  }
+
+  /** An in-memory pair of the SDK major's (SDK v2's ends meet SDK v1's transport interface at run time). */
+  private async pair(): Promise<[Transport, Transport]> {
+    if (this.sdk === 'v1') return InMemoryTransport.createLinkedPair();
+    const { InMemoryTransport: InMemoryV2 } = await import('@modelcontextprotocol/client');
+    return InMemoryV2.createLinkedPair() as unknown as [Transport, Transport];
+  }
+
+  /** A fresh ledger server of the SDK major's on `serverSide`. */
+  private async serve(serverSide: Transport): Promise<{ close(): Promise<void> }> {
+    if (this.sdk === 'v1') return startLedgerServer(serverSide, this.ledger, this.store, this.counters);
+    if (this.store === undefined) throw new TypeError('the SDK v2 demo serves behind withTxServer only');
+    const { startLedgerServerV2 } = await import('./server-v2.js');
+    return startLedgerServerV2(serverSide, this.ledger, this.store, this.counters);
   }
 
   /** Turns the faults on for the current link. */

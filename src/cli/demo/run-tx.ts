@@ -22,6 +22,8 @@ export interface RunSettings {
   seed: number;
   /** Called after every finished call with the run's counters so far. */
   onProgress?: ((progress: RunProgress) => void) | undefined;
+  /** The SDK major of mcp-tx's run: its client (`mcp-tx/v2` when `v2`) and servers. @default 'v1' */
+  sdk?: 'v1' | 'v2';
 }
 
 /** Live counters of a run, for a progress display. */
@@ -35,8 +37,8 @@ export interface RunProgress {
 }
 
 /**
- * Makes every transfer through a {@link TxClient} over the faulty network, to ledger servers
- * behind `withTxServer` sharing one store; the server is restarted once half of the calls are
+ * Makes every transfer through a {@link TxClient} (mcp-tx/v2's with `settings.sdk: 'v2'`) over
+ * the faulty network, to ledger servers (of the same SDK major) behind `withTxServer` sharing one store; the server is restarted once half of the calls are
  * done, and the client reconnects through its transport factory.
  *
  * @example
@@ -44,17 +46,23 @@ export interface RunProgress {
  * stats.executions === stats.calls // exactly once
  */
 export async function runTx(transfers: readonly Transfer[], settings: RunSettings): Promise<RunStats> {
-  const { concurrency, timeoutMs, maxAttempts, baseDelayMs, faults, seed, onProgress } = settings;
+  const { concurrency, timeoutMs, maxAttempts, baseDelayMs, faults, seed, onProgress, sdk = 'v1' } = settings;
   const ledger = new Ledger(ACCOUNTS, OPENING_CENTS);
-  const network = new DemoNetwork(ledger, new MemoryIdempotencyStore(), faults, seed);
+  const network = new DemoNetwork(ledger, new MemoryIdempotencyStore(), faults, seed, sdk);
   const started = performance.now();
   let connected = false;
-  const client = await TxClient.connect(() => network.connect(), {
+  const options = {
     concurrency,
     timeoutMs,
     retry: { maxAttempts, baseDelayMs, maxDelayMs: timeoutMs },
     reconnect: { maxAttempts: 20, baseDelayMs, maxDelayMs: timeoutMs, initializeTimeoutMs: 5 * timeoutMs },
-  });
+  };
+  const client: Pick<TxClient, 'status$' | 'events$' | 'call' | 'close'> =
+    sdk === 'v1'
+      ? await TxClient.connect(() => network.connect(), options)
+      : await (
+          await import('../../v2/index.js')
+        ).TxClient.connect(async () => (await network.connect()) as never, options);
   // Faults go on once a connection is up (an MCP handshake is not retried by anyone).
   const status = client.status$.subscribe((s) => s === 'connected' && connected && network.faulty());
   connected = true;

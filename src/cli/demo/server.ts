@@ -3,7 +3,7 @@ import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { withTxServer, type IdempotencyStore, type TxServerOptions } from '../../server/index.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger, Transfer } from './ledger.js';
 
 /** Simulated work per transfer, ms: long enough for retries to overlap a running execution. */
 const WORK_MS = 2;
@@ -24,29 +24,46 @@ export async function startLedgerServer(
   { tx = {}, workMs = WORK_MS }: LedgerServerOptions = {},
 ): Promise<McpServer> {
   const server = new McpServer({ name: 'mcp-tx-demo-ledger', version: '1.0.0' });
+  const { description, annotations, run } = transferTool(ledger, workMs);
   server.registerTool(
     'transfer',
     {
-      description: 'Move cents between two accounts (not idempotent: every run moves money).',
+      description,
       inputSchema: { from: z.string(), to: z.string(), cents: z.number().int().positive(), ref: z.string() },
-      annotations: { destructiveHint: true, idempotentHint: false },
+      annotations,
     },
-    async (args) => {
-      await new Promise((resolve) => setTimeout(resolve, workMs));
-      try {
-        const balances = ledger.transfer(args);
-        return { content: [{ type: 'text', text: JSON.stringify(balances) }] };
-      } catch (e) {
-        return {
-          content: [{ type: 'text', text: e instanceof Error ? e.message : String(e) }],
-          isError: true,
-        };
-      }
-    },
+    run,
   );
   const counted = new CountingTransport(transport, counters);
   await server.connect(store ? withTxServer(counted, { ...tx, store }) : counted);
   return server;
+}
+
+/**
+ * The `transfer` tool on `ledger`, for a server of either SDK major: its description, annotations
+ * and handler (each run moves money, after `workMs` of simulated work).
+ *
+ * @example
+ * const { run } = transferTool(ledger);
+ * await run({ from: 'alice', to: 'bob', cents: 100, ref: 't-1' });
+ */
+export function transferTool(ledger: Ledger, workMs = WORK_MS) {
+  return {
+    description: 'Move cents between two accounts (not idempotent: every run moves money).',
+    annotations: { destructiveHint: true, idempotentHint: false },
+    run: async (args: Transfer) => {
+      await new Promise((resolve) => setTimeout(resolve, workMs));
+      try {
+        const balances = ledger.transfer(args);
+        return { content: [{ type: 'text' as const, text: JSON.stringify(balances) }] };
+      } catch (e) {
+        return {
+          content: [{ type: 'text' as const, text: e instanceof Error ? e.message : String(e) }],
+          isError: true,
+        };
+      }
+    },
+  };
 }
 
 /** Options of {@link startLedgerServer}. */
@@ -65,8 +82,13 @@ export interface ServerCounters {
   replays: number;
 }
 
-/** A transport that counts tool requests in and replayed results out. */
-class CountingTransport implements Transport {
+/**
+ * A transport that counts tool requests in and replayed results out.
+ *
+ * @example
+ * await server.connect(new CountingTransport(transport, { requests: 0, replays: 0 }));
+ */
+export class CountingTransport implements Transport {
   onclose?: () => void; // no `| undefined`: fits SDK 1.x before 1.32.2 (exactOptionalPropertyTypes)
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;

@@ -9,6 +9,8 @@ import type { RunStats } from './workload.js';
  * summary.executions === summary.calls; // the exactly-once proof
  */
 export interface DemoSummary extends RunStats {
+  /** The SDK major of mcp-tx's run (its client and servers). */
+  sdk: 'v1' | 'v2';
   seed: number;
   concurrency: number;
   faults: Faults;

@@ -39,6 +39,8 @@ type CoreNotificationHandler = (notification: { method: string; params?: unknown
 export class ClientView {
   readonly #views = new WeakMap<Transport, Transport>();
   #onclose: (() => void) | undefined;
+  /** The server's capabilities as last seen: SDK v2 clears its own at the start of each reconnect. */
+  #lastCapabilities: Record<string, unknown> | undefined;
 
   constructor(
     /** The SDK v2 client seen. */
@@ -90,9 +92,14 @@ export class ClientView {
   /**
    * The server's capabilities, with the mcp-tx extension of the stateless protocol (from
    * `server/discover`) also shown where the `initialize` era puts it (`experimental.mcp_tx`).
+   * While a reconnection runs, the last server's: SDK v2 clears them as a fresh connect starts
+   * (SDK v1 keeps them until the new handshake), and an attempt made meanwhile, sent once the
+   * connection is back, must still carry its idempotency key (a plain call could run twice).
    */
   getServerCapabilities(): Record<string, unknown> | undefined {
-    const capabilities = this.client.getServerCapabilities() as Record<string, unknown> | undefined;
+    const capabilities =
+      (this.client.getServerCapabilities() as Record<string, unknown> | undefined) ?? this.#lastCapabilities;
+    this.#lastCapabilities = capabilities;
     if (!capabilities || parseTxCapability(capabilities)) return capabilities;
     const extension = parseTxExtension(capabilities);
     if (!extension) return capabilities;
