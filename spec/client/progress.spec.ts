@@ -120,9 +120,11 @@ describe('TxClient and MCP progress (real McpServer, in memory)', () => {
       defaultValue: undefined,
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TIMEOUT' });
-    // at 450 ms, though a progress came every 100 ms (each would restart the 400 ms timeout)
+    // at 450 ms, though a progress came every 100 ms (each would restart the 400 ms timeout); a
+    // Node timer fires on the event loop's millisecond clock, which may stand up to a millisecond
+    // behind the sub-millisecond clock elapsedMs is read from (449.x was seen): hence 448
     const { elapsedMs } = (error as { info: { elapsedMs: number } }).info;
-    expect(elapsedMs).toBeGreaterThanOrEqual(450);
+    expect(elapsedMs).toBeGreaterThanOrEqual(448);
     expect(elapsedMs).toBeLessThan(850);
   });
 
