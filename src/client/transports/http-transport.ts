@@ -3,8 +3,7 @@ import {
   type StreamableHTTPClientTransportOptions,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { defaultHttpFetch } from '#http-fetch';
-import { perRequestSignalFetch } from './per-request-signal-fetch.js';
+import { httpTransportArgs } from './http-transport-args.js';
 
 /**
  * A Streamable HTTP client transport to `url`: the SDK's `StreamableHTTPClientTransport` with a
@@ -27,20 +26,5 @@ export function httpTransport(
   url: string | URL,
   options: StreamableHTTPClientTransportOptions = {},
 ): StreamableHTTPClientTransport & Transport {
-  if (typeof url !== 'string' && !(url instanceof URL)) {
-    throw new TypeError(`url must be a string or a URL, got ${url === null ? 'null' : typeof url}`);
-  }
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw new TypeError(`options.fetch must be a function, got ${typeof options.fetch}`);
-  }
-  return new StreamableHTTPClientTransport(typeof url === 'string' ? new URL(url) : url, {
-    ...options,
-    fetch:
-      options.fetch === undefined && defaultHttpFetch !== undefined
-        ? defaultHttpFetch
-        : perRequestSignalFetch(options.fetch),
-  });
+  return new StreamableHTTPClientTransport(...httpTransportArgs(url, options));
 }

@@ -2,8 +2,7 @@ import {
   StreamableHTTPClientTransport,
   type StreamableHTTPClientTransportOptions,
 } from '@modelcontextprotocol/client';
-import { defaultHttpFetch } from '#http-fetch';
-import { perRequestSignalFetch } from '../../client/transports/per-request-signal-fetch.js';
+import { httpTransportArgs } from '../../client/transports/http-transport-args.js';
 
 /**
  * A Streamable HTTP client transport of SDK v2 to `url`, with mcp-tx's fetch (under Node a fetch
@@ -19,20 +18,5 @@ export function httpTransport(
   url: string | URL,
   options: StreamableHTTPClientTransportOptions = {},
 ): StreamableHTTPClientTransport {
-  if (typeof url !== 'string' && !(url instanceof URL)) {
-    throw new TypeError(`url must be a string or a URL, got ${url === null ? 'null' : typeof url}`);
-  }
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw new TypeError(`options.fetch must be a function, got ${typeof options.fetch}`);
-  }
-  return new StreamableHTTPClientTransport(typeof url === 'string' ? new URL(url) : url, {
-    ...options,
-    fetch:
-      options.fetch === undefined && defaultHttpFetch !== undefined
-        ? defaultHttpFetch
-        : perRequestSignalFetch(options.fetch),
-  });
+  return new StreamableHTTPClientTransport(...httpTransportArgs(url, options));
 }
