@@ -4,7 +4,7 @@ import {
   isMalformedRecordError,
   isStoreUnavailableError,
 } from '../../src/postgres/index.js';
-import type { TxOutcome } from '../../src/server/index.js';
+import type { LateRenewal, TxOutcome } from '../../src/server/index.js';
 import { POSTGRES_URL, describePostgres, dropSchema, randomSchema, sql } from '../helpers/postgres.js';
 import { freePort } from '../helpers/redis.js';
 
@@ -120,6 +120,21 @@ describePostgres('PostgresIdempotencyStore', () => {
     expect(isMalformedRecordError(await a.get('k').catch((e: unknown) => e))).toBe(true);
     await sql(`UPDATE "${schema}".idempotency_keys SET outcome = '{"result": 1}'`);
     expect(isMalformedRecordError(await a.get('k').catch((e: unknown) => e))).toBe(true);
+  });
+
+  it("should tell a claim's onLateRenewal when a blocked event loop held its renewal back", async () => {
+    const a = store({ leaseMs: 300 }); // renewed every 100 ms
+    await a.migrate();
+    const late: LateRenewal[] = [];
+    expect(await a.claim('k', 'fp', 'r', { onLateRenewal: (r) => late.push(r) })).toEqual({
+      status: 'claimed',
+    });
+    const blockedUntil = Date.now() + 450; // the renewal due in 100 ms runs 350 ms late: lapsed
+    while (Date.now() < blockedUntil);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(late[0]).toMatchObject({ key: 'k', leaseMs: 300, lapsed: true });
+    expect(late[0]?.lateByMs).toBeGreaterThanOrEqual(200);
+    await a.complete('k', { outcome: OUTCOME, fingerprint: 'fp' });
   });
 
   it('should sweep expired rows, and leave live ones', async () => {

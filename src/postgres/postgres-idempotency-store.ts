@@ -7,7 +7,7 @@ import type {
   StoredRecord,
 } from '../server/idempotency-store.js';
 import { OutcomeTooLargeError, StoreUnavailableError } from '../server/store-errors.js';
-import { ClaimLeases } from '../redis/claim-leases.js';
+import { ClaimLeases, type Held } from '../redis/claim-leases.js';
 import { KeyWaiters, type KeyState } from '../redis/key-waiters.js';
 import { PgConnection } from './connection.js';
 import { ClaimLostError, isMalformedRecordError } from './errors.js';
@@ -166,7 +166,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       );
       throw error;
     }
-    return this.#claimed(k, fingerprint, token, row);
+    return this.#claimed(k, { token, fingerprint, onLate: options?.onLateRenewal }, row);
   }
 
   async complete(key: string, { outcome, fingerprint }: Pick<StoredRecord, 'outcome' | 'fingerprint'>) {
@@ -250,11 +250,11 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       throw new StoreUnavailableError('postgres: the store is closed', { retryAfterMs: 1_000 });
   }
 
-  #claimed(k: string, fingerprint: string, token: string, row: StatusRow | undefined): ClaimResult {
+  #claimed(k: string, held: Held, row: StatusRow | undefined): ClaimResult {
     const status = row?.status;
-    if (status === 'claimed') this.#leases.hold(k, { token, fingerprint });
+    if (status === 'claimed') this.#leases.hold(k, held);
     if (status === 'in_flight') return { status, completion: this.#waiters.wait(k) };
-    return claimResult(k, fingerprint, row);
+    return claimResult(k, held.fingerprint, row);
   }
 
   #save(
