@@ -11,7 +11,7 @@ import {
   type TxError,
   type TxRequestMeta,
 } from '../../protocol/index.js';
-import { Attempt, CANCELLED, type AttemptOwner, type AttemptSink } from './attempt.js';
+import { ABANDONED, Attempt, CANCELLED, type AttemptOwner, type AttemptSink } from './attempt.js';
 import { deadlineError, eventBase, publish, watched, type CallContext } from './call-context.js';
 import { unpackResponse } from '../transports/compression.js';
 import type { AttemptHost } from './attempt-host.js';
@@ -173,6 +173,10 @@ export class AttemptRunner implements AttemptOwner {
     const { recorder, events, scheduler } = this.host;
     recorder.acked(ctx.tool, tick - ctx.sentAt);
     if (watched(events, ctx)) publish(events, ctx, { type: 'ack', ...eventBase(ctx, scheduler.now()) });
+  }
+
+  abortReason(ctx: CallContext): string {
+    return ctx.idempotencyKey === ctx.requestId && this.#isFinal(ctx) ? ABANDONED : CANCELLED;
   }
 
   /**

@@ -52,6 +52,12 @@ export interface AttemptOwner {
   readonly tasks: Map<string, TaskRun>;
   /** Counts a failed attempt's timeout or NACK, and emits its event. */
   report(ctx: CallContext, error: TxError): void;
+  /**
+   * Why an attempt of `ctx` aborted through its signal is cancelled: {@link ABANDONED} when no
+   * attempt follows and the key is the client's own (the SDK's `notifications/cancelled` then
+   * gets the mark), else {@link CANCELLED}.
+   */
+  abortReason(ctx: CallContext): string;
   /** Cancels request `id` of `ctx` on the server (`notify`: by a notification of ours). */
   cancelled(ctx: CallContext, transport: Transport | undefined, id: RequestId, notify: boolean): void;
 }
@@ -222,7 +228,7 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     if (!this.#inFlight) return;
     this.#settled = true; // cancelled by the caller, a deadline, a timeout or a retry
     this.#inFlight = false;
-    if (this.#controller) this.#controller.abort(CANCELLED);
+    if (this.#controller) this.#controller.abort(this.owner.abortReason(this.ctx));
     else if (this.#sentId !== undefined) this.owner.cancelled(this.ctx, this.#sentOn, this.#sentId, true);
   }
 
@@ -358,6 +364,12 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
 
 /** The reason given to the server for every cancel of an attempt. */
 export const CANCELLED = 'cancelled by mcp-tx (timeout, deadline or unsubscribe)';
+
+/**
+ * The reason an attempt's `AbortSignal` is aborted with when the call is given up for good (its
+ * key the client's own): the SDK v2 room marks the `notifications/cancelled` that carries it.
+ */
+export const ABANDONED = 'abandoned by mcp-tx (no retry follows)';
 
 /** The attempt timer's work (a plain function, so that scheduling it allocates no closure). */
 function timedOut(this: SchedulerAction<Attempt>, attempt?: Attempt): void {

@@ -2,6 +2,7 @@ import type { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.
 import type { Client, Transport } from '@modelcontextprotocol/client';
 import { z } from 'zod/v4';
 import { parseTxCapability, parseTxExtension } from '../../protocol/index.js';
+import { markingAbandonedCancels } from './abandoned-cancels.js';
 import { v1Error } from './sdk-errors.js';
 
 /** What the client core's options to `callTool`, `listTools` and `ping` hold (SDK v1's `RequestOptions`). */
@@ -82,7 +83,8 @@ export class ClientView {
   }
 
   async connect(transport: Transport, options?: { timeout?: number }): Promise<void> {
-    await this.client.connect(transport, options).catch(rethrowV1);
+    // the notifications/cancelled of a call given up for good are marked on their way out
+    await this.client.connect(markingAbandonedCancels(transport), options).catch(rethrowV1);
   }
 
   close(): Promise<void> {
