@@ -43,6 +43,7 @@ export class AttemptRunner implements AttemptOwner {
   readonly tap: WireTap;
   readonly checks: ResultChecks | undefined;
   cancelBySignal = false;
+  tasksThroughSdk = false;
 
   constructor(readonly host: AttemptHost) {
     const internals = (this.internals = clientInternalsOf(host.sdk, {

@@ -46,6 +46,8 @@ export interface AttemptOwner {
   readonly checks: ResultChecks | undefined;
   /** Cancel `callTool`'s requests through an AbortSignal each: the tap cannot see them go out. */
   cancelBySignal: boolean;
+  /** Send task calls through `callTool` too (SDK v2's client view: the tap sees no answer). */
+  readonly tasksThroughSdk: boolean;
   /** The server accepted the current attempt of `ctx` (its ACK rode on a response). */
   acknowledge(ctx: CallContext): void;
   /** The tasks being followed, by task id. */
@@ -245,7 +247,8 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     this.#sentOn = transport;
     tap.attach(transport);
     // a task call goes through the tap whatever the SDK: callTool would refuse or not follow it
-    if (!checks && !ctx.taskRequest) return this.#sendThroughSdk();
+    // (but SDK v2's client view, whose transport the tap cannot read answers from, sends it)
+    if (!checks && (!ctx.taskRequest || owner.tasksThroughSdk)) return this.#sendThroughSdk();
     try {
       if (!ctx.taskRequest) checks?.request(ctx.tool);
     } catch (error) {
@@ -293,6 +296,7 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     if (progress) options.onprogress = (p) => this.progress(p);
     owner.internals.callTool(this.params, options).then(
       (value) => {
+        if (this.ctx.taskRequest) return this.settle({ result: value } as TapResponse);
         this.#inFlight = false;
         this.#succeed(value);
       },
