@@ -82,8 +82,9 @@ export function demoCommand(program: Command, setExit: (code: number) => void): 
 An in-memory ledger server with a side-effecting 'transfer' tool, behind withTxServer, is
 called through TxClient over a faulty link; then the same transfers go through the bare SDK
 Client with a naive retry-on-timeout loop. Exit code 1 if mcp-tx was not exactly-once.
-With --sdk v2, mcp-tx's run uses the mcp-tx/v2 client and SDK v2 ledger servers (install
-@modelcontextprotocol/client and @modelcontextprotocol/server); the bare run stays on SDK v1.
+With --sdk v2, mcp-tx's run uses the mcp-tx/v2 client and SDK v2 ledger servers on the
+stateless 2026-07-28 protocol (install @modelcontextprotocol/client and
+@modelcontextprotocol/server); the bare run stays on SDK v1.
 
 With --ui, the same ledger server is served over Streamable HTTP on 127.0.0.1 with a page whose
 TxClient runs in the browser tab, through a lossy link: fire keyed transfers and watch each
