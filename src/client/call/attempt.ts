@@ -373,7 +373,7 @@ export const CANCELLED = 'cancelled by mcp-tx (timeout, deadline or unsubscribe)
  * The reason an attempt's `AbortSignal` is aborted with when the call is given up for good (its
  * key the client's own): the SDK v2 room marks the `notifications/cancelled` that carries it.
  */
-export const ABANDONED = 'abandoned by mcp-tx (no retry follows)';
+export const ABANDONED = 'abandoned by mcp-tx';
 
 /** The attempt timer's work (a plain function, so that scheduling it allocates no closure). */
 function timedOut(this: SchedulerAction<Attempt>, attempt?: Attempt): void {
