@@ -21,6 +21,18 @@ const statuses = (events: readonly TxCallEvent[]) =>
   events.filter((e): e is TxTaskEvent => e.type === 'task').map((e) => e.status);
 type Response = Extract<TxCallEvent, { type: 'response' }>;
 
+/** Sets every poll interval the server sends (tools/call's CreateTaskResult, tasks/get) to `ms`. */
+function pollingEvery(serverSide: TransportV1, ms: number): void {
+  const send = serverSide.send.bind(serverSide);
+  serverSide.send = (message, options) => {
+    const result = (message as { result?: { task?: { pollInterval?: number }; pollInterval?: number } })
+      .result;
+    if (result?.task) result.task.pollInterval = ms;
+    if (result?.pollInterval !== undefined) result.pollInterval = ms;
+    return send(message, options);
+  };
+}
+
 /** Drops the first `count` CreateTaskResults the server sends (the task was created; its answer lost). */
 function losingCreatedTasks(serverSide: TransportV1, count: number): () => number {
   let dropped = 0;
@@ -42,10 +54,14 @@ describe.each<Major>(['v1', 'v2'])('MCP tasks through a TxClient on SDK %s', (ma
     for (const store of stores.splice(0)) store.cleanup();
   });
 
-  /** A client of `major` to a fresh task server behind withTxServer; `lose` CreateTaskResults lost. */
+  /**
+   * A client of `major` to a fresh task server behind withTxServer; `lose` CreateTaskResults
+   * lost; `pollMs`, the poll interval the server asks for.
+   */
   async function connect(
     options: v1.TxClientOptions,
     lose = 0,
+    pollMs?: number,
   ): Promise<{ log: ProgressLog; dropped: () => number; taskStore: InMemoryTaskStore }> {
     const { server, log, taskStore } = createProgressServer({ capabilities: txCapabilities() });
     stores.push(taskStore);
@@ -54,6 +70,7 @@ describe.each<Major>(['v1', 'v2'])('MCP tasks through a TxClient on SDK %s', (ma
         ? InMemoryV1.createLinkedPair()
         : (InMemoryV2.createLinkedPair() as unknown as [TransportV1, TransportV1]);
     const dropped = losingCreatedTasks(serverSide, lose);
+    if (pollMs !== undefined) pollingEvery(serverSide, pollMs);
     await server.connect(withTxServer(serverSide, { ackDelayMs: 0 }));
     client =
       major === 'v1'
@@ -71,6 +88,16 @@ describe.each<Major>(['v1', 'v2'])('MCP tasks through a TxClient on SDK %s', (ma
     expect((events[2] as TxTaskEvent).taskId).toBe(log.tasks[0]);
     expect(text((events[4] as Response).result)).toBe('rendered (task 1)');
     expect(log.runs.render).toBe(1);
+  });
+
+  it("should take a task's status notification as soon as it comes, without waiting for the next poll", async () => {
+    // a long poll interval: only the server's notifications/tasks/status can end the wait early
+    const { log } = await connect({ timeoutMs: 2_000 }, 0, 60_000);
+    const started = Date.now();
+    const { result } = await (client as AnyTxClient).call('render', { ms: 30 });
+    expect(text({ result })).toBe('rendered (task 1)');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(log.tasks).toHaveLength(1);
   });
 
   it("should make a call to an 'optional' tool a task only when it asks (task: { ttlMs })", async () => {

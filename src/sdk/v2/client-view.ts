@@ -50,7 +50,8 @@ export class ClientView {
     /** The SDK v2 client seen. */
     readonly client: Client,
   ) {
-    this.#tasks = new V2Tasks(client);
+    // a task's status notification reaches the core's tap as a message of the stand-in transport
+    this.#tasks = new V2Tasks(client, (message) => this.transport?.onmessage?.(message));
     const previous = client.onclose;
     client.onclose = () => {
       previous?.();

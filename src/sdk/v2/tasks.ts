@@ -1,4 +1,4 @@
-import type { Client } from '@modelcontextprotocol/client';
+import type { Client, JSONRPCMessage } from '@modelcontextprotocol/client';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod/v4';
 
@@ -57,7 +57,21 @@ export class V2Tasks {
   /** Tools listed with `execution.taskSupport: 'required'`, from the last `tools/list` seen. */
   #required = new Set<string>();
 
-  constructor(private readonly client: Client) {}
+  /**
+   * `client`'s task calls; `statusSeen` is handed each `notifications/tasks/status` the server
+   * sends (as a message), so that the client core's task run takes a new status at once, as
+   * its tap does on SDK v1.
+   */
+  constructor(
+    private readonly client: Client,
+    statusSeen: (message: JSONRPCMessage) => void,
+  ) {
+    // (2.4 types this 2025-11-25 notification no more, and dispatches it on the `initialize` era)
+    const method = 'notifications/tasks/status';
+    client.setNotificationHandler(method, { params: z.unknown() }, (params) => {
+      statusSeen({ jsonrpc: '2.0', method, params: params as Record<string, unknown> });
+    });
+  }
 
   /** Sends a task-augmented `tools/call`; resolves with its `CreateTaskResult` (or plain result). */
   call(params: Record<string, unknown>, options: CoreRequestOptions): Promise<unknown> {
