@@ -401,27 +401,37 @@ describe('mcp-tx demo --ui', () => {
     expect(json.stderr).toMatch(/--json is for the summary of a run, not for --ui/);
   });
 
-  it('should print the live view address, serve it, and stop on SIGINT with the ledger check', async () => {
-    const child = spawn(process.execPath, [BIN, 'demo', '--ui', '--port', '0'], { cwd: ROOT });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    try {
-      const url = await new Promise<URL>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no address printed: ${stdout}`)), 20_000);
-        child.stdout.on('data', () => {
-          const match = /mcp-tx live view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-          if (match) {
-            clearTimeout(timer);
-            resolve(new URL(match[1] as string));
-          }
+  it.each([
+    ['v1', 'app.js'],
+    ['v2', 'app-v2.js'],
+  ])(
+    'should print the live view address, serve it (SDK %s, %s), and stop on SIGINT with the ledger check',
+    async (sdk, script) => {
+      const args = [BIN, 'demo', '--ui', '--port', '0', '--sdk', sdk];
+      const child = spawn(process.execPath, args, { cwd: ROOT });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      try {
+        const url = await new Promise<URL>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no address printed: ${stdout}`)), 20_000);
+          child.stdout.on('data', () => {
+            const match = /mcp-tx live view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
+            if (match) {
+              clearTimeout(timer);
+              resolve(new URL(match[1] as string));
+            }
+          });
         });
-      });
-      expect((await fetch(url)).status).toBe(200);
-      child.kill('SIGINT');
-      expect(await exited(child)).toBe(0);
-      expect(stdout).toMatch(/^ledger: 0 keys, 0 executions, 0 double executions$/m);
-    } finally {
-      child.kill('SIGKILL');
-    }
-  }, 60_000);
+        expect((await fetch(url)).status).toBe(200);
+        const served = Buffer.from(await (await fetch(new URL('/app.js', url))).arrayBuffer());
+        expect(served.equals(readFileSync(join(ROOT, 'dist/ui', script)))).toBe(true);
+        child.kill('SIGINT');
+        expect(await exited(child)).toBe(0);
+        expect(stdout).toMatch(/^ledger: 0 keys, 0 executions, 0 double executions$/m);
+      } finally {
+        child.kill('SIGKILL');
+      }
+    },
+    60_000,
+  );
 });

@@ -14,6 +14,7 @@ describe.each(['v1', 'v2'] as const)('runDemo on SDK %s', (sdk) => {
     });
     expect(summary).toMatchObject({
       sdk,
+      protocol: sdk === 'v2' ? 'modern' : 'legacy', // SDK v2's run on the stateless protocol
       calls: 40,
       completed: 40,
       lost: 0,
@@ -35,7 +36,7 @@ describe.each(['v1', 'v2'] as const)('runDemo on SDK %s', (sdk) => {
     expect(progress.filter(([run]) => run === 'bare').at(-1)?.[1]).toMatchObject({ done: 40, total: 40 });
     const text = formatSummary(summary);
     expect(text).toContain('mcp-tx: exactly once - 40 calls, 40 executions, ledger correct');
-    expect(text.includes('mcp-tx on SDK v2')).toBe(sdk === 'v2');
+    expect(text.includes('mcp-tx on SDK v2 (the stateless 2026-07-28 protocol)')).toBe(sdk === 'v2');
     expect(text).toMatch(/tool executions\s+40\s+\d+/);
   }, 60_000);
 });

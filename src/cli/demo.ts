@@ -82,27 +82,29 @@ export function demoCommand(program: Command, setExit: (code: number) => void): 
 An in-memory ledger server with a side-effecting 'transfer' tool, behind withTxServer, is
 called through TxClient over a faulty link; then the same transfers go through the bare SDK
 Client with a naive retry-on-timeout loop. Exit code 1 if mcp-tx was not exactly-once.
-With --sdk v2, mcp-tx's run uses the mcp-tx/v2 client and SDK v2 ledger servers (install
-@modelcontextprotocol/client and @modelcontextprotocol/server); the bare run stays on SDK v1.
+With --sdk v2, mcp-tx's run uses the mcp-tx/v2 client and SDK v2 ledger servers on the
+stateless 2026-07-28 protocol (install @modelcontextprotocol/client and
+@modelcontextprotocol/server); the bare run stays on SDK v1.
 
 With --ui, the same ledger server is served over Streamable HTTP on 127.0.0.1 with a page whose
 TxClient runs in the browser tab, through a lossy link: fire keyed transfers and watch each
 call's ACKs, NACKs, retries and replays, the latency, and the ledger's executions per key.
+With --ui --sdk v2, the page runs mcp-tx/v2's client against SDK v2's createMcpHandler, on the
+stateless 2026-07-28 protocol.
 
 Examples:
   $ mcp-tx demo
   $ mcp-tx demo --calls 1000 --concurrency 50 --loss 0.3 --seed 7
   $ mcp-tx demo --sdk v2
   $ mcp-tx demo --json | jq '{executions, bare: .bare.executions}'
-  $ mcp-tx demo --ui --port 3000`,
+  $ mcp-tx demo --ui --port 3000
+  $ mcp-tx demo --ui --sdk v2`,
     )
     .action(async (opts: DemoFlags) => {
       if (opts.ui) {
         if (opts.json) throw new UsageError('--json is for the summary of a run, not for --ui');
-        if (opts.sdk !== 'v1')
-          throw new UsageError('--sdk is for a run, not for --ui (its page runs on SDK v1)');
         const { runUi } = await import('./demo/ui/run.js');
-        await runUi({ port: opts.port ?? 0 }, (line) => process.stdout.write(line));
+        await runUi({ port: opts.port ?? 0, sdk: opts.sdk }, (line) => process.stdout.write(line));
         return setExit(EXIT_OK);
       }
       if (opts.port !== undefined) throw new UsageError('--port is for the live view: use it with --ui');

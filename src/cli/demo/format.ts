@@ -34,7 +34,7 @@ export function formatSummary(summary: DemoSummary): string {
     ['wall time', (s) => ms(s.durationMs)],
   ];
   const lines = [
-    `mcp-tx demo: ${summary.calls} transfers, ${summary.concurrency} in flight, seed ${summary.seed}${summary.sdk === 'v2' ? ', mcp-tx on SDK v2' : ''}`,
+    `mcp-tx demo: ${summary.calls} transfers, ${summary.concurrency} in flight, seed ${summary.seed}${onSdk(summary)}`,
     `faults each way: ${pct(faults.drop)} lost, ${pct(faults.duplicate)} duplicated, ${faults.delayMs[0]}-${faults.delayMs[1]} ms delay, ` +
       `reordering within ${faults.reorderWindow}; server restarted ${summary.restarts}x mid-run`,
     `both clients: ${summary.timeoutMs} ms per attempt, up to ${summary.maxAttempts} attempts; expected ${dollars(summary.expectedCents)} moved`,
@@ -67,4 +67,10 @@ function verdict(name: string, s: RunStats): string {
 
 function pct(p: number): string {
   return `${Math.round(p * 1000) / 10}%`;
+}
+
+/** Which SDK (and protocol) mcp-tx's run was on, when not the default SDK v1. */
+function onSdk({ sdk, protocol }: DemoSummary): string {
+  if (sdk === 'v1') return '';
+  return `, mcp-tx on SDK v2${protocol === 'modern' ? ' (the stateless 2026-07-28 protocol)' : ''}`;
 }

@@ -31,8 +31,8 @@ export interface DemoOptions {
   maxAttempts?: number;
   /**
    * The SDK major of mcp-tx's run: `v2` runs it with the `mcp-tx/v2` client and SDK v2 servers
-   * (`@modelcontextprotocol/server`) over SDK v2's in-memory pair (the `initialize` era); the bare
-   * run stays on SDK v1. @default 'v1'
+   * (`@modelcontextprotocol/server`, served by `serveStdio`) over SDK v2's in-memory pair, on the
+   * stateless 2026-07-28 protocol; the bare run stays on SDK v1. @default 'v1'
    */
   sdk?: 'v1' | 'v2';
   /** Live counters after every finished call, per run. */

@@ -57,12 +57,15 @@ export async function runTx(transfers: readonly Transfer[], settings: RunSetting
     retry: { maxAttempts, baseDelayMs, maxDelayMs: timeoutMs },
     reconnect: { maxAttempts: 20, baseDelayMs, maxDelayMs: timeoutMs, initializeTimeoutMs: 5 * timeoutMs },
   };
-  const client: Pick<TxClient, 'status$' | 'events$' | 'call' | 'close'> =
-    sdk === 'v1'
-      ? await TxClient.connect(() => network.connect(), options)
-      : await (
-          await import('../../v2/index.js')
-        ).TxClient.connect(async () => (await network.connect()) as never, options);
+  let client: Pick<TxClient, 'status$' | 'events$' | 'call' | 'close'>;
+  let protocol: 'legacy' | 'modern' = 'legacy';
+  if (sdk === 'v1') client = await TxClient.connect(() => network.connect(), options);
+  else {
+    const { TxClient: TxClientV2 } = await import('../../v2/index.js');
+    const v2 = await TxClientV2.connect(async () => (await network.connect()) as never, options);
+    protocol = v2.sdk.getProtocolEra() ?? 'legacy'; // 'modern': the servers speak 2026-07-28
+    client = v2;
+  }
   // Faults go on once a connection is up (an MCP handshake is not retried by anyone).
   const status = client.status$.subscribe((s) => s === 'connected' && connected && network.faulty());
   connected = true;
@@ -101,6 +104,7 @@ export async function runTx(transfers: readonly Transfer[], settings: RunSetting
   await client.close();
   await network.close();
   return {
+    protocol,
     calls: transfers.length,
     completed: transfers.length - lost,
     lost,

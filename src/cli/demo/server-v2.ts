@@ -1,26 +1,30 @@
 import { McpServer } from '@modelcontextprotocol/server';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { z } from 'zod';
-import { withTxServer, type IdempotencyStore } from '../../server/index.js';
+import type { IdempotencyStore } from '../../server/index.js';
+import { txServerFactory } from '../../v2/server/index.js';
 import type { Ledger } from './ledger.js';
 import { CountingTransport, transferTool, type ServerCounters } from './server.js';
 
 /**
- * The ledger server of {@link startLedgerServer} on SDK v2 (`mcp-tx demo --sdk v2`): a fresh
- * SDK v2 `McpServer` (`@modelcontextprotocol/server`) with the same side-effecting `transfer`
- * tool, behind `withTxServer` over `store`, connected to `transport` (an end of SDK v2's
- * in-memory pair, which SDK v1's transport interface types).
+ * The ledger server of {@link startLedgerServer} on SDK v2 (`mcp-tx demo --sdk v2`): SDK v2
+ * `McpServer`s (`@modelcontextprotocol/server`) with the same side-effecting `transfer` tool,
+ * behind mcp-tx over `store` (`txServerFactory`), served on `transport` (an end of SDK v2's
+ * in-memory pair, which SDK v1's transport interface types) by SDK v2's `serveStdio`, which serves
+ * any transport: the stateless 2026-07-28 protocol to a client that opens with `server/discover`
+ * (mcp-tx/v2's does), the `initialize` era to one that opens with `initialize`.
  *
  * @example
- * await startLedgerServerV2(serverTransport, ledger, store, { requests: 0, replays: 0 });
+ * const server = await startLedgerServerV2(serverTransport, ledger, store, { requests: 0, replays: 0 });
+ * await server.close();
  */
 export async function startLedgerServerV2(
   transport: Transport,
   ledger: Ledger,
   store: IdempotencyStore,
   counters: ServerCounters,
-): Promise<McpServer> {
-  const server = new McpServer({ name: 'mcp-tx-demo-ledger', version: '1.0.0' });
+): Promise<{ close(): Promise<void> }> {
   const { description, annotations, run } = transferTool(ledger);
   const inputSchema = z.object({
     from: z.string(),
@@ -28,8 +32,13 @@ export async function startLedgerServerV2(
     cents: z.number().int().positive(),
     ref: z.string(),
   });
-  server.registerTool('transfer', { description, inputSchema, annotations }, run);
+  const build = () => {
+    const server = new McpServer({ name: 'mcp-tx-demo-ledger', version: '1.0.0' });
+    server.registerTool('transfer', { description, inputSchema, annotations }, run);
+    return server;
+  };
   // SDK v2's transports meet SDK v1's interface at run time (as mcp-tx/v2/server's withTxServer says)
-  await server.connect(withTxServer(new CountingTransport(transport, counters), { store }) as never);
-  return server;
+  const wire = new CountingTransport(transport, counters) as never;
+  const served = serveStdio(txServerFactory(build, { store }), { transport: wire });
+  return Promise.resolve({ close: () => served.close() });
 }

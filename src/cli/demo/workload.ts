@@ -27,6 +27,11 @@ export function percentile(values: readonly number[], p: number): number {
 
 /** What one run (mcp-tx or the bare SDK) did. */
 export interface RunStats {
+  /**
+   * The protocol mcp-tx's run spoke: `legacy` (the `initialize` handshake, sessions) or `modern`
+   * (the stateless 2026-07-28 protocol, SDK v2 only); absent for the bare run.
+   */
+  protocol?: 'legacy' | 'modern';
   /** Logical calls made. */
   calls: number;
   /** Calls that got a result. */

@@ -11,7 +11,7 @@ import {
   type TxError,
   type TxRequestMeta,
 } from '../../protocol/index.js';
-import { Attempt, CANCELLED, type AttemptOwner, type AttemptSink } from './attempt.js';
+import { ABANDONED, Attempt, CANCELLED, type AttemptOwner, type AttemptSink } from './attempt.js';
 import { deadlineError, eventBase, publish, watched, type CallContext } from './call-context.js';
 import { unpackResponse } from '../transports/compression.js';
 import type { AttemptHost } from './attempt-host.js';
@@ -43,6 +43,7 @@ export class AttemptRunner implements AttemptOwner {
   readonly tap: WireTap;
   readonly checks: ResultChecks | undefined;
   cancelBySignal = false;
+  tasksThroughSdk = false;
 
   constructor(readonly host: AttemptHost) {
     const internals = (this.internals = clientInternalsOf(host.sdk, {
@@ -173,6 +174,10 @@ export class AttemptRunner implements AttemptOwner {
     const { recorder, events, scheduler } = this.host;
     recorder.acked(ctx.tool, tick - ctx.sentAt);
     if (watched(events, ctx)) publish(events, ctx, { type: 'ack', ...eventBase(ctx, scheduler.now()) });
+  }
+
+  abortReason(ctx: CallContext): string {
+    return ctx.idempotencyKey === ctx.requestId && this.#isFinal(ctx) ? ABANDONED : CANCELLED;
   }
 
   /**

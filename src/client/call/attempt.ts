@@ -46,12 +46,20 @@ export interface AttemptOwner {
   readonly checks: ResultChecks | undefined;
   /** Cancel `callTool`'s requests through an AbortSignal each: the tap cannot see them go out. */
   cancelBySignal: boolean;
+  /** Send task calls through `callTool` too (SDK v2's client view: the tap sees no answer). */
+  readonly tasksThroughSdk: boolean;
   /** The server accepted the current attempt of `ctx` (its ACK rode on a response). */
   acknowledge(ctx: CallContext): void;
   /** The tasks being followed, by task id. */
   readonly tasks: Map<string, TaskRun>;
   /** Counts a failed attempt's timeout or NACK, and emits its event. */
   report(ctx: CallContext, error: TxError): void;
+  /**
+   * Why an attempt of `ctx` aborted through its signal is cancelled: {@link ABANDONED} when no
+   * attempt follows and the key is the client's own (the SDK's `notifications/cancelled` then
+   * gets the mark), else {@link CANCELLED}.
+   */
+  abortReason(ctx: CallContext): string;
   /** Cancels request `id` of `ctx` on the server (`notify`: by a notification of ours). */
   cancelled(ctx: CallContext, transport: Transport | undefined, id: RequestId, notify: boolean): void;
 }
@@ -222,7 +230,7 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     if (!this.#inFlight) return;
     this.#settled = true; // cancelled by the caller, a deadline, a timeout or a retry
     this.#inFlight = false;
-    if (this.#controller) this.#controller.abort(CANCELLED);
+    if (this.#controller) this.#controller.abort(this.owner.abortReason(this.ctx));
     else if (this.#sentId !== undefined) this.owner.cancelled(this.ctx, this.#sentOn, this.#sentId, true);
   }
 
@@ -239,7 +247,8 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     this.#sentOn = transport;
     tap.attach(transport);
     // a task call goes through the tap whatever the SDK: callTool would refuse or not follow it
-    if (!checks && !ctx.taskRequest) return this.#sendThroughSdk();
+    // (but SDK v2's client view, whose transport the tap cannot read answers from, sends it)
+    if (!checks && (!ctx.taskRequest || owner.tasksThroughSdk)) return this.#sendThroughSdk();
     try {
       if (!ctx.taskRequest) checks?.request(ctx.tool);
     } catch (error) {
@@ -287,6 +296,7 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     if (progress) options.onprogress = (p) => this.progress(p);
     owner.internals.callTool(this.params, options).then(
       (value) => {
+        if (this.ctx.taskRequest) return this.settle({ result: value } as TapResponse);
         this.#inFlight = false;
         this.#succeed(value);
       },
@@ -358,6 +368,12 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
 
 /** The reason given to the server for every cancel of an attempt. */
 export const CANCELLED = 'cancelled by mcp-tx (timeout, deadline or unsubscribe)';
+
+/**
+ * The reason an attempt's `AbortSignal` is aborted with when the call is given up for good (its
+ * key the client's own): the SDK v2 room marks the `notifications/cancelled` that carries it.
+ */
+export const ABANDONED = 'abandoned by mcp-tx';
 
 /** The attempt timer's work (a plain function, so that scheduling it allocates no closure). */
 function timedOut(this: SchedulerAction<Attempt>, attempt?: Attempt): void {

@@ -2,7 +2,9 @@ import type { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.
 import type { Client, Transport } from '@modelcontextprotocol/client';
 import { z } from 'zod/v4';
 import { parseTxCapability, parseTxExtension } from '../../protocol/index.js';
+import { markingAbandonedCancels } from './abandoned-cancels.js';
 import { v1Error } from './sdk-errors.js';
+import { V2Tasks } from './tasks.js';
 
 /** What the client core's options to `callTool`, `listTools` and `ping` hold (SDK v1's `RequestOptions`). */
 interface CoreRequestOptions {
@@ -39,6 +41,8 @@ type CoreNotificationHandler = (notification: { method: string; params?: unknown
 export class ClientView {
   readonly #views = new WeakMap<Transport, Transport>();
   #onclose: (() => void) | undefined;
+  /** Task calls and task requests (the `initialize` era; refused on the stateless protocol). */
+  readonly #tasks: V2Tasks;
   /** The server's capabilities as last seen: SDK v2 clears its own at the start of each reconnect. */
   #lastCapabilities: Record<string, unknown> | undefined;
 
@@ -46,6 +50,8 @@ export class ClientView {
     /** The SDK v2 client seen. */
     readonly client: Client,
   ) {
+    // a task's status notification reaches the core's tap as a message of the stand-in transport
+    this.#tasks = new V2Tasks(client, (message) => this.transport?.onmessage?.(message));
     const previous = client.onclose;
     client.onclose = () => {
       previous?.();
@@ -82,7 +88,8 @@ export class ClientView {
   }
 
   async connect(transport: Transport, options?: { timeout?: number }): Promise<void> {
-    await this.client.connect(transport, options).catch(rethrowV1);
+    // the notifications/cancelled of a call given up for good are marked on their way out
+    await this.client.connect(markingAbandonedCancels(transport), options).catch(rethrowV1);
   }
 
   close(): Promise<void> {
@@ -112,12 +119,28 @@ export class ClientView {
     _schema: unknown,
     options: CoreRequestOptions = {},
   ): Promise<unknown> {
-    return this.client.callTool(params, options).catch(rethrowV1);
+    const sent =
+      (params as { task?: unknown }).task === undefined
+        ? this.client.callTool(params, options)
+        : this.#tasks.call(params as Record<string, unknown>, options);
+    return sent.catch(rethrowV1);
+  }
+
+  /** What v1's `Client.request` is to the core's task run: `tasks/get`, `tasks/result`, `tasks/cancel`. */
+  request(request: { method: string; params?: unknown }, _schema: unknown, options: CoreRequestOptions = {}) {
+    return this.#tasks.request(request, options).catch(rethrowV1);
+  }
+
+  /** Whether `tool` was listed with `execution.taskSupport: 'required'` (v1's private lookup, which the core reads). */
+  isToolTaskRequired(tool: string): boolean {
+    return this.#tasks.isToolTaskRequired(tool);
   }
 
   listTools(params: { cursor?: string } | undefined, options: CoreRequestOptions = {}): Promise<unknown> {
     // the core lists tools to read their annotations: the SDK's answer, not its cache
-    return this.client.listTools(params, { ...options, cacheMode: 'bypass' }).catch(rethrowV1);
+    return this.client
+      .listTools(params, { ...options, cacheMode: 'bypass' })
+      .then((result) => (this.#tasks.noteTools(result), result), rethrowV1);
   }
 
   /**

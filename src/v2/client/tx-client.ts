@@ -160,6 +160,7 @@ export class TxClient {
   static #core(view: ReturnType<typeof clientView>, options: TxClientOptions): CoreTxClient {
     const core = new CoreTxClient(view, options);
     core.attempts.cancelBySignal = true;
+    core.attempts.tasksThroughSdk = true;
     return core;
   }
 

@@ -13,7 +13,7 @@ import { onClosed } from '../../../sdk/listen.js';
  * A transfer takes 40 ms (a database write), two run at once per session and none wait: a burst
  * of the page's calls (four in flight) meets `overloaded` NACKs, and the live view shows them.
  */
-const SERVER = { tx: { maxConcurrent: 2, maxQueue: 0 }, workMs: 40 };
+export const SERVER = { tx: { maxConcurrent: 2, maxQueue: 0 }, workMs: 40 };
 
 /** Keys whose executions `GET /ledger` lists (the totals count every key). */
 export const RECENT_KEYS = 200;
@@ -98,16 +98,7 @@ export class LedgerEndpoint {
 
   /** The ledger's check, for the page. */
   check(): LedgerCheck {
-    const { ledger } = this;
-    return {
-      executions: ledger.executions,
-      keys: ledger.runs.size,
-      doubleExecutions: ledger.doubleExecutions,
-      runs: Object.fromEntries([...ledger.runs].slice(-RECENT_KEYS)),
-      totalCents: ledger.totalCents,
-      openingTotalCents: OPENING_CENTS * ledger.accounts.length,
-      ...this.#counters,
-    };
+    return ledgerCheck(this.ledger, this.#counters);
   }
 
   /** Closes every session. */
@@ -115,6 +106,24 @@ export class LedgerEndpoint {
     await Promise.all([...this.#sessions.values()].map(({ server }) => server.close()));
     this.#sessions.clear();
   }
+}
+
+/**
+ * `ledger`'s check, with what reached its server (`counters`).
+ *
+ * @example
+ * ledgerCheck(endpoint.ledger, { requests: 3, replays: 1 }).doubleExecutions; // 0
+ */
+export function ledgerCheck(ledger: Ledger, counters: ServerCounters): LedgerCheck {
+  return {
+    executions: ledger.executions,
+    keys: ledger.runs.size,
+    doubleExecutions: ledger.doubleExecutions,
+    runs: Object.fromEntries([...ledger.runs].slice(-RECENT_KEYS)),
+    totalCents: ledger.totalCents,
+    openingTotalCents: OPENING_CENTS * ledger.accounts.length,
+    ...counters,
+  };
 }
 
 /** A JSON-RPC error as the SDK's HTTP transport would answer it. */

@@ -13,24 +13,32 @@ export interface DemoUiOptions {
   port?: number;
   /** Folder with the built page (index.html, app.js, style.css). @default dist/ui/ */
   assetsDir?: URL | string;
-  /** MCP sessions kept (one per tab); past it the oldest is closed. @default 16 */
+  /** MCP sessions kept (one per tab); past it the oldest is closed (SDK v1). @default 16 */
   maxSessions?: number;
+  /**
+   * The SDK major of the page's client and of the ledger server: `v2` serves mcp-tx/v2's page and
+   * SDK v2's `createMcpHandler` (the stateless 2026-07-28 protocol). @default 'v1'
+   */
+  sdk?: 'v1' | 'v2';
 }
+
+/** The ledger server behind `/mcp`, of either SDK major. */
+export type DemoEndpoint = Pick<LedgerEndpoint, 'ledger' | 'sessions' | 'handle' | 'check' | 'close'>;
 
 /** A running live view. */
 export interface DemoUi {
   /** The page's address, e.g. `http://127.0.0.1:3000/`. */
   readonly url: URL;
   /** The ledger server behind `/mcp`, and its check (`/ledger`). */
-  readonly endpoint: LedgerEndpoint;
+  readonly endpoint: DemoEndpoint;
   /** Closes every session and stops listening. */
   close(): Promise<void>;
 }
 
 /**
  * Serves the live view on 127.0.0.1: the page (`/`, whose `TxClient` runs in the browser tab),
- * the demo's ledger server over Streamable HTTP (`/mcp`, behind `withTxServer`), and the
- * ledger's check as JSON (`/ledger`).
+ * the demo's ledger server over Streamable HTTP (`/mcp`, behind `withTxServer`; on SDK v2
+ * `createMcpHandler` behind `txServerFactory`), and the ledger's check as JSON (`/ledger`).
  *
  * @example
  * const ui = await serveDemoUi({ port: 3000 });
@@ -40,10 +48,14 @@ export async function serveDemoUi({
   port = 0,
   assetsDir = BUILT_ASSETS,
   maxSessions = 16,
+  sdk = 'v1',
 }: DemoUiOptions = {}): Promise<DemoUi> {
-  const assets = await StaticAssets.load(assetsDir);
+  const assets = await StaticAssets.load(assetsDir, sdk);
   const hosts: string[] = []; // filled once the port is known
-  const endpoint = new LedgerEndpoint(hosts, maxSessions);
+  const endpoint: DemoEndpoint =
+    sdk === 'v1'
+      ? new LedgerEndpoint(hosts, maxSessions)
+      : new (await import('./ledger-endpoint-v2.js')).LedgerEndpointV2(hosts);
   const http = createServer((req, res) => {
     route(req, res).catch((e: unknown) => {
       if (!res.headersSent) reply(res, 500, `Internal error: ${e instanceof Error ? e.message : String(e)}`);

@@ -24,11 +24,15 @@ export const BUILT_ASSETS = new URL('../../../ui/', import.meta.url);
 export class StaticAssets {
   private constructor(private readonly files: ReadonlyMap<string, { body: Buffer; type: string }>) {}
 
-  /** Reads the page from `dir`; a `UsageError` saying how to build it when it is missing. */
-  static async load(dir: URL | string): Promise<StaticAssets> {
+  /**
+   * Reads the page from `dir`, its script of SDK major `sdk` (`app-v2.js` served as `/app.js` for
+   * `v2`); a `UsageError` saying how to build it when it is missing.
+   */
+  static async load(dir: URL | string, sdk: 'v1' | 'v2' = 'v1'): Promise<StaticAssets> {
     const base = typeof dir === 'string' ? pathToFileURL(dir.endsWith('/') ? dir : `${dir}/`) : dir;
     const files = new Map<string, { body: Buffer; type: string }>();
-    for (const [path, { name, type }] of Object.entries(FILES)) {
+    for (const [path, file] of Object.entries(FILES)) {
+      const { name, type } = path === '/app.js' && sdk === 'v2' ? { ...file, name: 'app-v2.js' } : file;
       try {
         files.set(path, { body: await readFile(new URL(name, base)), type });
       } catch {

@@ -1,9 +1,27 @@
-import { TxClient, httpTransport } from '../../../../index.js';
+import type { TxClient, TxClientOptions } from '../../../../index.js';
+import type { ReconnectConfig } from '../../../../client/connection/connection.js';
 import { chaosTransport, type ChaosTransport } from '../../../../testing/index.js';
+
+/** What the page uses of a TxClient (mcp-tx's and mcp-tx/v2's have it alike). */
+export type PageClient = Pick<TxClient, 'status$' | 'events$' | 'call' | 'metrics' | 'close'>;
+
+/**
+ * The client side of the SDK major the page runs on: mcp-tx's `TxClient` and `httpTransport`, or
+ * mcp-tx/v2's (the page's entry of each major hands its own in).
+ */
+export interface PageSdk {
+  TxClient: {
+    connect(
+      factory: () => never,
+      options: TxClientOptions & { reconnect?: ReconnectConfig | false },
+    ): Promise<PageClient>;
+  };
+  httpTransport(url: URL): unknown;
+}
 
 /** The page's client and the faulty link under it. */
 export interface DemoLink {
-  readonly client: TxClient;
+  readonly client: PageClient;
   /** Loss of each link from now on, each way, 0..1. */
   setLoss(loss: number): void;
   /** Messages the links dropped and duplicated so far. */
@@ -20,23 +38,25 @@ const CLIENT = {
 };
 
 /**
- * Connects a {@link TxClient} to the ledger server at `url` through a chaos link per connection:
+ * Connects a TxClient of `sdk` to the ledger server at `url` through a chaos link per connection:
  * clean while the MCP handshake runs (nobody retries an `initialize`), then losing `loss` of the
  * messages each way, delaying all by up to 40 ms and duplicating a few answers. Requests are never
  * duplicated: a copied POST of the same JSON-RPC id would leave one HTTP stream open for good.
  *
  * @example
- * const link = await connectDemo(new URL('/mcp', location.href), 0.2);
+ * const link = await connectDemo({ TxClient, httpTransport }, new URL('/mcp', location.href), 0.2);
  * await link.client.call('transfer', transfer, { idempotencyKey: transfer.ref });
  */
-export async function connectDemo(url: URL, loss: number): Promise<DemoLink> {
+export async function connectDemo(sdk: PageSdk, url: URL, loss: number): Promise<DemoLink> {
   const links: ChaosTransport[] = [];
   let faulty = false;
   const faults = () => ({ drop: loss, delayMs: [0, 40] as const, toClient: { duplicate: 0.05 } });
-  const client = await TxClient.connect(() => {
-    const link = chaosTransport(httpTransport(url), { seed: (Date.now() + links.length) % 2 ** 31 });
+  const client = await sdk.TxClient.connect(() => {
+    // an SDK v2 transport meets SDK v1's interface, which the chaos link takes, at run time
+    const transport = sdk.httpTransport(url) as Parameters<typeof chaosTransport>[0];
+    const link = chaosTransport(transport, { seed: (Date.now() + links.length) % 2 ** 31 });
     links.push(link);
-    return link;
+    return link as never;
   }, CLIENT);
   client.status$.subscribe((status) => {
     if (status === 'connected' && faulty) links.at(-1)?.setFaults(faults());

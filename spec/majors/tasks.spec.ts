@@ -1,0 +1,169 @@
+// MCP tasks (spec 2025-11-25: a task-augmented tools/call, then tasks/get, tasks/result and
+// tasks/cancel) through a TxClient of either SDK major, written once: against an SDK v1 McpServer
+// with the SDK's task store behind withTxServer, on the `initialize` protocol (SDK v2 2.4's
+// McpServer creates no tasks; on the stateless protocol tasks are an extension SDK v2 2.4 does not
+// implement, and a v2 client refuses a task call there before sending anything).
+import { InMemoryTransport as InMemoryV2 } from '@modelcontextprotocol/client';
+import type { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
+import { InMemoryTransport as InMemoryV1 } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Transport as TransportV1 } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { lastValueFrom, toArray } from 'rxjs';
+import * as v1 from '../../src/index.js';
+import { isRequestError, txCapabilities, type TxCallEvent, type TxTaskEvent } from '../../src/index.js';
+import { withTxServer } from '../../src/server/index.js';
+import * as v2 from '../../src/v2/index.js';
+import { createProgressServer, type ProgressLog } from '../helpers/progress-server.js';
+import { v2Http, type AnyTxClient, type Major } from '../helpers/sdk-majors.js';
+import { sleep, until } from '../helpers/server-fixtures.js';
+
+const text = (r: { result: { content: unknown } }) => (r.result.content as [{ text: string }])[0].text;
+const statuses = (events: readonly TxCallEvent[]) =>
+  events.filter((e): e is TxTaskEvent => e.type === 'task').map((e) => e.status);
+type Response = Extract<TxCallEvent, { type: 'response' }>;
+
+/** Sets every poll interval the server sends (tools/call's CreateTaskResult, tasks/get) to `ms`. */
+function pollingEvery(serverSide: TransportV1, ms: number): void {
+  const send = serverSide.send.bind(serverSide);
+  serverSide.send = (message, options) => {
+    const result = (message as { result?: { task?: { pollInterval?: number }; pollInterval?: number } })
+      .result;
+    if (result?.task) result.task.pollInterval = ms;
+    if (result?.pollInterval !== undefined) result.pollInterval = ms;
+    return send(message, options);
+  };
+}
+
+/** Drops the first `count` CreateTaskResults the server sends (the task was created; its answer lost). */
+function losingCreatedTasks(serverSide: TransportV1, count: number): () => number {
+  let dropped = 0;
+  const send = serverSide.send.bind(serverSide);
+  serverSide.send = (message, options) => {
+    const result = (message as { result?: { task?: unknown } }).result;
+    if (result?.task !== undefined && dropped++ < count) return Promise.resolve();
+    return send(message, options);
+  };
+  return () => dropped;
+}
+
+describe.each<Major>(['v1', 'v2'])('MCP tasks through a TxClient on SDK %s', (major) => {
+  let client: AnyTxClient | undefined;
+  const stores: InMemoryTaskStore[] = [];
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+    for (const store of stores.splice(0)) store.cleanup();
+  });
+
+  /**
+   * A client of `major` to a fresh task server behind withTxServer; `lose` CreateTaskResults
+   * lost; `pollMs`, the poll interval the server asks for.
+   */
+  async function connect(
+    options: v1.TxClientOptions,
+    lose = 0,
+    pollMs?: number,
+  ): Promise<{ log: ProgressLog; dropped: () => number; taskStore: InMemoryTaskStore }> {
+    const { server, log, taskStore } = createProgressServer({ capabilities: txCapabilities() });
+    stores.push(taskStore);
+    const [clientSide, serverSide] =
+      major === 'v1'
+        ? InMemoryV1.createLinkedPair()
+        : (InMemoryV2.createLinkedPair() as unknown as [TransportV1, TransportV1]);
+    const dropped = losingCreatedTasks(serverSide, lose);
+    if (pollMs !== undefined) pollingEvery(serverSide, pollMs);
+    await server.connect(withTxServer(serverSide, { ackDelayMs: 0 }));
+    client =
+      major === 'v1'
+        ? await v1.TxClient.connect(clientSide, { reconnect: false, ...options })
+        : await v2.TxClient.connect(clientSide as never, { reconnect: false, ...options });
+    if (client instanceof v2.TxClient) expect(client.sdk.getProtocolEra()).toBe('legacy');
+    return { log, dropped, taskStore };
+  }
+
+  it("should run a tool with taskSupport 'required' as a task: its statuses on stream$, then its result", async () => {
+    const { log } = await connect({ timeoutMs: 2_000 });
+    const events = await lastValueFrom((client as AnyTxClient).stream$('render', { ms: 60 }).pipe(toArray()));
+    expect(events.map((e) => e.type)).toEqual(['request', 'ack', 'task', 'task', 'response']);
+    expect(statuses(events)).toEqual(['working', 'completed']);
+    expect((events[2] as TxTaskEvent).taskId).toBe(log.tasks[0]);
+    expect(text((events[4] as Response).result)).toBe('rendered (task 1)');
+    expect(log.runs.render).toBe(1);
+  });
+
+  it("should take a task's status notification as soon as it comes, without waiting for the next poll", async () => {
+    // a long poll interval: only the server's notifications/tasks/status can end the wait early
+    const { log } = await connect({ timeoutMs: 2_000 }, 0, 60_000);
+    const started = Date.now();
+    const { result } = await (client as AnyTxClient).call('render', { ms: 30 });
+    expect(text({ result })).toBe('rendered (task 1)');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(log.tasks).toHaveLength(1);
+  });
+
+  it("should make a call to an 'optional' tool a task only when it asks (task: { ttlMs })", async () => {
+    await connect({ timeoutMs: 2_000 });
+    const c = client as AnyTxClient;
+    const asTask = await lastValueFrom(
+      c.stream$('convert', { ms: 20 }, { task: { ttlMs: 60_000 } }).pipe(toArray()),
+    );
+    expect(asTask.map((e) => e.type)).toEqual(['request', 'ack', 'task', 'task', 'response']);
+    const plainCall = await lastValueFrom(c.stream$('convert', { ms: 20 }).pipe(toArray()));
+    expect(plainCall.map((e) => e.type)).toEqual(['request', 'ack', 'response']);
+  });
+
+  it('should send tasks/cancel when the caller unsubscribes', async () => {
+    const { log, taskStore } = await connect({ timeoutMs: 2_000 });
+    const seen: TxCallEvent[] = [];
+    const subscription = (client as AnyTxClient)
+      .stream$('render', { ms: 5_000 })
+      .subscribe({ next: (e) => seen.push(e), error: () => undefined });
+    await until(() => seen.some((e) => e.type === 'task'));
+    subscription.unsubscribe();
+    const taskId = log.tasks[0] as string;
+    for (const started = Date.now(); (await taskStore.getTask(taskId))?.status !== 'cancelled';) {
+      if (Date.now() - started > 3_000) throw new Error(`task ${taskId} not cancelled`);
+      await sleep(10);
+    }
+  });
+
+  it('should get the same task when a keyed call that created one is retried (exactly once)', async () => {
+    const { log, dropped } = await connect(
+      { timeoutMs: 150, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } },
+      1,
+    );
+    const events = await lastValueFrom(
+      (client as AnyTxClient)
+        .stream$('render', { ms: 200 }, { idempotencyKey: `render-${major}` })
+        .pipe(toArray()),
+    );
+    const response = events[events.length - 1] as Response;
+    expect(text(response.result)).toBe('rendered (task 1)');
+    expect(response.result.duplicate).toBe(true); // the retry was answered with the stored CreateTaskResult
+    expect(dropped()).toBe(2); // the first CreateTaskResult was lost (the replay, counted, went through)
+    expect(log.runs.render).toBe(1);
+    expect(log.tasks).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'request')).toHaveLength(2);
+  });
+});
+
+describe('an mcp-tx/v2 TxClient on the stateless protocol', () => {
+  it('should refuse a task call before sending it (SDK v2 2.4 has no tasks extension), never retried', async () => {
+    const link = await v2Http();
+    const client = await v2.TxClient.connect(() => link.v2(), { reconnect: false, timeoutMs: 1_000 });
+    try {
+      expect(client.sdk.getProtocolEra()).toBe('modern');
+      const requests: unknown[] = [];
+      client.requests$.subscribe((e) => requests.push(e));
+      const error = await client
+        .call('charge', { cents: 1 }, { task: { ttlMs: 1_000 } })
+        .catch((e: unknown) => e);
+      expect(isRequestError(error)).toBe(true);
+      expect((error as Error).message).toMatch(/tasks extension/);
+      expect(requests).toHaveLength(1); // one attempt, not retried
+      expect(link.runs('charge')).toBe(0); // nothing reached the server
+    } finally {
+      await client.close();
+      await link.close();
+    }
+  });
+});
