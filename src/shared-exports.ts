@@ -1,7 +1,9 @@
 /**
- * The names `mcp-tx` and `mcp-tx/v2` share, the very same objects: errors, wire helpers, defaults,
- * the client's option, event and metrics types. Each entry adds its major's `TxClient`, `TxPool`
- * and `httpTransport`; nothing here loads an SDK.
+ * The names `mcp-tx/v2` shares with `mcp-tx`, the very same objects: errors, wire helpers,
+ * defaults, the client's option, event and metrics types; `mcp-tx/v2` adds its own `TxClient`,
+ * `TxPool` and `httpTransport`. Nothing here loads an SDK. `mcp-tx`'s index lists the same names
+ * (from `client/index.ts`, in the order a browser bundle of it gzips smallest);
+ * spec/package/v2-entries.spec.ts holds the two entries to the same names and objects.
  */
 export {
   type CallOptions,
