@@ -63,7 +63,8 @@ export class AttemptRunner implements AttemptOwner {
   forget(ctx: CallContext, answered: boolean): void {
     this.awaitingAck.delete(ctx.requestId);
     // given up, or past its deadline: the task is cancelled (its run is loaded by then)
-    // (best effort: a failed load is ignored, as a failed cancel is)
+    // (best effort: a failed load is ignored, as a failed cancel is); a call has a task only
+    // through an SDK client with a task kit
     if (!answered && ctx.task)
       void loadTaskRun().then(
         (run) => run.cancelTask(this.internals.taskKit as TaskKit, this.host, ctx),
