@@ -86,7 +86,7 @@ export class TxClient {
   readonly responses$: Observable<TxResponseEvent>;
   /** Snapshots of the client's metrics every `metricsIntervalMs`, shared by all subscribers. */
   readonly metrics$: Observable<MetricsSnapshot>;
-  /** The client core this one runs on. */
+  /** @internal The client core this one runs on (`TxPool` pools the cores). */
   readonly [CORE]: CoreTxClient;
 
   /**
@@ -98,6 +98,9 @@ export class TxClient {
    * await sdk.connect(transport);
    * const client = new TxClient(sdk, { concurrency: 4 });
    */
+  constructor(sdk: Client, options?: TxClientOptions);
+  /** @internal With the client core `connect` made for `sdk`. */
+  constructor(sdk: Client, options: TxClientOptions, core: CoreTxClient);
   constructor(
     /** The wrapped SDK v2 client. */
     readonly sdk: Client,
