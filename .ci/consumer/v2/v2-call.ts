@@ -4,7 +4,7 @@
 // protocol error keeping the app's own SDK v2 error in its cause chain.
 import { InMemoryTransport, ProtocolError } from '@modelcontextprotocol/client';
 import { McpServer } from '@modelcontextprotocol/server';
-import { firstValueFrom, type Observable } from 'rxjs';
+import { firstValueFrom, timer, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { AttemptTimeoutError, NackError, RequestError, TxClient, type TxResult } from 'mcp-tx/v2';
 import { withTxServer } from 'mcp-tx/v2/server';
@@ -36,7 +36,7 @@ server.registerTool('hold', { inputSchema: z.object({}) }, async () => {
   return { content: [{ type: 'text', text: 'released' }] };
 });
 server.registerTool('slow', { inputSchema: z.object({}) }, async () => {
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await firstValueFrom(timer(300));
   return { content: [{ type: 'text', text: 'late' }] };
 });
 const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
