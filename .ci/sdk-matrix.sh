@@ -4,7 +4,7 @@
 # folder (npm install --prefix; package.json is not touched). jest.config.ts maps every import of
 # the SDK there when MCP_TX_SDK_DIR names the folder. The child processes some specs spawn (stdio
 # servers) run the repo's own SDK. Then the consumer app (.ci/consumer/run.sh) installs the packed
-# tarball next to the lowest SDK.
+# tarball next to the lowest SDK, and the v2-only one (.ci/consumer/v2/run.sh) next to SDK v2 alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 range=$(node -p "require('./package.json').peerDependencies['@modelcontextprotocol/sdk']")
@@ -30,3 +30,4 @@ for version in $(printf '%s\n' "$lowest" "$highest" | sort -u); do
     node_modules/jest/bin/jest.js --maxWorkers=2 "${specs[@]}"
 done
 bash .ci/consumer/run.sh "$lowest"
+bash .ci/consumer/v2/run.sh # SDK v2 alone: no @modelcontextprotocol/sdk installed

@@ -10,9 +10,7 @@ repo=$(cd "$here/../.." && pwd)
 work=${MCP_TX_SCRATCH:-${TMPDIR:-/tmp}/mcp-tx-sdk-matrix}/consumer
 rm -rf "$work" && mkdir -p "$work"
 cp "$here"/entry-points.ts "$here"/keyed-call.ts "$here"/tsconfig.json "$here"/tsconfig.node16.json "$work"/
-# npm pack prints its JSON on stdout; the build (prepack) reports on stderr
-tarball=$(cd "$repo" && npm pack --json --pack-destination "$work" 2>/dev/null |
-  node -e "console.log(JSON.parse(require('node:fs').readFileSync(0, 'utf8'))[0].filename)")
+tarball=$(bash "$here/pack.sh" "$work")
 cd "$work"
 echo '{ "name": "mcp-tx-consumer", "private": true, "type": "module" }' > package.json
 npm install --no-audit --no-fund "@modelcontextprotocol/sdk@$sdk" rxjs@7.8.1 "./$tarball" >/dev/null

@@ -2,7 +2,7 @@ import { Subject, asyncScheduler } from 'rxjs';
 import type { AttemptHost } from '../../src/client/call/attempt-host.js';
 import type { CallContext } from '../../src/client/call/call-context.js';
 import { taskRequestOf } from '../../src/client/call/task-call.js';
-import { TASK_KIT } from '../../src/client/call/task-call.js';
+import { TASK_KIT } from '../../src/sdk/v1/task-kit.js';
 import { reportTask } from '../../src/client/call/task-run.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { clientInternalsOf } from '../../src/sdk/v1/client-internals.js';

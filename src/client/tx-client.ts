@@ -1,27 +1,21 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ClientCapabilities, Implementation } from '@modelcontextprotocol/sdk/types.js';
-import type { Observable } from 'rxjs';
-import { Multicast, shareUntil } from './rx-lite.js';
-import { ClientClosedError, txCapabilities } from '../protocol/index.js';
-import { METRICS_RECORDER, type TxMetrics, metricsStream, type MetricsSnapshot } from './metrics/metrics.js';
-import type { ConnectionStatus, ReconnectConfig, TransportFactory } from './connection/connection.js';
+// first: where a bundle placed these modules before (a browser page gzips smaller)
+import { clientInternalsOf } from '../sdk/v1/client-internals.js';
+import { txCapabilities } from '../protocol/index.js';
+import type { ReconnectConfig, TransportFactory } from './connection/connection.js';
 import { clientFeatures } from './transports/compression.js';
 import { loadCompressionCodec } from './transports/compression-codec.js';
-import { errorInfo } from './call/call-context.js';
-import { DEFAULT_METRICS_INTERVAL_MS } from './defaults.js';
 import type { TxClientOptions } from './options.js';
-import { resolvePolicy } from './resilience/policy.js';
 import { validateReconnect } from './validate-options.js';
-import { resolveWarmup, type WarmupConfig, type WarmupReport } from './pool/warmup-config.js';
-import { readToolSafety } from './resilience/tool-annotations.js';
-import { CallEntry } from './tx-client/call-entry.js';
+import { ClientCore } from './tx-client/client-core.js';
 import { OWN_TRANSPORT, type OwnTransport } from './tx-client/call-path.js';
 
 // The client's rooms: its events (tx-client/client-events.ts), the path of its calls
-// (tx-client/call-path.ts) and their entry points (tx-client/call-entry.ts), each a base class of
-// the next, so that a call takes no extra step; here, the face: connecting, metrics, the pool's
-// hooks, closing.
+// (tx-client/call-path.ts) and their entry points (tx-client/call-entry.ts), its face (metrics,
+// warm-up, closing: tx-client/client-core.ts), each a base class of the next, so that a call
+// takes no extra step; here, what is SDK 1.x's: connecting, and the SDK client's internals.
 export { OWN_TRANSPORT, type OwnTransport };
 
 /** Options of {@link TxClient.connect}: the client options plus how to introduce the SDK client. */
@@ -43,22 +37,20 @@ export interface ConnectOptions extends TxClientOptions {
  * const { result } = await client.call('transfer', { to: 'bob', cents: 100 });
  * client.events$.subscribe((e) => console.log(e.type, e.tool, e.attempt));
  */
-export class TxClient extends CallEntry {
-  /** Emits once, when the client closes: ends `metrics$`. */
-  private readonly closing = new Multicast<void>();
-
+export class TxClient extends ClientCore {
   /**
-   * Snapshots of the client's metrics every `metricsIntervalMs` (scheduler time), shared by
-   * all subscribers; nothing is computed while no one subscribes.
+   * Wraps an SDK `Client` you built. To speak mcp_tx with the server, give it
+   * `txCapabilities()` as capabilities (or use {@link TxClient.connect}); without them calls
+   * run in fallback mode (plain MCP, client-side limits only).
+   *
+   * @example
+   * const sdk = new Client({ name: 'app', version: '1.0.0' }, { capabilities: txCapabilities() });
+   * const client = new TxClient(sdk, { concurrency: 4 });
+   * await sdk.connect(transport);
    */
-  readonly metrics$: Observable<MetricsSnapshot> = shareUntil(
-    metricsStream(
-      this.recorder,
-      this.options.metricsIntervalMs ?? DEFAULT_METRICS_INTERVAL_MS,
-      this.scheduler,
-    ),
-    this.closing.value$,
-  );
+  constructor(sdk: Client, options?: TxClientOptions) {
+    super(sdk, options, clientInternalsOf);
+  }
 
   /**
    * Creates an SDK `Client` that advertises mcp_tx, connects it over `transport`, reads the
@@ -91,81 +83,5 @@ export class TxClient extends CallEntry {
     await client.connection.open(factory ? undefined : (transport as Transport));
     if (sdk.getServerCapabilities()?.tools) await client.refreshTools().catch(() => undefined);
     return client;
-  }
-
-  /**
-   * The connection's status: `connecting`, `connected`, `reconnecting` (after the transport
-   * closed, when `connect` was given a transport factory) or `closed`. Current value first.
-   */
-  get status$(): Observable<ConnectionStatus> {
-    return this.connection.status$;
-  }
-
-  /**
-   * One snapshot of the client's metrics: per tool and in total, calls, outcomes, attempts,
-   * retries, ACKs, NACKs, timeouts, dedup hits, in flight, queue, and latency percentiles.
-   * `toPrometheus(client.metrics())` renders it for a `/metrics` endpoint.
-   *
-   * @example
-   * const { totals } = client.metrics();
-   * console.log(totals.completed, totals.latencyMs.p99);
-   */
-  metrics(): MetricsSnapshot {
-    return this.recorder.snapshot();
-  }
-
-  /** The client's metrics recorder, for the package's own use (`TxPool` merges them). @internal */
-  [METRICS_RECORDER](): TxMetrics {
-    return this.recorder;
-  }
-
-  /**
-   * Pings the server (and makes the given warm-up calls) a few times, so that the first real
-   * call does not pay for connection setup; resolves with the round trips it measured. A failed
-   * ping is reported in `failures`, not thrown, unless `throwOnFailure`.
-   *
-   * @example
-   * const { pingMs, failures } = await client.warmup({ rounds: 3, timeoutMs: 1_000 });
-   */
-  async warmup(config?: WarmupConfig): Promise<WarmupReport> {
-    const settings = resolveWarmup(config); // checked up front: warmup.ts imports nothing the page has
-    // loaded when first used: a browser page that never warms up does not carry it
-    const { warmup } = await import('./pool/warmup.js');
-    return warmup(this, this.scheduler, settings);
-  }
-
-  /**
-   * Reads the server's tool list to learn which tools are annotated `readOnlyHint` or
-   * `idempotentHint` (safe to retry after an unknown outcome). `connect` calls it once.
-   */
-  async refreshTools(): Promise<void> {
-    // bounded by the client's options (the SDK would wait 60 s for a lost answer), and retried
-    const { timeoutMs, maxAttempts } = resolvePolicy([this.options]);
-    const timeout = Math.min(timeoutMs, this.connection.initializeTimeoutMs);
-    // internal and read-only: retried even with retry: false
-    const safe = await readToolSafety(this.sdk, timeout, Math.max(maxAttempts, 2));
-    safe.forEach((isSafe, tool) => this.safeTools.set(tool, isSafe));
-  }
-
-  /**
-   * Closes the client: queued and in-flight calls fail with {@link ClientClosedError} (in-flight
-   * ones are cancelled on the server), the streams complete, and the transport is closed.
-   */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const run of [...this.live]) {
-      run.fail(
-        'CLIENT_CLOSED',
-        new ClientClosedError(`${run.tool}: client closed`, {
-          info: errorInfo(run, this.scheduler.now()),
-        }),
-      );
-    }
-    this.queue.end();
-    this.events.complete();
-    this.closing.next();
-    this.closing.complete();
-    await this.connection.close();
   }
 }

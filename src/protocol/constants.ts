@@ -10,6 +10,19 @@ export const ACK_METHOD = 'notifications/mcp_tx/ack';
 /** JSON-RPC error code of a NACK (the tool did not run). */
 export const NACK_CODE = -32000;
 
+/**
+ * JSON-RPC and MCP error codes the client reads, as numbers of the protocol (the same in every
+ * SDK major; SDK 1.x names them in its `ErrorCode` enum): a lost connection and a timed-out
+ * request (the SDK's own, never sent by a server), an invalid request and invalid params.
+ */
+export const RPC_CONNECTION_CLOSED = -32000;
+/** @see {@link RPC_CONNECTION_CLOSED} */
+export const RPC_REQUEST_TIMEOUT = -32001;
+/** @see {@link RPC_CONNECTION_CLOSED} */
+export const RPC_INVALID_REQUEST = -32600;
+/** @see {@link RPC_CONNECTION_CLOSED} */
+export const RPC_INVALID_PARAMS = -32602;
+
 /** Every feature of the protocol, in the order they are advertised. */
 export const TX_FEATURES = ['ack', 'retry', 'idempotency', 'deadline', 'compression'] as const;
 

@@ -4,12 +4,16 @@ import type {
   JSONRPCMessage,
   RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { TransportLike } from './transport-like.js';
+import type { TASK_KIT } from './v1/task-kit.js';
 
 /**
  * What the client (`src/client/`) uses of an SDK `Client` beyond its public API, as one small
- * interface: the implementation for SDK 1.x is `src/sdk/v1/client-internals.ts`. Nothing outside
+ * interface: the implementation for SDK 1.x is `src/sdk/v1/client-internals.ts`, for SDK v2's
+ * client view `src/sdk/v2/client-view.ts`; the client class of each major makes them (the client
+ * core imports no SDK at run time). Nothing outside
  * `src/sdk/` reads a private SDK member or patches a transport (`spec/sdk/boundary.spec.ts`
  * checks it); each internal is feature-detected there, with the public path (`Client.callTool`
  * with a signal) or an `UnsupportedSdkError` as fallback, never a silently dropped check.
@@ -27,11 +31,31 @@ export interface ClientInternals {
    * client's checks cannot be made outside `callTool` (attempts then go through {@link callTool}).
    */
   readonly checks: ResultChecks | undefined;
+  /**
+   * The result a response the tap got carries, checked by {@link checks}, or (without them, and
+   * for a task's result) parsed as `Client.callTool` parses it; throws what `callTool` would.
+   */
+  result(tool: string, response: TapResponse): CallToolResult;
+  /**
+   * What the task run needs of this SDK (its schemas and errors) beside the client's own pieces;
+   * `undefined` for an SDK client whose tap is never answered with a task (the view of an SDK v2
+   * client, whose task calls are not sent through mcp-tx's tap).
+   */
+  readonly taskKit: TaskKit | undefined;
   /** `Client.callTool` itself (the public path), cancelled by `options.signal`. */
   callTool(params: CallToolRequest['params'], options: RequestOptions): Promise<CallToolResult>;
   /** Whether `tool` was listed with `execution.taskSupport: 'required'` (known after `listTools`). */
   taskRequired(tool: string): boolean;
 }
+
+/** What the task run takes from the modules a page has loaded already (`ClientInternals.taskKit`). */
+export type TaskKit = typeof TASK_KIT;
+
+/**
+ * Makes the {@link ClientInternals} of an SDK client, with the handlers of the client core's
+ * attempts: SDK 1.x's `clientInternalsOf`, or its twin for SDK v2's client view.
+ */
+export type InternalsOf = (sdk: Client, handlers: TapHandlers) => ClientInternals;
 
 /**
  * What `Client.callTool` checks around its request: a tool that requires a task is refused, the

@@ -5,7 +5,7 @@
  * `mcp-tx`'s very own; the operators are `mcp-tx/operators`, for either SDK. Server side:
  * `mcp-tx/v2/server`.
  */
-export * from '../index.js';
+export * from '../shared-exports.js';
 export { TxClient, type ConnectOptions, type TransportFactory } from './client/tx-client.js';
 export { TxPool, type PoolConnectOptions } from './client/tx-pool.js';
 export { httpTransport } from './client/http-transport.js';

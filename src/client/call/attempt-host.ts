@@ -14,7 +14,7 @@ import type { DurationClock } from '../metrics/duration-clock.js';
  * the task run would otherwise import back).
  *
  * @example
- * const attempts = new AttemptRunner(host); // host: AttemptHost, the client's
+ * const attempts = new AttemptRunner(host, clientInternalsOf); // host: AttemptHost, the client's
  */
 export interface AttemptHost {
   readonly sdk: Client;

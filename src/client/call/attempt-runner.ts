@@ -15,9 +15,8 @@ import { ABANDONED, Attempt, CANCELLED, type AttemptOwner, type AttemptSink } fr
 import { deadlineError, eventBase, publish, watched, type CallContext } from './call-context.js';
 import { unpackResponse } from '../transports/compression.js';
 import type { AttemptHost } from './attempt-host.js';
-import type { ClientInternals, ResultChecks, WireTap } from '../../sdk/client-internals.js';
-import { clientInternalsOf } from '../../sdk/v1/client-internals.js';
-import { TASK_KIT } from './task-call.js';
+import type { ClientInternals, InternalsOf, ResultChecks, WireTap } from '../../sdk/client-internals.js';
+import type { TaskKit } from './task-call.js';
 import { loadTaskRun } from './load-task-run.js';
 import type { TaskRun } from './task-run.js';
 
@@ -31,7 +30,7 @@ import type { TaskRun } from './task-run.js';
  * execution).
  *
  * @example
- * const attempts = new AttemptRunner(host);
+ * const attempts = new AttemptRunner(host, clientInternalsOf);
  * attempts.start(run); // run.attemptSucceeded(attempt, result) or run.attemptFailed(attempt, error)
  */
 export class AttemptRunner implements AttemptOwner {
@@ -45,8 +44,12 @@ export class AttemptRunner implements AttemptOwner {
   cancelBySignal = false;
   tasksThroughSdk = false;
 
-  constructor(readonly host: AttemptHost) {
-    const internals = (this.internals = clientInternalsOf(host.sdk, {
+  constructor(
+    readonly host: AttemptHost,
+    /** Makes the SDK client's internals (its major's), with the runner's handlers. */
+    internalsOf: InternalsOf,
+  ) {
+    const internals = (this.internals = internalsOf(host.sdk, {
       ack: (params) => this.onAck(params),
       incoming: (message) => unpackResponse(message, host.maxInflatedBytes),
     }));
@@ -61,9 +64,13 @@ export class AttemptRunner implements AttemptOwner {
   forget(ctx: CallContext, answered: boolean): void {
     this.awaitingAck.delete(ctx.requestId);
     // given up, or past its deadline: the task is cancelled (its run is loaded by then)
-    // (best effort: a failed load is ignored, as a failed cancel is)
+    // (best effort: a failed load is ignored, as a failed cancel is); a call has a task only
+    // through an SDK client with a task kit
     if (!answered && ctx.task)
-      void loadTaskRun().then((run) => run.cancelTask(TASK_KIT, this.host, ctx), String);
+      void loadTaskRun().then(
+        (run) => run.cancelTask(this.internals.taskKit as TaskKit, this.host, ctx),
+        String,
+      );
     if (answered || !ctx.unfinished) return;
     for (const { transport, id } of ctx.unfinished) this.tap.abandon(transport, id, CANCELLED);
   }

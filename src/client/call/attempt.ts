@@ -22,8 +22,7 @@ import { timeoutAfterProgress } from './attempt-progress.js';
 import type { TxProgressEvent } from '../events.js';
 import { classifyFailure, isSessionExpired } from './classify.js';
 import { unpackResult } from '../transports/compression.js';
-import { checkedResult } from '../../sdk/v1/tool-result-check.js';
-import { TASK_KIT } from './task-call.js';
+import type { TaskKit } from './task-call.js';
 import { loadTaskRun } from './load-task-run.js';
 import type { TaskRun } from './task-run.js';
 import type {
@@ -175,7 +174,7 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
       return this.#followTask({ ...(created as CallTask), meta });
     }
     try {
-      result = checkedResult(this.owner.checks, this.ctx.tool, response);
+      result = this.owner.internals.result(this.ctx.tool, response);
     } catch (error) {
       return this.#fail(error);
     }
@@ -277,7 +276,9 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     this.#waiting = whenSettled(
       loadTaskRun(),
       ({ TaskRun }) => {
-        this.#task = new TaskRun(owner, ctx, this, this, TASK_KIT);
+        // only an SDK client with a task kit is answered with a task: the tap of one without (SDK v2's
+        // view) never hands a response back
+        this.#task = new TaskRun(owner, ctx, this, this, owner.internals.taskKit as TaskKit);
         this.#task.start(created !== undefined);
       },
       (error: unknown) => this.#fail(error),

@@ -1,4 +1,3 @@
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import {
   AmbiguousOutcomeError,
   ConnectionClosedError,
@@ -13,6 +12,7 @@ import {
   type TxErrorInfo,
   type TxNack,
 } from '../../protocol/index.js';
+import { RPC_CONNECTION_CLOSED, RPC_REQUEST_TIMEOUT } from '../../protocol/constants.js';
 import { httpFailure, isSessionLost } from './http-failure.js';
 import { isSdkHttpError, isSdkRpcError, type SdkHttpError } from '../../sdk/v1/sdk-errors.js';
 
@@ -71,13 +71,13 @@ export function classifyFailure(error: unknown, ctx: FailureContext): TxError {
         ...nack,
       });
     }
-    if (error.code === ErrorCode.ConnectionClosed) {
+    if (error.code === RPC_CONNECTION_CLOSED) {
       return unknownOutcome(
         new ConnectionClosedError(`${info.tool}: connection closed`, { info, cause: error }),
         ctx,
       );
     }
-    if (error.code === ErrorCode.RequestTimeout) {
+    if (error.code === RPC_REQUEST_TIMEOUT) {
       return unknownOutcome(
         new AttemptTimeoutError(`${info.tool}: request timed out`, { info, cause: error, acked: ctx.acked }),
         ctx,

@@ -1,5 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { RPC_REQUEST_TIMEOUT } from '../../protocol/constants.js';
 import { isSdkRpcError } from '../../sdk/v1/sdk-errors.js';
 
 /**
@@ -27,7 +27,7 @@ export async function readToolSafety(
         page = await sdk.listTools(params, { timeout: timeoutMs });
       } catch (error) {
         // a JSON-RPC error or a closed connection is an answer; only a timeout is worth another request
-        const timedOut = isSdkRpcError(error) && error.code === ErrorCode.RequestTimeout;
+        const timedOut = isSdkRpcError(error) && error.code === RPC_REQUEST_TIMEOUT;
         if (!timedOut || attempt >= maxAttempts) throw error;
       }
     }

@@ -46,6 +46,7 @@ import { retryBudgetOf } from '../resilience/retry-budget-option.js';
 import { splitResultMeta } from '../call/result-meta.js';
 import type { ClientTelemetry } from '../../telemetry/hooks.js';
 import { ClientEvents } from './client-events.js';
+import type { InternalsOf } from '../../sdk/client-internals.js';
 
 /**
  * How `connect` (and `mcp-tx/v2`'s) hands the transport it owns to the constructor (a symbol:
@@ -133,6 +134,11 @@ export class CallPath extends ClientEvents {
     readonly sdk: Client,
     /** @internal The client's options. */
     protected readonly options: TxClientOptions = {},
+    /**
+     * @internal The internals of the SDK client `sdk` (its major's: the class of each major hands
+     * them in, so that the client core imports no SDK at run time).
+     */
+    internalsOf: InternalsOf,
   ) {
     super();
     validateClientOptions(options);
@@ -167,19 +173,22 @@ export class CallPath extends ClientEvents {
     this.needsExtras = this.resilience.usesBreakers || this.#budgetPending;
     const own = (options as { [OWN_TRANSPORT]?: OwnTransport })[OWN_TRANSPORT];
     this.connection = new Connection(sdk, own?.factory, own ? own.reconnect : false, scheduler, random);
-    this.attempts = new AttemptRunner({
-      sdk,
-      connection: this.connection,
-      recorder: this.recorder,
-      events: this.events,
-      scheduler,
-      elapsed,
-      packer: new ArgumentPacker(compression),
-      maxInflatedBytes: compression?.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
-      server: () => this.server,
-      replaySafe: (ctx, server) => this.replaySafe(ctx, server),
-      isClosed: () => this.closed,
-    });
+    this.attempts = new AttemptRunner(
+      {
+        sdk,
+        connection: this.connection,
+        recorder: this.recorder,
+        events: this.events,
+        scheduler,
+        elapsed,
+        packer: new ArgumentPacker(compression),
+        maxInflatedBytes: compression?.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
+        server: () => this.server,
+        replaySafe: (ctx, server) => this.replaySafe(ctx, server),
+        isClosed: () => this.closed,
+      },
+      internalsOf,
+    );
     this.runHost = {
       attempts: this.attempts,
       resilience: this.resilience,

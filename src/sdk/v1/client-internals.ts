@@ -1,8 +1,14 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolRequest, CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  McpError,
+  type CallToolRequest,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { ClientInternals, TapHandlers } from '../client-internals.js';
-import { ToolResultCheck } from './tool-result-check.js';
+import { TASK_KIT } from './task-kit.js';
+import { ToolResultCheck, checkedResult } from './tool-result-check.js';
 import { TransportTap } from './transport-tap.js';
 
 /**
@@ -15,9 +21,12 @@ import { TransportTap } from './transport-tap.js';
  * const internals = clientInternalsOf(sdk, { ack: (params) => onAck(params), incoming: (m) => m });
  */
 export function clientInternalsOf(sdk: Client, handlers: TapHandlers): ClientInternals {
+  const checks = ToolResultCheck.of(sdk);
   return {
-    tap: new TransportTap(handlers),
-    checks: ToolResultCheck.of(sdk),
+    tap: new TransportTap(handlers, () => new McpError(ErrorCode.ConnectionClosed, 'Connection closed')),
+    checks,
+    result: (tool, response) => checkedResult(checks, tool, response),
+    taskKit: TASK_KIT,
     // SDK 1.x: (params, resultSchema, options); the default schema is CallToolResultSchema
     callTool: (params: CallToolRequest['params'], options: RequestOptions) =>
       sdk.callTool(params, undefined, options) as Promise<CallToolResult>,

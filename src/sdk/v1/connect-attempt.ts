@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { RPC_CONNECTION_CLOSED, RPC_REQUEST_TIMEOUT } from '../../protocol/constants.js';
 import { isSdkRpcError } from './sdk-errors.js';
 import { watchChild, type WatchedChild } from '#child-process';
 
@@ -57,13 +57,13 @@ async function release(sdk: Client, transport: Transport, child: WatchedChild | 
 /** What went wrong with an attempt, in words a user can act on (the SDK's error as `cause`). */
 function describe(error: unknown, initializeTimeoutMs: number, child: WatchedChild | undefined): Error {
   const exit = child?.exit();
-  if (isSdkRpcError(error) && error.code === ErrorCode.RequestTimeout) {
+  if (isSdkRpcError(error) && error.code === RPC_REQUEST_TIMEOUT) {
     return new Error(`initialize timed out after ${initializeTimeoutMs} ms`, { cause: error });
   }
   if (exit !== undefined) {
     return new Error(`the server process ${exit} before answering initialize`, { cause: error });
   }
-  if (isSdkRpcError(error) && error.code === ErrorCode.ConnectionClosed) {
+  if (isSdkRpcError(error) && error.code === RPC_CONNECTION_CLOSED) {
     return new Error('the server closed the connection before answering initialize', { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));

@@ -1,11 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  CallToolResultSchema,
-  ErrorCode,
-  McpError,
-  type CallToolResult,
-} from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { TX_KEY } from '../../protocol/index.js';
+import { RPC_INVALID_PARAMS, RPC_INVALID_REQUEST } from '../../protocol/constants.js';
 import type { ResultChecks, TapResponse } from '../client-internals.js';
 
 /** The SDK's compiled output-schema check of one tool. */
@@ -53,7 +49,7 @@ export class ToolResultCheck implements ResultChecks {
   request(tool: string): void {
     if (this.lookups.isToolTaskRequired(tool)) {
       throw new McpError(
-        ErrorCode.InvalidRequest,
+        RPC_INVALID_REQUEST,
         `Tool "${tool}" requires task-based execution. Use client.experimental.tasks.callToolStream() instead.`,
       );
     }
@@ -72,7 +68,7 @@ export class ToolResultCheck implements ResultChecks {
     if (!validator) return result;
     if (!result.structuredContent && !result.isError) {
       throw new McpError(
-        ErrorCode.InvalidRequest,
+        RPC_INVALID_REQUEST,
         `Tool ${tool} has an output schema but did not return structured content`,
       );
     }
@@ -82,13 +78,13 @@ export class ToolResultCheck implements ResultChecks {
         check = validator(result.structuredContent);
       } catch (e) {
         throw new McpError(
-          ErrorCode.InvalidParams,
+          RPC_INVALID_PARAMS,
           `Failed to validate structured content: ${e instanceof Error ? e.message : String(e)}`,
         );
       }
       if (!check.valid) {
         throw new McpError(
-          ErrorCode.InvalidParams,
+          RPC_INVALID_PARAMS,
           `Structured content does not match the tool's output schema: ${check.errorMessage}`,
         );
       }

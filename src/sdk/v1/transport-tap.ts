@@ -1,13 +1,8 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  ErrorCode,
-  McpError,
-  type CallToolRequest,
-  type JSONRPCMessage,
-  type RequestId,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolRequest, JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { nanoid } from 'nanoid';
 import { ABANDONED_META, ACK_METHOD, TX_KEY } from '../../protocol/index.js';
+import { RPC_REQUEST_TIMEOUT } from '../../protocol/constants.js';
 import type { TapHandlers, TapResponse, TapWaiter, WireTap } from '../client-internals.js';
 
 export type { TapHandlers, TapResponse, TapWaiter } from '../client-internals.js';
@@ -58,7 +53,11 @@ export class TransportTap implements WireTap {
    */
   declare onTaskStatus: ((params: unknown) => void) | undefined;
 
-  constructor(private readonly handlers: TapHandlers) {}
+  constructor(
+    private readonly handlers: TapHandlers,
+    /** What the requests waiting on a transport that closed fail with (the SDK's own error for it). */
+    private readonly closedError: () => unknown,
+  ) {}
 
   /** Taps `transport`, unless it is the one already tapped. */
   attach(transport: Transport | undefined): void {
@@ -94,7 +93,7 @@ export class TransportTap implements WireTap {
     };
     transport.onclose = () => {
       closed?.(); // the SDK first, so that a retry finds the connection already marked closed
-      const failure = new McpError(ErrorCode.ConnectionClosed, 'Connection closed');
+      const failure = this.closedError();
       for (const waiter of pending.values()) waiter.settle(undefined, failure);
       pending.clear();
     };
@@ -161,7 +160,7 @@ export class TransportTap implements WireTap {
     if (transport !== this.#transport || !this.#deliver) return;
     this.#notifyCancelled(id, reason, abandoned);
     if (this.#isOwn(id)) this.#pending.delete(id);
-    else this.#deliver({ jsonrpc: '2.0', id, error: { code: ErrorCode.RequestTimeout, message: reason } });
+    else this.#deliver({ jsonrpc: '2.0', id, error: { code: RPC_REQUEST_TIMEOUT, message: reason } });
   }
 
   /**

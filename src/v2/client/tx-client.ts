@@ -6,7 +6,8 @@ import {
   type VersionNegotiationOptions,
 } from '@modelcontextprotocol/client';
 import type { Observable } from 'rxjs';
-import { OWN_TRANSPORT, TxClient as CoreTxClient, type OwnTransport } from '../../client/tx-client.js';
+import { OWN_TRANSPORT, type OwnTransport } from '../../client/tx-client/call-path.js';
+import { ClientCore as CoreTxClient } from '../../client/tx-client/client-core.js';
 import type {
   ConnectionStatus,
   ReconnectConfig,
@@ -28,9 +29,10 @@ import { clientFeatures } from '../../client/transports/compression.js';
 import { loadCompressionCodec } from '../../client/transports/compression-codec.js';
 import { txCapabilities, txExtension, type TxCapability } from '../../protocol/index.js';
 import { clientView } from '../../sdk/v2/client-view.js';
+import { viewInternalsOf } from '../../sdk/v2/view-internals.js';
 
 /** A transport as the client core types it (SDK v1's interface, which SDK v2's transports meet at run time). */
-type CoreTransport = Exclude<Parameters<typeof CoreTxClient.connect>[0], CoreTransportFactory>;
+type CoreTransport = Exclude<Parameters<CoreTxClient['connection']['open']>[0], undefined>;
 
 /** Makes a fresh SDK v2 transport for each (re)connection, e.g. `() => httpTransport(url)`. */
 export type TransportFactory = () => Transport | Promise<Transport>;
@@ -84,7 +86,7 @@ export class TxClient {
   readonly responses$: Observable<TxResponseEvent>;
   /** Snapshots of the client's metrics every `metricsIntervalMs`, shared by all subscribers. */
   readonly metrics$: Observable<MetricsSnapshot>;
-  /** The client core this one runs on. */
+  /** @internal The client core this one runs on (`TxPool` pools the cores). */
   readonly [CORE]: CoreTxClient;
 
   /**
@@ -96,6 +98,9 @@ export class TxClient {
    * await sdk.connect(transport);
    * const client = new TxClient(sdk, { concurrency: 4 });
    */
+  constructor(sdk: Client, options?: TxClientOptions);
+  /** @internal With the client core `connect` made for `sdk`. */
+  constructor(sdk: Client, options: TxClientOptions, core: CoreTxClient);
   constructor(
     /** The wrapped SDK v2 client. */
     readonly sdk: Client,
@@ -158,7 +163,7 @@ export class TxClient {
    * each cancelled by its own `AbortSignal` from the first.
    */
   static #core(view: ReturnType<typeof clientView>, options: TxClientOptions): CoreTxClient {
-    const core = new CoreTxClient(view, options);
+    const core = new CoreTxClient(view, options, viewInternalsOf);
     core.attempts.cancelBySignal = true;
     core.attempts.tasksThroughSdk = true;
     return core;

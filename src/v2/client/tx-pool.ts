@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import { TxPool as CoreTxPool, type TxPoolOptions } from '../../client/pool/pool.js';
+import { PoolCore as CoreTxPool, type TxPoolOptions } from '../../client/pool/pool-core.js';
 import type { TxCallEvent, TxResult } from '../../client/events.js';
 import type { MetricsSnapshot } from '../../client/metrics/metrics.js';
 import type { CallOptions } from '../../client/options.js';
