@@ -6,8 +6,11 @@ import { RPC_CONNECTION_CLOSED, RPC_INVALID_PARAMS, RPC_REQUEST_TIMEOUT } from '
  * 1.x's `McpError`, by shape, so that no SDK 1.x need be installed): `name` `McpError`, the code,
  * the message prefixed as SDK 1.x prefixes it, the `data`, and the SDK v2 error it stands for as
  * `cause`.
+ *
+ * @example
+ * throw new RpcError(-32600, 'no such task');
  */
-class RpcError extends Error {
+export class RpcError extends Error {
   override readonly name = 'McpError';
 
   constructor(

@@ -1,6 +1,7 @@
 import type { Client, JSONRPCMessage } from '@modelcontextprotocol/client';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod/v4';
+import { RPC_INVALID_REQUEST } from '../../protocol/constants.js';
+import { rpcError } from './sdk-errors.js';
 
 /** Options of a request, as the client core passes them (SDK v1's `RequestOptions`). */
 interface CoreRequestOptions {
@@ -9,7 +10,7 @@ interface CoreRequestOptions {
 }
 
 /** A task as `tasks/get` describes it (spec 2025-11-25's `Task`; SDK v2 2.4 registers no schema for it). */
-const TASK = z.looseObject({
+export const TASK = z.looseObject({
   taskId: z.string(),
   status: z.enum(['working', 'input_required', 'completed', 'failed', 'cancelled']),
   createdAt: z.string(),
@@ -108,10 +109,10 @@ export class V2Tasks {
   }
 
   /** The error refusing `what` on the stateless protocol; `undefined` on the `initialize` era. */
-  #refusal(what: string): McpError | undefined {
+  #refusal(what: string): Error | undefined {
     if (this.client.getProtocolEra() !== 'modern') return undefined;
-    return new McpError(
-      ErrorCode.InvalidRequest,
+    return rpcError(
+      RPC_INVALID_REQUEST,
       `mcp-tx/v2: ${what} on the 2026-07-28 protocol needs the tasks extension (SEP-2663), ` +
         'which @modelcontextprotocol/client 2.4 does not implement; call the tool without a task, ' +
         "or connect with versionNegotiation { mode: 'legacy' } to a server that creates tasks",
