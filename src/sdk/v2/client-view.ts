@@ -1,7 +1,7 @@
 import type { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Client, Transport } from '@modelcontextprotocol/client';
-import { z } from 'zod/v4';
 import { parseTxCapability, parseTxExtension } from '../../protocol/index.js';
+import { ANY_VALUE } from './any-value.js';
 import { v1Error } from './sdk-errors.js';
 
 /** What the client core's options to `callTool`, `listTools` and `ping` hold (SDK v1's `RequestOptions`). */
@@ -138,7 +138,7 @@ export class ClientView {
     handler: CoreNotificationHandler,
   ): void {
     const method = schema.shape.method.value;
-    this.client.setNotificationHandler(method, { params: z.unknown() }, (params) => {
+    this.client.setNotificationHandler(method, { params: ANY_VALUE }, (params) => {
       void handler({ method, params });
     });
   }

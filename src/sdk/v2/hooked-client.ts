@@ -7,6 +7,7 @@ import {
   type JSONRPCResponse,
   type MessageExtraInfo,
 } from '@modelcontextprotocol/client';
+import { ANY_VALUE } from './any-value.js';
 
 /** What {@link HookedClient}'s hooks hand on, before SDK v2's own dispatch. */
 export interface HookSink {
@@ -129,7 +130,8 @@ export class HookedClient extends Client {
       {
         codec: this._wireCodec(),
         request,
-        resultSchema: ANY_RESULT,
+        // its legs go through `request`, which validates each with the era's own result schema
+        resultSchema: ANY_VALUE,
         options: { signal },
         flowStartedAt: Date.now(),
         retry: (next, legOptions) =>
@@ -162,8 +164,3 @@ export class HookedClient extends Client {
     for (const sink of this.#sinks) sink.closed();
   }
 }
-
-/** The result schema handed to the multi-round-trip engine: its legs go through `request`, which validates. */
-const ANY_RESULT = {
-  '~standard': { version: 1, vendor: 'mcp-tx', validate: (value: unknown) => ({ value }) },
-} as const;
