@@ -125,6 +125,12 @@ export class HookTap implements WireTap, HookSink {
       waiting.waiter.settle({ error });
       return true;
     }
+    // a task-augmented call answered with its task (a CreateTaskResult, no content): the client
+    // core follows the task, and checks the task's own result when it comes
+    if (waiting.params.task !== undefined && isObject((result as { task?: unknown } | undefined)?.task)) {
+      waiting.waiter.settle({ result });
+      return true;
+    }
     const decoded = this.client.decodeToolResult(result);
     if (decoded.kind === 'complete') waiting.waiter.settle({ result: decoded.result });
     else if (decoded.kind === 'invalid') waiting.waiter.settle(undefined, v1Error(decoded.error));
@@ -203,4 +209,8 @@ export class HookTap implements WireTap, HookSink {
       : { requestId: id, reason };
     this.client.notification({ method: 'notifications/cancelled', params }).catch(() => undefined);
   }
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }
