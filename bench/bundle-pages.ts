@@ -10,7 +10,12 @@ const TRANSPORT =
   "import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';";
 const URL_OF_SERVER = "new URL('/mcp', location.href)";
 
-/** Two pages that connect to an MCP server over Streamable HTTP: one through mcp-tx, one bare. */
+const TRANSPORT_V2 = "import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';";
+
+/**
+ * Pages that connect to an MCP server over Streamable HTTP: one through mcp-tx, one bare; the
+ * `V2` pair the same on SDK v2 (`mcp-tx/v2`, `@modelcontextprotocol/client`).
+ */
 export const PAGES = {
   txClient: [
     "import { TxClient } from './src/index.js';",
@@ -23,7 +28,28 @@ export const PAGES = {
     "export const client = new Client({ name: 'page', version: '1.0.0' });",
     `await client.connect(new StreamableHTTPClientTransport(${URL_OF_SERVER}));`,
   ].join('\n'),
+  txClientV2: [
+    "import { TxClient } from './src/v2/index.js';",
+    TRANSPORT_V2,
+    `export const client = await TxClient.connect(new StreamableHTTPClientTransport(${URL_OF_SERVER}));`,
+  ].join('\n'),
+  sdkClientV2: [
+    "import { Client } from '@modelcontextprotocol/client';",
+    TRANSPORT_V2,
+    "export const client = new Client({ name: 'page', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });",
+    `await client.connect(new StreamableHTTPClientTransport(${URL_OF_SERVER}));`,
+  ].join('\n'),
 };
+
+/** The SDK v2 pair of {@link PAGES}, weighed alike (no budget of its own yet). */
+export interface V2BundleReport {
+  txClient: BrowserBundle;
+  sdkClient: BrowserBundle;
+  /** Gzipped bytes the `mcp-tx/v2` page loads up front beyond the bare SDK v2 page. */
+  deltaGzipBytes: number;
+  /** What the delta is made of, largest first (minified bytes). */
+  delta: DeltaPart[];
+}
 
 /** One package's (or mcp-tx's own sources') minified bytes in the `TxClient` page beyond the SDK page. */
 export interface DeltaPart {
@@ -45,6 +71,8 @@ export interface BundleReport {
   txClientInlinedGzipBytes: number;
   /** What the delta is made of, largest first (minified bytes). */
   delta: DeltaPart[];
+  /** The same on SDK v2. */
+  v2: V2BundleReport;
 }
 
 /** Minified bytes per package (or `mcp-tx`) in a bundle. */
@@ -76,20 +104,33 @@ export async function measureBundles(): Promise<BundleReport> {
     ),
   ];
   const { gzipBytes: txClientInlinedGzipBytes } = await bundleForBrowser(inlined.join('\n'));
-  const tx = bytesBySource(txClient);
-  const sdk = bytesBySource(sdkClient);
-  const delta = [...tx]
-    .map(([source, bytes]) => ({ source, bytes: bytes - (sdk.get(source) ?? 0) }))
-    .filter(({ bytes }) => bytes > 0)
-    .sort((a, b) => b.bytes - a.bytes);
+  const v2Tx = await bundleForBrowser(PAGES.txClientV2);
+  const v2Sdk = await bundleForBrowser(PAGES.sdkClientV2);
+  const v2: V2BundleReport = {
+    txClient: v2Tx,
+    sdkClient: v2Sdk,
+    deltaGzipBytes: v2Tx.gzipBytes - v2Sdk.gzipBytes,
+    delta: deltaOf(v2Tx, v2Sdk),
+  };
   return {
+    v2,
     txClient,
     sdkClient,
     deltaGzipBytes: txClient.gzipBytes - sdkClient.gzipBytes,
     budgetGzipBytes: BUNDLE_BUDGET_BYTES,
     txClientInlinedGzipBytes,
-    delta,
+    delta: deltaOf(txClient, sdkClient),
   };
+}
+
+/** What `tx` has beyond `sdk`, per package (or `mcp-tx`), largest first (minified bytes). */
+function deltaOf(tx: BrowserBundle, sdk: BrowserBundle): DeltaPart[] {
+  const mine = bytesBySource(tx);
+  const theirs = bytesBySource(sdk);
+  return [...mine]
+    .map(([source, bytes]) => ({ source, bytes: bytes - (theirs.get(source) ?? 0) }))
+    .filter(({ bytes }) => bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
 }
 
 /** `bytes` in KiB, one decimal. */

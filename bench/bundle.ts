@@ -3,7 +3,8 @@
  * subscribes to `events$` and makes a keyed call, and the same page with the bare SDK `Client`, as
  * an app bundler does (esbuild with code splitting, and Vite), loads each in headless Chromium and
  * weighs the JavaScript it fetched, gzipped (the budget); then the up-front-only figure (esbuild,
- * no splitting, dynamic imports left out) and what it is made of. Writes
+ * no splitting, dynamic imports left out) and what it is made of; the same pair on SDK v2
+ * (`mcp-tx/v2` against a bare `@modelcontextprotocol/client` page, reported, no budget yet). Writes
  * bench/results/bundle.{json,md}.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -17,6 +18,33 @@ const WHEN: Record<string, string> = {
   'src/client/resilience/call-extras.ts': 'a call with a cache or a breaker, a client with a retry budget',
   'src/protocol/compressed-messages.ts': '`compression` option on',
 };
+
+/** The SDK v2 pages beside v1's: what Chromium fetched, and up front (no budget of their own yet). */
+function v2Markdown({ v2Comparisons }: FetchedReport, { v2 }: BundleReport): string[] {
+  return [
+    '## SDK v2 (`mcp-tx/v2`), no budget yet',
+    '',
+    "The same keyed-call page on SDK v2: `mcp-tx/v2`'s `TxClient` against a bare `@modelcontextprotocol/client`",
+    "page (`versionNegotiation: { mode: 'auto' }`, as `mcp-tx/v2` defaults to), both over v2's",
+    '`StreamableHTTPClientTransport` to `createMcpHandler` behind `txServerFactory` (the stateless protocol).',
+    '',
+    '| bundler | SDK v2 page: files, gzip | `mcp-tx/v2` page: files, gzip | difference |',
+    '|---|---:|---:|---:|',
+    ...v2Comparisons.map(
+      ({ bundler, sdkClient, txClient, deltaGzipBytes }) =>
+        `| ${bundler} | ${sdkClient.files.length}, ${kib(sdkClient.gzipBytes)} | ${txClient.files.length}, ${kib(txClient.gzipBytes)} | **${kib(deltaGzipBytes)}** (${deltaGzipBytes.toLocaleString('en')} B) |`,
+    ),
+    '',
+    `Up front only (esbuild, no splitting): SDK v2 page ${kib(v2.sdkClient.gzipBytes)}, \`mcp-tx/v2\` page ${kib(v2.txClient.gzipBytes)}, difference **${kib(v2.deltaGzipBytes)}**; made of (minified, before gzip):`,
+    '',
+    '| source | minified |',
+    '|---|---:|',
+    ...v2.delta
+      .filter(({ bytes }) => bytes >= 100)
+      .map(({ source, bytes }) => `| ${source} | ${kib(bytes)} |`),
+    '',
+  ];
+}
 
 function fetchedMarkdown({ budgetGzipBytes, comparisons }: FetchedReport): string[] {
   return [
@@ -86,6 +114,7 @@ function toMarkdown(report: BundleReport, fetched: FetchedReport): string {
     '|---|---:|',
     ...delta.filter(({ bytes }) => bytes >= 100).map(({ source, bytes }) => `| ${source} | ${kib(bytes)} |`),
     '',
+    ...v2Markdown(fetched, report),
   ];
   return lines.join('\n');
 }
@@ -107,6 +136,18 @@ const json = {
   sdkClient: { bytes: sdkClient.bytes, gzipBytes: sdkClient.gzipBytes },
   txClientInlinedGzipBytes: report.txClientInlinedGzipBytes,
   delta: report.delta,
+  v2: {
+    fetched: fetched.v2Comparisons.map(({ bundler, deltaGzipBytes, txClient: tx, sdkClient: sdk }) => ({
+      bundler,
+      deltaGzipBytes,
+      txClient: { gzipBytes: tx.gzipBytes, files: tx.files },
+      sdkClient: { gzipBytes: sdk.gzipBytes, files: sdk.files },
+    })),
+    upFrontDeltaGzipBytes: report.v2.deltaGzipBytes,
+    txClient: { bytes: report.v2.txClient.bytes, gzipBytes: report.v2.txClient.gzipBytes },
+    sdkClient: { bytes: report.v2.sdkClient.bytes, gzipBytes: report.v2.sdkClient.gzipBytes },
+    delta: report.v2.delta,
+  },
 };
 const dir = new URL('./results/', import.meta.url);
 await mkdir(dir, { recursive: true });

@@ -1,5 +1,6 @@
 /**
- * The browser bundle as a browser loads it: each page of bench/fetched-pages.ts built as an app
+ * The browser bundle as a browser loads it: each page of bench/fetched-pages.ts (SDK v1's pair and
+ * SDK v2's) built as an app
  * bundler builds it (esbuild with code splitting, and Vite), served next to a real MCP server
  * behind `withTxServer`, loaded in headless Chromium; the JavaScript files Chromium fetched until
  * the page's call came back are weighed gzipped (level 9), each file once.
@@ -14,6 +15,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, McpServer as McpServerV2 } from '@modelcontextprotocol/server';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { build as esbuild } from 'esbuild';
@@ -21,6 +24,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { z } from 'zod';
 import { browserSourceOf, packageImportsFromSource } from '../scripts/package-imports-plugin.js';
 import { withTxServer } from '../src/server/index.js';
+import { txServerFactory } from '../src/v2/server/index.js';
 import { ROOT } from './browser-bundle.js';
 import { fetchedPages, html } from './fetched-pages.js';
 
@@ -66,6 +70,12 @@ export interface FetchedComparison {
 export interface FetchedReport {
   budgetGzipBytes: number;
   comparisons: FetchedComparison[];
+  /**
+   * The same on SDK v2: `mcp-tx/v2`'s page against a bare `@modelcontextprotocol/client` page,
+   * served by `createMcpHandler` behind `txServerFactory` (the stateless protocol). No budget of
+   * its own yet: reported beside v1's.
+   */
+  v2Comparisons: FetchedComparison[];
 }
 
 /** Where the pages are built: under node_modules, so that bare imports resolve from the repository. */
@@ -114,11 +124,26 @@ async function buildPage(bundler: Bundler, name: PageName, dir: string): Promise
   return out;
 }
 
-/** Serves `dir` and, at /mcp, one `McpServer` (an `echo` tool) per session behind `withTxServer`. */
-async function servePage(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+/** The echo server of the SDK v2 pages: a fresh `McpServer` per request, as `createMcpHandler` wants. */
+function echoServerV2(): McpServerV2 {
+  const server = new McpServerV2({ name: 'fetched-bundle-v2', version: '1.0.0' });
+  server.registerTool('echo', { inputSchema: z.object({ v: z.number() }) }, ({ v }) => ({
+    content: [{ type: 'text', text: String(v) }],
+  }));
+  return server;
+}
+
+/**
+ * Serves `dir` and, at /mcp, one `McpServer` (an `echo` tool) per session behind `withTxServer`;
+ * with `v2`, SDK v2's `createMcpHandler` behind `txServerFactory` instead.
+ */
+async function servePage(dir: string, v2 = false): Promise<{ url: string; close(): Promise<void> }> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const handler = v2 ? createMcpHandler(txServerFactory(echoServerV2)) : undefined;
+  const serveV2 = handler && toNodeHandler(handler);
   const http: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://page');
+    if (url.pathname === '/mcp' && serveV2) return void serveV2(req as Parameters<typeof serveV2>[0], res);
     if (url.pathname === '/mcp') {
       const id = req.headers['mcp-session-id'];
       const existing = typeof id === 'string' ? sessions.get(id) : undefined;
@@ -150,6 +175,7 @@ async function servePage(dir: string): Promise<{ url: string; close(): Promise<v
     url: `http://127.0.0.1:${port}/`,
     close: async () => {
       await Promise.all([...sessions.values()].map((t) => t.close()));
+      await handler?.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
@@ -157,8 +183,8 @@ async function servePage(dir: string): Promise<{ url: string; close(): Promise<v
 }
 
 /** Loads the built page in Chromium until it reports, and weighs each JavaScript file it fetched. */
-async function loadPage(dir: string, browser: Browser): Promise<FetchedPage> {
-  const served = await servePage(dir);
+async function loadPage(dir: string, browser: Browser, v2 = false): Promise<FetchedPage> {
+  const served = await servePage(dir, v2);
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -199,20 +225,27 @@ export async function measureFetched(bundlers: readonly Bundler[] = BUNDLERS): P
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   try {
+    const compare = async (bundler: Bundler, tx: PageName, sdk: PageName): Promise<FetchedComparison> => {
+      const v2 = tx.endsWith('V2');
+      const txClient = await loadPage(
+        await buildPage(bundler, tx, join(WORK, `${bundler}-${tx}`)),
+        browser,
+        v2,
+      );
+      const sdkClient = await loadPage(
+        await buildPage(bundler, sdk, join(WORK, `${bundler}-${sdk}`)),
+        browser,
+        v2,
+      );
+      return { bundler, txClient, sdkClient, deltaGzipBytes: txClient.gzipBytes - sdkClient.gzipBytes };
+    };
     const comparisons: FetchedComparison[] = [];
+    const v2Comparisons: FetchedComparison[] = [];
     for (const bundler of bundlers) {
-      const pages = {} as Record<PageName, FetchedPage>;
-      for (const name of ['txClient', 'sdkClient'] as const) {
-        const out = await buildPage(bundler, name, join(WORK, `${bundler}-${name}`));
-        pages[name] = await loadPage(out, browser);
-      }
-      comparisons.push({
-        bundler,
-        ...pages,
-        deltaGzipBytes: pages.txClient.gzipBytes - pages.sdkClient.gzipBytes,
-      });
+      comparisons.push(await compare(bundler, 'txClient', 'sdkClient'));
+      v2Comparisons.push(await compare(bundler, 'txClientV2', 'sdkClientV2'));
     }
-    return { budgetGzipBytes: FETCHED_BUDGET_BYTES, comparisons };
+    return { budgetGzipBytes: FETCHED_BUDGET_BYTES, comparisons, v2Comparisons };
   } finally {
     await browser.close();
   }

@@ -47,9 +47,16 @@ export async function bareV2Target(kind: V2Kind): Promise<Target> {
   };
 }
 
-/** An `mcp-tx/v2` TxClient of `kind`, against the server behind mcp-tx. */
-export async function txV2Target(kind: V2Kind, options: TxClientOptions = {}): Promise<Target> {
-  const { transport, close } = await v2Transport(kind, true);
+/**
+ * An `mcp-tx/v2` TxClient of `kind`, against the server behind mcp-tx (`txServer`), or against the
+ * plain server (the client layer alone).
+ */
+export async function txV2Target(
+  kind: V2Kind,
+  options: TxClientOptions = {},
+  txServer = true,
+): Promise<Target> {
+  const { transport, close } = await v2Transport(kind, txServer, true);
   const client = await libV2.TxClient.connect(transport, { concurrency: 64, ...options });
   return {
     call: (i) => client.call('echo', { v: i }),
@@ -61,7 +68,7 @@ export async function txV2Target(kind: V2Kind, options: TxClientOptions = {}): P
   };
 }
 
-async function v2Transport(kind: V2Kind, tx: boolean) {
+async function v2Transport(kind: V2Kind, tx: boolean, client = tx) {
   if (kind === 'in-memory') {
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     const server = echoServerV2();
@@ -76,7 +83,7 @@ async function v2Transport(kind: V2Kind, tx: boolean) {
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const url = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`);
   // the bare side keeps the SDK's transport as it is; mcp-tx/v2 ships httpTransport for HTTP
-  const transport = tx ? libV2.httpTransport(url) : new StreamableHTTPClientTransport(url);
+  const transport = client ? libV2.httpTransport(url) : new StreamableHTTPClientTransport(url);
   return {
     transport,
     close: async () => {

@@ -15,9 +15,10 @@ import { bareV2Target, txV2Target, type V2Kind } from './targets-v2.js';
 
 /**
  * What runs: the bare SDK, the full stack, the client layer alone, or (HTTP only) the full stack
- * in the README's recommended setup; `bare-v2` and `tx-v2` the same on SDK v2 (in memory and HTTP).
+ * in the README's recommended setup; `bare-v2`, `tx-v2` and `client-v2` the same on SDK v2 (in memory
+ * and HTTP).
  */
-export type Side = 'bare' | 'tx' | 'client' | 'recommended' | 'bare-v2' | 'tx-v2';
+export type Side = 'bare' | 'tx' | 'client' | 'recommended' | 'bare-v2' | 'tx-v2' | 'client-v2';
 
 /** How many calls each process makes. */
 export interface ThroughputSizes {
@@ -53,7 +54,7 @@ const self = fileURLToPath(import.meta.url);
 async function target(kind: Kind, side: Side): Promise<Target> {
   if (side === 'bare') return bareTarget(kind);
   if (side === 'bare-v2') return bareV2Target(kind as V2Kind);
-  if (side === 'tx-v2') return txV2Target(kind as V2Kind);
+  if (side === 'tx-v2' || side === 'client-v2') return txV2Target(kind as V2Kind, {}, side === 'tx-v2');
   if (side === 'recommended') return recommendedHttpTarget();
   return txTarget(kind, {}, side === 'tx');
 }

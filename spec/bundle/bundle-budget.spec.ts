@@ -1,7 +1,7 @@
 import type { BrowserBundle } from '../../bench/browser-bundle.js';
 import { BUNDLE_BUDGET_BYTES, measureBundles, type BundleReport } from '../../bench/bundle-pages.js';
 
-// esbuild bundles five pages here: seconds on a loaded machine
+// esbuild bundles seven pages here: seconds on a loaded machine
 const TIMEOUT_MS = 120_000;
 
 /** The files that put bytes into a bundle (its metafile also lists the ones tree-shaken away). */
@@ -57,11 +57,26 @@ describe('the browser bundle budget', () => {
     expect(report.sdkClient.nodeImports).toEqual([]);
   });
 
+  describe('the SDK v2 page (mcp-tx/v2, no budget of its own yet)', () => {
+    it('should bundle without a warning and without a Node-only import', () => {
+      expect(report.v2.txClient.warnings).toEqual([]);
+      expect(report.v2.txClient.nodeImports).toEqual([]);
+      expect(report.v2.sdkClient.nodeImports).toEqual([]);
+    });
+
+    it("should take no zod locale (zod's `z`) and leave gzip and OpenTelemetry out", () => {
+      const tx = bundled(report.v2.txClient);
+      expect(tx.filter((file) => /zod\/v4\/locales\/(?!en\.js)/.test(file))).toEqual([]);
+      expect(tx.filter((file) => /fflate|opentelemetry|src\/telemetry\//.test(file))).toEqual([]);
+    });
+  });
+
   it(
     'should weigh the same on every run (deterministic)',
     async () => {
       const again = await measureBundles();
       expect(again.deltaGzipBytes).toBe(report.deltaGzipBytes);
+      expect(again.v2.deltaGzipBytes).toBe(report.v2.deltaGzipBytes);
     },
     TIMEOUT_MS,
   );

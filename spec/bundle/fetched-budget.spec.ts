@@ -4,7 +4,7 @@ import { ROOT } from '../../bench/browser-bundle.js';
 import { FETCHED_BUDGET_BYTES, type FetchedReport } from '../../bench/fetched-bundle.js';
 import { describeInChromium } from '../helpers/chromium.js';
 
-// Two bundlers build two pages each, Chromium loads the four: seconds, more on a loaded machine
+// Two bundlers build four pages each (SDK v1's pair, SDK v2's), Chromium loads the eight: seconds, more on a loaded machine
 const TIMEOUT_MS = 180_000;
 
 /** bench/fetched-bundle.ts in a process of its own (Vite and Chromium stay out of Jest's module registry). */
@@ -31,6 +31,20 @@ describeInChromium('the browser bundle as Chromium fetches it', () => {
         events: expect.arrayContaining(['request', 'response']),
       });
       expect(sdkClient.outcome).toBe('done {"text":"1","events":[]}');
+    }
+  });
+
+  it('should build and load the SDK v2 pages too (mcp-tx/v2 and the bare v2 client), each call answered', () => {
+    expect(report.v2Comparisons.map(({ bundler }) => bundler)).toEqual(['esbuild', 'vite']);
+    for (const { txClient, sdkClient } of report.v2Comparisons) {
+      expect(JSON.parse(txClient.outcome.slice('done '.length))).toEqual({
+        text: '1',
+        events: expect.arrayContaining(['request', 'ack', 'response']),
+      });
+      expect(sdkClient.outcome).toBe('done {"text":"1","events":[]}');
+      expect(
+        txClient.files.map(({ path }) => path).filter((path) => /compress|task-run|warmup/.test(path)),
+      ).toEqual([]);
     }
   });
 

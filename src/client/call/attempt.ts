@@ -245,9 +245,9 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
     if (ctx.task) return this.#followTask(); // resumed by id: no second task
     this.#sentOn = transport;
     tap.attach(transport);
-    // a task call goes through the tap whatever the SDK: callTool would refuse or not follow it
-    // (but SDK v2's client view, whose transport the tap cannot read answers from, sends it)
-    if (!checks && (!ctx.taskRequest || owner.tasksThroughSdk)) return this.#sendThroughSdk();
+    // a task call goes through the tap whatever its checks: callTool would refuse or not follow
+    // it (but SDK v2's client view sends it, and the task's requests, through tasks of its own)
+    if (ctx.taskRequest ? owner.tasksThroughSdk : !checks) return this.#sendThroughSdk();
     try {
       if (!ctx.taskRequest) checks?.request(ctx.tool);
     } catch (error) {

@@ -1,8 +1,8 @@
 import type { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Client, Transport } from '@modelcontextprotocol/client';
-import { z } from 'zod/v4';
 import { parseTxCapability, parseTxExtension } from '../../protocol/index.js';
 import { markingAbandonedCancels } from './abandoned-cancels.js';
+import { ANY_VALUE } from './any-value.js';
 import { v1Error } from './sdk-errors.js';
 import { V2Tasks } from './tasks.js';
 
@@ -161,7 +161,7 @@ export class ClientView {
     handler: CoreNotificationHandler,
   ): void {
     const method = schema.shape.method.value;
-    this.client.setNotificationHandler(method, { params: z.unknown() }, (params) => {
+    this.client.setNotificationHandler(method, { params: ANY_VALUE }, (params) => {
       void handler({ method, params });
     });
   }

@@ -30,6 +30,7 @@ import { loadCompressionCodec } from '../../client/transports/compression-codec.
 import { txCapabilities, txExtension, type TxCapability } from '../../protocol/index.js';
 import { clientView } from '../../sdk/v2/client-view.js';
 import { viewInternalsOf } from '../../sdk/v2/view-internals.js';
+import { hasClientHooks, HookedClient } from '../../sdk/v2/hooked-client.js';
 
 /** A transport as the client core types it (SDK v1's interface, which SDK v2's transports meet at run time). */
 type CoreTransport = Exclude<Parameters<CoreTxClient['connection']['open']>[0], undefined>;
@@ -138,7 +139,8 @@ export class TxClient {
     const compress = txOptions.compression !== undefined && txOptions.compression !== false;
     const features = clientFeatures(compress);
     if (compress) await loadCompressionCodec();
-    const sdk = new Client(clientInfo, {
+    // a client whose protected hooks carry the attempts (the public callTool where v2 lacks them)
+    const sdk = new (hasClientHooks() ? HookedClient : Client)(clientInfo, {
       capabilities: {
         ...capabilities,
         experimental: { ...capabilities.experimental, ...txCapabilities(features).experimental },
@@ -159,8 +161,9 @@ export class TxClient {
   }
 
   /**
-   * The client core over the view of an SDK v2 client: its attempts go through v2's `callTool`,
-   * each cancelled by its own `AbortSignal` from the first.
+   * The client core over the view of an SDK v2 client: its attempts are written through the
+   * hooks of a {@link HookedClient} (as `TxClient.connect` builds), else go through v2's
+   * `callTool`, each cancelled by its own `AbortSignal` from the first.
    */
   static #core(view: ReturnType<typeof clientView>, options: TxClientOptions): CoreTxClient {
     const core = new CoreTxClient(view, options, viewInternalsOf);
