@@ -159,7 +159,8 @@ export const MIXED_MAJORS: readonly MajorKit[] = [majorKit('v2', 'v1'), majorKit
 
 /**
  * Runs `body` once per pairing of majors, inside `describe('<name> (client <c>, server <s>)')`:
- * `v1/v1` and `v2/v2`, and with `mixed` the interop pairs too.
+ * `v1/v1` and `v2/v2`, and with `mixed` the interop pairs too. `serverOnly` names the server's
+ * major alone, for a spec whose client is a hand-driven SDK client (the wire is the same).
  *
  * @example
  * describeMajors('TxClient', (m) => {
@@ -172,11 +173,12 @@ export const MIXED_MAJORS: readonly MajorKit[] = [majorKit('v2', 'v1'), majorKit
 export function describeMajors(
   name: string,
   body: (m: MajorKit) => void,
-  { mixed = false }: { mixed?: boolean } = {},
+  { mixed = false, serverOnly = false }: { mixed?: boolean; serverOnly?: boolean } = {},
 ): void {
   const kits = mixed ? [...SAME_MAJORS, ...MIXED_MAJORS] : SAME_MAJORS;
-  describe.each(kits.map((kit) => [kit.client, kit.server, kit] as const))(
-    `${name} (client %s, server %s)`,
-    (_client, _server, kit) => body(kit),
+  const title = serverOnly ? `${name} (SDK %s server)` : `${name} (client %s, server %s)`;
+  const rows: (string | MajorKit)[][] = kits.map((kit) =>
+    serverOnly ? [kit.server, kit] : [kit.client, kit.server, kit],
   );
+  describe.each(rows)(title, (...row) => body(row.at(-1) as MajorKit));
 }
