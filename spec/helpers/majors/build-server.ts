@@ -47,11 +47,7 @@ function context(
   };
 }
 
-function v1Server(tools: readonly NeutralTool[], { capabilities, name = 'tool-server' }: BuildOptions) {
-  const server = new McpServerV1(
-    { name, version: '1.0.0' },
-    capabilities === undefined ? undefined : { capabilities },
-  );
+function registerV1(server: McpServerV1, tools: readonly NeutralTool[]) {
   const rpcError: ToolContext['rpcError'] = (code, message, data) => new McpError(code, message, data);
   for (const tool of tools) {
     type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -64,14 +60,9 @@ function v1Server(tools: readonly NeutralTool[], { capabilities, name = 'tool-se
     if (tool.input === undefined) server.registerTool(tool.name, config, (extra) => run({}, extra));
     else server.registerTool(tool.name, { ...config, inputSchema: tool.input }, run as never);
   }
-  return server;
 }
 
-function v2Server(tools: readonly NeutralTool[], { capabilities, name = 'tool-server' }: BuildOptions) {
-  const server = new McpServerV2(
-    { name, version: '1.0.0' },
-    capabilities === undefined ? undefined : { capabilities: capabilities as never },
-  );
+function registerV2(server: McpServerV2, tools: readonly NeutralTool[]) {
   const rpcError: ToolContext['rpcError'] = (code, message, data) => new ProtocolError(code, message, data);
   for (const tool of tools) {
     type Ctx = { mcpReq: { _meta?: Record<string, unknown>; signal: AbortSignal; notify: Progress } };
@@ -90,6 +81,17 @@ function v2Server(tools: readonly NeutralTool[], { capabilities, name = 'tool-se
 }
 
 /**
+ * Registers `tools` on `server`, an `McpServer` of either major (told apart by its class).
+ *
+ * @example
+ * registerTools(server, [defineTool('lookup', { input: { q: z.string() } }, ({ q }) => answer(q))]);
+ */
+export function registerTools(server: AnyMcpServer, tools: readonly NeutralTool[]): void {
+  if (server instanceof McpServerV1) registerV1(server, tools);
+  else registerV2(server, tools);
+}
+
+/**
  * An `McpServer` of `major` with `tools` registered.
  *
  * @example
@@ -100,7 +102,17 @@ export function buildServer(
   tools: readonly NeutralTool[],
   options: BuildOptions = {},
 ): AnyMcpServer {
-  return major === 'v1' ? v1Server(tools, options) : v2Server(tools, options);
+  const { capabilities, name = 'tool-server' } = options;
+  const info = { name, version: '1.0.0' };
+  const server =
+    major === 'v1'
+      ? new McpServerV1(info, capabilities === undefined ? undefined : { capabilities })
+      : new McpServerV2(
+          info,
+          capabilities === undefined ? undefined : { capabilities: capabilities as never },
+        );
+  registerTools(server, tools);
+  return server;
 }
 
 /** A low-level `Server` of either major (what answers `tools/call` itself). */
