@@ -81,8 +81,13 @@ export interface MajorKit {
     options?: KitConnectOptions,
     how?: InMemoryOptions,
   ): Promise<AnyTxClient>;
+  /** `new TxPool(clients, options)` of the client's major. */
+  newPool(clients: AnyTxClient[], options?: v1.TxPoolOptions): AnyTxPool;
   /** `TxPool.connect` of the client's major. */
-  pool(transports: (() => AnyTransport)[], options?: v1.PoolConnectOptions): Promise<AnyTxPool>;
+  pool(
+    transports: (AnyTransport | (() => AnyTransport | Promise<AnyTransport>))[],
+    options?: v1.PoolConnectOptions,
+  ): Promise<AnyTxPool>;
   /**
    * `tools` on Streamable HTTP behind mcp-tx with one store: SDK v1's transport per session, or SDK
    * v2's `createMcpHandler(txServerFactory(…))` (the 2026-07-28 routes for a v2 client, its
@@ -121,6 +126,10 @@ export function majorKit(client: Major, server: Major): MajorKit {
     connect,
     inMemory: async (mcp, options, { tx = {}, wrap = (t: AnyTransport) => t }: InMemoryOptions = {}) =>
       connect(wrap(await serve(mcp, tx)), options),
+    newPool: (clients, options) =>
+      client === 'v1'
+        ? new v1.TxPool(clients as v1.TxClient[], options)
+        : new v2.TxPool(clients as v2.TxClient[], options),
     pool: (transports, options = {}) =>
       client === 'v1'
         ? v1.TxPool.connect(transports, options)
