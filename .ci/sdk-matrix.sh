@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The SDK range: runs the client, server and SDK-room specs against the lowest and the highest
+# The SDK range: runs the client, server, SDK-room and both-majors specs (spec/majors, whose SDK v1
+# halves are the client's and server's core behaviours) against the lowest and the highest
 # @modelcontextprotocol/sdk of the peer range in package.json, each installed into a scratch
 # folder (npm install --prefix; package.json is not touched). jest.config.ts maps every import of
 # the SDK there when MCP_TX_SDK_DIR names the folder. The child processes some specs spawn (stdio
@@ -13,7 +14,7 @@ highest=$(npm view "@modelcontextprotocol/sdk@$range" version --json | node -e "
   const v = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
   console.log(Array.isArray(v) ? v[v.length - 1] : v);")
 scratch=${MCP_TX_SCRATCH:-${TMPDIR:-/tmp}/mcp-tx-sdk-matrix}
-specs=(spec/client spec/server spec/sdk)
+specs=(spec/client spec/server spec/sdk spec/majors)
 echo "SDK matrix: range $range, lowest $lowest, highest $highest"
 for version in $(printf '%s\n' "$lowest" "$highest" | sort -u); do
   dir="$scratch/sdk-$version"

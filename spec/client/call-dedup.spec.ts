@@ -1,8 +1,7 @@
 import { catchError, defer, type Observable, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { CallDedup } from '../../src/client/resilience/call-dedup.js';
-import { isIdempotencyConflictError, type TxEvent, type TxResult } from '../../src/index.js';
-import { connectTxPair } from '../helpers/tx-pair.js';
+import { isIdempotencyConflictError, type TxResult } from '../../src/index.js';
 
 const result = (text: string): TxResult => ({
   requestId: `req-${text}`,
@@ -191,31 +190,5 @@ describe('CallDedup', () => {
       });
       expect(starts.get('k')).toBe(1);
     });
-  });
-});
-
-describe('TxClient dedupMaxEntries', () => {
-  it('should send a request again for a key evicted from the dedup window, and answer a kept key from it', async () => {
-    const pair = await connectTxPair({ client: { dedupWindowMs: 60_000, dedupMaxEntries: 1 } });
-    try {
-      const { client, log } = pair;
-      const requests: string[] = [];
-      const sub = client.events$.subscribe((e: TxEvent) => {
-        if (e.type === 'request') requests.push(e.idempotencyKey);
-      });
-      await client.call('charge', { cents: 1 }, { idempotencyKey: 'a' });
-      await client.call('charge', { cents: 2 }, { idempotencyKey: 'b' }); // evicts 'a'
-      const kept = await client.call('charge', { cents: 2 }, { idempotencyKey: 'b' });
-      const evicted = await client.call('charge', { cents: 1 }, { idempotencyKey: 'a' });
-      sub.unsubscribe();
-      expect(requests).toEqual(['a', 'b', 'a']);
-      expect(kept).toMatchObject({ duplicate: true, latencyMs: 0 });
-      // the server's store answered the evicted key: a duplicate, and the tool did not run again
-      expect(evicted).toMatchObject({ duplicate: true });
-      expect(log.runs.charge).toBe(2);
-      expect(client.metrics().tools.charge?.dedupHits).toBe(1);
-    } finally {
-      await pair.close();
-    }
   });
 });

@@ -13,10 +13,15 @@ export interface LoggedPair {
 /**
  * Connects `server` to one side of a linked in-memory pair and logs the method of every message
  * it receives; messages whose method is in `drop` are logged, then never delivered (a server
- * that does not answer them).
+ * that does not answer them). `linkedPair` makes the pair (SDK v1's by default; any major's will do,
+ * `server` of either major typed as v1's).
  */
-export async function loggedPair(server: McpServer, drop: readonly string[] = []): Promise<LoggedPair> {
-  const [client, serverSide] = InMemoryTransport.createLinkedPair();
+export async function loggedPair(
+  server: McpServer,
+  drop: readonly string[] = [],
+  linkedPair: () => [Transport, Transport] = () => InMemoryTransport.createLinkedPair(),
+): Promise<LoggedPair> {
+  const [client, serverSide] = linkedPair();
   await server.connect(serverSide);
   const methods: string[] = [];
   const deliver = serverSide.onmessage;

@@ -2,6 +2,8 @@ import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { registerTools } from './majors/build-server.js';
+import { answer, defineTool, type NeutralTool } from './majors/neutral-tool.js';
 
 /** What the progress server's tools observed. */
 export interface ProgressLog {
@@ -19,11 +21,34 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
 /** A wait that does not keep the process alive (a task's background work outlives its test). */
 const idle = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
+/** A fresh, empty {@link ProgressLog}. */
+export const newProgressLog = (): ProgressLog => ({ tokens: [], runs: {}, tasks: [], cancelled: [] });
+
 /**
- * An McpServer whose tools report progress through `extra.sendNotification`, as MCP tools do:
- * - `index { steps, delayMs }`: `steps` progress notifications (`progress: i, total: steps,
- *   message: 'run R step i'`), one every `delayMs`, then answers `indexed steps (run R)`. It goes on
- *   after a cancel (a `withTxServer` execution left running for a retry keeps reporting).
+ * `index { steps, delayMs }`, described once for a server of either SDK major: `steps` progress
+ * notifications (`progress: i, total: steps, message: 'run R step i'`), one every `delayMs`, then
+ * answers `indexed steps (run R)`. It goes on after a cancel (a `withTxServer` execution left
+ * running for a retry keeps reporting).
+ */
+export function indexTool(log: ProgressLog): NeutralTool {
+  return defineTool(
+    'index',
+    { input: { steps: z.number(), delayMs: z.number() } },
+    async ({ steps, delayMs }, ctx) => {
+      const run = (log.runs.index = (log.runs.index ?? 0) + 1);
+      log.tokens.push(ctx.meta?.progressToken);
+      for (let i = 1; i <= steps; i++) {
+        await wait(delayMs);
+        await ctx.progress(i, steps, `run ${run} step ${i}`);
+      }
+      return answer(`indexed ${steps} (run ${run})`);
+    },
+  );
+}
+
+/**
+ * An SDK v1 McpServer whose tools report progress, as MCP tools do:
+ * - {@link indexTool};
  * - `render { ms, steps? }` (`taskSupport: 'required'`) and `convert { ms, steps? }` (`'optional'`):
  *   task tools registered with the SDK's experimental tasks API over its `InMemoryTaskStore`: each
  *   creates a task (poll interval 20 ms), works `ms` in the background (reporting `steps` progress
@@ -38,7 +63,7 @@ export function createProgressServer(
   taskStore: InMemoryTaskStore;
 } {
   const taskStore = options.taskStore ?? new InMemoryTaskStore();
-  const log: ProgressLog = options.log ?? { tokens: [], runs: {}, tasks: [], cancelled: [] };
+  const log: ProgressLog = options.log ?? newProgressLog();
   const server = new McpServer(
     { name: 'progress-server', version: '1.0.0' },
     {
@@ -49,22 +74,7 @@ export function createProgressServer(
       taskStore,
     },
   );
-  server.registerTool(
-    'index',
-    { inputSchema: { steps: z.number(), delayMs: z.number() } },
-    async ({ steps, delayMs }, extra) => {
-      const run = (log.runs.index = (log.runs.index ?? 0) + 1);
-      const progressToken = extra._meta?.progressToken;
-      log.tokens.push(progressToken);
-      for (let i = 1; i <= steps; i++) {
-        await wait(delayMs);
-        if (progressToken === undefined) continue;
-        const params = { progressToken, progress: i, total: steps, message: `run ${run} step ${i}` };
-        await extra.sendNotification({ method: 'notifications/progress', params });
-      }
-      return { content: [{ type: 'text', text: `indexed ${steps} (run ${run})` }] };
-    },
-  );
+  registerTools(server, [indexTool(log)]);
   for (const [name, taskSupport, verb] of [
     ['render', 'required', 'rendered'],
     ['convert', 'optional', 'converted'],

@@ -1,8 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { McpError, type CallToolResult, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { InMemoryTransport as InMemoryV2 } from '@modelcontextprotocol/client';
+import { buildServer, type Major } from './majors/build-server.js';
+import { answer, defineTool, type NeutralTool } from './majors/neutral-tool.js';
 import { z } from 'zod';
 import {
   ACK_METHOD,
@@ -55,7 +58,7 @@ export interface ToolLog {
 }
 
 /**
- * An McpServer with the tools the server specs use:
+ * The tools the server specs use, described once for a server of either SDK major:
  * - `counter { id, delayMs? }`: the side effect; counts runs per id, waits at its gate or delay,
  *   answers `id:run` (run = how many times it ran for that id);
  * - `fail { why }`: a tool error (`isError: true`);
@@ -66,58 +69,65 @@ export interface ToolLog {
  * - `spin { ms }`: blocks the event loop for `ms` (synchronous work, as a CPU-bound tool does), then
  *   waits for a timer.
  */
-export function fixtureServer(log: ToolLog = newLog()): { server: McpServer; log: ToolLog } {
-  const server = new McpServer({ name: 'fixture', version: '1.0.0' });
-  server.registerTool(
-    'counter',
-    { inputSchema: { id: z.string(), delayMs: z.number().optional() } },
-    async ({ id, delayMs }, extra): Promise<CallToolResult> => {
+export function fixtureTools(log: ToolLog): NeutralTool[] {
+  return [
+    defineTool(
+      'counter',
+      { input: { id: z.string(), delayMs: z.number().optional() } },
+      async ({ id, delayMs }, ctx) => {
+        log.total++;
+        const run = (log.runs.get(id) ?? 0) + 1;
+        log.runs.set(id, run);
+        const onAbort = (): number => log.aborted.push(id);
+        ctx.signal.addEventListener('abort', onAbort);
+        const g = log.gates.get(id);
+        if (g) await g.opened;
+        if (delayMs !== undefined) await sleep(delayMs);
+        ctx.signal.removeEventListener('abort', onAbort);
+        return answer(`${id}:${run}`);
+      },
+    ),
+    defineTool('fail', { input: { why: z.string() } }, async ({ why }) => {
       log.total++;
-      const run = (log.runs.get(id) ?? 0) + 1;
-      log.runs.set(id, run);
-      const onAbort = (): number => log.aborted.push(id);
-      extra.signal.addEventListener('abort', onAbort);
-      const g = log.gates.get(id);
-      if (g) await g.opened;
-      if (delayMs !== undefined) await sleep(delayMs);
-      extra.signal.removeEventListener('abort', onAbort);
-      return { content: [{ type: 'text', text: `${id}:${run}` }] };
-    },
-  );
-  server.registerTool('fail', { inputSchema: { why: z.string() } }, async ({ why }) => {
-    log.total++;
-    return { content: [{ type: 'text', text: `failed: ${why}` }], isError: true };
-  });
-  server.registerTool('rpcError', {}, async () => {
-    log.total++;
-    throw new McpError(-32042, 'elicitation required', { elicitations: [] });
-  });
-  server.registerTool(
-    'unserialisable',
-    { inputSchema: { kind: z.enum(['bigint', 'cycle']) } },
-    async ({ kind }) => {
+      return { content: [{ type: 'text', text: `failed: ${why}` }], isError: true };
+    }),
+    defineTool('rpcError', {}, async (_args, ctx) => {
+      log.total++;
+      throw ctx.rpcError(-32042, 'elicitation required', { elicitations: [] });
+    }),
+    defineTool('unserialisable', { input: { kind: z.enum(['bigint', 'cycle']) } }, async ({ kind }) => {
       log.total++;
       const structuredContent: Record<string, unknown> = kind === 'bigint' ? { n: 1n } : {};
       if (kind === 'cycle') structuredContent.self = structuredContent;
-      return { content: [{ type: 'text', text: kind }], structuredContent } as CallToolResult;
-    },
-  );
-  server.registerTool('traced', {}, async () => {
-    log.total++;
-    return { content: [{ type: 'text', text: 'traced' }], _meta: { trace: 'abc' } };
-  });
-  server.registerTool('echo', { inputSchema: { v: z.string() } }, async ({ v }) => {
-    log.total++;
-    return { content: [{ type: 'text', text: v }] };
-  });
-  server.registerTool('spin', { inputSchema: { ms: z.number() } }, async ({ ms }) => {
-    log.total++;
-    const until = Date.now() + ms;
-    while (Date.now() < until); // the point: nothing else runs meanwhile
-    await sleep(0); // then some I/O, as such a tool does (timers due meanwhile run first)
-    return { content: [{ type: 'text', text: `spun ${ms} ms` }] };
-  });
-  return { server, log };
+      return { content: [{ type: 'text', text: kind }], structuredContent };
+    }),
+    defineTool('traced', {}, async () => {
+      log.total++;
+      return { content: [{ type: 'text', text: 'traced' }], _meta: { trace: 'abc' } };
+    }),
+    defineTool('echo', { input: { v: z.string() } }, async ({ v }) => {
+      log.total++;
+      return answer(v);
+    }),
+    defineTool('spin', { input: { ms: z.number() } }, async ({ ms }) => {
+      log.total++;
+      const until = Date.now() + ms;
+      while (Date.now() < until); // the point: nothing else runs meanwhile
+      await sleep(0); // then some I/O, as such a tool does (timers due meanwhile run first)
+      return answer(`spun ${ms} ms`);
+    }),
+  ];
+}
+
+/**
+ * An McpServer of `major` (SDK v1 by default) with the {@link fixtureTools}. Typed as SDK v1's:
+ * what the specs use of a v2 one (`connect`, `isConnected`, `close`) is the same.
+ */
+export function fixtureServer(
+  log: ToolLog = newLog(),
+  major: Major = 'v1',
+): { server: McpServer; log: ToolLog } {
+  return { server: buildServer(major, fixtureTools(log)) as McpServer, log };
 }
 
 /** A client side speaking raw JSON-RPC to the fixture server behind `withTxServer`. */
@@ -180,7 +190,8 @@ export interface TxPair {
 const AckSchema = z.object({ method: z.literal(ACK_METHOD), params: z.object({}).passthrough() });
 
 /**
- * Connects an SDK Client to the fixture server behind `withTxServer(…, options)` in memory.
+ * Connects an SDK v1 Client to the fixture server (an McpServer of `major`, v1 by default)
+ * behind `withTxServer(…, options)` in memory: the wire the server reads is the same either way.
  * `authInfo` goes with every message of the client, as an HTTP server's auth hands it over.
  */
 export async function connectPair(
@@ -189,10 +200,13 @@ export async function connectPair(
     log = newLog(),
     plainClient = false,
     authInfo,
-  }: { log?: ToolLog; plainClient?: boolean; authInfo?: AuthInfo } = {},
+    major = 'v1',
+  }: { log?: ToolLog; plainClient?: boolean; authInfo?: AuthInfo; major?: Major } = {},
 ): Promise<TxPair> {
-  const { server } = fixtureServer(log);
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const { server } = fixtureServer(log, major);
+  const [clientSide, serverSide] = (
+    major === 'v1' ? InMemoryTransport.createLinkedPair() : InMemoryV2.createLinkedPair()
+  ) as [InMemoryTransport, InMemoryTransport];
   if (authInfo !== undefined) {
     const send = clientSide.send.bind(clientSide);
     clientSide.send = (message, sendOptions) => send(message, { ...sendOptions, authInfo });

@@ -74,14 +74,19 @@ export class ClientView {
     if (!real) return undefined;
     let view = this.#views.get(real);
     if (!view) {
-      view = {
+      const stand: Transport & { readonly _url?: unknown } = {
         start: async () => undefined,
         send: (message, options) => real.send(message, options),
         close: () => real.close(),
         get sessionId() {
           return real.sessionId;
         },
+        // the endpoint the core names in an HTTP failure's message (endpointOf, read by shape)
+        get _url() {
+          return (real as { _url?: unknown })._url;
+        },
       };
+      view = stand;
       this.#views.set(real, view);
     }
     return view;

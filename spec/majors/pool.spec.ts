@@ -1,38 +1,53 @@
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+// TxPool, written once and run on both SDK majors: `mcp-tx`'s pool of SDK v1 clients against SDK
+// v1 McpServers, `mcp-tx/v2`'s of SDK v2 clients against SDK v2 ones, in memory.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import {
   ClientClosedError,
   LATENCY_RELATIVE_ACCURACY,
-  TxClient,
-  TxPool,
   isConnectionClosedError,
   type PoolStrategy,
 } from '../../src/index.js';
+import {
+  describeMajors,
+  type AnyTxClient,
+  type AnyTxPool,
+  type MajorKit,
+} from '../helpers/majors/describe-majors.js';
 import { loggedPair } from '../helpers/method-log.js';
-import { createToolServer, type ToolLog } from '../helpers/tool-server.js';
+import { clientTools, newToolLog, type ToolLog } from '../helpers/tool-server.js';
 
 interface Member {
   server: McpServer;
   log: ToolLog;
 }
 
+/** A tool server of the kit's major (typed as v1's: `connect` is what the specs use of it). */
+function createToolServer(m: MajorKit): Member {
+  const log = newToolLog();
+  return { server: m.buildServer(clientTools(log)) as McpServer, log };
+}
+
 /** `n` tool servers and a pool over one in-memory client per server. */
-async function poolOf(n: number, strategy?: PoolStrategy): Promise<{ pool: TxPool; members: Member[] }> {
-  const members = Array.from({ length: n }, () => createToolServer());
+async function poolOf(
+  m: MajorKit,
+  n: number,
+  strategy?: PoolStrategy,
+): Promise<{ pool: AnyTxPool; members: Member[] }> {
+  const members = Array.from({ length: n }, () => createToolServer(m));
   const transports = await Promise.all(
     members.map(async ({ server }) => {
-      const [client, serverSide] = InMemoryTransport.createLinkedPair();
+      const [client, serverSide] = m.linkedPair();
       await server.connect(serverSide);
       return client;
     }),
   );
-  const pool = await TxPool.connect(transports, strategy ? { strategy } : {});
+  const pool = await m.pool(transports, strategy ? { strategy } : {});
   return { pool, members };
 }
 
 /** Which member ran each of `calls` sequential echo calls, by the servers' logs. */
-async function sequence(pool: TxPool, members: Member[], calls: number): Promise<number[]> {
+async function sequence(pool: AnyTxPool, members: Member[], calls: number): Promise<number[]> {
   const runs = () => members.map((m) => m.log.runs.echo ?? 0);
   const order: number[] = [];
   for (let i = 0; i < calls; i++) {
@@ -43,8 +58,8 @@ async function sequence(pool: TxPool, members: Member[], calls: number): Promise
   return order;
 }
 
-describe('TxPool', () => {
-  let pool: TxPool | undefined;
+describeMajors('TxPool', (m) => {
+  let pool: AnyTxPool | undefined;
   afterEach(async () => {
     await pool?.close();
     pool = undefined;
@@ -52,13 +67,13 @@ describe('TxPool', () => {
 
   describe("with strategy 'round-robin'", () => {
     it('should take the members in turn', async () => {
-      const made = await poolOf(3, 'round-robin');
+      const made = await poolOf(m, 3, 'round-robin');
       pool = made.pool;
       expect(await sequence(pool, made.members, 7)).toEqual([0, 1, 2, 0, 1, 2, 0]);
     });
 
     it('should keep taking turns while a member is busy', async () => {
-      const made = await poolOf(2, 'round-robin');
+      const made = await poolOf(m, 2, 'round-robin');
       pool = made.pool;
       // Member 0 stays busy until the pool closes (afterEach), which cancels the call.
       void pool.call('slow', { ms: 60_000 }).catch(() => undefined);
@@ -69,13 +84,13 @@ describe('TxPool', () => {
 
   describe("with strategy 'least-in-flight' (the default)", () => {
     it('should spread sequential calls over idle members in turn', async () => {
-      const made = await poolOf(3);
+      const made = await poolOf(m, 3);
       pool = made.pool;
       expect(await sequence(pool, made.members, 6)).toEqual([0, 1, 2, 0, 1, 2]);
     });
 
     it('should send calls past a busy member to the idle one', async () => {
-      const made = await poolOf(2);
+      const made = await poolOf(m, 2);
       pool = made.pool;
       // Member 0 stays busy until the pool closes (afterEach), which cancels the call.
       void pool.call('slow', { ms: 60_000 }).catch(() => undefined);
@@ -84,7 +99,7 @@ describe('TxPool', () => {
     });
 
     it('should balance calls in flight at once', async () => {
-      const made = await poolOf(3);
+      const made = await poolOf(m, 3);
       pool = made.pool;
       await Promise.all(Array.from({ length: 9 }, () => pool!.call('slow', { ms: 20 })));
       expect(made.members.map((m) => m.log.runs.slow)).toEqual([3, 3, 3]);
@@ -93,7 +108,7 @@ describe('TxPool', () => {
   });
 
   it('should skip a closed member, and a member whose server went away', async () => {
-    const made = await poolOf(3, 'round-robin');
+    const made = await poolOf(m, 3, 'round-robin');
     pool = made.pool;
     await pool.members[1]!.close();
     expect(await sequence(pool, made.members, 4)).toEqual([0, 2, 0, 2]);
@@ -102,7 +117,7 @@ describe('TxPool', () => {
   });
 
   it('should fail with ConnectionClosedError when no member is connected, without sending', async () => {
-    const made = await poolOf(2);
+    const made = await poolOf(m, 2);
     pool = made.pool;
     await Promise.all(made.members.map((m) => m.server.close()));
     const error = await pool.call('echo', { text: 'x' }).catch((e: unknown) => e);
@@ -112,7 +127,7 @@ describe('TxPool', () => {
   });
 
   it('should pick the member when call$ is subscribed, and release it on unsubscribe', async () => {
-    const made = await poolOf(2);
+    const made = await poolOf(m, 2);
     pool = made.pool;
     const call$ = pool.call$('slow', { ms: 10_000 });
     expect(made.members.map((m) => m.log.runs.slow)).toEqual([undefined, undefined]); // cold
@@ -126,7 +141,7 @@ describe('TxPool', () => {
   });
 
   it("should stream a call's events from the member it picks, and count it in that member's load", async () => {
-    const made = await poolOf(2);
+    const made = await poolOf(m, 2);
     pool = made.pool;
     const slow = pool.stream$('slow', { ms: 10_000 }).subscribe({ error: () => undefined });
     await waitFor(() => made.members[0]!.log.runs.slow === 1);
@@ -138,7 +153,7 @@ describe('TxPool', () => {
   });
 
   it("should add up the members' metrics", async () => {
-    const made = await poolOf(2);
+    const made = await poolOf(m, 2);
     pool = made.pool;
     await Promise.all(Array.from({ length: 5 }, (_, i) => pool!.call('echo', { text: `m${i}` })));
     await pool.call('fail');
@@ -155,10 +170,10 @@ describe('TxPool', () => {
   });
 
   it("should give latency quantiles over the members' merged sketches, within the sketch's accuracy", async () => {
-    const made = await poolOf(2, 'round-robin');
+    const made = await poolOf(m, 2, 'round-robin');
     pool = made.pool;
     // member 0 answers 9 quick calls, member 1 two slow ones: the pooled median is a quick one
-    const [quick, slow] = pool.members as [TxClient, TxClient];
+    const [quick, slow] = pool.members as [AnyTxClient, AnyTxClient];
     for (let i = 0; i < 9; i++) await quick.call('echo', { text: `q${i}` });
     for (let i = 0; i < 2; i++) await slow.call('slow', { ms: 60 });
     const pooled = pool.metrics().totals.latencyMs;
@@ -171,8 +186,10 @@ describe('TxPool', () => {
   });
 
   it('should warm every member up with pings that reach its server', async () => {
-    const pairs = await Promise.all([1, 2].map(() => loggedPair(createToolServer().server)));
-    pool = new TxPool(await Promise.all(pairs.map((p) => TxClient.connect(p.client))));
+    const pairs = await Promise.all(
+      [1, 2].map(() => loggedPair(createToolServer(m).server, [], m.linkedPair)),
+    );
+    pool = m.newPool(await Promise.all(pairs.map((p) => m.connect(p.client))));
     const before = pairs.map((p) => p.methods.length);
     const reports = await pool.warmup({ rounds: 2 });
     expect(pairs.map((p, i) => p.methods.slice(before[i]))).toEqual([
@@ -184,7 +201,7 @@ describe('TxPool', () => {
   });
 
   it('should close its members, then fail calls with ClientClosedError', async () => {
-    const made = await poolOf(2);
+    const made = await poolOf(m, 2);
     pool = made.pool;
     await pool.close();
     for (const member of pool.members) {
@@ -195,36 +212,37 @@ describe('TxPool', () => {
 
   describe('options', () => {
     it('should reject an unknown strategy and unknown keys, naming the field', async () => {
-      const client = await TxClient.connect((await loggedPair(createToolServer().server)).client);
-      expect(() => new TxPool([client], { strategy: 'random' as never })).toThrow(
+      const client = await m.connect((await loggedPair(createToolServer(m).server, [], m.linkedPair)).client);
+      expect(() => m.newPool([client], { strategy: 'random' as never })).toThrow(
         new TypeError(`options.strategy must be 'round-robin' or 'least-in-flight', got "random"`),
       );
-      expect(() => new TxPool([client], { weights: [1] } as never)).toThrow(
+      expect(() => m.newPool([client], { weights: [1] } as never)).toThrow(
         new TypeError('options.weights is not an option; known options: strategy'),
       );
-      expect(() => new TxPool([])).toThrow(new TypeError('clients must be a non-empty array of TxClient'));
-      expect(() => new TxPool([{}] as never)).toThrow(new TypeError('clients[0] must be a TxClient'));
+      expect(() => m.newPool([])).toThrow(new TypeError('clients must be a non-empty array of TxClient'));
+      // v2 adds which TxClient it takes: "… a TxClient of mcp-tx/v2"
+      expect(() => m.newPool([{}] as never)).toThrow(/^clients\[0\] must be a TxClient/);
       await client.close();
     });
 
     it('should reject bad options in connect before connecting anything', async () => {
-      const { server } = createToolServer();
-      const [client, serverSide] = InMemoryTransport.createLinkedPair();
+      const { server } = createToolServer(m);
+      const [client, serverSide] = m.linkedPair();
       await server.connect(serverSide);
-      await expect(TxPool.connect([client], { strategy: 'fastest' as never })).rejects.toThrow(TypeError);
-      await expect(TxPool.connect([])).rejects.toThrow(
+      await expect(m.pool([client], { strategy: 'fastest' as never })).rejects.toThrow(TypeError);
+      await expect(m.pool([])).rejects.toThrow(
         new TypeError('transports must be a non-empty array of transports or transport factories'),
       );
     });
 
     it('should close the members that connected when another fails to', async () => {
-      const { server } = createToolServer();
-      const [good, serverSide] = InMemoryTransport.createLinkedPair();
+      const { server } = createToolServer(m);
+      const [good, serverSide] = m.linkedPair();
       await server.connect(serverSide);
       let closed = false;
       good.onclose = () => (closed = true);
       const failing = () => Promise.reject(new Error('no route to host'));
-      await expect(TxPool.connect([good, failing], { reconnect: { maxAttempts: 1 } })).rejects.toThrow(
+      await expect(m.pool([good, failing], { reconnect: { maxAttempts: 1 } })).rejects.toThrow(
         'no route to host',
       );
       expect(closed).toBe(true);

@@ -1,36 +1,37 @@
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+// The TxClient's reconnect, written once and run on both SDK majors: a fresh McpServer of the
+// client's major for every connection, over the in-memory pair.
 import { toArray } from 'rxjs';
-import { TxClient, isConnectionClosedError, txCapabilities, type ConnectionStatus } from '../../src/index.js';
+import { isConnectionClosedError, txCapabilities, type ConnectionStatus } from '../../src/index.js';
 import { chaosTransport } from '../../src/testing/index.js';
-import { createToolServer } from '../helpers/tool-server.js';
+import { describeMajors, type AnyTransport, type MajorKit } from '../helpers/majors/describe-majors.js';
+import { clientTools, newToolLog } from '../helpers/tool-server.js';
 
 /** A factory that starts a fresh McpServer for every connection and remembers the server side. */
-function serverFactory(features = txCapabilities(['retry'])) {
-  const serverSides: Transport[] = [];
+function serverFactory(m: MajorKit, features = txCapabilities(['retry'])) {
+  const serverSides: AnyTransport[] = [];
   let made = 0;
-  const factory = async (): Promise<Transport> => {
+  const factory = async (): Promise<AnyTransport> => {
     made++;
-    const { server } = createToolServer({ capabilities: features, hangs: 0 });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
+    const server = m.buildServer(clientTools(newToolLog(), { hangs: 0 }), { capabilities: features });
+    const [clientSide, serverSide] = m.linkedPair();
+    await server.connect(serverSide as never);
     serverSides.push(serverSide);
     return clientSide;
   };
   return { factory, serverSides, made: () => made };
 }
 
-describe('TxClient reconnect', () => {
+describeMajors('TxClient reconnect', (m) => {
   it('should give up, with backoff and not in a hot loop, on a server that dies right after each initialize', async () => {
-    const { factory, serverSides, made } = serverFactory();
-    const dying = async (): Promise<Transport> => {
+    const { factory, serverSides, made } = serverFactory(m);
+    const dying = async (): Promise<AnyTransport> => {
       const transport = await factory();
       const side = serverSides[serverSides.length - 1];
       setTimeout(() => void side?.close(), 5); // accepts initialize, then goes away
       return transport;
     };
     const started = Date.now();
-    const client = await TxClient.connect(dying, {
+    const client = await m.connect(dying, {
       reconnect: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 1_000 },
     });
     const statuses: ConnectionStatus[] = [];
@@ -45,8 +46,8 @@ describe('TxClient reconnect', () => {
   });
 
   it('should reconnect through the factory when the transport closes and report each status', async () => {
-    const { factory, serverSides } = serverFactory();
-    const client = await TxClient.connect(factory, { reconnect: { baseDelayMs: 1, maxDelayMs: 5 } });
+    const { factory, serverSides } = serverFactory(m);
+    const client = await m.connect(factory, { reconnect: { baseDelayMs: 1, maxDelayMs: 5 } });
     const statuses: ConnectionStatus[] = [];
     const sub = client.status$.subscribe((s) => statuses.push(s));
     await serverSides[0]?.close();
@@ -58,8 +59,8 @@ describe('TxClient reconnect', () => {
   });
 
   it('should re-send a call that was in flight when the connection dropped (idempotent tool)', async () => {
-    const { factory, serverSides } = serverFactory();
-    const client = await TxClient.connect(factory, {
+    const { factory, serverSides } = serverFactory(m);
+    const client = await m.connect(factory, {
       reconnect: { baseDelayMs: 1, maxDelayMs: 5 },
       retry: { maxAttempts: 3, baseDelayMs: 1 },
     });
@@ -72,8 +73,8 @@ describe('TxClient reconnect', () => {
   });
 
   it('should fail an in-flight side-effecting call with AmbiguousOutcomeError, not run it twice', async () => {
-    const { factory, serverSides } = serverFactory();
-    const client = await TxClient.connect(factory, {
+    const { factory, serverSides } = serverFactory(m);
+    const client = await m.connect(factory, {
       reconnect: { baseDelayMs: 1 },
       retry: { baseDelayMs: 1 },
     });
@@ -86,15 +87,17 @@ describe('TxClient reconnect', () => {
 
   it('should give up after maxAttempts with ConnectionClosedError, backing off between attempts', async () => {
     let attempts = 0;
-    const factory = (): Transport => {
+    const factory = (): AnyTransport => {
       attempts++;
       throw new Error('server unreachable');
     };
     const started = Date.now();
-    const error = await TxClient.connect(factory, {
-      reconnect: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 20 },
-      random: () => 0.999, // full jitter then waits (almost) the whole cap: two waits of ~20 ms
-    }).catch((e: unknown) => e);
+    const error = await m
+      .connect(factory, {
+        reconnect: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 20 },
+        random: () => 0.999, // full jitter then waits (almost) the whole cap: two waits of ~20 ms
+      })
+      .catch((e: unknown) => e);
     expect(isConnectionClosedError(error)).toBe(true);
     expect((error as Error).message).toMatch(/server unreachable/);
     expect(attempts).toBe(3);
@@ -102,10 +105,10 @@ describe('TxClient reconnect', () => {
   });
 
   it('should close for good after the reconnect budget and fail new calls', async () => {
-    const { factory, serverSides, made } = serverFactory();
+    const { factory, serverSides, made } = serverFactory(m);
     let allow = true;
     const gated = () => (allow ? factory() : Promise.reject(new Error('down')));
-    const client = await TxClient.connect(gated, {
+    const client = await m.connect(gated, {
       reconnect: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
     });
     const statuses = new Promise<ConnectionStatus[]>((resolve) =>
@@ -122,8 +125,8 @@ describe('TxClient reconnect', () => {
   describe('when the transport reports one loss twice', () => {
     // SDK 1.32's InMemoryTransport fires onclose twice when the client side closes it.
     it('should reconnect once and stay connected (the status true to the transport)', async () => {
-      const { factory, made } = serverFactory();
-      const client = await TxClient.connect(factory, {
+      const { factory, made } = serverFactory(m);
+      const client = await m.connect(factory, {
         reconnect: { baseDelayMs: 1, maxDelayMs: 5 },
         retry: false,
       });
@@ -140,12 +143,18 @@ describe('TxClient reconnect', () => {
     });
 
     it('should reconnect once per chaosTransport disconnect', async () => {
-      const { factory, made } = serverFactory();
-      const lossy = async () => chaosTransport(await factory(), { toServer: { disconnectAfter: 3 } });
-      const client = await TxClient.connect(lossy, { reconnect: { baseDelayMs: 1, maxDelayMs: 5 } });
+      const { factory, made } = serverFactory(m);
+      let disconnected = false;
+      // the first tools/call disconnects, whatever handshake the major made before it
+      const schedule = ({ message }: { message: object }) => {
+        if (disconnected || !('method' in message) || message.method !== 'tools/call') return undefined;
+        disconnected = true;
+        return 'disconnect' as const;
+      };
+      const lossy = async () => chaosTransport(await factory(), { schedule });
+      const client = await m.connect(lossy, { reconnect: { baseDelayMs: 1, maxDelayMs: 5 } });
       const statuses: ConnectionStatus[] = [];
       client.status$.subscribe((s) => statuses.push(s));
-      // initialize, initialized and tools/list passed; this call's request disconnects
       await client.call('echo', { text: 'x' }, { idempotent: true }).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 100));
       expect(made()).toBe(2);
@@ -155,10 +164,10 @@ describe('TxClient reconnect', () => {
   });
 
   it('should not reconnect a client built on a transport (no factory)', async () => {
-    const { server } = createToolServer();
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const client = await TxClient.connect(clientSide);
+    const server = m.buildServer(clientTools(newToolLog()));
+    const [clientSide, serverSide] = m.linkedPair();
+    await server.connect(serverSide as never);
+    const client = await m.connect(clientSide);
     const statuses: ConnectionStatus[] = [];
     client.status$.subscribe((s) => statuses.push(s));
     await serverSide.close();

@@ -1,9 +1,19 @@
-import { TxClient, isAttemptTimeoutError } from '../../src/index.js';
-import { loggedPair } from '../helpers/method-log.js';
-import { createToolServer } from '../helpers/tool-server.js';
+// TxClient.warmup, written once and run on both SDK majors, in memory.
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { isAttemptTimeoutError } from '../../src/index.js';
+import { describeMajors, type AnyTxClient } from '../helpers/majors/describe-majors.js';
+import { loggedPair as loggedV1Pair } from '../helpers/method-log.js';
+import { clientTools, newToolLog } from '../helpers/tool-server.js';
 
-describe('TxClient.warmup', () => {
-  let client: TxClient | undefined;
+describeMajors('TxClient.warmup', (m) => {
+  let client: AnyTxClient | undefined;
+  /** A tool server of the kit's major (typed as v1's: `connect` is what loggedPair uses of it). */
+  const createToolServer = () => {
+    const log = newToolLog();
+    return { server: m.buildServer(clientTools(log)) as McpServer, log };
+  };
+  const loggedPair = (server: McpServer, drop: readonly string[] = []) =>
+    loggedV1Pair(server, drop, m.linkedPair);
   afterEach(async () => {
     await client?.close();
     client = undefined;
@@ -12,7 +22,7 @@ describe('TxClient.warmup', () => {
   it('should send DEFAULT_WARMUP_ROUNDS pings that reach the server and report their round trips', async () => {
     const { server } = createToolServer();
     const pair = await loggedPair(server);
-    client = await TxClient.connect(pair.client);
+    client = await m.connect(pair.client);
     const before = pair.methods.length;
     const report = await client.warmup();
     expect(pair.methods.slice(before)).toEqual(['ping', 'ping', 'ping']);
@@ -26,7 +36,7 @@ describe('TxClient.warmup', () => {
   it('should make the given calls in every round, after its ping', async () => {
     const { server, log } = createToolServer();
     const pair = await loggedPair(server);
-    client = await TxClient.connect(pair.client);
+    client = await m.connect(pair.client);
     const before = pair.methods.length;
     const report = await client.warmup({ rounds: 2, calls: [{ name: 'echo', args: { text: 'warm' } }] });
     expect(pair.methods.slice(before)).toEqual(['ping', 'tools/call', 'ping', 'tools/call']);
@@ -37,7 +47,7 @@ describe('TxClient.warmup', () => {
   it('should report a ping that times out, cancel it on the server, and carry on', async () => {
     const { server } = createToolServer();
     const pair = await loggedPair(server, ['ping']);
-    client = await TxClient.connect(pair.client);
+    client = await m.connect(pair.client);
     const report = await client.warmup({ rounds: 2, timeoutMs: 30 });
     expect(report.pingMs).toEqual([]);
     expect(report.failures.map((f) => f.what)).toEqual(['ping', 'ping']);
@@ -47,7 +57,7 @@ describe('TxClient.warmup', () => {
 
   it('should report a call that fails or returns isError, or reject with it when throwOnFailure', async () => {
     const { server, log } = createToolServer();
-    client = await TxClient.connect((await loggedPair(server)).client);
+    client = await m.connect((await loggedPair(server)).client);
     const report = await client.warmup({ rounds: 1, calls: [{ name: 'fail' }, { name: 'echo' }] });
     expect(report.pingMs).toHaveLength(1);
     expect(report.failures.map((f) => f.what)).toEqual(['fail', 'echo']); // echo: missing its text
@@ -61,7 +71,7 @@ describe('TxClient.warmup', () => {
 
   it('should report pings to a server that went away', async () => {
     const { server } = createToolServer();
-    client = await TxClient.connect((await loggedPair(server)).client);
+    client = await m.connect((await loggedPair(server)).client);
     await server.close();
     const report = await client.warmup({ rounds: 2 });
     expect(report.pingMs).toEqual([]);
@@ -69,7 +79,7 @@ describe('TxClient.warmup', () => {
   });
 
   it('should reject an invalid config, naming the field', async () => {
-    client = await TxClient.connect((await loggedPair(createToolServer().server)).client);
+    client = await m.connect((await loggedPair(createToolServer().server)).client);
     await expect(client.warmup({ rounds: 0 })).rejects.toThrow(
       new RangeError('warmup.rounds must be an integer from 1 to 1000, got 0'),
     );

@@ -1,6 +1,5 @@
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+// The TxClient's core behaviours, written once and run on both SDK majors (a TxClient of `mcp-tx`
+// against an SDK v1 McpServer, of `mcp-tx/v2` against an SDK v2 one), over the in-memory pair.
 import { firstValueFrom, toArray, take } from 'rxjs';
 import {
   isTxError,
@@ -12,18 +11,34 @@ import {
   isQueueFullError,
   isRequestError,
   isAttemptTimeoutError,
-  TxClient,
   txCapabilities,
   type TxEvent,
 } from '../../src/index.js';
-import { createToolServer } from '../helpers/tool-server.js';
-import { connectInMemory } from '../helpers/connect.js';
+import {
+  describeMajors,
+  type AnyTxClient,
+  type KitConnectOptions,
+} from '../helpers/majors/describe-majors.js';
+import { buildFailingServer } from '../helpers/majors/build-server.js';
+import { clientTools, newToolLog } from '../helpers/tool-server.js';
 
 const text = (r: { result: { content: unknown } }) => (r.result.content as [{ text: string }])[0].text;
+const INVALID_PARAMS = -32602;
 const fastRetry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
 
-describe('TxClient over in-memory transport', () => {
-  let client: TxClient | undefined;
+describeMajors('TxClient over in-memory transport', (m) => {
+  let client: AnyTxClient | undefined;
+  /** A server of the kit's major with the client tools, claiming `capabilities`, and its log. */
+  const createToolServer = (options: { capabilities?: Record<string, unknown>; hangs?: number } = {}) => {
+    const log = newToolLog();
+    const server = m.buildServer(clientTools(log, options), {
+      ...(options.capabilities && { capabilities: options.capabilities }),
+    });
+    return { server, log };
+  };
+  /** A TxClient of the kit's major on `server`, served bare (what it claims is all it speaks). */
+  const connectInMemory = (server: Parameters<typeof m.inMemory>[0], options: KitConnectOptions = {}) =>
+    m.inMemory(server, options, { tx: false });
   afterEach(async () => {
     await client?.close();
     client = undefined;
@@ -287,18 +302,15 @@ describe('TxClient over in-memory transport', () => {
     });
 
     it('should fail with RequestError on a JSON-RPC error (invalid params) and never retry it', async () => {
-      const server = new Server({ name: 'low-level', version: '1.0.0' }, { capabilities: { tools: {} } });
       let seen = 0;
-      server.setRequestHandler(CallToolRequestSchema, () => {
+      const server = buildFailingServer(m.server, (rpcError) => {
         seen++;
-        throw new McpError(ErrorCode.InvalidParams, 'cents must be positive');
+        return rpcError(INVALID_PARAMS, 'cents must be positive');
       });
-      const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-      await server.connect(serverTransport);
-      client = await TxClient.connect(clientTransport, { retry: fastRetry });
+      client = await connectInMemory(server, { retry: fastRetry });
       const error = await client.call('charge', { cents: -1 }).catch((e: unknown) => e);
       expect(isRequestError(error)).toBe(true);
-      expect(error).toMatchObject({ rpcCode: ErrorCode.InvalidParams, retryable: false });
+      expect(error).toMatchObject({ rpcCode: INVALID_PARAMS, retryable: false });
       expect(seen).toBe(1);
     });
   });

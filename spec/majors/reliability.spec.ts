@@ -1,10 +1,13 @@
-import { textOf } from '../helpers/text.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+// Exactly once under message loss, duplication and reordering, written once and run on both SDK
+// majors: a TxClient of `mcp-tx` and an SDK v1 McpServer, of `mcp-tx/v2` and an SDK v2 one, a
+// chaos transport between them.
 import fc from 'fast-check';
-import { TxClient, isTxError } from '../../src/index.js';
+import { isTxError } from '../../src/index.js';
 import { MemoryIdempotencyStore, withTxServer } from '../../src/server/index.js';
-import { chaosTransport } from '../../src/testing/index.js';
-import { fixtureServer } from '../helpers/server-fixtures.js';
+import { chaosTransport, type ChaosTransport } from '../../src/testing/index.js';
+import { describeMajors, type AnyTransport } from '../helpers/majors/describe-majors.js';
+import { fixtureServer, gate, newLog, until } from '../helpers/server-fixtures.js';
+import { textOf } from '../helpers/text.js';
 
 type Call =
   | { kind: 'counter'; id: string; delayMs: number } // keyed side effect
@@ -29,7 +32,7 @@ const faults = fc.record({
   reorderWindow: fc.constantFrom(0, 3),
 });
 
-describe('exactly-once under faults (property)', () => {
+describeMajors('exactly-once under faults (property)', (m) => {
   const seen = { dropped: 0, duplicated: 0, retries: 0 };
   afterAll(() => {
     // the property above must have run under real faults, not a quiet network
@@ -41,16 +44,20 @@ describe('exactly-once under faults (property)', () => {
   it('every call ends by its deadline with a value or a typed error; a keyed tool runs at most once per key, exactly once when it succeeded', async () => {
     await fc.assert(
       fc.asyncProperty(faults, fc.array(call, { minLength: 1, maxLength: 16 }), async (chaos, calls) => {
-        const { server, log } = fixtureServer();
-        const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-        await server.connect(withTxServer(serverSide, { store: new MemoryIdempotencyStore() }));
-        const link = chaosTransport(clientSide, { seed: chaos.seed });
-        const client = await TxClient.connect(link, {
-          timeoutMs: 40,
-          deadlineMs: 4_000,
-          concurrency: 8,
-          retry: { maxAttempts: 50, baseDelayMs: 1, maxDelayMs: 10 },
-        });
+        const { server, log } = fixtureServer(undefined, m.server);
+        let link!: ChaosTransport;
+        const wrap = (end: Parameters<typeof chaosTransport>[0]) =>
+          (link = chaosTransport(end, { seed: chaos.seed }));
+        const client = await m.inMemory(
+          server,
+          {
+            timeoutMs: 40,
+            deadlineMs: 4_000,
+            concurrency: 8,
+            retry: { maxAttempts: 50, baseDelayMs: 1, maxDelayMs: 10 },
+          },
+          { tx: { store: new MemoryIdempotencyStore() }, wrap },
+        );
         link.setFaults({
           drop: chaos.drop,
           duplicate: chaos.duplicate,
@@ -126,23 +133,53 @@ describe('exactly-once under faults (property)', () => {
   });
 });
 
-describe('connect under faults', () => {
+describeMajors('connect under faults', (m) => {
   it('should survive a lost initialize by retrying on a fresh transport within the connect budget', async () => {
     let transports = 0;
     const factory = async () => {
       transports++;
-      const { server } = fixtureServer();
-      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-      await server.connect(withTxServer(serverSide));
+      const clientSide = await m.serve(fixtureServer(undefined, m.server).server);
       // the first transport loses the initialize request
       return chaosTransport(clientSide, transports === 1 ? { toServer: { drop: 1 } } : {});
     };
-    const client = await TxClient.connect(factory, {
+    const client = await m.connect(factory, {
       reconnect: { initializeTimeoutMs: 50, baseDelayMs: 1 },
     });
     const result = await client.call('echo', { v: 'connected' });
     expect(textOf(result)).toBe('connected');
     expect(transports).toBe(2);
     await client.close();
+  });
+});
+
+describeMajors('a server restart mid-call', (m) => {
+  it('should retry a keyed call on the restarted server and get the outcome of its one run', async () => {
+    const store = new MemoryIdempotencyStore();
+    const log = newLog(); // one ledger across the server before and after the restart
+    const running = gate();
+    log.gates.set('r', running);
+    const serverEnds: AnyTransport[] = [];
+    const connectToServer = async () => {
+      const [clientEnd, serverEnd] = m.linkedPair();
+      await fixtureServer(log, m.server).server.connect(withTxServer(serverEnd, { store }) as never);
+      serverEnds.push(serverEnd);
+      return clientEnd;
+    };
+    const client = await m.connect(connectToServer, {
+      reconnect: { baseDelayMs: 1, maxDelayMs: 5 },
+      retry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 5 },
+    });
+    try {
+      const pending = client.call('counter', { id: 'r' }, { idempotencyKey: `restart-${m.label}` });
+      await until(() => log.runs.get('r') === 1);
+      await serverEnds[0]?.close(); // the server goes away with the call running; its tool goes on
+      running.open();
+      const outcome = await pending;
+      expect(textOf(outcome)).toBe('r:1');
+      expect([outcome.duplicate, outcome.attempts, serverEnds.length]).toEqual([true, 2, 2]);
+      expect(log.total).toBe(1);
+    } finally {
+      await client.close();
+    }
   });
 });
