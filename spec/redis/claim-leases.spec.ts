@@ -55,6 +55,18 @@ describe('ClaimLeases', () => {
     expect(scheduler.actions).toHaveLength(0);
   });
 
+  it('should leave a claim taken less than a third of a lease ago to the next round', async () => {
+    const w = work();
+    const leases = new ClaimLeases(w, 300, scheduler);
+    leases.hold('a', { token: 't1', fingerprint: 'fp' });
+    // 50 ms before the round (a lease of 250 ms left at the round)
+    scheduler.schedule(() => leases.hold('b', { token: 't2', fingerprint: 'fp' }), 50);
+    await until(120);
+    expect(w.log).toEqual(['renew a']);
+    await until(220);
+    expect(w.log).toEqual(['renew a', 'renew a,b']);
+  });
+
   it('should stop renewing a claim the renewal reports as no longer ours', async () => {
     const w = work();
     const leases = new ClaimLeases(w, 300, scheduler);

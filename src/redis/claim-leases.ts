@@ -9,6 +9,8 @@ export interface Held {
   readonly token: string;
   readonly fingerprint: string;
   readonly onLate?: ((renewal: LateRenewal) => void) | undefined;
+  /** When {@link ClaimLeases.hold} started renewing it (scheduler time). */
+  since?: number;
 }
 
 /** What the leases need from the store: one renewal script run, and one save of an outcome. */
@@ -28,7 +30,8 @@ const SAVE_TRIES = 30;
 
 /**
  * The claims a store holds while their tools run, renewed every third of a lease in one script
- * run per 500 claims, and the outcomes whose storing failed, tried again at each renewal (a claim
+ * run per 500 claims (a claim younger than a third of a lease waits for the next round: short
+ * calls cost no renewal), and the outcomes whose storing failed, tried again at each renewal (a claim
  * that lapsed meanwhile still takes its outcome, so that later retries replay it). Nothing is
  * scheduled while there is nothing to renew.
  *
@@ -57,8 +60,9 @@ export class ClaimLeases {
     return this.#held.size;
   }
 
-  /** Starts renewing the claim on `key`. */
+  /** Starts renewing the claim on `key` (from a third of a lease on: it was claimed with a full one). */
   hold(key: string, held: Held): void {
+    held.since = this.scheduler.now();
     this.#held.set(key, held);
     this.#schedule();
   }
@@ -150,7 +154,12 @@ export class ClaimLeases {
       this.#releasing.delete(key);
       if (this.#held.get(key) === releasing.held) this.#held.delete(key);
     }
-    const entries = [...this.#held];
+    // A claim taken less than a third of a lease ago still has more than two thirds of its lease:
+    // the next round renews it if it still runs. Short calls never cost a renewal.
+    const youngSince = this.scheduler.now() - this.leaseMs / 3;
+    const entries = [...this.#held].filter(
+      ([, held]) => !(held.since !== undefined && held.since > youngSince),
+    );
     for (let i = 0; i < entries.length && !this.#closed; i += RENEW_BATCH) {
       const batch = entries.slice(i, i + RENEW_BATCH);
       let renewed: unknown[];

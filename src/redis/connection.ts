@@ -131,13 +131,23 @@ export class RedisConnection {
   }
 
   /** Runs `script`; rejects with {@link StoreUnavailableError} when Redis does not answer in time. */
-  async run(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-    const tail = [String(keys.length), ...keys, ...args];
+  run(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    return this.runCommand(script, ['EVALSHA', script.sha, String(keys.length), ...keys, ...args]);
+  }
+
+  /**
+   * Runs `command`, `EVALSHA` of `script` spelled out (`['EVALSHA', sha, numkeys, ...keys, ...args]`,
+   * its first key at index 3), once more as `EVAL` of the source when Redis does not know the script.
+   */
+  async runCommand(script: LuaScript, command: string[]): Promise<unknown> {
+    const firstKey = command[2] === '0' ? undefined : command[3];
     try {
-      return await this.command(['EVALSHA', script.sha, ...tail], keys[0]);
+      return await this.command(command, firstKey);
     } catch (e) {
       if (!isNoScript(e)) throw e;
-      return this.command(['EVAL', script.source, ...tail], keys[0]);
+      command[0] = 'EVAL';
+      command[1] = script.source;
+      return this.command(command, firstKey);
     }
   }
 

@@ -29,14 +29,13 @@ export function tagOf(key: string): number {
 
 /**
  * The Redis key of `key`'s record under `prefix`: distinct keys get distinct Redis keys, lone
- * surrogates included.
+ * surrogates included. `tag` is `key`'s hash tag, for a caller that has it already.
  *
  * @example
  * recordKey('mcp-tx:', 'order-1') // 'mcp-tx:{n}r:order-1'
  */
-export function recordKey(prefix: string, key: string): string {
-  const tag = `${prefix}{${tagOf(key)}}`;
-  return isWellFormed(key) ? `${tag}r:${key}` : `${tag}u:${hex(key)}`;
+export function recordKey(prefix: string, key: string, tag = tagOf(key)): string {
+  return isWellFormed(key) ? `${prefix}{${tag}}r:${key}` : `${prefix}{${tag}}u:${hex(key)}`;
 }
 
 /**

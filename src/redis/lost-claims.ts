@@ -2,6 +2,8 @@ import type { Held } from './claim-leases.js';
 
 /** Lost claims of one key a claim may take over (each failed retry of a lost claim may have run too). */
 const MAX_LOST = 8;
+/** The offer of a key without lost claims. */
+const NOTHING_LOST = Object.freeze({ lost: undefined, tokens: '' });
 
 /**
  * The claims of one store whose reply never came (the connection reset after the claim script
@@ -30,11 +32,11 @@ export class LostClaims {
   /** What a claim of `key` with `fingerprint` may take over: the lost claims, and their tokens ('' for none). */
   offer(key: string, fingerprint: string): { readonly lost: Held[] | undefined; readonly tokens: string } {
     const lost = this.#byKey.get(key);
-    const tokens =
-      lost
-        ?.filter((h) => h.fingerprint === fingerprint)
-        .map((h) => h.token)
-        .join(' ') ?? '';
+    if (lost === undefined) return NOTHING_LOST; // nearly every claim: nothing to allocate
+    const tokens = lost
+      .filter((h) => h.fingerprint === fingerprint)
+      .map((h) => h.token)
+      .join(' ');
     return { lost, tokens };
   }
 

@@ -7,33 +7,17 @@ import type {
 } from '../server/idempotency-store.js';
 import { MalformedRecordError, OutcomeTooLargeError, StoreUnavailableError } from '../server/store-errors.js';
 import { ClaimLeases, type Held } from './claim-leases.js';
-import {
-  RedisConnection,
-  destroyClient,
-  isWrongType,
-  type RedisClientLike,
-  type RedisClusterLike,
-} from './connection.js';
-import { KeyWaiters, type KeyState } from './key-waiters.js';
+import { RedisConnection, destroyClient, type RedisClientLike, type RedisClusterLike } from './connection.js';
+import { KeyWaiters } from './key-waiters.js';
 import { LostClaims } from './lost-claims.js';
-import { epochKey, recordKey, tagOf } from './key-layout.js';
 import {
   resolveRedisOptions,
   type RedisIdempotencyStoreOptions,
   type ResolvedRedisOptions,
 } from './options.js';
-import { keyState, toRecord } from './records.js';
-import { ScriptBatches, batchedScript } from './script-batches.js';
-import { CLAIM, COMPLETE, LET_GO, PEEK, RENEW, luaScript, type LuaScript } from './scripts.js';
+import { toRecord } from './records.js';
+import { StoreCommands, malformed, type LetGoMode } from './store-commands.js';
 
-const SCRIPTS = {
-  claim: luaScript(CLAIM),
-  complete: luaScript(COMPLETE),
-  letGo: luaScript(LET_GO),
-  renew: luaScript(RENEW),
-  peek: luaScript(PEEK),
-};
-const BATCHED = { claim: batchedScript(CLAIM), complete: batchedScript(COMPLETE) };
 const CLAIMED: ClaimResult = Object.freeze({ status: 'claimed' });
 const CONFLICT: ClaimResult = Object.freeze({ status: 'conflict' });
 const UNKNOWN: ClaimResult = Object.freeze({ status: 'unknown' });
@@ -67,11 +51,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   readonly #o: ResolvedRedisOptions;
   readonly #redis: RedisConnection;
   readonly #instance = randomBytes(8).toString('hex');
-  readonly #channel: string;
+  readonly #commands: StoreCommands;
   readonly #leases: ClaimLeases;
-  /** Claims and completions, many per round trip under load. */
-  readonly #claimBatches: ScriptBatches;
-  readonly #completeBatches: ScriptBatches;
   /** Waiters by Redis key (what the channel carries). */
   readonly #waiters: KeyWaiters;
   /** Claims of this store whose reply was lost, by key: the next claim of the key takes them over. */
@@ -84,21 +65,24 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   constructor(options: string | RedisClientLike | RedisIdempotencyStoreOptions) {
     this.#o = resolveRedisOptions(options);
-    const { url, client, cluster, commandTimeoutMs, scheduler, keyPrefix } = this.#o;
+    const { url, client, cluster, commandTimeoutMs, scheduler } = this.#o;
     this.#redis =
       url !== undefined
         ? RedisConnection.open(url, commandTimeoutMs, scheduler)
         : cluster !== undefined
           ? RedisConnection.openCluster(cluster, commandTimeoutMs, scheduler)
           : new RedisConnection(client as RedisClientLike, false, false, commandTimeoutMs, scheduler);
-    this.#channel = `${keyPrefix}done`;
-    this.#claimBatches = new ScriptBatches(this.#redis, BATCHED.claim);
-    this.#completeBatches = new ScriptBatches(this.#redis, BATCHED.complete);
+    this.#commands = new StoreCommands(this.#redis, this.#o);
     this.#leases = new ClaimLeases(
       {
-        renew: (batch) => this.#renew(batch),
+        renew: (batch) => this.#commands.renew(batch),
         save: async (key, fingerprint, json) => {
-          this.#stored(this.#key(key), fingerprint, json, await this.#save(key, fingerprint, json));
+          const at = this.#commands.keyOf(key);
+          const reply = await this.#commands.save(at, fingerprint, json);
+          this.#waiters.completed(
+            at.rkey,
+            this.#commands.stored(at.rkey, fingerprint, undefined, json, reply),
+          );
         },
         release: async (key, held) => {
           const abandon = this.#lost.wasLost(held);
@@ -111,7 +95,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       scheduler,
     );
     this.#waiters = new KeyWaiters(
-      (rkey) => this.#look(rkey),
+      (rkey) => this.#commands.look(rkey),
       () => this.#subscribe(),
       scheduler,
     );
@@ -129,20 +113,23 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     options?: ClaimOptions,
   ): Promise<ClaimResult> {
     this.#checkOpen();
-    const { leaseMs, ttlMs, keyPrefix } = this.#o;
     const held: Held = {
       token: `${this.#instance}:${++this.#claims}`,
       fingerprint,
       onLate: options?.onLateRenewal,
     };
     const offer = this.#lost.offer(key, fingerprint);
-    const args = [fingerprint, held.token, String(leaseMs), String(ttlMs), String(leaseMs)];
-    args.push(options?.rerunUnknown === true ? '1' : '0', offer.tokens);
-    const rkey = this.#key(key);
+    const at = this.#commands.keyOf(key);
+    const rkey = at.rkey;
     let reply: unknown[];
     try {
-      const tag = tagOf(key);
-      reply = await this.#run(this.#claimBatches, [rkey, epochKey(keyPrefix, tag)], args, true, tag);
+      reply = await this.#commands.claim(
+        at,
+        fingerprint,
+        held.token,
+        options?.rerunUnknown === true,
+        offer.tokens,
+      );
     } catch (error) {
       if (!(error instanceof MalformedRecordError)) this.#lostReply(key, held);
       throw error;
@@ -174,30 +161,33 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     this.#checkOpen();
     const held = this.#leases.take(key);
     const json = JSON.stringify(outcome);
-    const bytes = Buffer.byteLength(json);
-    const rkey = this.#key(key);
-    if (bytes > this.#o.maxOutcomeBytes) {
+    const at = this.#commands.keyOf(key);
+    const { maxOutcomeBytes } = this.#o;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit: most outcomes need no count.
+    const bytes = json.length * 3 <= maxOutcomeBytes ? 0 : Buffer.byteLength(json);
+    if (bytes > maxOutcomeBytes) {
       // Nothing of it is stored; duplicates learn that the outcome is unknown.
-      if (held !== undefined)
-        this.#letGo(key, held.token, 'lose').then(
-          () => this.#waiters.wake(rkey),
-          () => this.#waiters.wake(rkey),
-        );
-      throw new OutcomeTooLargeError(key, bytes, this.#o.maxOutcomeBytes);
+      if (held !== undefined) {
+        const wake = () => this.#waiters.wake(at.rkey);
+        this.#commands.letGo(at.rkey, held.token, 'lose').then(wake, wake);
+      }
+      throw new OutcomeTooLargeError(key, bytes, maxOutcomeBytes);
     }
     let reply: unknown[];
     try {
-      reply = await this.#save(key, fingerprint, json);
+      reply = await this.#commands.save(at, fingerprint, json);
     } catch (error) {
       if (!(error instanceof MalformedRecordError)) this.#leases.unsaved(key, fingerprint, json); // tried again at each renewal
       throw error;
     }
-    return this.#stored(rkey, fingerprint, json, reply);
+    const record = this.#commands.stored(at.rkey, fingerprint, outcome, json, reply);
+    this.#waiters.completed(at.rkey, record);
+    return record;
   }
 
   async get(key: string): Promise<StoredRecord | undefined> {
     this.#checkOpen();
-    const state = await this.#look(this.#key(key));
+    const state = await this.#commands.look(this.#key(key));
     return typeof state === 'object' && 'record' in state ? state.record : undefined;
   }
 
@@ -237,7 +227,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   #key(key: string): string {
-    return recordKey(this.#o.keyPrefix, key);
+    return this.#commands.keyOf(key).rkey;
   }
 
   /**
@@ -259,88 +249,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     );
   }
 
-  /**
-   * Runs `script` on `keys` (one hash slot; batched with other calls of `lane`, for batches); a
-   * key that holds another type than a hash is malformed, and so is a reply that is not a list
-   * when `list`.
-   */
-  async #run(
-    script: LuaScript | ScriptBatches,
-    keys: readonly string[],
-    args: readonly string[],
-    list = true,
-    lane = 0,
-  ): Promise<unknown[]> {
-    let reply: unknown;
-    try {
-      reply =
-        script instanceof ScriptBatches
-          ? await script.run(keys, args, lane)
-          : await this.#redis.run(script, keys, args);
-    } catch (error) {
-      if (isWrongType(error))
-        throw new MalformedRecordError(keys[0] ?? '', 'the key holds something else than a record (a hash)', {
-          cause: error,
-        });
-      throw error;
-    }
-    if (list && !Array.isArray(reply)) throw malformed(keys[0] ?? '', reply);
-    return reply as unknown[];
-  }
-
-  /** Renews `batch`: one script run per hash tag (each touches one slot), all at once. */
-  async #renew(batch: readonly (readonly [key: string, held: Held])[]): Promise<unknown[]> {
-    const { keyPrefix, leaseMs, ttlMs } = this.#o;
-    const byTag = new Map<number, number[]>();
-    batch.forEach(([key], i) => {
-      const tag = tagOf(key);
-      const indexes = byTag.get(tag);
-      if (indexes === undefined) byTag.set(tag, [i]);
-      else indexes.push(i);
-    });
-    const out: unknown[] = batch.map(() => 0);
-    await Promise.all(
-      [...byTag].map(async ([tag, indexes]) => {
-        const keys = [epochKey(keyPrefix, tag)];
-        const args = [String(leaseMs), String(ttlMs)];
-        for (const i of indexes) {
-          const [key, held] = batch[i] as readonly [string, Held];
-          keys.push(this.#key(key));
-          args.push(held.token, held.fingerprint);
-        }
-        const renewed = (await this.#redis.run(SCRIPTS.renew, keys, args)) as unknown[];
-        indexes.forEach((i, n) => (out[i] = renewed[n]));
-      }),
-    );
-    return out;
-  }
-
-  #save(key: string, fingerprint: string, json: string): Promise<unknown[]> {
-    const args = [fingerprint, json, String(this.#o.ttlMs), this.#channel];
-    return this.#run(this.#completeBatches, [this.#key(key)], args, true, tagOf(key));
-  }
-
-  #stored(rkey: string, fingerprint: string, json: string, reply: unknown): StoredRecord {
-    const [reply0, a, b, c] = reply as unknown[];
-    const status = String(reply0);
-    let record: StoredRecord;
-    if (status === 'stored') record = toRecord(rkey, fingerprint, json, a, b);
-    else if (status === 'completed') record = toRecord(rkey, fingerprint, a, b, c);
-    else if (status === 'conflict')
-      throw new Error(
-        `redis: key ${JSON.stringify(rkey.slice(0, 64))} was claimed anew with other arguments`,
-      );
-    else throw malformed(rkey, reply);
-    this.#waiters.completed(rkey, record);
-    return record;
-  }
-
-  #letGo(key: string, token: string, mode: 'release' | 'lose' | 'abandon'): Promise<unknown> {
-    return this.#run(SCRIPTS.letGo, [this.#key(key)], [token, this.#channel, mode], false);
-  }
-
-  async #look(rkey: string): Promise<KeyState> {
-    return keyState(rkey, await this.#run(SCRIPTS.peek, [rkey], []));
+  #letGo(key: string, token: string, mode: LetGoMode): Promise<unknown> {
+    return this.#commands.letGo(this.#key(key), token, mode);
   }
 
   #subscribe(): Promise<unknown> {
@@ -350,24 +260,11 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       subscriber.on('error', () => undefined); // reconnects by itself; missed messages are covered by the lease checks
       this.#subscriberConnecting = subscriber.connect();
       this.#subscribed = this.#subscriberConnecting.then(() =>
-        subscriber.subscribe(this.#channel, (rkey) => this.#waiters.wake(rkey)),
+        subscriber.subscribe(this.#commands.channel, (rkey) => this.#waiters.wake(rkey)),
       );
       this.#subscribed.catch(() => undefined);
     }
     const subscribed = this.#subscribed;
     return this.#redis.within(() => subscribed, 'subscribe');
   }
-}
-
-/** A script reply the store does not know: what the script said of the record, or the reply itself. */
-function malformed(rkey: string, reply: unknown): MalformedRecordError {
-  const [status, what] = Array.isArray(reply)
-    ? reply.map((v) => (v == null ? '' : String(v)))
-    : [String(reply)];
-  return new MalformedRecordError(
-    rkey,
-    status === 'malformed'
-      ? String(what)
-      : `the script answered ${JSON.stringify(String(status).slice(0, 32))}`,
-  );
 }

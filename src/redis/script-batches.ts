@@ -1,18 +1,18 @@
 import { isWrongType, unavailable, type RedisConnection } from './connection.js';
-import { luaScript, type LuaScript } from './scripts.js';
+import { luaScript, type LuaScript, type LuaSource } from './scripts.js';
 
 /**
  * `source` (a script of KEYS and ARGV) run for many calls in one `EVALSHA`: ARGV is the count of
  * calls, then for each its number of keys, number of args and args; KEYS are the calls' keys one
  * after the other. The reply lists each call's reply; a call that fails (a key of another type)
- * gets its error in its place, and the others go on.
+ * gets its error in its place, and the others go on. The prelude (clock, helpers) runs once per batch.
  *
  * @example
  * const claims = batchedScript(CLAIM);
  */
-export function batchedScript(source: string): LuaScript {
-  return luaScript(`local function one(KEYS, ARGV)
-${source}
+export function batchedScript({ prelude, body }: LuaSource): LuaScript {
+  return luaScript(`${prelude}local function one(KEYS, ARGV)
+${body}
 end
 local out, k, a = {}, 1, 2
 for g = 1, tonumber(ARGV[1]) do
@@ -82,13 +82,17 @@ export class ScriptBatches {
       return;
     }
     lane.busy = true;
-    const keys: string[] = [];
-    const args: string[] = [String(calls.length)];
+    // One array, the command as it goes out: EVALSHA sha numkeys keys... count (nk na args...)...
+    let keyCount = 0;
+    for (const call of calls) keyCount += call.keys.length;
+    const command = ['EVALSHA', this.script.sha, String(keyCount)];
+    for (const call of calls) for (const key of call.keys) command.push(key);
+    command.push(String(calls.length));
     for (const call of calls) {
-      keys.push(...call.keys);
-      args.push(String(call.keys.length), String(call.args.length), ...call.args);
+      command.push(String(call.keys.length), String(call.args.length));
+      for (const arg of call.args) command.push(arg);
     }
-    this.redis.run(this.script, keys, args).then(
+    this.redis.runCommand(this.script, command).then(
       (reply) => {
         const replies = Array.isArray(reply) ? reply : [];
         calls.forEach((call, i) => {

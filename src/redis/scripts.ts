@@ -64,8 +64,9 @@ end
  * instead of waiting for it, or finding it lapsed (`unknown`). A record that is not the store's
  * answers `malformed`, and is left as it is.
  */
-export const CLAIM = `${NOW}${EPOCH}${MALFORMED}
-local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'e', 'o', 'a')
+export const CLAIM: LuaSource = {
+  prelude: `${NOW}${EPOCH}${MALFORMED}`,
+  body: `local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'e', 'o', 'a')
 local state = rec[1]
 if not state then
   local recovering = recovering_until(KEYS[2], ARGV[5], ARGV[4])
@@ -98,15 +99,17 @@ if ARGV[6] == '1' then
 end
 redis.call('HSET', KEYS[1], 's', 'l')
 return {'unknown'}
-`;
+`,
+};
 
 /**
  * KEYS: record. ARGV: fingerprint, outcome JSON, ttlMs, channel. The first outcome stays: a
  * record already done is returned as it is. A lost or wiped record takes the outcome (a later
  * retry then replays it instead of getting `outcome_unknown`). Waiters hear the record's key.
  */
-export const COMPLETE = `${NOW}${MALFORMED}
-local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'a', 'w', 'v', 't', 'e')
+export const COMPLETE: LuaSource = {
+  prelude: `${NOW}${MALFORMED}`,
+  body: `local rec = redis.call('HMGET', KEYS[1], 's', 'f', 'a', 'w', 'v', 't', 'e')
 if rec[1] then
   local bad = malformed(rec[1], rec[2], rec[7], rec[3])
   if bad then return {'malformed', bad} end
@@ -119,7 +122,8 @@ redis.call('HDEL', KEYS[1], 'o', 'e')
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 if rec[4] then redis.call('PUBLISH', ARGV[4], KEYS[1]) end
 return {'stored', attempts, now}
-`;
+`,
+};
 
 /**
  * KEYS: record. ARGV: token, channel, mode: `release` drops the running claim, `lose` marks its
@@ -177,6 +181,19 @@ return {rec[1], rec[2] or '', rec[3] or '', rec[4] or '', rec[5] or '', rec[6] o
 `;
 
 /**
+ * A script in two parts: what it sets up once (the clock, helper functions), and its body on
+ * KEYS and ARGV. Run alone it is the two in a row; a batch (see `batchedScript`) sets up once and
+ * runs the body for each call, so that a batch reads the clock once and defines no function per call.
+ *
+ * @example
+ * const claim: LuaScript = luaScript(CLAIM);
+ */
+export interface LuaSource {
+  readonly prelude: string;
+  readonly body: string;
+}
+
+/**
  * A script and its SHA-1, as `EVALSHA` wants it.
  *
  * @example
@@ -188,11 +205,12 @@ export interface LuaScript {
 }
 
 /**
- * `source` with its SHA-1.
+ * `source` (its prelude then its body, for a {@link LuaSource}) with its SHA-1.
  *
  * @example
  * await connection.run(luaScript(PEEK), [recordKey], []);
  */
-export function luaScript(source: string): LuaScript {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
+export function luaScript(source: string | LuaSource): LuaScript {
+  const text = typeof source === 'string' ? source : `${source.prelude}${source.body}`;
+  return { source: text, sha: createHash('sha1').update(text).digest('hex') };
 }
