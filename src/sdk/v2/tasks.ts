@@ -1,7 +1,8 @@
 import type { Client, JSONRPCMessage } from '@modelcontextprotocol/client';
-import { z } from 'zod/v4';
 import { RPC_INVALID_REQUEST } from '../../protocol/constants.js';
 import { rpcError } from './sdk-errors.js';
+import { ANY_VALUE } from './any-value.js';
+import { ANY_OBJECT, TASK } from './task-schemas.js';
 
 /** Options of a request, as the client core passes them (SDK v1's `RequestOptions`). */
 interface CoreRequestOptions {
@@ -9,26 +10,15 @@ interface CoreRequestOptions {
   timeout?: number;
 }
 
-/** A task as `tasks/get` describes it (spec 2025-11-25's `Task`; SDK v2 2.4 registers no schema for it). */
-export const TASK = z.looseObject({
-  taskId: z.string(),
-  status: z.enum(['working', 'input_required', 'completed', 'failed', 'cancelled']),
-  createdAt: z.string(),
-  lastUpdatedAt: z.string(),
-  ttl: z.number().nullable().optional(),
-  pollInterval: z.number().optional(),
-  statusMessage: z.string().optional(),
-});
-
 /**
  * The result schema of each task request the client core's task run sends: `tasks/get` a task,
  * `tasks/result` the tool's result (checked by the core as a `CallToolResult`), `tasks/cancel`
  * anything.
  */
-const TASK_RESULTS: Readonly<Record<string, z.ZodType>> = {
+const TASK_RESULTS: Readonly<Record<string, typeof ANY_OBJECT | typeof TASK>> = {
   'tasks/get': TASK,
-  'tasks/result': z.looseObject({}),
-  'tasks/cancel': z.looseObject({}),
+  'tasks/result': ANY_OBJECT,
+  'tasks/cancel': ANY_OBJECT,
 };
 
 /**
@@ -36,7 +26,7 @@ const TASK_RESULTS: Readonly<Record<string, z.ZodType>> = {
  * result from a server that ran the call at once. Checked by the client core, which tells the
  * two apart, as it does on SDK v1.
  */
-const TASK_CALL_RESULT = z.looseObject({});
+const TASK_CALL_RESULT = ANY_OBJECT;
 
 /**
  * MCP tasks (spec 2025-11-25: `tools/call` with `params.task`, then `tasks/get`, `tasks/result`,
@@ -69,7 +59,7 @@ export class V2Tasks {
   ) {
     // (2.4 types this 2025-11-25 notification no more, and dispatches it on the `initialize` era)
     const method = 'notifications/tasks/status';
-    client.setNotificationHandler(method, { params: z.unknown() }, (params) => {
+    client.setNotificationHandler(method, { params: ANY_VALUE }, (params) => {
       statusSeen({ jsonrpc: '2.0', method, params: params as Record<string, unknown> });
     });
   }
