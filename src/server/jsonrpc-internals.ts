@@ -151,7 +151,9 @@ export function responseFor(
   const { result } = outcome;
   const prior = objectOrUndefined(result._meta);
   const copy = ownCopy(result);
-  copy._meta = { ...prior, [TX_KEY]: encodeResultMeta(meta) };
+  const tx = encodeResultMeta(meta);
+  // most results have no `_meta` of their own: no spread then
+  copy._meta = prior === undefined ? { [TX_KEY]: tx } : { ...prior, [TX_KEY]: tx };
   return { jsonrpc: '2.0', id, result: copy };
 }
 
