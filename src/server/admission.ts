@@ -68,7 +68,8 @@ export class Admission<T> {
       this.#averageMs += EWMA_WEIGHT * (durationMs - this.#averageMs);
     }
     this.#running--;
-    while (this.#running < this.maxConcurrent) {
+    // No iterator while nothing waits: this runs once per call.
+    while (this.#queue.size > 0 && this.#running < this.maxConcurrent) {
       const next = this.#queue.values().next();
       if (next.done === true) return;
       this.#queue.delete(next.value);

@@ -16,6 +16,7 @@ export interface RequestView {
 }
 
 const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * Whether the SDK accepts `request` as a JSON-RPC request (its `JSONRPCRequestSchema`: exactly
@@ -27,7 +28,8 @@ const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 export function isAcceptedRequest(request: RequestView): boolean {
   if (request.jsonrpc !== '2.0' || typeof request.method !== 'string' || !isRequestId(request.id))
     return false;
-  for (const key of Object.keys(request)) if (!REQUEST_KEYS.has(key)) return false;
+  // for-in with an own-property check reads what Object.keys would, without an array per request
+  for (const key in request) if (!REQUEST_KEYS.has(key) && hasOwn.call(request, key)) return false;
   const { params } = request as { params?: unknown };
   if (params === undefined) return true;
   if (!isObject(params)) return false;
@@ -149,11 +151,12 @@ export function responseFor(
   const { result } = outcome;
   const prior = objectOrUndefined(result._meta);
   const copy = ownCopy(result);
-  copy._meta = { ...prior, [TX_KEY]: encodeResultMeta(meta) };
+  const tx = encodeResultMeta(meta);
+  // most results have no `_meta` of their own: no spread then
+  copy._meta = prior === undefined ? { [TX_KEY]: tx } : { ...prior, [TX_KEY]: tx };
   return { jsonrpc: '2.0', id, result: copy };
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
 const isEnumerable = Object.prototype.propertyIsEnumerable;
 
 /**

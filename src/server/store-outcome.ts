@@ -33,8 +33,7 @@ export async function storeOutcome(
   try {
     const key = call.storeKey as string;
     const record = await store.complete(key, { outcome, fingerprint: call.fingerprint });
-    const stored = checkedRecord(record, key);
-    return { outcome: stored.outcome, attempts: stored.attempts };
+    return checkedRecord(record, key); // a StoredOutcome as it is: no copy per call
   } catch (e) {
     report(e);
     return { outcome, attempts: 1 };
@@ -57,8 +56,7 @@ export function storeOutcomeNow(
   try {
     const key = call.storeKey as string;
     const record = sync.complete(key, { outcome, fingerprint: call.fingerprint });
-    const stored = checkedRecord(record, key);
-    return { outcome: stored.outcome, attempts: stored.attempts };
+    return checkedRecord(record, key); // a StoredOutcome as it is: no copy per call
   } catch (e) {
     report(e);
     return { outcome, attempts: 1 };
