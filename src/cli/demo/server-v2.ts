@@ -25,20 +25,31 @@ export async function startLedgerServerV2(
   store: IdempotencyStore,
   counters: ServerCounters,
 ): Promise<{ close(): Promise<void> }> {
-  const { description, annotations, run } = transferTool(ledger);
+  const build = ledgerServerV2(ledger);
+  // SDK v2's transports meet SDK v1's interface at run time (as mcp-tx/v2/server's withTxServer says)
+  const wire = new CountingTransport(transport, counters) as never;
+  const served = serveStdio(txServerFactory(build, { store }), { transport: wire });
+  return Promise.resolve({ close: () => served.close() });
+}
+
+/**
+ * Makes SDK v2 ledger servers: each a fresh `McpServer` with the demo's `transfer` tool over
+ * `ledger` (taking `workMs` of work a transfer), as SDK v2's serving entries ask of a factory.
+ *
+ * @example
+ * const handler = createMcpHandler(txServerFactory(ledgerServerV2(ledger), { store }));
+ */
+export function ledgerServerV2(ledger: Ledger, workMs?: number): () => McpServer {
+  const { description, annotations, run } = transferTool(ledger, workMs);
   const inputSchema = z.object({
     from: z.string(),
     to: z.string(),
     cents: z.number().int().positive(),
     ref: z.string(),
   });
-  const build = () => {
+  return () => {
     const server = new McpServer({ name: 'mcp-tx-demo-ledger', version: '1.0.0' });
     server.registerTool('transfer', { description, inputSchema, annotations }, run);
     return server;
   };
-  // SDK v2's transports meet SDK v1's interface at run time (as mcp-tx/v2/server's withTxServer says)
-  const wire = new CountingTransport(transport, counters) as never;
-  const served = serveStdio(txServerFactory(build, { store }), { transport: wire });
-  return Promise.resolve({ close: () => served.close() });
 }

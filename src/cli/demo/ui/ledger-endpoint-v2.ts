@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
-import { z } from 'zod';
+import { createMcpHandler } from '@modelcontextprotocol/server';
 import { MemoryIdempotencyStore } from '../../../server/index.js';
 import { txServerFactory, type TxServerFactory } from '../../../v2/server/index.js';
 import { Ledger } from '../ledger.js';
-import { transferTool } from '../server.js';
+import { ledgerServerV2 } from '../server-v2.js';
 import { ACCOUNTS, OPENING_CENTS } from '../workload.js';
 import { SERVER, ledgerCheck, reply, type LedgerCheck } from './ledger-endpoint.js';
 
@@ -27,18 +26,7 @@ export class LedgerEndpointV2 {
 
   /** `allowedHosts`: the `Host` headers accepted (DNS rebinding protection), read per request. */
   constructor(private readonly allowedHosts: readonly string[]) {
-    const { description, annotations, run } = transferTool(this.ledger, SERVER.workMs);
-    const inputSchema = z.object({
-      from: z.string(),
-      to: z.string(),
-      cents: z.number().int().positive(),
-      ref: z.string(),
-    });
-    const build = () => {
-      const server = new McpServer({ name: 'mcp-tx-demo-ledger', version: '1.0.0' });
-      server.registerTool('transfer', { description, inputSchema, annotations }, run);
-      return server;
-    };
+    const build = ledgerServerV2(this.ledger, SERVER.workMs);
     this.#factory = txServerFactory(build, { store: new MemoryIdempotencyStore() });
     this.#handler = createMcpHandler(this.#factory);
   }
