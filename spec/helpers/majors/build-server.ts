@@ -56,7 +56,10 @@ function registerV1(server: McpServerV1, tools: readonly NeutralTool[]) {
         extra.sendNotification({ method: 'notifications/progress', params } as never);
       return tool.run(args as never, context(extra._meta, extra.signal, notify, rpcError)) as never;
     };
-    const config = tool.annotations === undefined ? {} : { annotations: tool.annotations };
+    const config = {
+      ...(tool.annotations === undefined ? {} : { annotations: tool.annotations }),
+      ...(tool.output === undefined ? {} : { outputSchema: tool.output }),
+    };
     if (tool.input === undefined) server.registerTool(tool.name, config, (extra) => run({}, extra));
     else server.registerTool(tool.name, { ...config, inputSchema: tool.input }, run as never);
   }
@@ -71,9 +74,12 @@ function registerV2(server: McpServerV2, tools: readonly NeutralTool[]) {
         (mcpReq.notify as (n: unknown) => Promise<void>)({ method: 'notifications/progress', params });
       return tool.run(args as never, context(mcpReq._meta, mcpReq.signal, notify, rpcError)) as never;
     };
-    const config = tool.annotations === undefined ? {} : { annotations: tool.annotations };
+    const config = {
+      ...(tool.annotations === undefined ? {} : { annotations: tool.annotations }),
+      ...(tool.output === undefined ? {} : { outputSchema: z.object(tool.output) }),
+    };
     if (tool.input === undefined)
-      server.registerTool(tool.name, config, ((ctx: Ctx) => run({}, ctx)) as never);
+      server.registerTool(tool.name, config as never, ((ctx: Ctx) => run({}, ctx)) as never);
     else
       server.registerTool(tool.name, { ...config, inputSchema: z.object(tool.input) } as never, run as never);
   }
