@@ -1,11 +1,15 @@
 import {
   isAttemptTimeoutError,
   isCircuitOpenError,
+  isRequestError,
   txCapabilities,
   type TxBreakerEvent,
   type TxClientOptions,
   type TxEvent,
 } from '../../src/index.js';
+import { MAX_TOOL_ENTRIES } from '../../src/client/defaults.js';
+import { buildLowLevelServer } from '../helpers/majors/build-server.js';
+import { answer } from '../helpers/majors/neutral-tool.js';
 import { describeMajors, type AnyTxClient, type MajorKit } from '../helpers/majors/describe-majors.js';
 import { clientTools, newToolLog } from '../helpers/tool-server.js';
 
@@ -98,6 +102,62 @@ describeMajors('TxClient circuit breaker and result cache', (m) => {
       expect(halfOpen).toMatchObject({ tool: 'flaky', attempt: 0 });
     });
 
+    // low-level servers: an McpServer turns invalid arguments into isError results, not JSON-RPC errors
+    it('should keep at most MAX_TOOL_ENTRIES breakers: further tool names share one', async () => {
+      const seen = new Set<string>();
+      const server = buildLowLevelServer(m.server, async ({ name, signal }) => {
+        seen.add(name);
+        if (name.startsWith('hang'))
+          await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        return answer('ok');
+      });
+      client = await m.inMemory(
+        server,
+        {
+          timeoutMs: 50,
+          retry: false,
+          concurrency: 100,
+          maxQueue: MAX_TOOL_ENTRIES,
+          breaker: { failureThreshold: 1, resetTimeoutMs: 60_000 },
+        },
+        { tx: false },
+      );
+      const c = client;
+      await Promise.all(Array.from({ length: MAX_TOOL_ENTRIES }, (_, i) => c.call(`tool-${i}`)));
+      // past the bound: one timeout opens the breaker that every further tool name shares...
+      // (a plain server: a timeout leaves the outcome unknown, a breaker failure as well)
+      const lost = await c.call('hang-late').catch((e: unknown) => e);
+      expect(lost).toMatchObject({ code: 'AMBIGUOUS_OUTCOME', cause: { code: 'TIMEOUT' } });
+      const refused = await c.call('another-late').catch((e: unknown) => e);
+      expect(isCircuitOpenError(refused)).toBe(true);
+      expect(seen.has('another-late')).toBe(false);
+      // ...while the tools within the bound keep breakers of their own
+      expect(text(await c.call('tool-0'))).toBe('ok');
+    }, 60_000);
+
+    it('should not count isError results or invalid params as failures', async () => {
+      // a low-level server: McpServer turns invalid arguments into isError results, not JSON-RPC errors
+      let seen = 0;
+      const server = buildLowLevelServer(m.server, ({ name, rpcError }) => {
+        seen++;
+        if (name === 'bad') throw rpcError(-32602, 'no'); // InvalidParams
+        return { isError: true, content: [{ type: 'text', text: 'it failed' }] };
+      });
+      client = await m.inMemory(
+        server,
+        { breaker: { failureThreshold: 1, resetTimeoutMs: 60_000 } },
+        { tx: false },
+      );
+      const events: TxEvent[] = [];
+      client.events$.subscribe((e) => events.push(e));
+      for (let i = 0; i < 3; i++) {
+        expect((await client.call('fail')).result.isError).toBe(true);
+        expect(isRequestError(await client.call('bad').catch((e: unknown) => e))).toBe(true);
+      }
+      expect(seen).toBe(6);
+      expect(states(events)).toEqual([]);
+      expect(client.metrics().totals.breakerOpens).toBe(0);
+    });
     it('should be turned off for a tool by breaker: false', async () => {
       const { client, log } = await connect(10, {
         breaker: { failureThreshold: 1, resetTimeoutMs: 60_000 },
