@@ -143,9 +143,12 @@ export interface RawPair {
   close(): Promise<void>;
 }
 
-export async function connectRaw(options: TxServerOptions = {}): Promise<RawPair> {
-  const { server, log } = fixtureServer();
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+/** Connects a raw JSON-RPC client side to the fixture server (an McpServer of `major`, v1 by default). */
+export async function connectRaw(options: TxServerOptions = {}, major: Major = 'v1'): Promise<RawPair> {
+  const { server, log } = fixtureServer(newLog(), major);
+  const [clientSide, serverSide] = (
+    major === 'v1' ? InMemoryTransport.createLinkedPair() : InMemoryV2.createLinkedPair()
+  ) as [InMemoryTransport, InMemoryTransport];
   const transport = withTxServer(serverSide, options);
   const errors: Error[] = [];
   await server.connect(transport);

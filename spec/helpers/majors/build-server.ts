@@ -10,7 +10,7 @@ import { Server as ServerV1 } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { McpServer as McpServerV2, ProtocolError, Server as ServerV2 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { NeutralTool, ToolContext } from './neutral-tool.js';
+import type { NeutralTool, ToolAnswer, ToolContext } from './neutral-tool.js';
 
 /** The major of an SDK. */
 export type Major = 'v1' | 'v2';
@@ -56,7 +56,10 @@ function registerV1(server: McpServerV1, tools: readonly NeutralTool[]) {
         extra.sendNotification({ method: 'notifications/progress', params } as never);
       return tool.run(args as never, context(extra._meta, extra.signal, notify, rpcError)) as never;
     };
-    const config = tool.annotations === undefined ? {} : { annotations: tool.annotations };
+    const config = {
+      ...(tool.annotations === undefined ? {} : { annotations: tool.annotations }),
+      ...(tool.output === undefined ? {} : { outputSchema: tool.output }),
+    };
     if (tool.input === undefined) server.registerTool(tool.name, config, (extra) => run({}, extra));
     else server.registerTool(tool.name, { ...config, inputSchema: tool.input }, run as never);
   }
@@ -71,9 +74,12 @@ function registerV2(server: McpServerV2, tools: readonly NeutralTool[]) {
         (mcpReq.notify as (n: unknown) => Promise<void>)({ method: 'notifications/progress', params });
       return tool.run(args as never, context(mcpReq._meta, mcpReq.signal, notify, rpcError)) as never;
     };
-    const config = tool.annotations === undefined ? {} : { annotations: tool.annotations };
+    const config = {
+      ...(tool.annotations === undefined ? {} : { annotations: tool.annotations }),
+      ...(tool.output === undefined ? {} : { outputSchema: z.object(tool.output) }),
+    };
     if (tool.input === undefined)
-      server.registerTool(tool.name, config, ((ctx: Ctx) => run({}, ctx)) as never);
+      server.registerTool(tool.name, config as never, ((ctx: Ctx) => run({}, ctx)) as never);
     else
       server.registerTool(tool.name, { ...config, inputSchema: z.object(tool.input) } as never, run as never);
   }
@@ -118,6 +124,47 @@ export function buildServer(
 /** A low-level `Server` of either major (what answers `tools/call` itself). */
 export type AnyLowLevelServer = ServerV1 | ServerV2;
 
+/** What a low-level server's `tools/call` handler sees: the tool's name and the request's signal. */
+export interface LowLevelCall {
+  readonly name: string;
+  readonly signal: AbortSignal;
+  /** A JSON-RPC error of the server's major, for the handler to throw. */
+  rpcError: ToolContext['rpcError'];
+}
+
+/**
+ * A low-level `Server` of `major` that answers every `tools/call` with `onCall` (which may throw a
+ * JSON-RPC error: an `McpServer` would turn a tool's throw into an `isError` result instead).
+ *
+ * @example
+ * const server = buildLowLevelServer('v2', ({ name, rpcError }) => {
+ *   if (name === 'bad') throw rpcError(-32602, 'no');
+ *   return answer('ok');
+ * });
+ */
+export function buildLowLevelServer(
+  major: Major,
+  onCall: (call: LowLevelCall) => ToolAnswer | Promise<ToolAnswer>,
+): AnyLowLevelServer {
+  const info = { name: 'low-level', version: '1.0.0' };
+  if (major === 'v1') {
+    const server = new ServerV1(info, { capabilities: { tools: {} } });
+    const rpcError: ToolContext['rpcError'] = (code, message, data) => new McpError(code, message, data);
+    server.setRequestHandler(
+      CallToolRequestSchema,
+      (request, extra) => onCall({ name: request.params.name, signal: extra.signal, rpcError }) as never,
+    );
+    return server;
+  }
+  const server = new ServerV2(info, { capabilities: { tools: {} } });
+  const rpcError: ToolContext['rpcError'] = (code, message, data) => new ProtocolError(code, message, data);
+  server.setRequestHandler('tools/call', ((
+    request: { params: { name: string } },
+    ctx: { mcpReq: { signal: AbortSignal } },
+  ) => onCall({ name: request.params.name, signal: ctx.mcpReq.signal, rpcError })) as never);
+  return server;
+}
+
 /**
  * A low-level `Server` of `major` whose every `tools/call` fails with the JSON-RPC error
  * `onCall` returns (an `McpServer` turns a tool's throw into an `isError` result instead).
@@ -129,17 +176,7 @@ export function buildFailingServer(
   major: Major,
   onCall: (rpcError: ToolContext['rpcError']) => Error,
 ): AnyLowLevelServer {
-  const info = { name: 'low-level', version: '1.0.0' };
-  if (major === 'v1') {
-    const server = new ServerV1(info, { capabilities: { tools: {} } });
-    server.setRequestHandler(CallToolRequestSchema, () => {
-      throw onCall((code, message, data) => new McpError(code, message, data));
-    });
-    return server;
-  }
-  const server = new ServerV2(info, { capabilities: { tools: {} } });
-  server.setRequestHandler('tools/call', () => {
-    throw onCall((code, message, data) => new ProtocolError(code, message, data));
+  return buildLowLevelServer(major, ({ rpcError }) => {
+    throw onCall(rpcError);
   });
-  return server;
 }

@@ -31,6 +31,8 @@ export interface NeutralTool<S extends z.ZodRawShape = z.ZodRawShape> {
   readonly name: string;
   /** The input's fields; no schema at all when absent (a tool called without `arguments`). */
   readonly input?: S;
+  /** The structured content's fields (an output schema the SDK client checks results against). */
+  readonly output?: z.ZodRawShape;
   readonly annotations?: { readOnlyHint?: boolean; idempotentHint?: boolean; destructiveHint?: boolean };
   run(args: z.infer<z.ZodObject<S>>, ctx: ToolContext): ToolAnswer | Promise<ToolAnswer>;
 }
