@@ -11,63 +11,14 @@
  *   npm run soak:v2
  *   npm run soak:v2 -- --calls 200 --replica-kills 2 --redis-restarts 1 --base-port 7900
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
-import { productionSoak } from '../spec/helpers/production-soak.js';
-import { renderSoak } from './soak-report.js';
+import { runSoakCli } from './soak-cli.js';
 
-const { values } = parseArgs({
-  options: {
-    calls: { type: 'string', default: '1000' },
-    concurrency: { type: 'string', default: '50' },
-    loss: { type: 'string', default: '0.2' },
-    seed: { type: 'string', default: '22' },
-    'replica-kills': { type: 'string', default: '1' },
-    'redis-restarts': { type: 'string', default: '0' },
-    'lease-ms': { type: 'string', default: '3000' },
-    attempts: { type: 'string', default: '5' },
-    /** proxy, the two replicas and Redis on four ports from here; default: free ones */
-    'base-port': { type: 'string' },
-  },
-});
-const base = values['base-port'] === undefined ? undefined : Number(values['base-port']);
-const loadBefore = loadavg()[0] ?? 0;
-const report = await productionSoak({
+await runSoakCli({
+  name: 'soak:v2',
+  file: 'v2-stateless-soak',
+  title: (loss) =>
+    `SDK v2 stateless soak: two v2 replicas, plain round robin, ${loss} % message loss, a replica SIGKILLed`,
   sdk: 'v2',
-  calls: Number(values.calls),
-  concurrency: Number(values.concurrency),
-  loss: Number(values.loss),
-  seed: Number(values.seed),
-  replicaKills: Number(values['replica-kills']),
-  redisRestarts: Number(values['redis-restarts']),
-  leaseMs: Number(values['lease-ms']),
-  attempts: Number(values.attempts),
-  ...(base === undefined
-    ? {}
-    : { ports: { proxy: base, replicas: [base + 1, base + 2] as const, redis: base + 3 } }),
-  log: (line) => process.stderr.write(`  ${line}\n`),
+  defaults: { calls: 1_000, seed: 22, replicaKills: 1, redisRestarts: 0 },
+  failOnFindings: true,
 });
-const loadAfter = loadavg()[0] ?? 0;
-const markdown = renderSoak(report, {
-  title: `SDK v2 stateless soak: two v2 replicas, plain round robin, ${Math.round(report.loss * 100)} % message loss, a replica SIGKILLed`,
-  loadBefore,
-  loadAfter,
-});
-await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-await writeFile(new URL('./results/v2-stateless-soak.md', import.meta.url), markdown);
-await writeFile(
-  new URL('./results/v2-stateless-soak.json', import.meta.url),
-  `${JSON.stringify({ date: new Date().toISOString(), loadBefore, loadAfter, ...report }, null, 2)}\n`,
-);
-process.stdout.write(markdown);
-if (
-  report.doubleExecutions.length > 0 ||
-  report.unanswered.length > 0 ||
-  report.stuck.length > 0 ||
-  report.completedNotExecuted.length > 0 ||
-  report.findings.length > 0
-) {
-  process.stderr.write('soak:v2: FAILED (see the report)\n');
-  process.exitCode = 1;
-}
