@@ -68,6 +68,18 @@ export {
   type ReconnectConfig,
 } from './client/index.js';
 export type { ClientTelemetry, CallTrace, TracedCall } from './telemetry/hooks.js';
+export type {
+  CallToolResult,
+  ContentBlock,
+  TextContent,
+  ImageContent,
+  AudioContent,
+  ResourceLink,
+  EmbeddedResource,
+  Annotations,
+  TaskStatus,
+  FetchLike,
+} from './protocol/mcp-types.js';
 export {
   TxError,
   AttemptTimeoutError,

@@ -73,6 +73,18 @@ export {
   LATENCY_BUCKETS_SECONDS,
 } from './client/metrics/metrics.js';
 export type { ClientTelemetry, CallTrace, TracedCall } from './telemetry/hooks.js';
+export type {
+  CallToolResult,
+  ContentBlock,
+  TextContent,
+  ImageContent,
+  AudioContent,
+  ResourceLink,
+  EmbeddedResource,
+  Annotations,
+  TaskStatus,
+  FetchLike,
+} from './protocol/mcp-types.js';
 export {
   TxError,
   AttemptTimeoutError,

@@ -1,4 +1,4 @@
-import type { CallToolResult, TaskStatus } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, TaskStatus } from '../protocol/mcp-types.js';
 import type { CircuitState } from '../operators/index.js';
 import type { NackReason, TxRequestMeta } from '../protocol/index.js';
 

@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '../protocol/mcp-types.js';
 import type { JitterMode, RetryBudget, RetryBudgetConfig } from '../operators/index.js';
 import type { CompressionConfig } from '../protocol/index.js';
 import type { TxProgressEvent } from './events.js';

@@ -47,6 +47,13 @@ const call$: Observable<TxResult> = client.call$('add', {}, { idempotencyKey: 'o
 const first = await firstValueFrom(call$);
 const again = await client.call('add', {}, { idempotencyKey: 'order-1' });
 check(first.result.isError !== true && executions === 1, 'a keyed call runs once');
+// The result's type resolves without SDK 1.x (mcp-tx's own MCP shapes; an unresolved SDK 1.x type
+// would let anything through), and its content narrows on `type`.
+// @ts-expect-error a number is not a tool result
+export const notAResult: TxResult['result'] = 1;
+const block = first.result.content[0];
+const text: string | undefined = block?.type === 'text' ? block.text : undefined;
+check(text === '1', 'the result is typed without SDK 1.x and its content narrows on type');
 check(again.duplicate === true && executions === 1, 'its repeat is a replay, not a second execution');
 
 const holding = client.call('hold', {});

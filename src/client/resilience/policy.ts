@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '../../protocol/mcp-types.js';
 import { backoffFor, type BackoffStrategy } from '../../operators/backoff.js';
 import {
   DEFAULT_BASE_DELAY_MS,

@@ -1,4 +1,4 @@
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { FetchLike } from '../../protocol/mcp-types.js';
 import { whileInFlight } from './signal-bridge.js';
 
 /**
