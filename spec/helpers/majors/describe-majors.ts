@@ -70,6 +70,8 @@ export interface MajorKit {
   linkedPair(): [AnyTransport, AnyTransport];
   /** Connects `server` behind `withTxServer(…, tx)` (bare with `false`) over a fresh pair; the client end. */
   serve(server: AnyMcpServer | AnyLowLevelServer, tx?: TxServerOptions | false): Promise<AnyTransport>;
+  /** A Streamable HTTP client transport of the client's major (mcp-tx's `httpTransport`) to `url`. */
+  httpTransport(url: URL): AnyTransport;
   /** `TxClient.connect` of the client's major. */
   connect(
     transport: AnyTransport | (() => AnyTransport | Promise<AnyTransport>),
@@ -123,6 +125,7 @@ export function majorKit(client: Major, server: Major): MajorKit {
     buildServer: (tools, options) => buildServer(server, tools, options),
     linkedPair,
     serve,
+    httpTransport,
     connect,
     inMemory: async (mcp, options, { tx = {}, wrap = (t: AnyTransport) => t }: InMemoryOptions = {}) =>
       connect(wrap(await serve(mcp, tx)), options),
