@@ -194,3 +194,20 @@ export function describeMajors(
   );
   describe.each(rows)(title, (...row) => body(row.at(-1) as MajorKit));
 }
+
+/**
+ * {@link describeMajors} with the mixed pairs: `v1/v1`, `v2/v2`, `v2 client/v1 server` and
+ * `v1 client/v2 server` (the last two on the legacy protocol), for a client behaviour that holds
+ * whatever the server's major.
+ *
+ * @example
+ * describeEveryPairing('TxClient dedup window', (m) => {
+ *   it('should run a keyed call once', async () => {
+ *     const client = await m.inMemory(m.buildServer(TOOLS));
+ *     expect((await client.call('echo', { text: 'hi' }, { idempotencyKey: 'k' })).ack).toBe(true);
+ *   });
+ * });
+ */
+export function describeEveryPairing(name: string, body: (m: MajorKit) => void): void {
+  describeMajors(name, body, { mixed: true });
+}
