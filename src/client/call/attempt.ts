@@ -34,7 +34,6 @@ import type {
 } from '../../sdk/client-internals.js';
 import { MAX_TIMER_MS } from '../../protocol/config-internals.js';
 import { endpointOf } from '../../sdk/v1/transport-endpoint.js';
-import { sessionIdFrom } from '../../sdk/transport-like.js';
 
 /** What an {@link Attempt} needs of the runner it belongs to. */
 export interface AttemptOwner {
@@ -362,9 +361,8 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
           });
     // the session is lost (a 404, or a gateway's 502-504): a new one, before the retry is scheduled;
     // a transport without a session (the stateless protocols) has none to lose, and stays as it is
-    if (isSessionExpired(error) && sessionIdFrom(this.#sentOn ?? host.sdk.transport) !== undefined) {
+    if (isSessionExpired(error) && (this.#sentOn ?? host.sdk.transport)?.sessionId)
       host.connection.restart(typed);
-    }
     ctx.errors.push(typed);
     owner.report(ctx, typed);
     ctx.attemptFailed(this, typed);
