@@ -6,10 +6,15 @@
 import { StdioClientTransport as StdioV2 } from '@modelcontextprotocol/client/stdio';
 import { StdioClientTransport as StdioV1 } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { fileURLToPath } from 'node:url';
-import * as v1 from '../../src/index.js';
 import { isIdempotencyConflictError, type TxEvent } from '../../src/index.js';
 import * as v2 from '../../src/v2/index.js';
-import { losingResponses, type AnyTxClient, type Major } from '../helpers/sdk-majors.js';
+import {
+  majorKit,
+  type AnyTransport,
+  type AnyTxClient,
+  type Major,
+} from '../helpers/majors/describe-majors.js';
+import { losingResponses } from '../helpers/majors/losing-responses.js';
 import { BIN, ROOT, buildCli } from './cli-helpers.js';
 
 const SERVER = fileURLToPath(new URL('../helpers/v2-stdio-server.ts', import.meta.url));
@@ -27,9 +32,8 @@ function connect(major: Major, wrap = losingResponses(0)): Promise<AnyTxClient> 
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
   };
   const spawn = { command: process.execPath, args: PROXY_ARGS, cwd: ROOT, stderr: 'pipe' as const };
-  return major === 'v1'
-    ? v1.TxClient.connect(wrap(new StdioV1(spawn)), options)
-    : v2.TxClient.connect(wrap(new StdioV2(spawn)), options);
+  const transport = major === 'v1' ? new StdioV1(spawn) : (new StdioV2(spawn) as unknown as AnyTransport);
+  return majorKit(major, 'v2').connect(wrap(transport), options);
 }
 
 /** Executions of `tool` the server behind the proxy reports. */

@@ -3,10 +3,10 @@
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { fileURLToPath } from 'node:url';
 import { ChildSupervisor, ProxyRelay } from '../../src/cli/proxy/index.js';
-import * as v1 from '../../src/index.js';
 import { MemoryIdempotencyStore } from '../../src/server/index.js';
 import * as v2 from '../../src/v2/index.js';
-import { losingResponses, type AnyTxClient, type Major } from '../helpers/sdk-majors.js';
+import { majorKit, type AnyTxClient, type Major } from '../helpers/majors/describe-majors.js';
+import { losingResponses } from '../helpers/majors/losing-responses.js';
 
 const SERVER = fileURLToPath(new URL('../helpers/v2-stdio-server.ts', import.meta.url));
 const textOf = (result: { content: unknown[] }) => (result.content[0] as { text?: string } | undefined)?.text;
@@ -29,13 +29,9 @@ describe.each<Major>(['v1', 'v2'])(
       await relay.start();
       const lossy = losingResponses(1)(clientSide);
       const options = { timeoutMs: 1_000, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } };
-      client =
-        major === 'v1'
-          ? await v1.TxClient.connect(lossy, options)
-          : await v2.TxClient.connect(lossy as unknown as Parameters<typeof v2.TxClient.connect>[0], {
-              ...options,
-              versionNegotiation: { mode: 'auto' },
-            });
+      // an SDK v2 client's own option: it negotiates the era the relay serves
+      const negotiation = major === 'v2' ? { versionNegotiation: { mode: 'auto' } } : {};
+      client = await majorKit(major, 'v2').connect(lossy, { ...options, ...negotiation } as typeof options);
     }, 30_000);
     afterAll(async () => {
       await client.close();

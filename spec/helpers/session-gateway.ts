@@ -14,7 +14,7 @@ export interface SessionGateway {
   readonly url: URL;
   /** Session ids that upstream handed out through the gateway, in order. */
   readonly sessions: string[];
-  /** Answers refused with the dead sessions' status so far. */
+  /** Requests it answered itself so far (a lost session's, or one of {@link SessionGateway.failNext}). */
   readonly refused: number;
   /**
    * From now on every request of a session seen so far is answered `status` with `body` (nginx's
@@ -22,6 +22,11 @@ export interface SessionGateway {
    * (an `initialize`, which carries no session id) reaches upstream as before.
    */
   loseSessions(status?: number, body?: string): void;
+  /**
+   * Answers the next `count` POSTs, whatever their session (or none: the stateless protocol),
+   * `status` with `body` without forwarding them, as a gateway whose upstream replica just died.
+   */
+  failNext(status?: number, count?: number, body?: string): void;
   close(): Promise<void>;
 }
 
@@ -45,9 +50,15 @@ export async function startSessionGateway(
   const sessions: string[] = [];
   const lost = new Map<string, { status: number; body: string }>();
   let refused = 0;
+  let failing: { status: number; body: string; left: number } | undefined;
+  const failed = (req: IncomingMessage) => {
+    if (req.method !== 'POST' || failing === undefined || failing.left === 0) return undefined;
+    failing.left--;
+    return failing;
+  };
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     const sid = req.headers['mcp-session-id'];
-    const dead = typeof sid === 'string' ? lost.get(sid) : undefined;
+    const dead = (typeof sid === 'string' ? lost.get(sid) : undefined) ?? failed(req);
     if (dead) {
       refused++;
       res.writeHead(dead.status, { 'content-type': 'text/html' });
@@ -93,6 +104,9 @@ export async function startSessionGateway(
     },
     loseSessions(status = 502, body = NGINX_502) {
       for (const sid of sessions) lost.set(sid, { status, body });
+    },
+    failNext(status = 502, count = 1, body = NGINX_502) {
+      failing = { status, body, left: count };
     },
     close: () =>
       new Promise<void>((resolve) => {

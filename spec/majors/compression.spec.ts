@@ -4,7 +4,7 @@ import { isCompressionError, type ConnectOptions } from '../../src/index.js';
 import { CLIENT_CAPABILITIES_META_KEY, TX_EXTENSION_ID } from '../../src/protocol/extension.js';
 import { withTxServer, type TxServerOptions } from '../../src/server/index.js';
 import {
-  describeMajors,
+  describeEveryPairing,
   type AnyTransport,
   type AnyTxClient,
   type MajorKit,
@@ -124,7 +124,7 @@ function advertisedFeatures(t: Tapped): unknown[] {
   return asked;
 }
 
-describeMajors('TxClient compression', (m) => {
+describeEveryPairing('TxClient compression', (m) => {
   describe('with a decorated server', () => {
     it('should send large arguments and receive large results compressed, and hand back the originals', async () => {
       const t = await tapped(m);

@@ -2,10 +2,10 @@
 // majors, against a server of the client's major behind withTxServer, in memory. (CallDedup itself,
 // SDK-free, has its marble spec: spec/client/call-dedup.spec.ts.)
 import type { TxEvent } from '../../src/index.js';
-import { describeMajors } from '../helpers/majors/describe-majors.js';
+import { describeEveryPairing } from '../helpers/majors/describe-majors.js';
 import { clientTools, newToolLog } from '../helpers/tool-server.js';
 
-describeMajors('TxClient dedup window', (m) => {
+describeEveryPairing('TxClient dedup window', (m) => {
   it('should send a request again for a key evicted from the dedup window, and answer a kept key from it', async () => {
     const log = newToolLog();
     const client = await m.inMemory(m.buildServer(clientTools(log)), {

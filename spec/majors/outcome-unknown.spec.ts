@@ -17,7 +17,7 @@ import {
 } from '../../src/server/index.js';
 import { connectPair, meta, nackOf, txCall, type TxPair } from '../helpers/server-fixtures.js';
 import { buildFailingServer, registerTools } from '../helpers/majors/build-server.js';
-import { describeMajors } from '../helpers/majors/describe-majors.js';
+import { describeEveryPairing, describeMajors } from '../helpers/majors/describe-majors.js';
 import { answer, defineTool } from '../helpers/majors/neutral-tool.js';
 import { clientTools, newToolLog } from '../helpers/tool-server.js';
 
@@ -104,7 +104,7 @@ describeMajors(
   { serverOnly: true },
 );
 
-describeMajors('TxClient on an outcome_unknown NACK', (m) => {
+describeEveryPairing('TxClient on an outcome_unknown NACK', (m) => {
   it('should fail with OutcomeUnknownError (an AmbiguousOutcomeError), without retrying, and show the NACK', async () => {
     const store = lostStore();
     const log = newToolLog();
@@ -136,33 +136,42 @@ describeMajors('TxClient on an outcome_unknown NACK', (m) => {
   });
 });
 
-describeMajors('TxClient on a call the server stopped, its outcome unknown (data.mcp_tx.outcome)', (m) => {
-  it('should fail with OutcomeUnknownError, not retried, and no NACK event', async () => {
-    // The low-level Server: a handler's error becomes the JSON-RPC error (McpServer would make it a result).
-    let runs = 0;
-    const server = buildFailingServer(m.server, (rpcError) => {
-      runs++;
-      return rpcError(-32010, 'mcp_tx: the tool was stopped after 5 ms because its deadline passed', {
-        mcp_tx: { ack: true, processed: false, outcome: 'unknown', stopped: 'deadline_exceeded', ran_ms: 5 },
+describeEveryPairing(
+  'TxClient on a call the server stopped, its outcome unknown (data.mcp_tx.outcome)',
+  (m) => {
+    it('should fail with OutcomeUnknownError, not retried, and no NACK event', async () => {
+      // The low-level Server: a handler's error becomes the JSON-RPC error (McpServer would make it a result).
+      let runs = 0;
+      const server = buildFailingServer(m.server, (rpcError) => {
+        runs++;
+        return rpcError(-32010, 'mcp_tx: the tool was stopped after 5 ms because its deadline passed', {
+          mcp_tx: {
+            ack: true,
+            processed: false,
+            outcome: 'unknown',
+            stopped: 'deadline_exceeded',
+            ran_ms: 5,
+          },
+        });
       });
+      const client = await m.inMemory(
+        server,
+        { retry: { maxAttempts: 5, baseDelayMs: 1 }, tools: { stopped: { idempotent: true } } },
+        { tx: false },
+      );
+      const pair = { client, close: () => client.close() };
+      const events: TxEvent[] = [];
+      const sub = pair.client.events$.subscribe((e) => events.push(e));
+      try {
+        const error = await pair.client.call('stopped', {}).catch((e) => e);
+        expect(isOutcomeUnknownError(error)).toBe(true);
+        expect((error as Error).message).toMatch(/stopped after 5 ms because its deadline passed/);
+        expect(runs).toBe(1);
+        expect(events.filter((e) => e.type === 'nack')).toEqual([]);
+      } finally {
+        sub.unsubscribe();
+        await pair.close();
+      }
     });
-    const client = await m.inMemory(
-      server,
-      { retry: { maxAttempts: 5, baseDelayMs: 1 }, tools: { stopped: { idempotent: true } } },
-      { tx: false },
-    );
-    const pair = { client, close: () => client.close() };
-    const events: TxEvent[] = [];
-    const sub = pair.client.events$.subscribe((e) => events.push(e));
-    try {
-      const error = await pair.client.call('stopped', {}).catch((e) => e);
-      expect(isOutcomeUnknownError(error)).toBe(true);
-      expect((error as Error).message).toMatch(/stopped after 5 ms because its deadline passed/);
-      expect(runs).toBe(1);
-      expect(events.filter((e) => e.type === 'nack')).toEqual([]);
-    } finally {
-      sub.unsubscribe();
-      await pair.close();
-    }
-  });
-});
+  },
+);

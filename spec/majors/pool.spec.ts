@@ -9,7 +9,7 @@ import {
   type PoolStrategy,
 } from '../../src/index.js';
 import {
-  describeMajors,
+  describeEveryPairing,
   type AnyTxClient,
   type AnyTxPool,
   type MajorKit,
@@ -58,7 +58,7 @@ async function sequence(pool: AnyTxPool, members: Member[], calls: number): Prom
   return order;
 }
 
-describeMajors('TxPool', (m) => {
+describeEveryPairing('TxPool', (m) => {
   let pool: AnyTxPool | undefined;
   afterEach(async () => {
     await pool?.close();

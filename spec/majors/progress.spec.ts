@@ -2,13 +2,13 @@
 // against an SDK v1 McpServer, of `mcp-tx/v2` against an SDK v2 one, in memory.
 import { lastValueFrom, toArray } from 'rxjs';
 import type { ConnectOptions, TxCallEvent, TxEvent, TxProgressEvent } from '../../src/index.js';
-import { describeMajors, type AnyTxClient } from '../helpers/majors/describe-majors.js';
+import { describeEveryPairing, type AnyTxClient } from '../helpers/majors/describe-majors.js';
 import { indexTool, newProgressLog } from '../helpers/progress-server.js';
 
 const progressOf = (events: readonly TxEvent[]) =>
   events.filter((e): e is TxProgressEvent => e.type === 'progress');
 
-describeMajors('TxClient and MCP progress (real McpServer, in memory)', (m) => {
+describeEveryPairing('TxClient and MCP progress (real McpServer, in memory)', (m) => {
   let client: AnyTxClient | undefined;
   afterEach(async () => {
     await client?.close();

@@ -3,7 +3,7 @@
 import { toArray } from 'rxjs';
 import { isConnectionClosedError, txCapabilities, type ConnectionStatus } from '../../src/index.js';
 import { chaosTransport } from '../../src/testing/index.js';
-import { describeMajors, type AnyTransport, type MajorKit } from '../helpers/majors/describe-majors.js';
+import { describeEveryPairing, type AnyTransport, type MajorKit } from '../helpers/majors/describe-majors.js';
 import { clientTools, newToolLog } from '../helpers/tool-server.js';
 
 /** A factory that starts a fresh McpServer for every connection and remembers the server side. */
@@ -21,7 +21,7 @@ function serverFactory(m: MajorKit, features = txCapabilities(['retry'])) {
   return { factory, serverSides, made: () => made };
 }
 
-describeMajors('TxClient reconnect', (m) => {
+describeEveryPairing('TxClient reconnect', (m) => {
   it('should give up, with backoff and not in a hot loop, on a server that dies right after each initialize', async () => {
     const { factory, serverSides, made } = serverFactory(m);
     const dying = async (): Promise<AnyTransport> => {

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { isTxError } from '../../src/index.js';
 import { MemoryIdempotencyStore, withTxServer } from '../../src/server/index.js';
 import { chaosTransport, type ChaosTransport } from '../../src/testing/index.js';
-import { describeMajors, type AnyTransport } from '../helpers/majors/describe-majors.js';
+import { describeEveryPairing, type AnyTransport } from '../helpers/majors/describe-majors.js';
 import { fixtureServer, gate, newLog, until } from '../helpers/server-fixtures.js';
 import { textOf } from '../helpers/text.js';
 
@@ -32,7 +32,7 @@ const faults = fc.record({
   reorderWindow: fc.constantFrom(0, 3),
 });
 
-describeMajors('exactly-once under faults (property)', (m) => {
+describeEveryPairing('exactly-once under faults (property)', (m) => {
   const seen = { dropped: 0, duplicated: 0, retries: 0 };
   afterAll(() => {
     // the property above must have run under real faults, not a quiet network
@@ -133,7 +133,7 @@ describeMajors('exactly-once under faults (property)', (m) => {
   });
 });
 
-describeMajors('connect under faults', (m) => {
+describeEveryPairing('connect under faults', (m) => {
   it('should survive a lost initialize by retrying on a fresh transport within the connect budget', async () => {
     let transports = 0;
     const factory = async () => {
@@ -152,7 +152,7 @@ describeMajors('connect under faults', (m) => {
   });
 });
 
-describeMajors('a server restart mid-call', (m) => {
+describeEveryPairing('a server restart mid-call', (m) => {
   it('should retry a keyed call on the restarted server and get the outcome of its one run', async () => {
     const store = new MemoryIdempotencyStore();
     const log = newLog(); // one ledger across the server before and after the restart

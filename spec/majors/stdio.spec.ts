@@ -4,10 +4,10 @@
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { firstValueFrom, toArray } from 'rxjs';
 import { fileURLToPath } from 'node:url';
-import * as v1 from '../../src/index.js';
 import * as v2 from '../../src/v2/index.js';
+import { majorKit, type AnyTxClient, type Major } from '../helpers/majors/describe-majors.js';
+import { losingResponses } from '../helpers/majors/losing-responses.js';
 import { stdioTransport } from '../helpers/stdio.js';
-import { losingResponses, type AnyTxClient, type Major } from '../helpers/sdk-majors.js';
 
 const SCRIPT = fileURLToPath(new URL('../helpers/v2-stdio-server.ts', import.meta.url));
 const textOf = (result: { content: unknown[] }) => (result.content[0] as { text?: string } | undefined)?.text;
@@ -19,19 +19,15 @@ function connect(major: Major, how: string, wrap = losingResponses(0)): Promise<
     timeoutMs: 2_000,
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
   };
-  return major === 'v1'
-    ? v1.TxClient.connect(() => wrap(stdioTransport('./v2-stdio-server.ts', [how])), options)
-    : v2.TxClient.connect(
-        () =>
-          wrap(
-            new StdioClientTransport({
-              command: process.execPath,
-              args: ['--import', 'tsx', SCRIPT, how],
-              stderr: 'inherit',
-            }),
-          ),
-        options,
-      );
+  const spawn = () =>
+    major === 'v1'
+      ? stdioTransport('./v2-stdio-server.ts', [how])
+      : (new StdioClientTransport({
+          command: process.execPath,
+          args: ['--import', 'tsx', SCRIPT, how],
+          stderr: 'inherit',
+        }) as unknown as ReturnType<typeof stdioTransport>);
+  return majorKit(major, 'v2').connect(() => wrap(spawn()), options);
 }
 
 /** Executions of `tool` the child reports. */

@@ -3,18 +3,22 @@
 // with the SDK's task store behind withTxServer, on the `initialize` protocol (SDK v2 2.4's
 // McpServer creates no tasks; on the stateless protocol tasks are an extension SDK v2 2.4 does not
 // implement, and a v2 client refuses a task call there before sending anything).
-import { InMemoryTransport as InMemoryV2 } from '@modelcontextprotocol/client';
 import type { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
-import { InMemoryTransport as InMemoryV1 } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport as TransportV1 } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { lastValueFrom, toArray } from 'rxjs';
-import * as v1 from '../../src/index.js';
-import { isRequestError, txCapabilities, type TxCallEvent, type TxTaskEvent } from '../../src/index.js';
+import {
+  isRequestError,
+  txCapabilities,
+  type TxCallEvent,
+  type TxClientOptions,
+  type TxTaskEvent,
+} from '../../src/index.js';
 import { withTxServer } from '../../src/server/index.js';
 import * as v2 from '../../src/v2/index.js';
+import { majorKit, type AnyTxClient } from '../helpers/majors/describe-majors.js';
 import { createProgressServer, type ProgressLog } from '../helpers/progress-server.js';
-import { v2Http, type AnyTxClient, type Major } from '../helpers/sdk-majors.js';
 import { sleep, until } from '../helpers/server-fixtures.js';
+import { clientTools, newToolLog } from '../helpers/tool-server.js';
 
 const text = (r: { result: { content: unknown } }) => (r.result.content as [{ text: string }])[0].text;
 const statuses = (events: readonly TxCallEvent[]) =>
@@ -45,7 +49,11 @@ function losingCreatedTasks(serverSide: TransportV1, count: number): () => numbe
   return () => dropped;
 }
 
-describe.each<Major>(['v1', 'v2'])('MCP tasks through a TxClient on SDK %s', (major) => {
+// the task server is an SDK v1 McpServer: a client of either major meets it on the `initialize` protocol
+describe.each([
+  ['v1', majorKit('v1', 'v1')],
+  ['v2', majorKit('v2', 'v1')],
+] as const)('MCP tasks through a TxClient on SDK %s', (major, m) => {
   let client: AnyTxClient | undefined;
   const stores: InMemoryTaskStore[] = [];
   afterEach(async () => {
@@ -59,23 +67,17 @@ describe.each<Major>(['v1', 'v2'])('MCP tasks through a TxClient on SDK %s', (ma
    * lost; `pollMs`, the poll interval the server asks for.
    */
   async function connect(
-    options: v1.TxClientOptions,
+    options: TxClientOptions,
     lose = 0,
     pollMs?: number,
   ): Promise<{ log: ProgressLog; dropped: () => number; taskStore: InMemoryTaskStore }> {
     const { server, log, taskStore } = createProgressServer({ capabilities: txCapabilities() });
     stores.push(taskStore);
-    const [clientSide, serverSide] =
-      major === 'v1'
-        ? InMemoryV1.createLinkedPair()
-        : (InMemoryV2.createLinkedPair() as unknown as [TransportV1, TransportV1]);
+    const [clientSide, serverSide] = m.linkedPair();
     const dropped = losingCreatedTasks(serverSide, lose);
     if (pollMs !== undefined) pollingEvery(serverSide, pollMs);
     await server.connect(withTxServer(serverSide, { ackDelayMs: 0 }));
-    client =
-      major === 'v1'
-        ? await v1.TxClient.connect(clientSide, { reconnect: false, ...options })
-        : await v2.TxClient.connect(clientSide as never, { reconnect: false, ...options });
+    client = await m.connect(clientSide, { reconnect: false, ...options });
     if (client instanceof v2.TxClient) expect(client.sdk.getProtocolEra()).toBe('legacy');
     return { log, dropped, taskStore };
   }
@@ -148,8 +150,12 @@ describe.each<Major>(['v1', 'v2'])('MCP tasks through a TxClient on SDK %s', (ma
 
 describe('an mcp-tx/v2 TxClient on the stateless protocol', () => {
   it('should refuse a task call before sending it (SDK v2 2.4 has no tasks extension), never retried', async () => {
-    const link = await v2Http();
-    const client = await v2.TxClient.connect(() => link.v2(), { reconnect: false, timeoutMs: 1_000 });
+    const log = newToolLog();
+    const http = await majorKit('v2', 'v2').http(clientTools(log));
+    const client = (await majorKit('v2', 'v2').connect(() => http.transport(), {
+      reconnect: false,
+      timeoutMs: 1_000,
+    })) as v2.TxClient;
     try {
       expect(client.sdk.getProtocolEra()).toBe('modern');
       const requests: unknown[] = [];
@@ -160,10 +166,10 @@ describe('an mcp-tx/v2 TxClient on the stateless protocol', () => {
       expect(isRequestError(error)).toBe(true);
       expect((error as Error).message).toMatch(/tasks extension/);
       expect(requests).toHaveLength(1); // one attempt, not retried
-      expect(link.runs('charge')).toBe(0); // nothing reached the server
+      expect(log.runs.charge ?? 0).toBe(0); // nothing reached the server
     } finally {
       await client.close();
-      await link.close();
+      await http.close();
     }
   });
 });

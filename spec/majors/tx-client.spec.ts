@@ -15,7 +15,7 @@ import {
   type TxEvent,
 } from '../../src/index.js';
 import {
-  describeMajors,
+  describeEveryPairing,
   type AnyTxClient,
   type KitConnectOptions,
 } from '../helpers/majors/describe-majors.js';
@@ -26,7 +26,7 @@ const text = (r: { result: { content: unknown } }) => (r.result.content as [{ te
 const INVALID_PARAMS = -32602;
 const fastRetry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
 
-describeMajors('TxClient over in-memory transport', (m) => {
+describeEveryPairing('TxClient over in-memory transport', (m) => {
   let client: AnyTxClient | undefined;
   /** A server of the kit's major with the client tools, claiming `capabilities`, and its log. */
   const createToolServer = (options: { capabilities?: Record<string, unknown>; hangs?: number } = {}) => {

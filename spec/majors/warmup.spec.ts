@@ -1,11 +1,11 @@
 // TxClient.warmup, written once and run on both SDK majors, in memory.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { isAttemptTimeoutError } from '../../src/index.js';
-import { describeMajors, type AnyTxClient } from '../helpers/majors/describe-majors.js';
+import { describeEveryPairing, type AnyTxClient } from '../helpers/majors/describe-majors.js';
 import { loggedPair as loggedV1Pair } from '../helpers/method-log.js';
 import { clientTools, newToolLog } from '../helpers/tool-server.js';
 
-describeMajors('TxClient.warmup', (m) => {
+describeEveryPairing('TxClient.warmup', (m) => {
   let client: AnyTxClient | undefined;
   /** A tool server of the kit's major (typed as v1's: `connect` is what loggedPair uses of it). */
   const createToolServer = () => {

@@ -70,6 +70,8 @@ export interface MajorKit {
   linkedPair(): [AnyTransport, AnyTransport];
   /** Connects `server` behind `withTxServer(…, tx)` (bare with `false`) over a fresh pair; the client end. */
   serve(server: AnyMcpServer | AnyLowLevelServer, tx?: TxServerOptions | false): Promise<AnyTransport>;
+  /** A Streamable HTTP client transport of the client's major (mcp-tx's `httpTransport`) to `url`. */
+  httpTransport(url: URL): AnyTransport;
   /** `TxClient.connect` of the client's major. */
   connect(
     transport: AnyTransport | (() => AnyTransport | Promise<AnyTransport>),
@@ -123,6 +125,7 @@ export function majorKit(client: Major, server: Major): MajorKit {
     buildServer: (tools, options) => buildServer(server, tools, options),
     linkedPair,
     serve,
+    httpTransport,
     connect,
     inMemory: async (mcp, options, { tx = {}, wrap = (t: AnyTransport) => t }: InMemoryOptions = {}) =>
       connect(wrap(await serve(mcp, tx)), options),
@@ -190,4 +193,21 @@ export function describeMajors(
     serverOnly ? [kit.server, kit] : [kit.client, kit.server, kit],
   );
   describe.each(rows)(title, (...row) => body(row.at(-1) as MajorKit));
+}
+
+/**
+ * {@link describeMajors} with the mixed pairs: `v1/v1`, `v2/v2`, `v2 client/v1 server` and
+ * `v1 client/v2 server` (the last two on the legacy protocol), for a client behaviour that holds
+ * whatever the server's major.
+ *
+ * @example
+ * describeEveryPairing('TxClient dedup window', (m) => {
+ *   it('should run a keyed call once', async () => {
+ *     const client = await m.inMemory(m.buildServer(TOOLS));
+ *     expect((await client.call('echo', { text: 'hi' }, { idempotencyKey: 'k' })).ack).toBe(true);
+ *   });
+ * });
+ */
+export function describeEveryPairing(name: string, body: (m: MajorKit) => void): void {
+  describeMajors(name, body, { mixed: true });
 }

@@ -359,8 +359,10 @@ export class Attempt implements TapWaiter, Unsubscribable, AttemptRequest {
             replaySafe: ctx.task !== undefined || host.replaySafe(ctx, this.server),
             endpoint: endpointOf(this.#sentOn),
           });
-    // the session is lost (a 404, or a gateway's 502-504): a new one, before the retry is scheduled
-    if (isSessionExpired(error)) host.connection.restart(typed);
+    // the session is lost (a 404, or a gateway's 502-504): a new one, before the retry is scheduled;
+    // a transport without a session (the stateless protocols) has none to lose, and stays as it is
+    if (isSessionExpired(error) && (this.#sentOn ?? host.sdk.transport)?.sessionId)
+      host.connection.restart(typed);
     ctx.errors.push(typed);
     owner.report(ctx, typed);
     ctx.attemptFailed(this, typed);

@@ -1,38 +1,40 @@
 import { firstValueFrom, toArray } from 'rxjs';
-import {
-  txCapabilities,
-  type TxClient,
-  type TxEvent,
-  type TxFailureEvent,
-  type TxResponseEvent,
-} from '../../src/index.js';
-import { connectInMemory } from '../helpers/connect.js';
-import { createToolServer } from '../helpers/tool-server.js';
+import { txCapabilities, type TxEvent, type TxFailureEvent, type TxResponseEvent } from '../../src/index.js';
+import { describeEveryPairing, type AnyTxClient } from '../helpers/majors/describe-majors.js';
+import { clientTools, newToolLog } from '../helpers/tool-server.js';
 
 const terminal = (events: TxEvent[]) =>
   events.filter((e): e is TxResponseEvent | TxFailureEvent => e.type === 'response' || e.type === 'failure');
 const codeOf = (e: TxResponseEvent | TxFailureEvent) =>
   e.type === 'response' ? 'response' : ((e.error as { code?: string }).code ?? (e.error as Error).name);
 
-describe('TxClient: every call shows on events$ and in the metrics', () => {
-  let client: TxClient | undefined;
+describeEveryPairing('TxClient: every call shows on events$ and in the metrics', (m) => {
+  let client: AnyTxClient | undefined;
   afterEach(async () => {
     await client?.close();
     client = undefined;
   });
 
   async function connect() {
-    const { server, log } = createToolServer({ capabilities: txCapabilities(['retry']), hangs: 10 });
-    client = await connectInMemory(server, {
-      concurrency: 1,
-      maxQueue: 0,
-      timeoutMs: 100,
-      retry: false,
-      tools: {
-        echo: { cache: { ttlMs: 60_000 } },
-        flaky: { breaker: { failureThreshold: 1, resetTimeoutMs: 60_000 } },
-      },
+    const log = newToolLog();
+    const server = m.buildServer(clientTools(log, { hangs: 10 }), {
+      capabilities: txCapabilities(['retry']),
     });
+    // served bare (no withTxServer): the server speaks what it claims, retry only
+    client = await m.inMemory(
+      server,
+      {
+        concurrency: 1,
+        maxQueue: 0,
+        timeoutMs: 100,
+        retry: false,
+        tools: {
+          echo: { cache: { ttlMs: 60_000 } },
+          flaky: { breaker: { failureThreshold: 1, resetTimeoutMs: 60_000 } },
+        },
+      },
+      { tx: false },
+    );
     const events: TxEvent[] = [];
     client.events$.subscribe((e) => events.push(e));
     return { client, log, events };
