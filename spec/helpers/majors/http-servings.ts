@@ -6,15 +6,13 @@
  * `initialize`, its stateless fallback. Each serving counts what the decorators did
  * ({@link TxServerStats}) and how many servers it built.
  */
-import { createMcpHandler, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
-import { randomUUID } from 'node:crypto';
+import { createMcpHandler } from '@modelcontextprotocol/server';
 import type { NackReason } from '../../../src/protocol/index.js';
 import {
   MemoryIdempotencyStore,
   withTxServer,
   type TxServerOptions,
   type TxServerStats,
-  type TxServerTransport,
 } from '../../../src/server/index.js';
 import { emptyStats } from '../../../src/server/server-stats.js';
 import { txServerFactory } from '../../../src/v2/server/index.js';
@@ -25,6 +23,7 @@ import * as v1 from '../../../src/index.js';
 import * as v2 from '../../../src/v2/index.js';
 import type { AnyTransport, KitConnectOptions, MajorKit } from './describe-majors.js';
 import type { NeutralTool } from './neutral-tool.js';
+import { v2Sessions } from './v2-sessions.js';
 
 /** Tools served on Streamable HTTP behind mcp-tx, one store for every connection. */
 export interface TxHttpServing {
@@ -100,7 +99,7 @@ function v1Serving(mode: 'stateful' | 'stateless'): HttpServingKind {
 }
 
 /** SDK v2's web-standard transport per session behind `withTxServer`, served on node:http: the `initialize` era. */
-function v2Sessions(clientOptions: KitConnectOptions): HttpServingKind {
+function v2SessionServing(clientOptions: KitConnectOptions): HttpServingKind {
   return {
     name: 'SDK v2 transport per session, initialize era',
     perRequest: false,
@@ -109,32 +108,21 @@ function v2Sessions(clientOptions: KitConnectOptions): HttpServingKind {
     clientOptions,
     start: async (tools, given = {}, { json = false } = {}) => {
       const tx = withStore(given);
-      const sessions = new Map<string, TxServerTransport<WebStandardStreamableHTTPServerTransport>>();
-      const transports: TxServerTransport<WebStandardStreamableHTTPServerTransport>[] = [];
-      const fetch = async (request: Request): Promise<Response> => {
-        const id = request.headers.get('mcp-session-id');
-        const session = id === null ? undefined : sessions.get(id);
-        if (session !== undefined) return session.handleRequest(request);
-        if (id !== null) return new Response('Session not found', { status: 404 });
-        const transport = withTxServer(
-          new WebStandardStreamableHTTPServerTransport({
-            enableJsonResponse: json,
-            sessionIdGenerator: randomUUID,
-            onsessioninitialized: (sid) => void sessions.set(sid, transport),
-          }),
-          tx,
-        );
-        transports.push(transport);
-        await buildServer('v2', tools).connect(transport as never);
-        return transport.handleRequest(request);
-      };
-      const listening = await listenV2({ fetch });
+      const handler = v2Sessions(
+        async (transport) => {
+          const decorated = withTxServer(transport, tx);
+          await buildServer('v2', tools).connect(decorated as never);
+          return decorated;
+        },
+        { json },
+      );
+      const listening = await listenV2(handler);
       return {
         url: listening.url,
-        stats: () => sumStats(transports.map((t) => t.stats)),
-        served: () => transports.length,
+        stats: () => sumStats(handler.transports.map((t) => t.stats)),
+        served: () => handler.transports.length,
         close: async () => {
-          await Promise.all(transports.map((t) => t.close()));
+          await handler.close();
           await listening.close();
         },
       };
@@ -207,7 +195,7 @@ export function httpServings(m: MajorKit): HttpServingKind[] {
   if (m.server === 'v1') return [v1Serving('stateful'), v1Serving('stateless')];
   const legacy = m.client === 'v2' ? LEGACY : {};
   return [
-    v2Sessions(legacy),
+    v2SessionServing(legacy),
     ...(m.client === 'v2' ? [v2Handler('modern', {})] : []),
     v2Handler('legacy', legacy),
   ];
