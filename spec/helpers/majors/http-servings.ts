@@ -7,6 +7,7 @@
  * ({@link TxServerStats}) and how many servers it built.
  */
 import { createMcpHandler } from '@modelcontextprotocol/server';
+import * as v1 from '../../../src/index.js';
 import type { NackReason } from '../../../src/protocol/index.js';
 import {
   MemoryIdempotencyStore,
@@ -15,12 +16,11 @@ import {
   type TxServerStats,
 } from '../../../src/server/index.js';
 import { emptyStats } from '../../../src/server/server-stats.js';
+import * as v2 from '../../../src/v2/index.js';
 import { txServerFactory } from '../../../src/v2/server/index.js';
 import { startTxHttpServer } from '../tx-http-server.js';
 import { listenV2 } from '../v2-http-server.js';
 import { buildServer } from './build-server.js';
-import * as v1 from '../../../src/index.js';
-import * as v2 from '../../../src/v2/index.js';
 import type { AnyTransport, KitConnectOptions, MajorKit } from './describe-majors.js';
 import type { NeutralTool } from './neutral-tool.js';
 import { v2Sessions } from './v2-sessions.js';
