@@ -1,16 +1,18 @@
 /**
- * A child-process MCP server for the store-fault specs: the fixture tools behind
- * `withTxServer(new StdioServerTransport())` over a store that answers some keys with records
+ * A child-process MCP server for the store-fault specs: the fixture tools on an `McpServer` of SDK
+ * v1 (or v2 with `--major v2`) behind `withTxServer(new StdioServerTransport())` of that major over a store that answers some keys with records
  * that parse but are not outcomes, as a corrupted shared store would:
  * - `claim-null`, `claim-empty`: the claim resolves `null`, `{}`;
  * - `record-null`, `record-empty`: a completed claim whose record is `null`, `{}`;
  * - `completion-null`, `completion-empty`: an in-flight claim whose completion resolves `null`, `{}`;
  * - `complete-null`: storing the outcome resolves `null`;
  * every other key as a memory store. The store's errors go to stderr. Run it with
- * `node --unhandled-rejections=strict --import tsx spec/helpers/malformed-store-server.ts`: an
+ * `node --unhandled-rejections=strict --import tsx spec/helpers/malformed-store-server.ts [--major v1|v2]`: an
  * unhandled rejection anywhere ends the process.
  */
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { StdioServerTransport as StdioV1 } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { StdioServerTransport as StdioV2 } from '@modelcontextprotocol/server/stdio';
+import { parseArgs } from 'node:util';
 import {
   MemoryIdempotencyStore,
   withTxServer,
@@ -18,7 +20,7 @@ import {
   type IdempotencyStore,
   type StoredRecord,
 } from '../../src/server/index.js';
-import { fixtureServer } from './server-fixtures.js';
+import { fixtureServer, newLog } from './server-fixtures.js';
 
 const inner = new MemoryIdempotencyStore();
 const CLAIMS: Record<string, () => unknown> = {
@@ -41,8 +43,10 @@ const store: IdempotencyStore = {
   release: (key) => inner.release(key),
 };
 
-const { server } = fixtureServer();
-const transport = withTxServer(new StdioServerTransport(), { store });
-await server.connect(transport);
+const { values } = parseArgs({ options: { major: { type: 'string', default: 'v1' } } });
+const major = values.major === 'v2' ? 'v2' : 'v1';
+const { server } = fixtureServer(newLog(), major);
+const transport = withTxServer(major === 'v1' ? new StdioV1() : new StdioV2(), { store });
+await server.connect(transport as never);
 transport.onerror = (e) => process.stderr.write(`onerror: ${e.name}: ${e.message}\n`);
 process.stdin.on('end', () => void transport.close().then(() => process.exit(0)));

@@ -25,7 +25,7 @@ export interface StdioFixture {
   close(): Promise<void>;
 }
 
-/** Starts the stdio fixture server with `args` (`--max-concurrent N`, `--max-queue N`) and connects to it. */
+/** Starts the stdio fixture server with `args` (`--major v1|v2`, `--max-concurrent N`, `--max-queue N`) and connects to it. */
 export async function connectStdioFixture(args: string[] = []): Promise<StdioFixture> {
   const transport = new StdioClientTransport({
     command: process.execPath,

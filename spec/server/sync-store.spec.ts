@@ -1,6 +1,6 @@
+// withTxServer's use of the synchronous store runs on both SDK majors: spec/majors/server/sync-store.spec.ts.
 import { MemoryIdempotencyStore, type ClaimResult } from '../../src/server/index.js';
 import { syncStoreOf } from '../../src/server/sync-store.js';
-import { connectPair, meta, txCall, type TxPair } from '../helpers/server-fixtures.js';
 
 const outcome = { result: { content: [{ type: 'text', text: 'x' }] } };
 
@@ -39,23 +39,5 @@ describe('syncStoreOf', () => {
     const sync = syncStoreOf(later);
     later.claim = async () => ({ status: 'conflict' });
     expect(sync?.usable()).toBe(false);
-  });
-
-  describe('through withTxServer', () => {
-    let pair: TxPair | undefined;
-    afterEach(async () => pair?.close());
-
-    it('should call a claim patched after connecting, not the synchronous one', async () => {
-      const store = new MemoryIdempotencyStore();
-      pair = await connectPair({ store });
-      const claims: string[] = [];
-      const claim = store.claim.bind(store);
-      store.claim = (key, fingerprint, requestId) => {
-        claims.push(key);
-        return claim(key, fingerprint, requestId);
-      };
-      expect((await txCall(pair.client, 'echo', { v: 'a' }, meta({ requestId: 'p-1' }))).text).toBe('a');
-      expect(claims).toEqual(['p-1']);
-    });
   });
 });
