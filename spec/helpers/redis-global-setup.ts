@@ -7,6 +7,9 @@
  */
 import { Socket } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** How to start a Redis when the specs find none. */
@@ -31,6 +34,9 @@ export function pingRedis(url: string, timeoutMs = 1_000): Promise<boolean> {
 }
 
 export default async function redisGlobalSetup(): Promise<void> {
+  // The folder where this run bundles the child scripts of the specs once (spec/helpers/child-bundle.ts);
+  // the global teardown removes it.
+  process.env.MCP_TX_SPEC_BUNDLES = mkdtempSync(join(tmpdir(), 'mcp-tx-spec-bundles-'));
   const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const up = await pingRedis(url, 2_000);
   process.env.MCP_TX_REDIS = up ? 'up' : 'down';

@@ -18,7 +18,9 @@
  * A request with `Authorization: Bearer token-<name>` (alice, bob) is authenticated as client
  * `<name>` (`req.auth`, which the SDK hands over as `authInfo`); another token gets 401.
  * Tools: `charge` (not idempotent) and `lookup` (annotated idempotentHint), both
- * `{ id: string, ms?: number }`, answering `<tool> <id> by <name>` after `ms`.
+ * `{ id: string, ms?: number, slowOn?: string }`, answering `<tool> <id> by <name>` after `ms`
+ * (with `slowOn`, only on the replica of that name: a retry with the same arguments, and so the
+ * same fingerprint, answers at once elsewhere).
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -67,13 +69,13 @@ function makeServer(): McpServer {
   const server = new McpServer({ name: `replica-${name}`, version: '1.0.0' });
   const tool =
     (tool: string) =>
-    async ({ id, ms }: { id: string; ms?: number | undefined }) => {
+    async ({ id, ms, slowOn }: { id: string; ms?: number | undefined; slowOn?: string | undefined }) => {
       process.stdout.write(`exec ${tool} ${id}\n`);
       note('exec', id);
-      await new Promise((r) => setTimeout(r, ms ?? 0));
+      await new Promise((r) => setTimeout(r, slowOn === undefined || slowOn === name ? (ms ?? 0) : 0));
       return { content: [{ type: 'text' as const, text: `${tool} ${id} by ${name}` }] };
     };
-  const inputSchema = { id: z.string(), ms: z.number().optional() };
+  const inputSchema = { id: z.string(), ms: z.number().optional(), slowOn: z.string().optional() };
   server.registerTool(
     'charge',
     { inputSchema, annotations: { destructiveHint: true, idempotentHint: false } },

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { httpTransport, TxClient, type ConnectOptions } from '../../src/index.js';
+import { childScriptArgs } from './child-bundle.js';
 
 /** A replica child process (spec/helpers/replica.ts) and what it printed. */
 export interface Replica {
@@ -53,7 +54,7 @@ export async function startReplica(
   if (sdk === 'v2' && options.stateless === false) {
     throw new TypeError('startReplica: an SDK v2 replica serves a server per request, stateless');
   }
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...(await childScriptArgs(script)), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const executions: string[] = [];

@@ -14,8 +14,10 @@
  * Prints `{"url": …}` once it listens, and `exec <tool> <id>` each time a tool starts, on stdout.
  * `Authorization: Bearer token-<name>` (alice, bob) authenticates as client `<name>`. Tools:
  * `charge` (not idempotent) and `lookup` (idempotent: annotated, and named in `idempotentTools`,
- * since a server made per request never sees a `tools/list` pass), both `{ id: string, ms?: number }`,
- * answering `<tool> <id> by <name>` after `ms`.
+ * since a server made per request never sees a `tools/list` pass), both
+ * `{ id: string, ms?: number, slowOn?: string }`, answering `<tool> <id> by <name>` after `ms`
+ * (with `slowOn`, only on the replica of that name: a retry with the same arguments, and so the
+ * same fingerprint, answers at once elsewhere).
  */
 import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
 import { parseArgs } from 'node:util';
@@ -60,13 +62,13 @@ function makeServer(): McpServer {
   const server = new McpServer({ name: `replica-${name}`, version: '1.0.0' });
   const tool =
     (tool: string) =>
-    async ({ id, ms }: { id: string; ms?: number | undefined }) => {
+    async ({ id, ms, slowOn }: { id: string; ms?: number | undefined; slowOn?: string | undefined }) => {
       process.stdout.write(`exec ${tool} ${id}\n`);
       note('exec', id);
-      await new Promise((r) => setTimeout(r, ms ?? 0));
+      await new Promise((r) => setTimeout(r, slowOn === undefined || slowOn === name ? (ms ?? 0) : 0));
       return { content: [{ type: 'text' as const, text: `${tool} ${id} by ${name}` }] };
     };
-  const inputSchema = z.object({ id: z.string(), ms: z.number().optional() });
+  const inputSchema = z.object({ id: z.string(), ms: z.number().optional(), slowOn: z.string().optional() });
   server.registerTool(
     'charge',
     { inputSchema, annotations: { destructiveHint: true, idempotentHint: false } },

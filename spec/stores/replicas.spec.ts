@@ -241,13 +241,14 @@ describe.each(SHARED_STORES)(
             f.replica('other2', store, 1_000),
           ]);
           const [cd, co] = await Promise.all([f.client(dying, { retry: false }), f.client(other)]);
-          const lost = cd
-            .call('lookup', { id: 'k2', ms: 3_000 }, { idempotencyKey: 'look-k2' })
-            .catch((e) => e);
+          // Slow on the dying replica only: killed mid-run however loaded the machine, while the
+          // rerun of the same arguments (the same fingerprint) at the other answers at once.
+          const args = { id: 'k2', ms: 30_000, slowOn: 'dying2' };
+          const lost = cd.call('lookup', args, { idempotencyKey: 'look-k2' }).catch((e) => e);
           await dying.executed(1);
           await dying.kill();
           void lost; // the client of the dead replica learns of it in its own time
-          const rerun = await co.call('lookup', { id: 'k2', ms: 3_000 }, { idempotencyKey: 'look-k2' });
+          const rerun = await co.call('lookup', args, { idempotencyKey: 'look-k2' });
           expect(text(rerun)).toBe('lookup k2 by other2');
           expect(other.executions).toEqual(['lookup k2']);
         },
