@@ -1,11 +1,23 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { VirtualTimeScheduler } from 'rxjs';
 import { chaosTransport, type ChaosOptions } from '../../src/testing/index.js';
 import { createToolServer } from '../helpers/tool-server.js';
 
 const note = (i: number): JSONRPCMessage => ({ jsonrpc: '2.0', method: 'notifications/test', params: { i } });
+
+/** A transport whose every send fails, as an HTTP transport's does when the server answers 4xx. */
+function refusingTransport(): Transport {
+  return {
+    start: async () => undefined,
+    close: async () => undefined,
+    send: async () => {
+      throw new Error('HTTP 400: refused');
+    },
+  };
+}
 
 /** Sends `count` notifications through a chaos transport and returns what arrived, in order. */
 async function run(options: ChaosOptions, count = 200) {
@@ -112,6 +124,50 @@ describe('chaosTransport', () => {
         4,
       );
       expect(arrived).toEqual([0, 2, 2, 3]);
+    });
+  });
+
+  describe('send failures', () => {
+    it("should reject a send with the inner transport's error when it passes the message on at once", async () => {
+      const chaos = chaosTransport(refusingTransport(), { duplicate: 1 });
+      const errors: Error[] = [];
+      chaos.onerror = (error) => void errors.push(error);
+      await chaos.start();
+      await expect(chaos.send(note(0))).rejects.toThrow('HTTP 400: refused');
+      await new Promise((r) => setImmediate(r));
+      // the duplicate copy is the network's doing: its failure is reported, not thrown at the caller
+      expect(errors.map((e) => e.message)).toEqual(['HTTP 400: refused']);
+    });
+
+    it('should resolve the send of a lost message, telling no one', async () => {
+      const chaos = chaosTransport(refusingTransport(), { drop: 1 });
+      const errors: Error[] = [];
+      chaos.onerror = (error) => void errors.push(error);
+      await chaos.start();
+      await expect(chaos.send(note(0))).resolves.toBeUndefined();
+      await new Promise((r) => setImmediate(r));
+      expect(errors).toEqual([]);
+    });
+
+    it('should resolve the send of a delayed message, and report its later failure on onerror', async () => {
+      const scheduler = new VirtualTimeScheduler();
+      const chaos = chaosTransport(refusingTransport(), { delayMs: 10, scheduler });
+      const errors: Error[] = [];
+      chaos.onerror = (error) => void errors.push(error);
+      await chaos.start();
+      await expect(chaos.send(note(0))).resolves.toBeUndefined();
+      scheduler.flush();
+      await new Promise((r) => setImmediate(r));
+      expect(errors.map((e) => e.message)).toEqual(['HTTP 400: refused']);
+    });
+
+    it("should fail an SDK client's request at once with the transport's error, not at its timeout", async () => {
+      const chaos = chaosTransport(refusingTransport());
+      const client = new Client({ name: 'c', version: '1' });
+      await chaos.start();
+      const started = Date.now();
+      await expect(client.connect(chaos, { timeout: 10_000 })).rejects.toThrow('HTTP 400: refused');
+      expect(Date.now() - started).toBeLessThan(5_000);
     });
   });
 

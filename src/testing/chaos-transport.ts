@@ -105,13 +105,26 @@ export class ChaosTransport implements Transport {
     this.inner.setProtocolVersion?.(version);
   }
 
-  /** Resolves whatever happens to the message: a lossy network does not tell the sender. */
+  /**
+   * Settles as the inner transport's send when the message is passed on at once (a rejection, say
+   * an HTTP error, reaches the caller as it would without chaos); resolves when the message is
+   * lost, as a lossy network tells the sender nothing. A message held back (delayed, reordered) or
+   * a duplicate copy is sent later or again by the network, not by the caller: its send resolves at
+   * once and a failure of the later hand-off is reported on `onerror`.
+   */
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (this.closed) throw new Error('Not connected');
     this.mutable.sent++;
+    let passing = true;
+    let handedOff: Promise<void> | undefined;
     this.pass('toServer', message, (m) => {
-      this.inner.send(m, options).catch((error: unknown) => this.onerror?.(toError(error)));
+      const sending = this.inner.send(m, options);
+      // the caller's own message (a duplicate is a copy), passed on before this send returns
+      if (passing && m === message && handedOff === undefined) handedOff = sending;
+      else sending.catch((error: unknown) => this.onerror?.(toError(error)));
     });
+    passing = false;
+    await handedOff;
   }
 
   async close(): Promise<void> {

@@ -88,15 +88,20 @@ const stdio = async (): Promise<Link> => ({
   close: async () => undefined,
 });
 
+// The SDK v2 client either speaks the initialize era from the start (`legacy`), or first probes
+// server/discover (`auto`, its default): the SDK v1 server refuses the method (over HTTP, a send
+// that rejects, which the chaos transport hands back to the client) and the client falls back.
 describe.each([
-  ['v1', 'v2', 'the SDK v1 in-memory pair', inMemory],
-  ['v1', 'v2', 'Streamable HTTP, createMcpHandler stateless', http],
-  ['v1', 'v2', 'stdio, serveStdio', stdio],
-  ['v2', 'v1', 'the SDK v2 in-memory pair', v1Server('memory')],
-  ['v2', 'v1', 'Streamable HTTP, a session per client', v1Server('http')],
+  ['v1', 'v2', 'the SDK v1 in-memory pair', '', inMemory],
+  ['v1', 'v2', 'Streamable HTTP, createMcpHandler stateless', '', http],
+  ['v1', 'v2', 'stdio, serveStdio', '', stdio],
+  ['v2', 'v1', 'the SDK v2 in-memory pair', ', negotiating legacy', v1Server('memory')],
+  ['v2', 'v1', 'the SDK v2 in-memory pair', ', negotiating auto', v1Server('memory')],
+  ['v2', 'v1', 'Streamable HTTP, a session per client', ', negotiating legacy', v1Server('http')],
+  ['v2', 'v1', 'Streamable HTTP, a session per client', ', negotiating auto', v1Server('http')],
 ] as const)(
-  'an SDK %s TxClient and an SDK %s server with mcp-tx, over %s',
-  (major, _server, _name, start) => {
+  'an SDK %s TxClient and an SDK %s server with mcp-tx, over %s%s',
+  (major, _server, _name, negotiating, start) => {
     let link: Link;
     let client: TxClient | v2.TxClient;
     let chaos: ChaosTransport | undefined;
@@ -110,14 +115,11 @@ describe.each([
         deadlineMs: 20_000,
         retry: { maxAttempts: 50, baseDelayMs: 2, maxDelayMs: 40 },
       };
-      // The v2 client speaks the initialize era from the start: in its default mode it first probes
-      // server/discover, and the probe's HTTP error (a legacy server refuses the method) would end in
-      // the chaos transport's onerror (it resolves every send, as a lossy network tells the sender
-      // nothing), leaving the probe to time out.
+      const mode = negotiating.endsWith('auto') ? 'auto' : 'legacy';
       client =
         major === 'v1'
           ? await TxClient.connect(lossy, options)
-          : await v2.TxClient.connect(lossy as never, { ...options, versionNegotiation: { mode: 'legacy' } });
+          : await v2.TxClient.connect(lossy as never, { ...options, versionNegotiation: { mode } });
       if (client instanceof v2.TxClient) expect(client.sdk.getProtocolEra()).toBe('legacy');
     }, 20_000);
     afterAll(async () => {
