@@ -2,14 +2,15 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childScriptArgs } from '../helpers/child-bundle.js';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The CLI entry, as `npx mcp-tx` runs it. */
 export const BIN = fileURLToPath(new URL('../../bin/mcp-tx.js', import.meta.url));
-/** The stdio fixture server, and the command that runs it. */
+/** The stdio fixture server, and the command that runs it (its bundle in a jest run, see child-bundle.ts). */
 export const FIXTURE = fileURLToPath(new URL('./fixtures/ledger-server.ts', import.meta.url));
-export const FIXTURE_COMMAND = [process.execPath, '--import', 'tsx', FIXTURE];
+export const FIXTURE_COMMAND = [process.execPath, ...childScriptArgs(FIXTURE)];
 
 /**
  * Compiles src/ to dist/ unless dist/ is newer than every source (the package has no `pretest`).

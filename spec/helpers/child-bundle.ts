@@ -1,15 +1,20 @@
 /**
- * The arguments that start a TypeScript child script of the specs (a replica) with `node`.
+ * The arguments that start a TypeScript child script of the specs (a replica, a stdio server)
+ * with `node`.
  *
- * Under `node --import tsx` such a child spends 1.5-2.5 s of CPU before it listens (tsx's loader
+ * Under `node --import tsx` such a child spends 1.5-2.5 s of CPU before it serves (tsx's loader
  * hooks resolve and load some 300 modules, one message to its hook thread each); an esbuild
  * bundle of the script, its sources and its packages starts in about 0.3 s, the same code. The
- * specs start dozens of replicas, on a 2-core CI machine, so a jest run bundles each script once:
- * the global setup (spec/helpers/redis-global-setup.ts) names a folder of its own in
+ * specs start hundreds of such children, on a 2-core CI machine, so a jest run bundles each
+ * script once: the global setup (spec/helpers/redis-global-setup.ts) names a folder of its own in
  * `MCP_TX_SPEC_BUNDLES`, the first spec that needs a script bundles it there, and the others use
  * that file. Outside such a run (no folder named) the script runs under tsx, as before.
+ *
+ * A script bundled so must not find files next to itself through `import.meta.url` (it runs
+ * from the bundle folder).
  */
-import { build } from 'esbuild';
+import { buildSync } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
@@ -17,17 +22,16 @@ import { basename, join } from 'node:path';
 const REQUIRE_SHIM =
   "import { createRequire as mcpTxRequire } from 'node:module';\nconst require = mcpTxRequire(import.meta.url);";
 
-/** Bundles being written by this process, by script. */
-const pending = new Map<string, Promise<string>>();
-
-/** Bundles `script` into `folder` unless a bundle is there already; resolves to the bundle's path. */
-async function bundleOnce(script: string, folder: string): Promise<string> {
-  const target = join(folder, `${basename(script, '.ts')}.mjs`);
+/** Bundles `script` into `folder` unless a bundle is there already; returns the bundle's path. */
+function bundleOnce(script: string, folder: string): string {
+  // named by its path too: spec/helpers and spec/cli/fixtures each have a ledger-server.ts
+  const tag = createHash('sha256').update(script).digest('hex').slice(0, 8);
+  const target = join(folder, `${basename(script).replace(/\.[cm]?[jt]s$/, '')}-${tag}.mjs`);
   if (existsSync(target)) return target;
   // Written aside and renamed: another jest worker may bundle the same script at the same time,
   // and a child must never start from half a file.
   const aside = `${target}.${process.pid}.tmp`;
-  await build({
+  buildSync({
     entryPoints: [script],
     outfile: aside,
     bundle: true,
@@ -44,14 +48,12 @@ async function bundleOnce(script: string, folder: string): Promise<string> {
 /**
  * The `node` arguments that run `script` (an absolute path): its bundle when the jest run has a
  * bundle folder, else `--import tsx <script>`.
+ *
+ * @example
+ * spawn(process.execPath, [...childScriptArgs(script), '--port', '0']);
  */
-export async function childScriptArgs(script: string): Promise<string[]> {
+export function childScriptArgs(script: string): string[] {
   const folder = process.env.MCP_TX_SPEC_BUNDLES;
   if (folder === undefined || folder === '') return ['--import', 'tsx', script];
-  let bundle = pending.get(script);
-  if (bundle === undefined) {
-    bundle = bundleOnce(script, folder);
-    pending.set(script, bundle);
-  }
-  return [await bundle];
+  return [bundleOnce(script, folder)];
 }

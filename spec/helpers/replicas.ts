@@ -54,7 +54,7 @@ export async function startReplica(
   if (sdk === 'v2' && options.stateless === false) {
     throw new TypeError('startReplica: an SDK v2 replica serves a server per request, stateless');
   }
-  const child: ChildProcess = spawn(process.execPath, [...(await childScriptArgs(script)), ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...childScriptArgs(script), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const executions: string[] = [];

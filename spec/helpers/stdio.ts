@@ -2,13 +2,14 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { childScriptArgs } from './child-bundle.js';
 import { ACK_METHOD, decodeAck, txCapabilities, type TxAck } from '../../src/protocol/index.js';
 
-/** A stdio transport to a child process running `script` (a TypeScript file in spec/) through tsx. */
+/** A stdio transport to a child process running `script` (a TypeScript file in spec/helpers), see child-bundle.ts. */
 export function stdioTransport(script: string, args: string[] = []): StdioClientTransport {
   return new StdioClientTransport({
     command: process.execPath,
-    args: ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args],
+    args: [...childScriptArgs(fileURLToPath(new URL(script, import.meta.url))), ...args],
     stderr: 'inherit',
   });
 }
@@ -29,7 +30,7 @@ export interface StdioFixture {
 export async function connectStdioFixture(args: string[] = []): Promise<StdioFixture> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ['--import', 'tsx', fileURLToPath(new URL('./server-stdio-fixture.ts', import.meta.url)), ...args],
+    args: [...childScriptArgs(fileURLToPath(new URL('./server-stdio-fixture.ts', import.meta.url))), ...args],
     stderr: 'pipe',
   });
   let stderr = '';
