@@ -16,9 +16,10 @@ import {
 } from '../helpers/majors/describe-majors.js';
 import { losingResponses } from '../helpers/majors/losing-responses.js';
 import { BIN, ROOT, buildCli } from './cli-helpers.js';
+import { childScriptArgs } from '../helpers/child-bundle.js';
 
 const SERVER = fileURLToPath(new URL('../helpers/v2-stdio-server.ts', import.meta.url));
-const PROXY_ARGS = [BIN, 'proxy', '--', process.execPath, '--import', 'tsx', SERVER, 'plain-serve-stdio'];
+const PROXY_ARGS = [BIN, 'proxy', '--', process.execPath, ...childScriptArgs(SERVER), 'plain-serve-stdio'];
 const textOf = (result: { content: unknown[] }) => (result.content[0] as { text?: string } | undefined)?.text;
 
 beforeAll(() => buildCli(), 180_000);

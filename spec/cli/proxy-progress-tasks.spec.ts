@@ -4,6 +4,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { ChildSupervisor, ProxyRelay } from '../../src/cli/proxy/index.js';
 import { TxClient, type TxCallEvent, type TxTaskEvent } from '../../src/index.js';
 import { MemoryIdempotencyStore } from '../../src/server/index.js';
+import { childScriptArgs } from '../helpers/child-bundle.js';
 
 const SERVER = fileURLToPath(new URL('../helpers/stdio-progress-server.ts', import.meta.url));
 
@@ -12,7 +13,7 @@ describe('mcp-tx proxy relay: progress and tasks pass through to a child server'
   let client: TxClient;
   beforeAll(async () => {
     const child = new ChildSupervisor(
-      { command: process.execPath, args: ['--import', 'tsx', SERVER] },
+      { command: process.execPath, args: childScriptArgs(SERVER) },
       {},
       () => undefined,
     );

@@ -7,6 +7,7 @@ import { MemoryIdempotencyStore } from '../../src/server/index.js';
 import * as v2 from '../../src/v2/index.js';
 import { majorKit, type AnyTxClient, type Major } from '../helpers/majors/describe-majors.js';
 import { losingResponses } from '../helpers/majors/losing-responses.js';
+import { childScriptArgs } from '../helpers/child-bundle.js';
 
 const SERVER = fileURLToPath(new URL('../helpers/v2-stdio-server.ts', import.meta.url));
 const textOf = (result: { content: unknown[] }) => (result.content[0] as { text?: string } | undefined)?.text;
@@ -19,7 +20,7 @@ describe.each<Major>(['v1', 'v2'])(
 
     beforeAll(async () => {
       const child = new ChildSupervisor(
-        { command: process.execPath, args: ['--import', 'tsx', SERVER, 'plain'] },
+        { command: process.execPath, args: [...childScriptArgs(SERVER), 'plain'] },
         {},
         () => undefined,
       );

@@ -11,6 +11,7 @@ import { isOutcomeUnknownError, TxClient } from '../../src/index.js';
 import { PostgresIdempotencyStore } from '../../src/postgres/index.js';
 import { createClient } from 'redis';
 import { POSTGRES_URL, dropSchema, randomSchema, sql } from './postgres-sql.js';
+import { childScriptArgs } from './child-bundle.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -107,7 +108,7 @@ export async function crashRun(options: {
         );
       const transport = new StdioClientTransport({
         command: process.execPath,
-        args: ['--import', 'tsx', SERVER, ...args],
+        args: [...childScriptArgs(SERVER), ...args],
         stderr: 'pipe',
       });
       let stopped: (() => void) | undefined;

@@ -26,6 +26,7 @@ import {
 } from '../../src/v2/server/index.js';
 import { ManualTx, type ManualTxOptions } from './v2-manual-tx.js';
 import { v2ToolFactory, v2ToolLog } from './v2-tool-server.js';
+import { childScriptArgs } from './child-bundle.js';
 
 /** How a spec connects to a {@link V2Serving}. */
 export interface V2ConnectOptions extends Omit<ManualTxOptions, 'era'> {
@@ -194,7 +195,7 @@ function stdioServing(era: 'modern' | 'legacy'): V2ServingFactory {
         if (clients.first() !== undefined) throw new Error('a stdio serving has one connection');
         const transport = new StdioClientTransport({
           command: process.execPath,
-          args: ['--import', 'tsx', script, era === 'modern' ? 'serve-stdio' : 'stdio-transport'],
+          args: [...childScriptArgs(script), era === 'modern' ? 'serve-stdio' : 'stdio-transport'],
           stderr: 'inherit',
         });
         return clients.add(transport, { ...rest, era });

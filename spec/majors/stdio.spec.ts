@@ -8,6 +8,7 @@ import * as v2 from '../../src/v2/index.js';
 import { majorKit, type AnyTxClient, type Major } from '../helpers/majors/describe-majors.js';
 import { losingResponses } from '../helpers/majors/losing-responses.js';
 import { stdioTransport } from '../helpers/stdio.js';
+import { childScriptArgs } from '../helpers/child-bundle.js';
 
 const SCRIPT = fileURLToPath(new URL('../helpers/v2-stdio-server.ts', import.meta.url));
 const textOf = (result: { content: unknown[] }) => (result.content[0] as { text?: string } | undefined)?.text;
@@ -24,7 +25,7 @@ function connect(major: Major, how: string, wrap = losingResponses(0)): Promise<
       ? stdioTransport('./v2-stdio-server.ts', [how])
       : (new StdioClientTransport({
           command: process.execPath,
-          args: ['--import', 'tsx', SCRIPT, how],
+          args: [...childScriptArgs(SCRIPT), how],
           stderr: 'inherit',
         }) as unknown as ReturnType<typeof stdioTransport>);
   return majorKit(major, 'v2').connect(() => wrap(spawn()), options);

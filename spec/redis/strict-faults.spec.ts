@@ -16,6 +16,7 @@ import {
   type ReplyDropRelay,
 } from '../helpers/redis.js';
 import { meta, nackOf, txCall } from '../helpers/server-fixtures.js';
+import { childScriptArgs } from '../helpers/child-bundle.js';
 
 /**
  * A replica on the Redis store under `--unhandled-rejections=strict`, its claims' replies lost and
@@ -37,9 +38,7 @@ describeRedis('withTxServer on RedisIdempotencyStore under --unhandled-rejection
       command: process.execPath,
       args: [
         '--unhandled-rejections=strict',
-        '--import',
-        'tsx',
-        fileURLToPath(new URL('../helpers/redis-store-server.ts', import.meta.url)),
+        ...childScriptArgs(fileURLToPath(new URL('../helpers/redis-store-server.ts', import.meta.url))),
       ],
       env: { ...process.env, MCP_TX_REDIS_URL: relay.url, MCP_TX_REDIS_PREFIX: prefix } as Record<
         string,

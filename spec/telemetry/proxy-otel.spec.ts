@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { runProxy, type HttpEndpoint } from '../../src/cli/proxy/index.js';
 import { TxClient, httpTransport } from '../../src/index.js';
 import { otelKit, type OtelKit } from '../helpers/otel.js';
+import { childScriptArgs } from '../helpers/child-bundle.js';
 
 const SERVER = fileURLToPath(new URL('../helpers/stdio-tool-server.ts', import.meta.url));
 
@@ -17,7 +18,7 @@ describe('mcp-tx proxy with telemetry, over Streamable HTTP to a stdio child', (
     stop = new AbortController();
     const listening = new Promise<HttpEndpoint>((resolve, reject) => {
       running = runProxy({
-        child: { command: process.execPath, args: ['--import', 'tsx', SERVER] },
+        child: { command: process.execPath, args: childScriptArgs(SERVER) },
         httpPort: 0,
         telemetry: kit.telemetry,
         signal: stop.signal,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { txCapabilities } from '../../../src/protocol/index.js';
 import { meta, nackOf, txCall, until } from '../../helpers/server-fixtures.js';
 import { describeMajors } from '../../helpers/majors/describe-majors.js';
+import { childScriptArgs } from '../../helpers/child-bundle.js';
 
 /**
  * The server under `--unhandled-rejections=strict`, its store answering malformed records: a
@@ -25,9 +26,9 @@ describeMajors(
         command: process.execPath,
         args: [
           '--unhandled-rejections=strict',
-          '--import',
-          'tsx',
-          fileURLToPath(new URL('../../helpers/malformed-store-server.ts', import.meta.url)),
+          ...childScriptArgs(
+            fileURLToPath(new URL('../../helpers/malformed-store-server.ts', import.meta.url)),
+          ),
           '--major',
           major,
         ],
