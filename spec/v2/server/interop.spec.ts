@@ -123,7 +123,8 @@ describe.each([
       if (client instanceof v2.TxClient) expect(client.sdk.getProtocolEra()).toBe('legacy');
     }, 20_000);
     afterAll(async () => {
-      await client.close();
+      // a client that never connected (beforeAll failed) must not hide that failure behind a leak
+      await (client as TxClient | v2.TxClient | undefined)?.close();
       await link.close();
     });
 
