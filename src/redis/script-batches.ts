@@ -28,16 +28,23 @@ return out
 `);
 }
 
-interface Call {
+/**
+ * What one call's reply becomes: `reply` (an `Error` for a call that failed in the script) checked
+ * for the call whose first key is `firstKey`; throws to reject the call. Run where the batch's reply
+ * is taken apart, so that a call's answer costs no promise of its own.
+ */
+export type ReplyCheck<T> = (firstKey: string, reply: unknown) => T;
+
+interface Call<T> {
   readonly keys: readonly string[];
   readonly args: readonly string[];
-  readonly resolve: (reply: unknown) => void;
+  readonly resolve: (reply: T) => void;
   readonly reject: (error: unknown) => void;
 }
 
-interface Lane {
+interface Lane<T> {
   busy: boolean;
-  queue: Call[];
+  queue: Call<T>[];
 }
 
 /** Most calls in one batch (a long script stalls every other client of the Redis). */
@@ -50,20 +57,25 @@ const MAX_BATCH = 256;
  * on a timer: a lone call costs one round trip, as before, and under load each round trip carries
  * many. A lane is one hash slot's calls on a cluster (a script's keys share a slot), or all.
  *
+ * Each call's reply goes through `check` (a call that failed in the script, through it too: a
+ * WRONGTYPE error is the caller's to name); one that cannot be told apart from the batch's (Redis
+ * unreachable) is a `StoreUnavailableError`.
+ *
  * @example
- * const claims = new ScriptBatches(redis, batchedScript(CLAIM));
+ * const claims = new ScriptBatches(redis, batchedScript(CLAIM), (rkey, reply) => asList(rkey, reply));
  * const reply = await claims.run([recordKey, epochKey], args, tag);
  */
-export class ScriptBatches {
-  readonly #lanes = new Map<number, Lane>();
+export class ScriptBatches<T> {
+  readonly #lanes = new Map<number, Lane<T>>();
 
   constructor(
     private readonly redis: RedisConnection,
     private readonly script: LuaScript,
+    private readonly check: ReplyCheck<T>,
   ) {}
 
-  /** The reply of the script for `keys` and `args`; `lane` groups the calls that may share a batch. */
-  run(keys: readonly string[], args: readonly string[], lane: number): Promise<unknown> {
+  /** The checked reply of the script for `keys` and `args`; `lane` groups the calls that may share a batch. */
+  run(keys: readonly string[], args: readonly string[], lane: number): Promise<T> {
     const id = this.redis.cluster ? lane : 0;
     let queue = this.#lanes.get(id);
     if (queue === undefined) this.#lanes.set(id, (queue = { busy: false, queue: [] }));
@@ -74,7 +86,7 @@ export class ScriptBatches {
     });
   }
 
-  #send(id: number, lane: Lane): void {
+  #send(id: number, lane: Lane<T>): void {
     const calls = lane.queue.splice(0, MAX_BATCH);
     if (calls.length === 0) {
       lane.busy = false;
@@ -95,17 +107,35 @@ export class ScriptBatches {
     this.redis.runCommand(this.script, command).then(
       (reply) => {
         const replies = Array.isArray(reply) ? reply : [];
-        calls.forEach((call, i) => {
-          const one: unknown = replies[i];
-          if (one instanceof Error) call.reject(isWrongType(one) ? one : unavailable('EVALSHA', one));
-          else call.resolve(one);
-        });
+        for (let i = 0; i < calls.length; i++) this.#settle(calls[i] as Call<T>, replies[i]);
         this.#send(id, lane);
       },
       (error: unknown) => {
-        for (const call of calls) call.reject(error);
+        for (const call of calls) this.#fail(call, error);
         this.#send(id, lane);
       },
     );
+  }
+
+  #settle(call: Call<T>, reply: unknown): void {
+    if (reply instanceof Error && !isWrongType(reply)) return call.reject(unavailable('EVALSHA', reply));
+    let checked: T;
+    try {
+      checked = this.check(call.keys[0] ?? '', reply);
+    } catch (error) {
+      return call.reject(error);
+    }
+    call.resolve(checked);
+  }
+
+  /** The batch failed as a whole: a WRONGTYPE answer is still the caller's to name. */
+  #fail(call: Call<T>, error: unknown): void {
+    if (!isWrongType(error)) return call.reject(error);
+    try {
+      this.check(call.keys[0] ?? '', error);
+    } catch (named) {
+      return call.reject(named);
+    }
+    call.reject(error);
   }
 }
