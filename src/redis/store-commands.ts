@@ -48,10 +48,11 @@ export class StoreCommands {
     },
   ) {
     this.channel = `${options.keyPrefix}done`;
-    this.#claims = new ScriptBatches(redis, BATCHED.claim, listReply);
-    this.#completes = new ScriptBatches(redis, BATCHED.complete, listReply);
     this.#lease = String(options.leaseMs);
     this.#ttl = String(options.ttlMs);
+    // CLAIM's shared args: leaseMs, ttlMs, recoveryMs (a lease); COMPLETE's: ttlMs, channel.
+    this.#claims = new ScriptBatches(redis, BATCHED.claim, listReply, [this.#lease, this.#ttl, this.#lease]);
+    this.#completes = new ScriptBatches(redis, BATCHED.complete, listReply, [this.#ttl, this.channel]);
   }
 
   /** `key`'s Redis key and hash tag. */
@@ -68,14 +69,13 @@ export class StoreCommands {
     rerunUnknown: boolean,
     lostTokens: string,
   ): Promise<unknown[]> {
-    const lease = this.#lease;
-    const args = [fingerprint, token, lease, this.#ttl, lease, rerunUnknown ? '1' : '0', lostTokens];
+    const args = [fingerprint, token, rerunUnknown ? '1' : '0', lostTokens]; // the lease and TTL go once per batch
     return this.#claims.run([rkey, this.#epoch(tag)], args, tag);
   }
 
   /** The COMPLETE script's reply (a list): stores `json` as `key`'s outcome unless one is stored. */
   save({ rkey, tag }: StoreKey, fingerprint: string, json: string): Promise<unknown[]> {
-    return this.#completes.run([rkey], [fingerprint, json, this.#ttl, this.channel], tag);
+    return this.#completes.run([rkey], [fingerprint, json], tag);
   }
 
   /**
