@@ -1,5 +1,6 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { LateRenewal } from '../server/idempotency-store.js';
+import type { StoreKey } from './store-commands.js';
 
 /**
  * A claim this store holds: its owner token, the fingerprint it was claimed with, and whom to
@@ -9,6 +10,8 @@ export interface Held {
   readonly token: string;
   readonly fingerprint: string;
   readonly onLate?: ((renewal: LateRenewal) => void) | undefined;
+  /** Its Redis key and hash tag, as the claim found them (the completion needs them too). */
+  readonly at?: StoreKey;
   /** When {@link ClaimLeases.hold} started renewing it (scheduler time). */
   since?: number;
 }

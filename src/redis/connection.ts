@@ -66,6 +66,13 @@ interface Deadline {
   readonly expire: () => void;
 }
 
+/**
+ * node-redis's own per-command timeout, off for the clients the store makes: every command is
+ * bounded by the store's (see {@link RedisConnection.within}), and node-redis's costs a timer and an
+ * `AbortSignal` per command that stay alive for its 5 s, done or not.
+ */
+const NO_CLIENT_TIMEOUT = Object.freeze({ timeout: 0 });
+
 /** When a command that failed for want of Redis may succeed, ms. */
 const UNAVAILABLE_RETRY_AFTER_MS = 1_000;
 
@@ -106,6 +113,7 @@ export class RedisConnection {
       url,
       disableOfflineQueue: true,
       socket: { connectTimeout: timeoutMs },
+      commandOptions: NO_CLIENT_TIMEOUT,
     }) as unknown as RedisClientLike;
     return new RedisConnection(client, false, true, timeoutMs, scheduler);
   }
@@ -125,7 +133,13 @@ export class RedisConnection {
     const client = createCluster({
       ...config,
       rootNodes: config.rootNodes.map((node) => ({ ...node })),
-      defaults: { ...defaults, disableOfflineQueue: true, socket: { connectTimeout: timeoutMs, ...socket } },
+      commandOptions: NO_CLIENT_TIMEOUT,
+      defaults: {
+        commandOptions: NO_CLIENT_TIMEOUT,
+        ...defaults,
+        disableOfflineQueue: true,
+        socket: { connectTimeout: timeoutMs, ...socket },
+      },
     } as Parameters<typeof createCluster>[0]) as unknown as RedisClusterLike;
     return new RedisConnection(client, true, true, timeoutMs, scheduler);
   }

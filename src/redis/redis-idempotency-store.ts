@@ -113,13 +113,14 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     options?: ClaimOptions,
   ): Promise<ClaimResult> {
     this.#checkOpen();
+    const at = this.#commands.keyOf(key);
     const held: Held = {
       token: `${this.#instance}:${++this.#claims}`,
       fingerprint,
       onLate: options?.onLateRenewal,
+      at,
     };
     const offer = this.#lost.offer(key, fingerprint);
-    const at = this.#commands.keyOf(key);
     const rkey = at.rkey;
     let reply: unknown[];
     try {
@@ -161,7 +162,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     this.#checkOpen();
     const held = this.#leases.take(key);
     const json = JSON.stringify(outcome);
-    const at = this.#commands.keyOf(key);
+    const at = held?.at ?? this.#commands.keyOf(key);
     const { maxOutcomeBytes } = this.#o;
     // UTF-8 takes at most 3 bytes per UTF-16 code unit: most outcomes need no count.
     const bytes = json.length * 3 <= maxOutcomeBytes ? 0 : Buffer.byteLength(json);

@@ -100,6 +100,8 @@ end
 redis.call('HSET', KEYS[1], 's', 'l')
 return {'unknown'}
 `,
+  args: 7,
+  shared: [3, 4, 5],
 };
 
 /**
@@ -123,6 +125,8 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 if rec[4] then redis.call('PUBLISH', ARGV[4], KEYS[1]) end
 return {'stored', attempts, now}
 `,
+  args: 4,
+  shared: [3, 4],
 };
 
 /**
@@ -191,6 +195,10 @@ return {rec[1], rec[2] or '', rec[3] or '', rec[4] or '', rec[5] or '', rec[6] o
 export interface LuaSource {
   readonly prelude: string;
   readonly body: string;
+  /** How many ARGV the body reads. */
+  readonly args: number;
+  /** The ARGV (1-based) that a store passes alike for every call (lease, TTL...): a batch sends them once. */
+  readonly shared: readonly number[];
 }
 
 /**

@@ -33,8 +33,8 @@ export interface StoreKey {
  */
 export class StoreCommands {
   readonly channel: string;
-  readonly #claims: ScriptBatches;
-  readonly #completes: ScriptBatches;
+  readonly #claims: ScriptBatches<unknown[]>;
+  readonly #completes: ScriptBatches<unknown[]>;
   readonly #epochs: string[] = new Array<string>(HASH_TAGS);
   readonly #lease: string;
   readonly #ttl: string;
@@ -48,10 +48,11 @@ export class StoreCommands {
     },
   ) {
     this.channel = `${options.keyPrefix}done`;
-    this.#claims = new ScriptBatches(redis, BATCHED.claim);
-    this.#completes = new ScriptBatches(redis, BATCHED.complete);
     this.#lease = String(options.leaseMs);
     this.#ttl = String(options.ttlMs);
+    // CLAIM's shared args: leaseMs, ttlMs, recoveryMs (a lease); COMPLETE's: ttlMs, channel.
+    this.#claims = new ScriptBatches(redis, BATCHED.claim, listReply, [this.#lease, this.#ttl, this.#lease]);
+    this.#completes = new ScriptBatches(redis, BATCHED.complete, listReply, [this.#ttl, this.channel]);
   }
 
   /** `key`'s Redis key and hash tag. */
@@ -68,14 +69,13 @@ export class StoreCommands {
     rerunUnknown: boolean,
     lostTokens: string,
   ): Promise<unknown[]> {
-    const lease = this.#lease;
-    const args = [fingerprint, token, lease, this.#ttl, lease, rerunUnknown ? '1' : '0', lostTokens];
-    return this.#batched(this.#claims, [rkey, this.#epoch(tag)], args, tag);
+    const args = [fingerprint, token, rerunUnknown ? '1' : '0', lostTokens]; // the lease and TTL go once per batch
+    return this.#claims.run([rkey, this.#epoch(tag)], args, tag);
   }
 
   /** The COMPLETE script's reply (a list): stores `json` as `key`'s outcome unless one is stored. */
   save({ rkey, tag }: StoreKey, fingerprint: string, json: string): Promise<unknown[]> {
-    return this.#batched(this.#completes, [rkey], [fingerprint, json, this.#ttl, this.channel], tag);
+    return this.#completes.run([rkey], [fingerprint, json], tag);
   }
 
   /**
@@ -144,15 +144,6 @@ export class StoreCommands {
     return (this.#epochs[tag] ??= epochKey(this.options.keyPrefix, tag));
   }
 
-  async #batched(
-    batches: ScriptBatches,
-    keys: readonly string[],
-    args: readonly string[],
-    lane: number,
-  ): Promise<unknown[]> {
-    return asList(keys[0] ?? '', await wrongType(keys[0] ?? '', batches.run(keys, args, lane)));
-  }
-
   async #run(script: LuaScript, keys: readonly string[], args: readonly string[], list: boolean) {
     const reply = await wrongType(keys[0] ?? '', this.redis.run(script, keys, args));
     return list ? asList(keys[0] ?? '', reply) : reply;
@@ -162,12 +153,21 @@ export class StoreCommands {
 /** `pending`, with a WRONGTYPE answer (the key holds something else than a hash) as a malformed record. */
 function wrongType(rkey: string, pending: Promise<unknown>): Promise<unknown> {
   return pending.catch((error: unknown) => {
-    if (isWrongType(error))
-      throw new MalformedRecordError(rkey, 'the key holds something else than a record (a hash)', {
-        cause: error,
-      });
-    throw error;
+    throw isWrongType(error) ? notARecord(rkey, error) : error;
   });
+}
+
+/** Redis's WRONGTYPE answer on `rkey`: the key holds something else than a hash. */
+function notARecord(rkey: string, error: unknown): MalformedRecordError {
+  return new MalformedRecordError(rkey, 'the key holds something else than a record (a hash)', {
+    cause: error,
+  });
+}
+
+/** A batched script's reply for one call on `rkey`: a list, or a WRONGTYPE error (a malformed record). */
+function listReply(rkey: string, reply: unknown): unknown[] {
+  if (reply instanceof Error) throw notARecord(rkey, reply);
+  return asList(rkey, reply);
 }
 
 function asList(rkey: string, reply: unknown): unknown[] {
