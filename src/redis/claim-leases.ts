@@ -1,6 +1,6 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { LateRenewal } from '../server/idempotency-store.js';
-import type { StoreKey } from './store-commands.js';
+import type { StoreKey } from './key-layout.js';
 
 /**
  * A claim this store holds: its owner token, the fingerprint it was claimed with, and whom to

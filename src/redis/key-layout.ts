@@ -15,6 +15,12 @@
 /** Hash tags of a store: records spread over that many slots, each with its own epoch key. */
 export const HASH_TAGS = 1_024;
 
+/** The Redis key of an idempotency key, and its hash tag (the lane of its batches, its slot's epoch). */
+export interface StoreKey {
+  readonly rkey: string;
+  readonly tag: number;
+}
+
 /**
  * The hash tag of `key`: FNV-1a over its UTF-16 code units, modulo {@link HASH_TAGS}.
  *

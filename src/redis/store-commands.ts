@@ -3,7 +3,7 @@ import { MalformedRecordError } from '../server/store-errors.js';
 import type { Held } from './claim-leases.js';
 import { isWrongType, type RedisConnection } from './connection.js';
 import type { KeyState } from './key-waiters.js';
-import { HASH_TAGS, epochKey, recordKey, tagOf } from './key-layout.js';
+import { HASH_TAGS, epochKey, recordKey, tagOf, type StoreKey } from './key-layout.js';
 import { keyState, toRecord } from './records.js';
 import { ScriptBatches, batchedScript } from './script-batches.js';
 import { CLAIM, COMPLETE, LET_GO, PEEK, RENEW, luaScript, type LuaScript } from './scripts.js';
@@ -13,12 +13,6 @@ const BATCHED = { claim: batchedScript(CLAIM), complete: batchedScript(COMPLETE)
 
 /** How a store's claim is let go: dropped, marked lost (outcome unknown), or given back after a lost reply. */
 export type LetGoMode = 'release' | 'lose' | 'abandon';
-
-/** The Redis key of an idempotency key, and its hash tag (the lane of its batches, its slot's epoch). */
-export interface StoreKey {
-  readonly rkey: string;
-  readonly tag: number;
-}
 
 /**
  * The scripts of {@link RedisIdempotencyStore} on its key space, and what their replies mean: a
