@@ -8,7 +8,9 @@
  * (`--width`: calls in flight at a time; the throughput bench's rows run 50). With 50 in flight
  * the count hangs on where the full collections fall: the same build of `stack-full` read 134,356
  * and 102,860 instructions per call in two runs of 2,000 vs 4,000 calls (3,000 warm-up); compare
- * such rows over many more calls, or through the decorator alone.
+ * such rows over many more calls. The decorator alone swings too, less: `decorator-acked` read
+ * 17,972 and 20,612 for one build at `--calls 10000`, 19,117 at `--calls 40000` (12,000 warm-up);
+ * a change under about 1,000 per call needs the longer run.
  *
  * Variants (sequential calls; `bench/fixtures/instructions-worker.mjs` runs them):
  * - `decorator-generated`: the decorator alone (fake transport and server), a key the client
