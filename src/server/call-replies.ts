@@ -24,8 +24,8 @@ export interface AckDelay {
   /** How long an ACK may wait, ms; 0 sends each at once. */
   readonly ms: number;
   readonly scheduler: SchedulerLike;
-  /** The call tracked under a JSON-RPC id, if any (the connection's call table). */
-  readonly lookup: (id: RequestId) => TxCall | undefined;
+  /** The calls the connection still tracks (a snapshot: sending may forget some meanwhile). */
+  readonly tracked: () => Iterable<TxCall>;
 }
 
 /**
@@ -38,17 +38,15 @@ export interface AckDelay {
  * retries with the same key, and the store answers the retry without running the tool again.
  *
  * @example
- * const replies = new CallReplies(port, true, { ms: 20, scheduler: asyncScheduler, lookup: (id) => table.get(id) });
+ * const replies = new CallReplies(port, true, { ms: 20, scheduler: asyncScheduler, tracked: () => table.list() });
  * replies.nack(7, 'overloaded', 250);
  */
 export class CallReplies {
   /**
-   * JSON-RPC ids of the keyed calls whose ACK is held, until the timer sends those still
-   * unanswered. Ids, not the calls: holding a call for `ms` would keep its whole request alive
-   * past the young generation's collections, which costs more than the notification saves.
+   * The timer that sends the held ACKs (of the tracked calls marked `ackHeld`), while one is set.
+   * Nothing per call is kept here: an answered call leaves the call table, and its held ACK
+   * with it, so that the timer's work is the calls still unanswered, not every call since it was set.
    */
-  #held: RequestId[] = [];
-  /** The timer that sends the held ACKs, while one is set. */
   #flush: Subscription | undefined;
 
   constructor(
@@ -65,7 +63,7 @@ export class CallReplies {
     if (call.acked || meta?.expectAck !== true || !this.acks) return;
     call.acked = true;
     if (this.delay.ms === 0 || call.key === undefined) return this.#sendAck(call.id, meta);
-    this.#held.push(call.id);
+    call.ackHeld = true;
     this.#flush ??= this.delay.scheduler.schedule(() => this.#sendHeld(), this.delay.ms);
   }
 
@@ -73,20 +71,17 @@ export class CallReplies {
   dropHeld(): void {
     this.#flush?.unsubscribe();
     this.#flush = undefined;
-    this.#held = [];
+    for (const call of this.delay.tracked()) call.ackHeld = false;
   }
 
   /** Sends the held ACKs of calls still unanswered (running, or waiting for their key's execution). */
   #sendHeld(): void {
     this.#flush = undefined;
-    const held = this.#held;
-    this.#held = [];
-    for (const id of held) {
-      // An id may have been reused by a newer call meanwhile: that one is running too, and a
-      // second ACK of one attempt is dropped by the client.
-      const call = this.delay.lookup(id);
-      const meta = call?.meta;
-      if (call === undefined || meta === undefined || call.cancelled) continue;
+    for (const call of this.delay.tracked()) {
+      if (!call.ackHeld) continue;
+      call.ackHeld = false;
+      const { meta } = call;
+      if (meta === undefined || call.cancelled) continue;
       if (call.state !== 'running' && call.state !== 'waiting') continue;
       this.#sendAck(call.id, meta);
     }

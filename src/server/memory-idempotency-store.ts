@@ -210,8 +210,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (++this.#sinceSweep < Math.max(SWEEP_EVERY_MIN, this.#done.size)) return;
     this.#sinceSweep = 0;
     const now = this.#scheduler.now(); // one clock read per sweep, not one per record
-    for (const [key, record] of this.#done)
-      if (now - record.completedAt >= this.#ttlMs) this.#done.delete(key);
+    const ttlMs = this.#ttlMs;
+    const done = this.#done;
+    // forEach, not for-of: no [key, record] array per record (a Map may lose entries while it walks)
+    done.forEach((record, key) => {
+      if (now - record.completedAt >= ttlMs) done.delete(key);
+    });
   }
 }
 

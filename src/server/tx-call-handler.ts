@@ -60,7 +60,7 @@ export class TxCallHandler {
       {
         ms: options.ackDelayMs,
         scheduler: options.scheduler,
-        lookup: (id) => this.#calls.get(id),
+        tracked: () => this.#calls.list(),
       },
       this.stats,
     );

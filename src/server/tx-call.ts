@@ -37,6 +37,8 @@ export class TxCall {
   /** It holds the store's claim on `key` and must complete or release it. */
   claimed = false;
   acked = false;
+  /** Its ACK is held, to ride on its response or go when the held ACKs' timer fires. */
+  ackHeld = false;
   startedAt = 0;
   /** When the server stops the call if it still runs (scheduler time): its deadline or `maxRunMs`. */
   runUntil = Infinity;
