@@ -1,27 +1,22 @@
-import {
-  TxClient,
-  isAmbiguousOutcomeError,
-  isDeadlineExceededError,
-  isQueueFullError,
-} from '../../src/index.js';
-import { stdioTransport } from '../helpers/stdio.js';
+// A TxClient over stdio with a real child process (the spec tool server, of the server's major),
+// written once and run on both SDK majors.
+import { isAmbiguousOutcomeError, isDeadlineExceededError, isQueueFullError } from '../../src/index.js';
+import { describeMajors, type AnyTxClient } from '../helpers/majors/describe-majors.js';
+import { stdioChild } from '../helpers/majors/stdio-child.js';
 import type { ToolLog } from '../helpers/tool-server.js';
 
 const fastRetry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
-const serverLog = async (client: TxClient): Promise<ToolLog> =>
+const serverLog = async (client: AnyTxClient): Promise<ToolLog> =>
   JSON.parse(((await client.call('log')).result.content[0] as { text: string }).text) as ToolLog;
 
-describe('TxClient over stdio with a real child process', () => {
+describeMajors('TxClient over stdio with a real child process', (m) => {
   describe('server speaking mcp_tx (retry only)', () => {
-    let client: TxClient;
+    let client: AnyTxClient;
     beforeAll(async () => {
-      client = await TxClient.connect(
-        stdioTransport('./stdio-tool-server.ts', ['--tx', 'retry', '--hangs', '2']),
-        {
-          timeoutMs: 300,
-          retry: fastRetry,
-        },
-      );
+      client = await m.connect(stdioChild(m, './stdio-tool-server.ts', ['--tx', 'retry', '--hangs', '2']), {
+        timeoutMs: 300,
+        retry: fastRetry,
+      });
     });
     afterAll(() => client.close());
 
@@ -56,9 +51,9 @@ describe('TxClient over stdio with a real child process', () => {
   });
 
   describe('limits against a plain stdio server (fallback mode)', () => {
-    let client: TxClient;
+    let client: AnyTxClient;
     beforeAll(async () => {
-      client = await TxClient.connect(stdioTransport('./stdio-tool-server.ts'), {
+      client = await m.connect(stdioChild(m, './stdio-tool-server.ts'), {
         concurrency: 2,
         maxQueue: 3,
       });
