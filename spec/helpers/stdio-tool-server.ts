@@ -23,3 +23,4 @@ const server = buildServer(major, clientTools(newToolLog(), { hangs: Number(valu
   ...(features ? { capabilities: txCapabilities(features) } : {}),
 });
 await server.connect((major === 'v1' ? new StdioV1() : new StdioV2()) as never);
+process.stdin.on('end', () => process.exit(0));

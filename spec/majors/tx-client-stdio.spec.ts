@@ -10,15 +10,25 @@ const serverLog = async (client: AnyTxClient): Promise<ToolLog> =>
   JSON.parse(((await client.call('log')).result.content[0] as { text: string }).text) as ToolLog;
 
 describeMajors('TxClient over stdio with a real child process', (m) => {
-  describe('server speaking mcp_tx (retry only)', () => {
-    let client: AnyTxClient;
-    beforeAll(async () => {
-      client = await m.connect(stdioChild(m, './stdio-tool-server.ts', ['--tx', 'retry', '--hangs', '2']), {
+  // both children start at once (a child's start is most of this spec's time)
+  let speaking: AnyTxClient;
+  let plain: AnyTxClient;
+  beforeAll(async () => {
+    [speaking, plain] = await Promise.all([
+      m.connect(stdioChild(m, './stdio-tool-server.ts', ['--tx', 'retry', '--hangs', '2']), {
         timeoutMs: 300,
         retry: fastRetry,
-      });
+      }),
+      m.connect(stdioChild(m, './stdio-tool-server.ts'), { concurrency: 2, maxQueue: 3 }),
+    ]);
+  });
+  afterAll(() => Promise.all([speaking.close(), plain.close()]));
+
+  describe('server speaking mcp_tx (retry only)', () => {
+    let client: AnyTxClient;
+    beforeAll(() => {
+      client = speaking;
     });
-    afterAll(() => client.close());
 
     it('should retry a flaky read-only tool with the same request id while retry_count rises', async () => {
       const result = await client.call('flaky', { text: 'over stdio' });
@@ -52,13 +62,9 @@ describeMajors('TxClient over stdio with a real child process', (m) => {
 
   describe('limits against a plain stdio server (fallback mode)', () => {
     let client: AnyTxClient;
-    beforeAll(async () => {
-      client = await m.connect(stdioChild(m, './stdio-tool-server.ts'), {
-        concurrency: 2,
-        maxQueue: 3,
-      });
+    beforeAll(() => {
+      client = plain;
     });
-    afterAll(() => client.close());
 
     it('should send no meta, keep at most `concurrency` calls in the child, and fail fast past maxQueue', async () => {
       expect(client.server).toBeUndefined();
