@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '../../src/index.js';
 import { type Observable, defer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { TxResult } from '../../src/client/events.js';

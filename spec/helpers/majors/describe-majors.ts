@@ -172,7 +172,9 @@ export const MIXED_MAJORS: readonly MajorKit[] = [majorKit('v2', 'v1'), majorKit
 /**
  * Runs `body` once per pairing of majors, inside `describe('<name> (client <c>, server <s>)')`:
  * `v1/v1` and `v2/v2`, and with `mixed` the interop pairs too. `serverOnly` names the server's
- * major alone, for a spec whose client is a hand-driven SDK client (the wire is the same).
+ * major alone, for a spec whose client is a hand-driven SDK client (the wire is the same);
+ * `clientOnly` names the client's major alone, for a spec whose server is no SDK's (a scripted
+ * peer, a child process of its own).
  *
  * @example
  * describeMajors('TxClient', (m) => {
@@ -185,12 +187,20 @@ export const MIXED_MAJORS: readonly MajorKit[] = [majorKit('v2', 'v1'), majorKit
 export function describeMajors(
   name: string,
   body: (m: MajorKit) => void,
-  { mixed = false, serverOnly = false }: { mixed?: boolean; serverOnly?: boolean } = {},
+  {
+    mixed = false,
+    serverOnly = false,
+    clientOnly = false,
+  }: { mixed?: boolean; serverOnly?: boolean; clientOnly?: boolean } = {},
 ): void {
   const kits = mixed ? [...SAME_MAJORS, ...MIXED_MAJORS] : SAME_MAJORS;
-  const title = serverOnly ? `${name} (SDK %s server)` : `${name} (client %s, server %s)`;
+  const title = serverOnly
+    ? `${name} (SDK %s server)`
+    : clientOnly
+      ? `${name} (SDK %s client)`
+      : `${name} (client %s, server %s)`;
   const rows: (string | MajorKit)[][] = kits.map((kit) =>
-    serverOnly ? [kit.server, kit] : [kit.client, kit.server, kit],
+    serverOnly ? [kit.server, kit] : clientOnly ? [kit.client, kit] : [kit.client, kit.server, kit],
   );
   describe.each(rows)(title, (...row) => body(row.at(-1) as MajorKit));
 }

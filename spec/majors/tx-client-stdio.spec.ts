@@ -1,29 +1,34 @@
-import {
-  TxClient,
-  isAmbiguousOutcomeError,
-  isDeadlineExceededError,
-  isQueueFullError,
-} from '../../src/index.js';
-import { stdioTransport } from '../helpers/stdio.js';
+// A TxClient over stdio with a real child process (the spec tool server, of the server's major),
+// written once and run on both SDK majors.
+import { isAmbiguousOutcomeError, isDeadlineExceededError, isQueueFullError } from '../../src/index.js';
+import { describeMajors, type AnyTxClient } from '../helpers/majors/describe-majors.js';
+import { stdioChild } from '../helpers/majors/stdio-child.js';
 import type { ToolLog } from '../helpers/tool-server.js';
 
 const fastRetry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
-const serverLog = async (client: TxClient): Promise<ToolLog> =>
+const serverLog = async (client: AnyTxClient): Promise<ToolLog> =>
   JSON.parse(((await client.call('log')).result.content[0] as { text: string }).text) as ToolLog;
 
-describe('TxClient over stdio with a real child process', () => {
+describeMajors('TxClient over stdio with a real child process', (m) => {
+  // both children start at once (a child's start is most of this spec's time)
+  let speaking: AnyTxClient;
+  let plain: AnyTxClient;
+  beforeAll(async () => {
+    [speaking, plain] = await Promise.all([
+      m.connect(stdioChild(m, './stdio-tool-server.ts', ['--tx', 'retry', '--hangs', '2']), {
+        timeoutMs: 300,
+        retry: fastRetry,
+      }),
+      m.connect(stdioChild(m, './stdio-tool-server.ts'), { concurrency: 2, maxQueue: 3 }),
+    ]);
+  });
+  afterAll(() => Promise.all([speaking.close(), plain.close()]));
+
   describe('server speaking mcp_tx (retry only)', () => {
-    let client: TxClient;
-    beforeAll(async () => {
-      client = await TxClient.connect(
-        stdioTransport('./stdio-tool-server.ts', ['--tx', 'retry', '--hangs', '2']),
-        {
-          timeoutMs: 300,
-          retry: fastRetry,
-        },
-      );
+    let client: AnyTxClient;
+    beforeAll(() => {
+      client = speaking;
     });
-    afterAll(() => client.close());
 
     it('should retry a flaky read-only tool with the same request id while retry_count rises', async () => {
       const result = await client.call('flaky', { text: 'over stdio' });
@@ -56,14 +61,10 @@ describe('TxClient over stdio with a real child process', () => {
   });
 
   describe('limits against a plain stdio server (fallback mode)', () => {
-    let client: TxClient;
-    beforeAll(async () => {
-      client = await TxClient.connect(stdioTransport('./stdio-tool-server.ts'), {
-        concurrency: 2,
-        maxQueue: 3,
-      });
+    let client: AnyTxClient;
+    beforeAll(() => {
+      client = plain;
     });
-    afterAll(() => client.close());
 
     it('should send no meta, keep at most `concurrency` calls in the child, and fail fast past maxQueue', async () => {
       expect(client.server).toBeUndefined();

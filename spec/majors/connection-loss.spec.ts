@@ -1,11 +1,17 @@
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { TxClient, isConnectionClosedError, type ConnectOptions } from '../../src/index.js';
-import { stdioTransport } from '../helpers/stdio.js';
-import { createToolServer } from '../helpers/tool-server.js';
+// A TxClient whose connection closes for good with calls queued (in memory, past its reconnect
+// budget, a stdio child killed), written once and run on both SDK majors.
+import { isConnectionClosedError } from '../../src/index.js';
+import {
+  describeMajors,
+  type AnyTransport,
+  type AnyTxClient,
+  type KitConnectOptions,
+} from '../helpers/majors/describe-majors.js';
+import { stdioChild } from '../helpers/majors/stdio-child.js';
+import { clientTools, newToolLog } from '../helpers/tool-server.js';
 
 /** Starts `count` calls of a tool that runs long (idempotent: a call in flight may be re-sent). */
-function queueCalls(client: TxClient, count: number) {
+function queueCalls(client: AnyTxClient, count: number) {
   let settled = 0;
   const codes = new Map<string, number>();
   let lastAt = 0;
@@ -27,20 +33,26 @@ function queueCalls(client: TxClient, count: number) {
   return { all, codes, settled: () => settled, lastAt: () => lastAt };
 }
 
-async function inMemoryClient(options: ConnectOptions) {
-  const { server } = createToolServer();
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  const client = await TxClient.connect(clientSide, options);
-  return { client, serverSide };
-}
-
 /** Resolves once `client` has `n` calls queued. */
-async function queued(client: TxClient, n: number): Promise<void> {
+async function queued(client: AnyTxClient, n: number): Promise<void> {
   while (client.metrics().queue.queued < n) await new Promise((r) => setTimeout(r, 5));
 }
 
-describe('TxClient when the connection closes for good with calls queued', () => {
+describeMajors('TxClient when the connection closes for good with calls queued', (m) => {
+  /** The server end of a fresh in-memory pair to a plain tool server of the kit's major, and its client end. */
+  async function toolServerPair(): Promise<{ clientSide: AnyTransport; serverSide: AnyTransport }> {
+    const [clientSide, serverSide] = m.linkedPair();
+    await (m.buildServer(clientTools(newToolLog())).connect as (t: AnyTransport) => Promise<void>)(
+      serverSide,
+    );
+    return { clientSide, serverSide };
+  }
+
+  async function inMemoryClient(options: KitConnectOptions) {
+    const { clientSide, serverSide } = await toolServerPair();
+    return { client: await m.connect(clientSide, options), serverSide };
+  }
+
   it('should fail 2,000 queued calls with ConnectionClosedError at once, and new calls too', async () => {
     const { client, serverSide } = await inMemoryClient({ concurrency: 10, maxQueue: 5_000 });
     const calls = queueCalls(client, 2_000);
@@ -92,16 +104,14 @@ describe('TxClient when the connection closes for good with calls queued', () =>
 
   it('should fail every queued call when the reconnect budget runs out', async () => {
     let made = 0;
-    let serverSide: Transport | undefined;
-    const factory = async (): Promise<Transport> => {
+    let serverSide: AnyTransport | undefined;
+    const factory = async (): Promise<AnyTransport> => {
       if (made++ > 0) throw new Error('server gone');
-      const { server } = createToolServer();
-      const [clientSide, side] = InMemoryTransport.createLinkedPair();
-      await server.connect(side);
-      serverSide = side;
-      return clientSide;
+      const pair = await toolServerPair();
+      serverSide = pair.serverSide;
+      return pair.clientSide;
     };
-    const client = await TxClient.connect(factory, {
+    const client = await m.connect(factory, {
       concurrency: 10,
       maxQueue: 2_000,
       reconnect: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
@@ -118,8 +128,8 @@ describe('TxClient when the connection closes for good with calls queued', () =>
   });
 
   it('should fail every queued call when a stdio child is killed (no reconnect)', async () => {
-    const transport = stdioTransport('./stdio-tool-server.ts');
-    const client = await TxClient.connect(transport, { concurrency: 10, maxQueue: 2_000 });
+    const transport = stdioChild(m, './stdio-tool-server.ts');
+    const client = await m.connect(transport, { concurrency: 10, maxQueue: 2_000 });
     const calls = queueCalls(client, 1_200);
     await queued(client, 1_190);
     process.kill(transport.pid ?? -1, 'SIGKILL');

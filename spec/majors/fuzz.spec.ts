@@ -1,9 +1,11 @@
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+// Fuzzing the decoders of withTxServer and of the TxClient, written once and run on both SDK majors
+// (a server of the pairing's server major over its in-memory pair; a client of its client major).
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import fc from 'fast-check';
-import { TxClient, isTxError } from '../../src/index.js';
+import { isTxError } from '../../src/index.js';
 import { decodeRequestMeta } from '../../src/protocol/index.js';
 import { MemoryIdempotencyStore } from '../../src/server/index.js';
+import { describeMajors } from '../helpers/majors/describe-majors.js';
 import { connectRaw, sleep } from '../helpers/server-fixtures.js';
 
 const decodes = (meta: unknown): boolean => {
@@ -27,13 +29,13 @@ const nasty = fc.oneof(
   fc.constant(Number.NaN),
 );
 
-describe('fuzzing the decoders', () => {
+describeMajors('fuzzing the decoders', (m) => {
   it('the server decorator answers malformed mcp_tx meta with a NACK, never runs the tool, never stores', async () => {
     const malformedMeta = nasty.filter((v) => v !== undefined && !decodes(v)); // undefined means "no meta": a plain call;
     await fc.assert(
       fc.asyncProperty(fc.array(malformedMeta, { minLength: 1, maxLength: 8 }), async (metas) => {
         const store = new MemoryIdempotencyStore();
-        const raw = await connectRaw({ store });
+        const raw = await connectRaw({ store }, m.server);
         try {
           for (const [i, meta] of metas.entries()) {
             await raw.send({
@@ -83,9 +85,10 @@ describe('fuzzing the decoders', () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.array(garbage, { maxLength: 10 }), async (messages) => {
-        const raw = await connectRaw();
+        const raw = await connectRaw({}, m.server);
         try {
-          for (const m of messages) await raw.send(m as unknown as JSONRPCMessage).catch(() => undefined);
+          for (const message of messages)
+            await raw.send(message as unknown as JSONRPCMessage).catch(() => undefined);
           await sleep(5);
           await raw.send({
             jsonrpc: '2.0',
@@ -120,14 +123,14 @@ describe('fuzzing the decoders', () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.array(answer, { minLength: 1, maxLength: 6 }), async (answers) => {
-        const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+        const [clientSide, serverSide] = m.linkedPair();
         let call = 0;
         serverSide.onmessage = (message) => {
-          const m = message as { id?: number | string; method?: string };
-          if (m.method === 'initialize') {
+          const request = message as { id?: number | string; method?: string };
+          if (request.method === 'initialize') {
             void serverSide.send({
               jsonrpc: '2.0',
-              id: m.id as number,
+              id: request.id as number,
               result: {
                 protocolVersion: '2025-06-18',
                 capabilities: {
@@ -137,9 +140,9 @@ describe('fuzzing the decoders', () => {
                 serverInfo: { name: 'fuzz', version: '0' },
               },
             });
-          } else if (m.method === 'tools/list') {
-            void serverSide.send({ jsonrpc: '2.0', id: m.id as number, result: { tools: [] } });
-          } else if (m.method === 'tools/call') {
+          } else if (request.method === 'tools/list') {
+            void serverSide.send({ jsonrpc: '2.0', id: request.id as number, result: { tools: [] } });
+          } else if (request.method === 'tools/call') {
             const a = answers[call++ % answers.length] as Record<string, unknown>;
             if ('ack' in a)
               void serverSide.send({
@@ -149,13 +152,17 @@ describe('fuzzing the decoders', () => {
               } as JSONRPCMessage);
             if ('result' in a || 'error' in a) {
               void serverSide
-                .send({ jsonrpc: '2.0', id: m.id, ...a } as unknown as JSONRPCMessage)
+                .send({ jsonrpc: '2.0', id: request.id, ...a } as unknown as JSONRPCMessage)
                 .catch(() => undefined);
             }
+          } else if (request.method !== undefined && request.id !== undefined) {
+            // what SDK v2's client probes first (server/discover): not this server's
+            const error = { code: -32601, message: 'Method not found' };
+            void serverSide.send({ jsonrpc: '2.0', id: request.id, error } as JSONRPCMessage);
           }
         };
         await serverSide.start();
-        const client = await TxClient.connect(clientSide, {
+        const client = await m.connect(clientSide, {
           timeoutMs: 30,
           retry: { maxAttempts: 2, baseDelayMs: 1 },
         });
