@@ -10,6 +10,7 @@ import { describeMajors, type AnyTransport, type HttpServing } from '../helpers/
 import { erasOf, sdkClient } from '../helpers/majors/sdk-client.js';
 import { until } from '../helpers/server-fixtures.js';
 import { clientTools, newToolLog, type ToolLog } from '../helpers/tool-server.js';
+import { childScriptArgs } from '../helpers/child-bundle.js';
 
 const run = promisify(execFile);
 
@@ -29,9 +30,7 @@ describeMajors('httpTransport', (m) => {
     // In a child process: Jest's copy of `process` never hears Node's warnings.
     const script = fileURLToPath(new URL('../helpers/http-warnings.ts', import.meta.url));
     const { stdout } = await run(process.execPath, [
-      '--import',
-      'tsx',
-      script,
+      ...childScriptArgs(script),
       '--transport',
       'mcp-tx',
       '--calls',

@@ -6,6 +6,7 @@
 import { StdioClientTransport as StdioV2 } from '@modelcontextprotocol/client/stdio';
 import { StdioClientTransport as StdioV1 } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { fileURLToPath } from 'node:url';
+import { childScriptArgs } from '../child-bundle.js';
 import type { AnyTransport, MajorKit } from './describe-majors.js';
 
 /** A client transport to a stdio child, with the child's process id once started. */
@@ -13,7 +14,7 @@ export type StdioChildTransport = AnyTransport & { readonly pid: number | null }
 
 /**
  * A stdio transport of the kit's client major to a child running `script` (a TypeScript file in
- * spec/helpers) through tsx, with `args` and `--major <the kit's server major>` (the script
+ * spec/helpers) from its bundle (or through tsx outside jest), with `args` and `--major <the kit's server major>` (the script
  * builds its server of that major).
  *
  * @example
@@ -23,9 +24,7 @@ export function stdioChild(kit: MajorKit, script: string, args: string[] = []): 
   const params = {
     command: process.execPath,
     args: [
-      '--import',
-      'tsx',
-      fileURLToPath(new URL(`../${script}`, import.meta.url)),
+      ...childScriptArgs(fileURLToPath(new URL(`../${script}`, import.meta.url))),
       '--major',
       kit.server,
       ...args,
