@@ -3,11 +3,20 @@ import { runLossSoak } from '../../bench/loss-soak.js';
 
 /**
  * The 1,000-call version of `npm run soak` (DESIGN section 6): 50 in flight, 30 % loss each way,
- * duplicates, delays, reordering and a server restart.
+ * duplicates, delays, reordering and a server restart; on each SDK major (the demo's `sdk`: on v2
+ * mcp-tx's side speaks the stateless 2026-07-28 protocol).
  */
-describe('soak (1,000 side-effecting calls under 30 % loss)', () => {
+describe.each(['v1', 'v2'] as const)('soak (1,000 side-effecting calls under 30 %% loss), SDK %s', (sdk) => {
   it('should complete every call with exactly one execution each, where the bare SDK client cannot', async () => {
-    const summary = await runDemo({ calls: 1_000, concurrency: 50, loss: 0.3, seed: 7, maxAttempts: 30 });
+    const summary = await runDemo({
+      calls: 1_000,
+      concurrency: 50,
+      loss: 0.3,
+      seed: 7,
+      maxAttempts: 30,
+      sdk,
+    });
+    expect(summary.sdk).toBe(sdk);
     expect(summary).toMatchObject({
       calls: 1_000,
       completed: 1_000,

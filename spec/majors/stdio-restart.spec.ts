@@ -1,20 +1,20 @@
-import type { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { ConnectionStatus } from '../../src/index.js';
+import { describeMajors } from '../helpers/majors/describe-majors.js';
+import { stdioChild, type StdioChildTransport } from '../helpers/majors/stdio-child.js';
 import { textOf } from '../helpers/text.js';
-import { TxClient, type ConnectionStatus } from '../../src/index.js';
-import { stdioTransport } from '../helpers/stdio.js';
 
 /**
  * The server child process is killed mid-run and the client reconnects to a new one. The
  * child's idempotency store dies with it (it lives in the child's memory), so this spec proves
  * that no call is lost; exactly-once across a restart needs the store outside the child, which
- * is what `mcp-tx proxy` does (see spec/cli).
+ * is what `mcp-tx proxy` does (see spec/cli). A client and a server child of each SDK major.
  */
-describe('TxClient across a stdio server crash', () => {
+describeMajors('TxClient across a stdio server crash', (m) => {
   it('should lose no call when the child is killed mid-run and restarted', async () => {
-    const children: StdioClientTransport[] = [];
-    const client = await TxClient.connect(
+    const children: StdioChildTransport[] = [];
+    const client = await m.connect(
       () => {
-        const transport = stdioTransport('./server-stdio-fixture.ts');
+        const transport = stdioChild(m, './server-stdio-fixture.ts');
         children.push(transport);
         return transport;
       },
