@@ -1,8 +1,8 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+// The streams a TxClient and a TxPool expose are read-only, on both SDK majors: no caller can push
+// into them, nor into anything they are built on.
 import { Observable, firstValueFrom, take, toArray } from 'rxjs';
-import { TxClient, TxPool, txCapabilities } from '../../src/index.js';
+import { describeMajors, type AnyTxClient, type AnyTxPool } from '../helpers/majors/describe-majors.js';
+import { answer, defineTool } from '../helpers/majors/neutral-tool.js';
 
 /** Every `$` member of `target` (own, and getters of its prototype chain). */
 function streamsOf(target: object): [string, unknown][] {
@@ -26,19 +26,15 @@ function sourceChain(stream: unknown): unknown[] {
   return chain;
 }
 
-describe('the streams a client exposes', () => {
-  let client: TxClient;
-  let pool: TxPool;
+const ECHO = [defineTool('echo', {}, () => answer('ok'))];
+
+describeMajors('the streams a client exposes', (m) => {
+  let client: AnyTxClient;
+  let pool: AnyTxPool;
 
   beforeEach(async () => {
-    const server = new McpServer({ name: 's', version: '1.0.0' });
-    server.registerTool('echo', { inputSchema: {} }, () => ({ content: [{ type: 'text', text: 'ok' }] }));
-    const [a, b] = InMemoryTransport.createLinkedPair();
-    await server.connect(b);
-    const sdk = new Client({ name: 'c', version: '1.0.0' }, { capabilities: txCapabilities() });
-    await sdk.connect(a);
-    client = new TxClient(sdk);
-    pool = new TxPool([client]);
+    client = await m.inMemory(m.buildServer(ECHO));
+    pool = m.newPool([client]);
   });
 
   afterEach(() => client.close());
@@ -73,7 +69,7 @@ describe('the streams a client exposes', () => {
     client.events$.subscribe(() => seen.events++);
     client.requests$.subscribe(() => seen.requests++);
     client.responses$.subscribe(() => seen.responses++);
-    await client.call('echo', {});
+    await client.call('echo');
     expect(seen.requests).toBe(1);
     expect(seen.responses).toBe(1);
     expect(seen.events).toBeGreaterThanOrEqual(2);
