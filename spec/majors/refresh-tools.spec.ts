@@ -1,15 +1,20 @@
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+// TxClient.connect reads the tool list (the annotations its read-only checks need) under the client's
+// own timeout and retries, on both SDK majors: a lost tools/list neither hangs the connect for the
+// SDK's 60 s default nor leaves read-only tools unknown when a retry gets through.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { TxClient } from '../../src/index.js';
 import { chaosTransport, type ChaosAction } from '../../src/testing/index.js';
-import { createToolServer } from '../helpers/tool-server.js';
+import { describeMajors, type AnyTransport, type MajorKit } from '../helpers/majors/describe-majors.js';
+import { clientTools, newToolLog } from '../helpers/tool-server.js';
 
 const isToolsList = (m: JSONRPCMessage) => (m as { method?: string }).method === 'tools/list';
 
 /** A client whose first `lost` tools/list requests (or their answers, `toClient`) never arrive. */
-async function connectLosingToolsList(lost: number, direction: 'toServer' | 'toClient', timeoutMs: number) {
-  const { server } = createToolServer();
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+async function connectLosingToolsList(
+  m: MajorKit,
+  lost: number,
+  direction: 'toServer' | 'toClient',
+  timeoutMs: number,
+) {
   let lists = 0;
   let listAnswers = 0;
   const listIds = new Set<unknown>();
@@ -25,22 +30,25 @@ async function connectLosingToolsList(lost: number, direction: 'toServer' | 'toC
     }
     return undefined;
   };
-  await server.connect(serverSide);
   const started = performance.now();
-  const client = await TxClient.connect(chaosTransport(clientSide, { schedule }), {
-    timeoutMs,
-    retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
-    // a cache is allowed only on a tool known to be read-only: the annotations must have arrived
-    tools: { echo: { cache: { ttlMs: 60_000 } } },
-  });
+  const client = await m.inMemory(
+    m.buildServer(clientTools(newToolLog())),
+    {
+      timeoutMs,
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+      // a cache is allowed only on a tool known to be read-only: the annotations must have arrived
+      tools: { echo: { cache: { ttlMs: 60_000 } } },
+    },
+    { tx: false, wrap: (t: AnyTransport) => chaosTransport(t, { schedule }) as AnyTransport },
+  );
   return { client, elapsedMs: performance.now() - started, requests: () => listIds.size };
 }
 
-describe('TxClient.connect reading the tool list', () => {
+describeMajors('TxClient.connect reading the tool list', (m) => {
   it.each(['toServer', 'toClient'] as const)(
     'should bound a lost tools/list (%s) by the client timeout and retry it',
     async (direction) => {
-      const { client, elapsedMs, requests } = await connectLosingToolsList(1, direction, 300);
+      const { client, elapsedMs, requests } = await connectLosingToolsList(m, 1, direction, 300);
       expect(elapsedMs).toBeLessThan(5_000); // the SDK's default would wait 60 s
       expect(requests()).toBe(2);
       const result = await client.call('echo', { text: 'cached' }); // echo is known read-only
@@ -50,7 +58,7 @@ describe('TxClient.connect reading the tool list', () => {
   );
 
   it('should give up on the tool list after its attempts and still connect', async () => {
-    const { client, elapsedMs, requests } = await connectLosingToolsList(10, 'toServer', 200);
+    const { client, elapsedMs, requests } = await connectLosingToolsList(m, 10, 'toServer', 200);
     expect(requests()).toBe(3);
     expect(elapsedMs).toBeLessThan(5_000);
     // no annotations: the cached tool is refused with a TypeError that says why; others work
