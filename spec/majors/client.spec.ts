@@ -86,12 +86,15 @@ describeEveryPairing('a TxClient', (m) => {
       await client.call('charge', { cents: 3 }, { idempotencyKey: `conflict-${m.label}` });
       const requests: TxEvent[] = [];
       other.requests$.subscribe((e) => requests.push(e));
+      const nacks: TxEvent[] = [];
+      other.nacks$.subscribe((e) => nacks.push(e));
       const refused = await other
         .call('charge', { cents: 4 }, { idempotencyKey: `conflict-${m.label}` })
         .catch((e: unknown) => e);
       expect(isIdempotencyConflictError(refused)).toBe(true);
       expect((refused as Error).message).toContain('the server refused'); // its NACK, not the client's window
       expect(requests).toHaveLength(1);
+      expect(nacks).toEqual([expect.objectContaining({ reason: 'idempotency_conflict', retryable: false })]);
       expect(runs('charge') - before).toBe(1);
     });
 
