@@ -1,8 +1,13 @@
+// A TxClient of either SDK major driven by a VirtualTimeScheduler against an McpServer of the same
+// major that claims mcp_tx retry without the decorator (its tool hangs, the client times out).
 import { VirtualTimeScheduler } from 'rxjs';
-import type { TxClient } from '../../src/index.js';
 import { txCapabilities, type TxEvent } from '../../src/index.js';
-import { connectInMemory } from '../helpers/connect.js';
-import { createToolServer } from '../helpers/tool-server.js';
+import {
+  describeMajors,
+  type AnyTxClient,
+  type KitConnectOptions,
+} from '../helpers/majors/describe-majors.js';
+import { clientTools, newToolLog } from '../helpers/tool-server.js';
 
 /**
  * Moves `scheduler` to virtual time `to`, one millisecond at a time, letting the real promises
@@ -18,11 +23,18 @@ async function advanceTo(scheduler: VirtualTimeScheduler, to: number): Promise<v
   }
 }
 
-describe('TxClient in virtual time', () => {
+describeMajors('TxClient in virtual time', (m) => {
+  /** A client over a server whose `flaky` hangs for its first `hangs` runs. */
+  const connect = (hangs: number, options: KitConnectOptions) =>
+    m.inMemory(
+      m.buildServer(clientTools(newToolLog(), { hangs }), { capabilities: txCapabilities(['retry']) }),
+      options,
+      { tx: false },
+    );
+
   it('should time out each attempt and back off on the scheduler, to the millisecond', async () => {
     const scheduler = new VirtualTimeScheduler();
-    const { server } = createToolServer({ capabilities: txCapabilities(['retry']), hangs: 2 });
-    const client: TxClient = await connectInMemory(server, {
+    const client: AnyTxClient = await connect(2, {
       scheduler,
       timeoutMs: 1_000,
       retry: { maxAttempts: 3, baseDelayMs: 100, multiplier: 2, jitter: 'none' },
@@ -47,8 +59,7 @@ describe('TxClient in virtual time', () => {
 
   it('should fail with DeadlineExceededError at the deadline, whatever attempts remain', async () => {
     const scheduler = new VirtualTimeScheduler();
-    const { server } = createToolServer({ capabilities: txCapabilities(['retry']), hangs: 10 });
-    const client = await connectInMemory(server, {
+    const client = await connect(10, {
       scheduler,
       timeoutMs: 1_000,
       retry: { maxAttempts: 10, baseDelayMs: 100, jitter: 'none' },
