@@ -1,37 +1,35 @@
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+// What a TxResult holds, on the TxClient of both SDK majors against an McpServer of the same major.
 import { z } from 'zod';
-import { TxClient } from '../../src/index.js';
-import { withTxServer } from '../../src/server/index.js';
+import { describeMajors, type AnyTxClient, type MajorKit } from '../helpers/majors/describe-majors.js';
+import { answer, defineTool } from '../helpers/majors/neutral-tool.js';
 
 /** A server with a tool that returns `_meta` of its own and a side-effecting one; `tx`: behind withTxServer. */
-async function connect(tx: boolean): Promise<{ client: TxClient; runs: () => number }> {
-  const server = new McpServer({ name: 'results', version: '1.0.0' });
+async function connect(m: MajorKit, tx: boolean): Promise<{ client: AnyTxClient; runs: () => number }> {
   let runs = 0;
-  server.registerTool('tagged', { inputSchema: {} }, () => ({
-    content: [{ type: 'text', text: 'tagged' }],
-    _meta: { trace: 'abc' },
-  }));
-  server.registerTool('charge', { inputSchema: { cents: z.number() } }, ({ cents }) => {
-    runs++;
-    return { content: [{ type: 'text', text: `charged ${cents}` }] };
-  });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(tx ? withTxServer(serverSide) : serverSide);
+  const server = m.buildServer([
+    defineTool('tagged', { input: {} }, () => ({
+      content: [{ type: 'text', text: 'tagged' }],
+      _meta: { trace: 'abc' },
+    })),
+    defineTool('charge', { input: { cents: z.number() } }, ({ cents }) => {
+      runs++;
+      return answer(`charged ${cents}`);
+    }),
+  ]);
   // the client's own dedup window off, so that every call with the key reaches the server's store
-  const client = await TxClient.connect(clientSide, { dedupWindowMs: 0 });
+  const client = await m.inMemory(server, { dedupWindowMs: 0 }, { tx: tx ? {} : false });
   return { client, runs: () => runs };
 }
 
-describe('TxResult', () => {
-  let client: TxClient | undefined;
+describeMajors('TxResult', (m) => {
+  let client: AnyTxClient | undefined;
   afterEach(async () => {
     await client?.close();
     client = undefined;
   });
 
   it("should give the tool's result without the server's _meta.mcp_tx, its other _meta kept", async () => {
-    const t = await connect(true);
+    const t = await connect(m, true);
     client = t.client;
     const tagged = await client.call('tagged', {});
     expect(tagged.result).toEqual({ content: [{ type: 'text', text: 'tagged' }], _meta: { trace: 'abc' } });
@@ -41,7 +39,7 @@ describe('TxResult', () => {
   });
 
   it("should count this call's attempts, and the key's requests at the server apart", async () => {
-    const t = await connect(true);
+    const t = await connect(m, true);
     client = t.client;
     const results = [];
     for (let i = 0; i < 4; i++)
@@ -57,7 +55,7 @@ describe('TxResult', () => {
   });
 
   it('should leave serverAttempts out and the result as it is against a plain MCP server', async () => {
-    const t = await connect(false);
+    const t = await connect(m, false);
     client = t.client;
     const tagged = await client.call('tagged', {});
     expect(tagged.result._meta).toEqual({ trace: 'abc' });
