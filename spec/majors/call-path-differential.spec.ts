@@ -4,14 +4,16 @@
 // errors, timeouts, deadlines, breakers, duplicates, unsubscribes) run through both under virtual
 // time, each against its own scripted peer with the same script, and every call must see the same
 // events, the same outcome at the same time, and the peer the same requests and cancels.
-// CALL_PATH_RUNS sets the number of scenarios (default 200).
+// CALL_PATH_RUNS sets the number of scenarios (default 200). On the TxClient of both SDK majors
+// (the scripted peer is no SDK's server: only the client's major varies).
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import fc from 'fast-check';
 import { asyncScheduler, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { TxClient, type TxEvent, type TxFeature, type TxResult } from 'mcp-tx';
+import type { TxEvent, TxFeature, TxResult } from 'mcp-tx';
 import { scriptedPeer, type ScriptedPeer, type ScriptedReply } from 'mcp-tx/testing';
 import type { JitterMode } from '../../src/operators/index.js';
+import { describeMajors, type MajorKit } from '../helpers/majors/describe-majors.js';
 import { referenceClient, type ReferenceOptions } from '../helpers/reference/reference-client.js';
 
 const RUNS = Number(process.env.CALL_PATH_RUNS ?? 200);
@@ -265,12 +267,12 @@ function normalise(event: TxEvent): unknown {
   }
 }
 
-async function runFused(s: Scenario): Promise<Observed> {
+async function runFused(m: MajorKit, s: Scenario): Promise<Observed> {
   const testScheduler = new TestScheduler(() => undefined);
   const peer = scriptedPeer({ tools: { [TOOL]: s.replies }, mcpTx: s.options.features });
   const tapped = tapPeer(peer);
   const { options } = s;
-  const client = await TxClient.connect(peer, {
+  const client = await m.connect(peer, {
     concurrency: options.concurrency,
     maxQueue: options.maxQueue,
     timeoutMs: options.timeoutMs,
@@ -312,10 +314,8 @@ function runReference(s: Scenario): Observed {
   );
 }
 
-/** What the scenarios made happen, so that a generator gone blind shows (see the last `it`). */
-const seen = new Set<string>();
-
-function tally(observed: Observed): void {
+/** Adds to `seen` what a scenario made happen, so that a generator gone blind shows (see the last `it`). */
+function tally(seen: Set<string>, observed: Observed): void {
   for (const events of Object.values(observed.events)) {
     for (const [type, , , state] of events as string[][]) {
       seen.add(`event ${type}`);
@@ -333,41 +333,47 @@ function tally(observed: Observed): void {
   if (new Set(names).size < names.length) seen.add('abandon');
 }
 
-describe('the fused call path', () => {
-  it(`should do what the reference pipeline does (${RUNS} random scenarios)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(scenario, async (s) => {
-        const fused = await runFused(s);
-        const reference = runReference(s);
-        expect(fused).toEqual(reference);
-        tally(fused);
-      }),
-      { numRuns: RUNS },
-    );
-  }, 60_000);
+describeMajors(
+  'the fused call path',
+  (m) => {
+    const seen = new Set<string>();
 
-  // with the default number of runs, every behaviour the differential is about was compared
-  (RUNS >= 200 ? it : it.skip)('should have made every behaviour happen', () => {
-    const behaviours = [
-      ...['request', 'ack', 'nack', 'timeout', 'retry', 'breaker', 'failure'].map((t) => `event ${t}`),
-      ...[
-        'QUEUE_FULL',
-        'DEADLINE_EXCEEDED',
-        'CIRCUIT_OPEN',
-        'AMBIGUOUS_OUTCOME',
-        'TIMEOUT',
-        'NACK',
-        'REQUEST_FAILED',
-      ].map((code) => `error ${code}`),
-      'error IDEMPOTENCY_CONFLICT',
-      'error RETRY_BUDGET_EXHAUSTED',
-      'event throttled',
-      ...['open', 'half-open', 'closed'].map((state) => `breaker ${state}`),
-      'duplicate',
-      'tool error',
-      'cancel',
-      'abandon',
-    ];
-    expect(behaviours.filter((b) => !seen.has(b))).toEqual([]);
-  });
-});
+    it(`should do what the reference pipeline does (${RUNS} random scenarios)`, async () => {
+      await fc.assert(
+        fc.asyncProperty(scenario, async (s) => {
+          const fused = await runFused(m, s);
+          const reference = runReference(s);
+          expect(fused).toEqual(reference);
+          tally(seen, fused);
+        }),
+        { numRuns: RUNS },
+      );
+    }, 60_000);
+
+    // with the default number of runs, every behaviour the differential is about was compared
+    (RUNS >= 200 ? it : it.skip)('should have made every behaviour happen', () => {
+      const behaviours = [
+        ...['request', 'ack', 'nack', 'timeout', 'retry', 'breaker', 'failure'].map((t) => `event ${t}`),
+        ...[
+          'QUEUE_FULL',
+          'DEADLINE_EXCEEDED',
+          'CIRCUIT_OPEN',
+          'AMBIGUOUS_OUTCOME',
+          'TIMEOUT',
+          'NACK',
+          'REQUEST_FAILED',
+        ].map((code) => `error ${code}`),
+        'error IDEMPOTENCY_CONFLICT',
+        'error RETRY_BUDGET_EXHAUSTED',
+        'event throttled',
+        ...['open', 'half-open', 'closed'].map((state) => `breaker ${state}`),
+        'duplicate',
+        'tool error',
+        'cancel',
+        'abandon',
+      ];
+      expect(behaviours.filter((b) => !seen.has(b))).toEqual([]);
+    });
+  },
+  { clientOnly: true },
+);
