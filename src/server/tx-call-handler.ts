@@ -127,7 +127,7 @@ export class TxCallHandler {
     try {
       if (call.key === undefined) this.#admit(call);
       // Claimed at once: over a synchronous transport (in memory) its ACK may reach the client inside
-      // the client's own send, which TxClient takes (spec/client/synchronous-peer.spec.ts).
+      // the client's own send, which TxClient takes (spec/majors/synchronous-peer.spec.ts).
       else this.#keys.claim(call);
     } finally {
       this.#acceptedAt = undefined;
