@@ -2,6 +2,7 @@ import type { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.
 import type { Client, Transport } from '@modelcontextprotocol/client';
 import { parseTxCapability, parseTxExtension } from '../../protocol/index.js';
 import { markingAbandonedCancels } from './abandoned-cancels.js';
+import { boundedConnect } from './bounded-connect.js';
 import { ANY_VALUE } from './any-value.js';
 import { v1Error } from './sdk-errors.js';
 import { V2Tasks } from './tasks.js';
@@ -93,8 +94,9 @@ export class ClientView {
   }
 
   async connect(transport: Transport, options?: { timeout?: number }): Promise<void> {
-    // the notifications/cancelled of a call given up for good are marked on their way out
-    await this.client.connect(markingAbandonedCancels(transport), options).catch(rethrowV1);
+    // the notifications/cancelled of a call given up for good are marked on their way out; the
+    // handshake is bounded as a whole, as on SDK v1
+    await boundedConnect(this.client, markingAbandonedCancels(transport), options?.timeout).catch(rethrowV1);
   }
 
   close(): Promise<void> {
