@@ -1,5 +1,5 @@
 import type { Client, Transport } from '@modelcontextprotocol/client';
-import { firstValueFrom, from, map, race, timer } from 'rxjs';
+import { asyncScheduler, type Subscription } from 'rxjs';
 import { RPC_REQUEST_TIMEOUT } from '../../protocol/constants.js';
 import { rpcError } from './sdk-errors.js';
 
@@ -33,8 +33,15 @@ export async function boundedConnect(
     set: (target, prop, value: unknown) => Reflect.set(target, prop, value, target),
   });
   const connecting = client.connect(guarded, { timeout: timeoutMs });
-  const connected = from(connecting).pipe(map(() => true));
-  if (await firstValueFrom(race(connected, timer(timeoutMs).pipe(map(() => false))))) return;
+  let timer: Subscription | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = asyncScheduler.schedule(() => resolve(false), timeoutMs);
+  });
+  try {
+    if (await Promise.race([connecting.then(() => true), late])) return;
+  } finally {
+    timer?.unsubscribe();
+  }
   givenUp = true;
   // v2 aborts a probe when its transport closes, and reaps its stdio sibling before it settles
   await transport.close().catch(() => undefined);
