@@ -1,6 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/client';
 import { ABANDONED } from '../../client/call/attempt.js';
 import { ABANDONED_META, TX_KEY } from '../../protocol/index.js';
+import { withOverrides } from './transport-overrides.js';
 
 /** The message sent, as the transport's `send` takes it. */
 type Message = Parameters<Transport['send']>[0];
@@ -11,9 +12,7 @@ type Message = Parameters<Transport['send']>[0];
  * key the client's own) is marked `_meta.mcp_tx = { abandoned: true }`, as the tap marks its own
  * on SDK v1, so that a `withTxServer` server stops the keyed execution. SDK v2 writes that
  * notification itself (its per-request signal), with the abort's reason and no `_meta` of the
- * caller's: the mark can only be added on its way out. A `Proxy`, so that what a v2 transport has
- * beyond the `Transport` interface (the protocol-version hooks, a stdio child's `pid`) stays as
- * it is. On the stateless protocol over HTTP, v2 cancels by closing the request's response
+ * caller's: the mark can only be added on its way out ({@link withOverrides}). On the stateless protocol over HTTP, v2 cancels by closing the request's response
  * stream and sends no notification: nothing is marked there.
  *
  * @example
@@ -22,14 +21,7 @@ type Message = Parameters<Transport['send']>[0];
 export function markingAbandonedCancels(transport: Transport): Transport {
   const send = (message: Message, options?: Parameters<Transport['send']>[1]) =>
     transport.send(marked(message), options);
-  return new Proxy(transport, {
-    get(target, prop) {
-      if (prop === 'send') return send;
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-    set: (target, prop, value: unknown) => Reflect.set(target, prop, value, target),
-  });
+  return withOverrides(transport, { send });
 }
 
 /** `message`, marked abandoned if it is a cancel given {@link ABANDONED} as its reason. */

@@ -2,6 +2,7 @@ import type { Client, Transport } from '@modelcontextprotocol/client';
 import { asyncScheduler, type Subscription } from 'rxjs';
 import { RPC_REQUEST_TIMEOUT } from '../../protocol/constants.js';
 import { rpcError } from './sdk-errors.js';
+import { withOverrides } from './transport-overrides.js';
 
 /**
  * Connects an SDK v2 `client` over `transport`, its handshake bounded by `timeoutMs` as a whole, as
@@ -24,14 +25,7 @@ export async function boundedConnect(
   let givenUp = false;
   const start = (): Promise<void> =>
     givenUp ? Promise.reject(new Error('the connect attempt was given up')) : transport.start();
-  const guarded = new Proxy(transport, {
-    get(target, prop) {
-      if (prop === 'start') return start;
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-    set: (target, prop, value: unknown) => Reflect.set(target, prop, value, target),
-  });
+  const guarded = withOverrides(transport, { start });
   const connecting = client.connect(guarded, { timeout: timeoutMs });
   let timer: Subscription | undefined;
   const late = new Promise<false>((resolve) => {
