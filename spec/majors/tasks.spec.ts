@@ -174,10 +174,11 @@ describe.each([
     client = await m.connect(factory, {
       timeoutMs: 2_000,
       retry: { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 10 },
-      // the reconnect takes longer than a poll interval: a poll fails, and the retry resumes the task
-      reconnect: { baseDelayMs: 100, maxDelayMs: 100 },
+      // the reconnect takes many poll intervals (20 ms): a poll fails, and the retry resumes the task
+      // (100 ms was now and then too short for a poll to fall in it on a loaded machine)
+      reconnect: { baseDelayMs: 300, maxDelayMs: 300 },
     });
-    const done = lastValueFrom(client.stream$('render', { ms: 300 }).pipe(toArray()));
+    const done = lastValueFrom(client.stream$('render', { ms: 600 }).pipe(toArray()));
     await until(() => log.tasks.length === 1);
     await sleep(30);
     await serverSides[0]?.close(); // the connection drops while the task runs
